@@ -1,0 +1,40 @@
+package org.brightchain.net.internal;
+
+/** Lower-case hexadecimal encoding. Internal, not API. */
+public final class Hex {
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+  private Hex() {}
+
+  /** Encodes bytes as lower-case hex. */
+  public static String encode(byte[] bytes) {
+    char[] out = new char[bytes.length * 2];
+    for (int i = 0; i < bytes.length; i++) {
+      out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+      out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+    }
+    return new String(out);
+  }
+
+  /**
+   * Decodes hex (either case).
+   *
+   * @throws IllegalArgumentException if the text is not an even number of hex digits
+   */
+  public static byte[] decode(CharSequence hex) {
+    int n = hex.length();
+    if ((n & 1) != 0) {
+      throw new IllegalArgumentException("hex: odd length " + n);
+    }
+    byte[] out = new byte[n / 2];
+    for (int i = 0; i < out.length; i++) {
+      int hi = Character.digit(hex.charAt(2 * i), 16);
+      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+      if (hi < 0 || lo < 0) {
+        throw new IllegalArgumentException("hex: not a hex digit near offset " + (2 * i));
+      }
+      out[i] = (byte) ((hi << 4) | lo);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,34 @@
+package org.brightchain.net.spi;
+
+import org.brightchain.net.NodeInfo;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.message.SignedMessage;
+
+/**
+ * Receives a node's events: lifecycle, peers and messages. Every method has a no-op default, so
+ * a listener overrides only what it needs.
+ *
+ * <p>Callbacks run on the node's scheduler, one at a time and in order. They must be fast and
+ * must not block; an exception thrown by a callback is logged and otherwise ignored.
+ */
+public interface NodeEventListener {
+
+  /** The node started and is serving. */
+  default void nodeStarted(NodeInfo info) {}
+
+  /** The node stopped. */
+  default void nodeStopped() {}
+
+  /** A peer's status changed, or a new peer entered the table ({@code previous} null). */
+  default void peerStatusChanged(PeerInfo peer, PeerStatusType previous) {}
+
+  /**
+   * A verified message was received and applied (first time seen only; relayed copies of a
+   * message already seen are not reported again).
+   */
+  default void messageReceived(SignedMessage message) {}
+
+  /** A message was dropped: malformed, badly signed, or otherwise refused. */
+  default void messageRejected(String connectionId, String reason) {}
+}

@@ -1,0 +1,2 @@
+package org.brightchain.net.core;
+class Placeholder {}

@@ -1,0 +1,1 @@
+package org.brightchain.net.core.testing; class P {}
