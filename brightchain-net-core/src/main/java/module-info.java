@@ -10,8 +10,6 @@ module org.brightchain.net.core {
   exports org.brightchain.net.core.crypto;
   exports org.brightchain.net.core.wire;
   exports org.brightchain.net.core.testing;
-  exports org.brightchain.net.core.internal to
-      org.brightchain.net.netty;
 
   uses org.brightchain.net.spi.TransportProvider;
   uses org.brightchain.net.spi.DiscoveryProvider;

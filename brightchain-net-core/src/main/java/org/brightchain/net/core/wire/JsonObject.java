@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import org.brightchain.net.internal.Hex;
 
-/** Typed, path-aware reads from one parsed JSON object; errors name the field. */
-final class JsonObject {
+/**
+ * Typed reads from one parsed JSON object (see {@link Json}); every error is a {@link
+ * WireFormatException} naming the field by its path, for example {@code data.blockId: required}.
+ */
+public final class JsonObject {
   private final Map<String, Object> map;
   private final String path;
 
@@ -19,7 +22,8 @@ final class JsonObject {
   }
 
   @SuppressWarnings("unchecked")
-  static JsonObject of(Object tree, String path) throws WireFormatException {
+  /** See the class description. */
+  public static JsonObject of(Object tree, String path) throws WireFormatException {
     if (!(tree instanceof Map)) {
       throw new WireFormatException(
           (path.isEmpty() ? "body" : path) + ": expected a JSON object");
@@ -27,15 +31,18 @@ final class JsonObject {
     return new JsonObject((Map<String, Object>) tree, path);
   }
 
-  String at(String key) {
+  /** See the class description. */
+  public String at(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  boolean has(String key) {
+  /** See the class description. */
+  public boolean has(String key) {
     return map.get(key) != null;
   }
 
-  Object raw(String key) throws WireFormatException {
+  /** See the class description. */
+  public Object raw(String key) throws WireFormatException {
     Object v = map.get(key);
     if (v == null) {
       throw new WireFormatException(at(key) + ": required");
@@ -43,11 +50,13 @@ final class JsonObject {
     return v;
   }
 
-  JsonObject object(String key) throws WireFormatException {
+  /** See the class description. */
+  public JsonObject object(String key) throws WireFormatException {
     return of(raw(key), at(key));
   }
 
-  String string(String key) throws WireFormatException {
+  /** See the class description. */
+  public String string(String key) throws WireFormatException {
     Object v = raw(key);
     if (!(v instanceof String str)) {
       throw new WireFormatException(at(key) + ": expected a string");
@@ -55,11 +64,13 @@ final class JsonObject {
     return str;
   }
 
-  String optString(String key) throws WireFormatException {
+  /** See the class description. */
+  public String optString(String key) throws WireFormatException {
     return has(key) ? string(key) : null;
   }
 
-  long longValue(String key) throws WireFormatException {
+  /** See the class description. */
+  public long longValue(String key) throws WireFormatException {
     Object v = raw(key);
     if (v instanceof Long l) {
       return l;
@@ -70,11 +81,13 @@ final class JsonObject {
     throw new WireFormatException(at(key) + ": expected an integer");
   }
 
-  Long optLong(String key) throws WireFormatException {
+  /** See the class description. */
+  public Long optLong(String key) throws WireFormatException {
     return has(key) ? longValue(key) : null;
   }
 
-  int intValue(String key) throws WireFormatException {
+  /** See the class description. */
+  public int intValue(String key) throws WireFormatException {
     long v = longValue(key);
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw new WireFormatException(at(key) + ": integer out of range");
@@ -82,7 +95,8 @@ final class JsonObject {
     return (int) v;
   }
 
-  double doubleValue(String key) throws WireFormatException {
+  /** See the class description. */
+  public double doubleValue(String key) throws WireFormatException {
     Object v = raw(key);
     if (v instanceof Long l) {
       return l;
@@ -93,7 +107,8 @@ final class JsonObject {
     throw new WireFormatException(at(key) + ": expected a number");
   }
 
-  boolean bool(String key) throws WireFormatException {
+  /** See the class description. */
+  public boolean bool(String key) throws WireFormatException {
     Object v = raw(key);
     if (!(v instanceof Boolean b)) {
       throw new WireFormatException(at(key) + ": expected true or false");
@@ -101,7 +116,8 @@ final class JsonObject {
     return b;
   }
 
-  byte[] hex(String key) throws WireFormatException {
+  /** See the class description. */
+  public byte[] hex(String key) throws WireFormatException {
     String h = string(key);
     try {
       return Hex.decode(h);
@@ -110,7 +126,8 @@ final class JsonObject {
     }
   }
 
-  List<Object> array(String key) throws WireFormatException {
+  /** See the class description. */
+  public List<Object> array(String key) throws WireFormatException {
     Object v = raw(key);
     if (!(v instanceof List<?> l)) {
       throw new WireFormatException(at(key) + ": expected an array");
@@ -118,11 +135,13 @@ final class JsonObject {
     return new ArrayList<>(l);
   }
 
-  List<Object> optArray(String key) throws WireFormatException {
+  /** See the class description. */
+  public List<Object> optArray(String key) throws WireFormatException {
     return has(key) ? array(key) : List.of();
   }
 
-  Set<String> stringSet(String key) throws WireFormatException {
+  /** See the class description. */
+  public Set<String> stringSet(String key) throws WireFormatException {
     Set<String> out = new LinkedHashSet<>();
     List<Object> items = optArray(key);
     for (int i = 0; i < items.size(); i++) {
@@ -134,7 +153,8 @@ final class JsonObject {
     return out;
   }
 
-  Map<String, Object> map() {
+  /** See the class description. */
+  public Map<String, Object> map() {
     return map;
   }
 }

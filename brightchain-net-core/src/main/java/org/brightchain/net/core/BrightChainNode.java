@@ -1,0 +1,691 @@
+package org.brightchain.net.core;
+
+import static org.brightchain.net.internal.Checks.checkArgument;
+import static org.brightchain.net.internal.Checks.checkPort;
+import static org.brightchain.net.internal.Checks.notNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.brightchain.net.BlockId;
+import org.brightchain.net.BlockLocation;
+import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.DataTemperature;
+import org.brightchain.net.NetworkHealth;
+import org.brightchain.net.NodeCapability;
+import org.brightchain.net.NodeId;
+import org.brightchain.net.NodeInfo;
+import org.brightchain.net.NodeMetrics;
+import org.brightchain.net.NodeStatusReport;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.message.BlockLocationUpdate;
+import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.spi.BlockStore;
+import org.brightchain.net.spi.MetadataStore;
+import org.brightchain.net.spi.NodeEventListener;
+import org.brightchain.net.spi.NodePlugin;
+import org.brightchain.net.spi.PluginContext;
+import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.spi.Transport;
+import org.brightchain.net.spi.TransportProvider;
+import org.brightchain.net.spi.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BrightChain network node inside a host application: the front door of the library.
+ *
+ * <h2>Starting a node</h2>
+ *
+ * <pre>{@code
+ * try (BrightChainNode node = BrightChainNode.builder()
+ *         .dataDirectory(Path.of("brightchain-data"))   // keeps the node's key
+ *         .httpPort(4242)                                // REST and WebSocket (/ws)
+ *         .addBootstrapNode("seed.example.org", 4242)
+ *         .region("eu-west")
+ *         .blockStore(myBlocks)
+ *         .addListener(new NodeEventListener() {
+ *           public void messageReceived(SignedMessage m) { ... }
+ *         })
+ *         .build()) {
+ *   node.start().join();
+ *   node.updateTemperature(blockId, DataTemperature.HOT).join();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <h2>What it does</h2>
+ *
+ * <p>A started node serves the REST API of the design ({@code docs/openapi.yaml}) and the
+ * WebSocket event channel ({@code docs/protocol.md}); dials its bootstrap nodes; announces itself
+ * to every peer it connects to and tells it of its other peers; signs every message it sends;
+ * verifies every message it receives exactly once, dropping bad ones with a log line and a
+ * counter; applies block temperature, location and metadata events to its {@link MetadataStore}
+ * (last writer wins) and passes them on to its other peers. On {@link #stop()} it says goodbye
+ * ({@code node:leave}) before closing.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>All node state changes on one {@link Scheduler} (by default a daemon thread owned by the
+ * node). Every method here may be called from any thread; the ones that change state return a
+ * {@link CompletableFuture} completed on the scheduler.
+ *
+ * <p>A transport is required: add {@code brightchain-net-netty} to the class path (found through
+ * {@link ServiceLoader}), or pass one to {@link Builder#transport(Transport)}.
+ */
+public final class BrightChainNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BrightChainNode.class);
+
+  private final NodeSettings settings;
+  private final NodeEngine engine;
+  private final List<NodeEventListener> pluginListeners = new ArrayList<>();
+  private final List<NodePlugin> startedPlugins = new ArrayList<>();
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private volatile CompletableFuture<Void> stopFuture;
+
+  private enum State {
+    NEW,
+    STARTING,
+    RUNNING,
+    STOPPED
+  }
+
+  private BrightChainNode(NodeSettings settings, Transport transport) {
+    this.settings = settings;
+    this.engine = new NodeEngine(settings, transport);
+  }
+
+  /** A builder with every setting at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Binds the listeners, sets up plugins, and dials the bootstrap nodes.
+   *
+   * @return completes when the node is serving, or exceptionally (for example if a port is
+   *     taken); a node starts once
+   */
+  public CompletableFuture<Void> start() {
+    if (!state.compareAndSet(State.NEW, State.STARTING)) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("start: node already " + state.get().name().toLowerCase()));
+    }
+    return engine
+        .start()
+        .thenCompose(v -> engine.onScheduler(() -> {
+          setupPlugins();
+          return null;
+        }))
+        .<Void>thenApply(v -> {
+          state.set(State.RUNNING);
+          return null;
+        })
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                state.set(State.STOPPED);
+                shutdownScheduler();
+              }
+            });
+  }
+
+  /**
+   * Says {@code node:leave} to every peer, closes every connection and listener, and closes
+   * plugins. Idempotent: later calls return the same future.
+   */
+  public synchronized CompletableFuture<Void> stop() {
+    if (stopFuture != null) {
+      return stopFuture;
+    }
+    State previous = state.getAndSet(State.STOPPED);
+    if (previous == State.NEW) {
+      shutdownScheduler();
+      stopFuture = CompletableFuture.completedFuture(null);
+      return stopFuture;
+    }
+    stopFuture =
+        engine
+            .stop()
+            .thenCompose(v -> engine.onScheduler(() -> {
+              closePlugins();
+              return null;
+            }))
+            .<Void>thenApply(v -> null)
+            .whenComplete((v, e) -> shutdownScheduler());
+    return stopFuture;
+  }
+
+  /** Stops the node and waits for it, at most 10 seconds. */
+  @Override
+  public void close() {
+    try {
+      stop().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("node {} did not stop cleanly: {}", nodeId().shortId(), e.toString());
+    }
+  }
+
+  private void shutdownScheduler() {
+    if (settings.ownsScheduler() && settings.scheduler() instanceof Schedulers.ThreadScheduler t) {
+      t.shutdown();
+    }
+  }
+
+  private void setupPlugins() {
+    for (NodePlugin plugin : settings.plugins()) {
+      try {
+        plugin.setup(new Context(plugin));
+        startedPlugins.add(plugin);
+      } catch (Exception | LinkageError e) {
+        log.error("plugin {} failed to start and is skipped", plugin.name(), e);
+      }
+    }
+  }
+
+  private void closePlugins() {
+    for (NodePlugin plugin : startedPlugins) {
+      try {
+        plugin.close();
+      } catch (RuntimeException e) {
+        log.warn("plugin {} failed to close", plugin.name(), e);
+      }
+    }
+    pluginListeners.forEach(engine::removeListener);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** This node's id. */
+  public NodeId nodeId() {
+    return settings.identity().nodeId();
+  }
+
+  /** This node's identity (key pair). */
+  public NodeIdentity identity() {
+    return settings.identity();
+  }
+
+  /** What {@code GET /node/info} serves. */
+  public NodeInfo info() {
+    return engine.info();
+  }
+
+  /** The peer table, sorted by node id: what {@code GET /node/peers} serves. */
+  public List<PeerInfo> peers() {
+    return engine.peers();
+  }
+
+  /** One peer, if known. */
+  public Optional<PeerInfo> peer(NodeId id) {
+    return engine.peers().stream().filter(p -> p.nodeId().equals(id)).findFirst();
+  }
+
+  /** What {@code GET /node/status} serves: status, metrics and network health. */
+  public NodeStatusReport status() {
+    return engine.statusReport();
+  }
+
+  /** This node's counters. */
+  public NodeMetrics metrics() {
+    return engine.metrics();
+  }
+
+  /** The network as this node sees it. */
+  public NetworkHealth health() {
+    return engine.health();
+  }
+
+  /** The metadata this node has for a block. */
+  public Optional<BlockMetadata> metadata(BlockId id) {
+    return settings.metadataStore().get(id);
+  }
+
+  /**
+   * The REST listener's address once started.
+   *
+   * @throws IllegalStateException before the node has started
+   */
+  public InetSocketAddress httpAddress() {
+    return new InetSocketAddress(settings.transport().host(), requireStarted().httpPort());
+  }
+
+  /**
+   * The WebSocket listener's address once started (its path is {@code /ws}).
+   *
+   * @throws IllegalStateException before the node has started
+   */
+  public InetSocketAddress wsAddress() {
+    return new InetSocketAddress(settings.transport().host(), requireStarted().wsPort());
+  }
+
+  private NodeInfo requireStarted() {
+    if (!engine.running()) {
+      throw new IllegalStateException("node not running");
+    }
+    return engine.info();
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  /**
+   * Sets a block's temperature here and tells the network ({@code block:temperature}).
+   *
+   * @return the block's metadata afterwards
+   */
+  public CompletableFuture<BlockMetadata> updateTemperature(BlockId id, DataTemperature t) {
+    notNull(id, "id");
+    notNull(t, "temperature");
+    return engine.onScheduler(() -> engine.updateTemperature(id, t));
+  }
+
+  /** Records a copy of a block and tells the network ({@code block:location}). */
+  public CompletableFuture<BlockMetadata> addLocation(BlockId id, BlockLocation location) {
+    notNull(id, "id");
+    notNull(location, "location");
+    return engine.onScheduler(
+        () -> engine.updateLocation(id, location, BlockLocationUpdate.Action.ADD));
+  }
+
+  /** Records that {@code holder} no longer has a block and tells the network. */
+  public CompletableFuture<BlockMetadata> removeLocation(BlockId id, NodeId holder) {
+    notNull(id, "id");
+    notNull(holder, "holder");
+    return engine.onScheduler(
+        () ->
+            engine.updateLocation(
+                id,
+                BlockLocation.of(holder, settings.clock().instant(), false),
+                BlockLocationUpdate.Action.REMOVE));
+  }
+
+  /** Signs {@code payload} as this node and sends it to every connected peer. */
+  public CompletableFuture<Void> publish(EventPayload payload) {
+    notNull(payload, "payload");
+    return engine.onScheduler(
+        () -> {
+          engine.broadcast(payload);
+          return null;
+        });
+  }
+
+  /** Dials a peer's WebSocket at {@code host:port}, unless already connected to it. */
+  public CompletableFuture<Void> connect(String host, int port) {
+    notNull(host, "host");
+    checkArgument(port > 0 && port <= 65535, "port: %s (expected: 1-65535)", port);
+    return engine.onScheduler(
+        () -> {
+          engine.connect(host, port);
+          return null;
+        });
+  }
+
+  /**
+   * Closes the connection to a peer and stops redialling it.
+   *
+   * @return true if the peer was known
+   */
+  public CompletableFuture<Boolean> disconnect(NodeId id) {
+    notNull(id, "id");
+    return engine.onScheduler(() -> engine.disconnect(id));
+  }
+
+  /** Adds a listener; it sees events from now on. */
+  public void addListener(NodeEventListener listener) {
+    engine.addListener(notNull(listener, "listener"));
+  }
+
+  /** Removes a listener. */
+  public void removeListener(NodeEventListener listener) {
+    engine.removeListener(listener);
+  }
+
+  @Override
+  public String toString() {
+    return "BrightChainNode[" + nodeId() + ", " + state.get().name().toLowerCase() + "]";
+  }
+
+  private final class Context implements PluginContext {
+    private final NodePlugin plugin;
+
+    Context(NodePlugin plugin) {
+      this.plugin = plugin;
+    }
+
+    @Override
+    public NodeId nodeId() {
+      return BrightChainNode.this.nodeId();
+    }
+
+    @Override
+    public Clock clock() {
+      return settings.clock();
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return settings.scheduler();
+    }
+
+    @Override
+    public void addListener(NodeEventListener listener) {
+      pluginListeners.add(listener);
+      engine.addListener(listener);
+    }
+
+    @Override
+    public void broadcast(EventPayload payload) {
+      publish(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "PluginContext[" + plugin.name() + "]";
+    }
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /**
+   * Settings of a node. Every setter validates at once and says its default; {@link #build()}
+   * freezes them. Not thread-safe.
+   */
+  public static final class Builder {
+    private NodeIdentity identity;
+    private Path dataDirectory;
+    private String host = "0.0.0.0";
+    private int httpPort = 4242;
+    private Integer wsPort;
+    private String advertisedAddress = "";
+    private String region;
+    private final Set<String> capabilities =
+        new LinkedHashSet<>(
+            List.of(
+                NodeCapability.ROUTING.wireName(),
+                NodeCapability.METADATA.wireName(),
+                NodeCapability.TEMPERATURE.wireName()));
+    private final List<BootstrapConfig.Node> bootstrapNodes = new ArrayList<>();
+    private Duration bootstrapRetryInterval = Duration.ofSeconds(2);
+    private int bootstrapMaxRetries = 10;
+    private BlockStore blockStore;
+    private MetadataStore metadataStore;
+    private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler;
+    private Transport transport;
+    private TransportProvider transportProvider;
+    private int maxBodyBytes = 1 << 20;
+    private int maxFrameBytes = 1 << 20;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private final List<NodeEventListener> listeners = new ArrayList<>();
+    private final List<NodePlugin> plugins = new ArrayList<>();
+    private boolean loadPlugins;
+
+    private Builder() {}
+
+    /** The node's key pair. Default: loaded from (or created in) the data directory, if set; else a new one each start. */
+    public Builder identity(NodeIdentity identity) {
+      this.identity = notNull(identity, "identity");
+      return this;
+    }
+
+    /**
+     * Directory for the node's files: the key file {@code node.key}, created on first start,
+     * readable by the owner only. Default: none (a fresh identity each run).
+     */
+    public Builder dataDirectory(Path dir) {
+      this.dataDirectory = notNull(dir, "dataDirectory");
+      return this;
+    }
+
+    /** Address to bind. Default {@code 0.0.0.0}. */
+    public Builder host(String host) {
+      checkArgument(!notNull(host, "host").isBlank(), "host: blank");
+      this.host = host;
+      return this;
+    }
+
+    /** REST port; 0 picks a free one. Default 4242. */
+    public Builder httpPort(int port) {
+      this.httpPort = checkPort(port, "httpPort");
+      return this;
+    }
+
+    /**
+     * WebSocket port. Default: the HTTP port, one listener serving both with WebSocket at
+     * {@code /ws}.
+     */
+    public Builder wsPort(int port) {
+      this.wsPort = checkPort(port, "wsPort");
+      return this;
+    }
+
+    /**
+     * Address peers should use to reach this node. Default: empty, meaning each peer uses the
+     * address it sees this node's connections come from.
+     */
+    public Builder advertisedAddress(String address) {
+      this.advertisedAddress = notNull(address, "advertisedAddress");
+      checkArgument(address.length() <= 255, "advertisedAddress: longer than 255 characters");
+      return this;
+    }
+
+    /** Region name counted by network health. Default: none ({@code unknown}). */
+    public Builder region(String region) {
+      notNull(region, "region");
+      checkArgument(!region.isBlank() && region.length() <= 64, "region: '%s' (expected: 1-64 characters)", region);
+      this.region = region;
+      return this;
+    }
+
+    /** Capabilities announced. Default: routing, metadata, temperature. */
+    public Builder capabilities(Set<NodeCapability> caps) {
+      capabilities.clear();
+      notNull(caps, "capabilities").forEach(c -> capabilities.add(c.wireName()));
+      return this;
+    }
+
+    /** Adds a static bootstrap node (retried forever). Default: none. */
+    public Builder addBootstrapNode(String host, int port) {
+      bootstrapNodes.add(new BootstrapConfig.Node(host, port, true));
+      return this;
+    }
+
+    /** Replaces the bootstrap configuration. Default: no nodes, retry every 2 s doubling up to 60 s, 10 retries for non-static peers. */
+    public Builder bootstrap(BootstrapConfig config) {
+      notNull(config, "bootstrap");
+      bootstrapNodes.clear();
+      bootstrapNodes.addAll(config.nodes());
+      bootstrapRetryInterval = config.retryInterval();
+      bootstrapMaxRetries = config.maxRetries();
+      return this;
+    }
+
+    /** The host's blocks, served by {@code GET /blocks/:id}. Default: an empty store. */
+    public Builder blockStore(BlockStore store) {
+      this.blockStore = notNull(store, "blockStore");
+      return this;
+    }
+
+    /** Where block metadata is kept. Default: a new {@link InMemoryMetadataStore}. */
+    public Builder metadataStore(MetadataStore store) {
+      this.metadataStore = notNull(store, "metadataStore");
+      return this;
+    }
+
+    /** The node's clock. Default: {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = notNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where the node runs its work; must run tasks one at a time. Default: a daemon thread owned
+     * and shut down by the node.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = notNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The transport to use. Default: the highest-priority {@link TransportProvider} found. */
+    public Builder transport(Transport transport) {
+      this.transport = notNull(transport, "transport");
+      return this;
+    }
+
+    /** The transport provider to use. Default: found through {@link ServiceLoader}. */
+    public Builder transportProvider(TransportProvider provider) {
+      this.transportProvider = notNull(provider, "transportProvider");
+      return this;
+    }
+
+    /** Largest REST body accepted; larger gets 413. Default 1 MiB. */
+    public Builder maxBodyBytes(int bytes) {
+      checkArgument(bytes > 0, "maxBodyBytes: %s (expected: > 0)", bytes);
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Largest WebSocket message accepted; larger closes the connection with 1009. Default 1 MiB. */
+    public Builder maxFrameBytes(int bytes) {
+      checkArgument(bytes > 0, "maxFrameBytes: %s (expected: > 0)", bytes);
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /** Time allowed to open a connection to a peer. Default 5 s. */
+    public Builder connectTimeout(Duration timeout) {
+      notNull(timeout, "connectTimeout");
+      checkArgument(!timeout.isNegative() && !timeout.isZero(), "connectTimeout: %s (expected: > 0)", timeout);
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** Adds a listener for the node's events. */
+    public Builder addListener(NodeEventListener listener) {
+      listeners.add(notNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds a plugin, set up when the node starts. */
+    public Builder addPlugin(NodePlugin plugin) {
+      plugins.add(notNull(plugin, "plugin"));
+      return this;
+    }
+
+    /** Also loads plugins found through {@link ServiceLoader}. Default: off. */
+    public Builder loadPlugins(boolean load) {
+      this.loadPlugins = load;
+      return this;
+    }
+
+    /**
+     * Builds the node, unstarted.
+     *
+     * @throws IllegalStateException if no transport is available
+     * @throws UncheckedIOException if the key file cannot be read or created
+     */
+    public BrightChainNode build() {
+      NodeIdentity id = identity;
+      if (id == null && dataDirectory != null) {
+        try {
+          id = NodeIdentity.loadOrCreate(dataDirectory.resolve(NodeIdentity.KEY_FILE));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+      }
+      if (id == null) {
+        id = NodeIdentity.generate();
+      }
+      int ws = wsPort == null ? httpPort : wsPort;
+      TransportSettings ts =
+          new TransportSettings(host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout);
+      Transport t = transport;
+      if (t == null) {
+        TransportProvider p = transportProvider != null ? transportProvider : findTransport();
+        t = p.create(ts);
+      }
+      boolean owns = scheduler == null;
+      Scheduler s = owns ? Schedulers.singleThread("brightchain-node-" + id.nodeId().shortId()) : scheduler;
+      List<NodePlugin> allPlugins = new ArrayList<>(plugins);
+      if (loadPlugins) {
+        allPlugins.addAll(load(NodePlugin.class));
+      }
+      NodeSettings settings =
+          new NodeSettings(
+              id,
+              ts,
+              advertisedAddress,
+              region,
+              Set.copyOf(new LinkedHashSet<>(capabilities)),
+              new BootstrapConfig(bootstrapNodes, bootstrapRetryInterval, bootstrapMaxRetries),
+              blockStore == null ? BlockStore.empty() : blockStore,
+              metadataStore == null ? new InMemoryMetadataStore() : metadataStore,
+              clock,
+              s,
+              owns,
+              List.copyOf(listeners),
+              List.copyOf(allPlugins));
+      return new BrightChainNode(settings, t);
+    }
+
+    private static TransportProvider findTransport() {
+      String wanted = System.getProperty("brightchain.transport");
+      List<TransportProvider> found = load(TransportProvider.class);
+      Optional<TransportProvider> chosen =
+          found.stream()
+              .filter(p -> wanted == null || p.name().equals(wanted))
+              .max(Comparator.comparingInt(TransportProvider::priority));
+      return chosen.orElseThrow(
+          () ->
+              new IllegalStateException(
+                  wanted != null
+                      ? "no transport named '" + wanted + "' (system property brightchain.transport)"
+                      : "no transport: add brightchain-net-netty to the class path, or call transport(...)"));
+    }
+
+    /** Loads providers, logging and skipping any that fail. */
+    static <T> List<T> load(Class<T> type) {
+      List<T> out = new ArrayList<>();
+      var it = ServiceLoader.load(type).stream().iterator();
+      while (true) {
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          out.add(it.next().get());
+        } catch (java.util.ServiceConfigurationError | RuntimeException | LinkageError e) {
+          log.warn("skipping a broken {} provider: {}", type.getSimpleName(), e.toString());
+        }
+      }
+      return out;
+    }
+  }
+
+  static RuntimeException unwrap(Throwable e) {
+    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t instanceof RuntimeException r ? r : new CompletionException(t);
+  }
+}

@@ -1,0 +1,20 @@
+package org.brightchain.net.core;
+
+import org.brightchain.net.NodeId;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.spi.PeerConnection;
+
+/** A row of the peer table. Mutated on the node's scheduler only; {@link #info} is readable anywhere. */
+final class Peer {
+  final NodeId id;
+  volatile PeerInfo info;
+  String version = "";
+  PeerConnection connection;
+  /** Said node:leave or was disconnected by the operator: not redialled unless static. */
+  boolean departed;
+
+  Peer(NodeId id, PeerInfo info) {
+    this.id = id;
+    this.info = info;
+  }
+}

@@ -1,2 +1,0 @@
-package org.brightchain.net.core;
-class Placeholder {}

@@ -1,0 +1,392 @@
+package org.brightchain.net.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.brightchain.net.BlockId;
+import org.brightchain.net.BlockLocation;
+import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.DataTemperature;
+import org.brightchain.net.NodeId;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.core.wire.Json;
+import org.brightchain.net.core.wire.JsonCodec;
+import org.brightchain.net.core.wire.JsonObject;
+import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.message.BlockLocationUpdate;
+import org.brightchain.net.message.MetadataSync;
+import org.brightchain.net.spi.RestRequest;
+import org.brightchain.net.spi.RestResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST endpoints of the design, independent of any HTTP server. {@code docs/openapi.yaml}
+ * documents each one. Requests run on the node's scheduler, except block reads, which go straight
+ * to the host's thread-safe block store.
+ */
+final class RestApi {
+  private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+
+  /** Most entries accepted by one sync request. */
+  static final int MAX_SYNC_ENTRIES = 1000;
+
+  private final NodeEngine node;
+
+  RestApi(NodeEngine node) {
+    this.node = node;
+  }
+
+  CompletableFuture<RestResponse> handle(RestRequest req) {
+    CompletableFuture<RestResponse> out;
+    try {
+      String[] seg = segments(req.path());
+      if (seg.length == 2 && seg[0].equals("blocks") && req.method().equals("GET")) {
+        out = CompletableFuture.completedFuture(getBlock(seg[1])); // store is thread-safe
+      } else {
+        out = node.onScheduler(() -> route(req, seg));
+      }
+    } catch (RuntimeException e) {
+      out = CompletableFuture.failedFuture(e);
+    }
+    return out.exceptionally(
+            e -> {
+              log.error("{} {} failed", req.method(), req.path(), e);
+              return error(500, "internal_error", "the node failed to handle this request");
+            })
+        .thenApply(
+            r -> {
+              (r.status() < 400 ? node.operationsOk : node.operationsFailed).incrementAndGet();
+              if (r.status() >= 400 && r.status() < 500) {
+                log.info("{} {} from {}: {}", req.method(), req.path(), req.remoteAddress(), r.status());
+              }
+              return r;
+            });
+  }
+
+  private static String[] segments(String path) {
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    if (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.isEmpty() ? new String[0] : p.split("/", -1);
+  }
+
+  private RestResponse route(RestRequest req, String[] seg) {
+    String m = req.method();
+    try {
+      if (seg.length == 2 && seg[0].equals("node")) {
+        switch (seg[1]) {
+          case "info":
+            return allow(m, "GET") ? ok(JsonCodec.toTree(node.info())) : notAllowed(m, "GET");
+          case "peers":
+            return allow(m, "GET") ? peers() : notAllowed(m, "GET");
+          case "status":
+            return allow(m, "GET") ? ok(JsonCodec.toTree(node.statusReport())) : notAllowed(m, "GET");
+          default:
+            break;
+        }
+      } else if (seg.length >= 2 && seg.length <= 3 && seg[0].equals("blocks")) {
+        if (seg.length == 2) {
+          return notAllowed(m, "GET");
+        }
+        switch (seg[2]) {
+          case "metadata":
+            return allow(m, "GET") ? metadata(seg[1]) : notAllowed(m, "GET");
+          case "temperature":
+            return allow(m, "POST") ? postTemperature(seg[1], body(req)) : notAllowed(m, "POST");
+          case "location":
+            return allow(m, "POST") ? postLocation(seg[1], body(req)) : notAllowed(m, "POST");
+          default:
+            break;
+        }
+      } else if (seg.length == 2 && seg[0].equals("sync")) {
+        switch (seg[1]) {
+          case "request":
+            return allow(m, "POST") ? syncRequest(body(req)) : notAllowed(m, "POST");
+          case "metadata":
+            return allow(m, "POST") ? syncMetadata(body(req)) : notAllowed(m, "POST");
+          case "temperature":
+            return allow(m, "POST") ? syncTemperature(body(req)) : notAllowed(m, "POST");
+          default:
+            break;
+        }
+      } else if (seg.length == 2 && seg[0].equals("peers")) {
+        switch (seg[1]) {
+          case "announce":
+            return allow(m, "POST") ? announce(req, body(req)) : notAllowed(m, "POST");
+          case "disconnect":
+            return allow(m, "POST") ? disconnect(body(req)) : notAllowed(m, "POST");
+          default:
+            break;
+        }
+      }
+      return error(404, "not_found", "no route for " + m + " " + req.path());
+    } catch (HttpError e) {
+      return e.response;
+    } catch (WireFormatException e) {
+      return error(400, "bad_request", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return error(400, "bad_request", e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  private RestResponse getBlock(String rawId) {
+    BlockId id;
+    try {
+      id = BlockId.of(rawId);
+    } catch (IllegalArgumentException e) {
+      return error(400, "bad_request", e.getMessage());
+    }
+    Optional<byte[]> bytes = node.settings.blockStore().get(id);
+    if (bytes.isEmpty()) {
+      return error(404, "not_found", "block " + id + " is not stored here");
+    }
+    return new RestResponse(200, "application/octet-stream", bytes.get(), Map.of());
+  }
+
+  private RestResponse peers() {
+    List<Object> list = new ArrayList<>();
+    for (PeerInfo p : node.peers()) {
+      list.add(JsonCodec.toTree(p));
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("peers", list);
+    return ok(o);
+  }
+
+  private RestResponse metadata(String rawId) throws WireFormatException {
+    BlockId id = blockId(rawId);
+    return node.settings
+        .metadataStore()
+        .get(id)
+        .map(md -> ok(JsonCodec.toTree(md)))
+        .orElseGet(() -> error(404, "not_found", "no metadata for block " + id));
+  }
+
+  private RestResponse postTemperature(String rawId, JsonObject body) throws WireFormatException {
+    BlockId id = blockId(rawId);
+    DataTemperature t = enumField(body, "temperature", DataTemperature::fromWire);
+    return ok(JsonCodec.toTree(node.updateTemperature(id, t)));
+  }
+
+  private RestResponse postLocation(String rawId, JsonObject body) throws WireFormatException {
+    BlockId id = blockId(rawId);
+    NodeId holder = body.has("nodeId") ? nodeId(body, "nodeId") : node.self;
+    BlockLocationUpdate.Action action =
+        body.has("action")
+            ? enumField(body, "action", BlockLocationUpdate.Action::fromWire)
+            : BlockLocationUpdate.Action.ADD;
+    BlockLocation location =
+        new BlockLocation(
+            holder,
+            body.has("lastSeen")
+                ? Instant.ofEpochMilli(body.longValue("lastSeen"))
+                : node.settings.clock().instant(),
+            body.has("isAuthoritative") && body.bool("isAuthoritative"),
+            body.optLong("latencyMs"),
+            body.optString("poolId"));
+    return ok(JsonCodec.toTree(node.updateLocation(id, location, action)));
+  }
+
+  private RestResponse syncRequest(JsonObject body) throws WireFormatException {
+    List<Object> raw = body.array("blockIds");
+    if (raw.size() > MAX_SYNC_ENTRIES) {
+      return error(413, "payload_too_large", "blockIds: " + raw.size() + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
+    }
+    List<Object> entries = new ArrayList<>();
+    List<Object> missing = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      if (!(raw.get(i) instanceof String s) || !BlockId.isValid(s)) {
+        throw new WireFormatException("blockIds[" + i + "]: expected a block id (64 or 128 hex characters)");
+      }
+      BlockId id = BlockId.of(s);
+      Optional<BlockMetadata> md = node.settings.metadataStore().get(id);
+      if (md.isPresent()) {
+        entries.add(JsonCodec.toTree(md.get()));
+      } else {
+        missing.add(id.hex());
+      }
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("entries", entries);
+    o.put("missing", missing);
+    return ok(o);
+  }
+
+  private RestResponse syncMetadata(JsonObject body) throws WireFormatException {
+    List<Object> raw = body.array("entries");
+    if (raw.size() > MAX_SYNC_ENTRIES) {
+      return error(413, "payload_too_large", "entries: " + raw.size() + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
+    }
+    List<BlockMetadata> entries = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      try {
+        entries.add(JsonCodec.fromTree(raw.get(i), BlockMetadata.class));
+      } catch (WireFormatException e) {
+        throw new WireFormatException("entries[" + i + "]." + e.getMessage());
+      }
+    }
+    int applied = node.mergeMetadata(entries);
+    if (!entries.isEmpty()) {
+      node.broadcast(new MetadataSync(entries));
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("received", (long) entries.size());
+    o.put("applied", (long) applied);
+    return ok(o);
+  }
+
+  private RestResponse syncTemperature(JsonObject body) throws WireFormatException {
+    List<Object> raw = body.array("updates");
+    if (raw.size() > MAX_SYNC_ENTRIES) {
+      return error(413, "payload_too_large", "updates: " + raw.size() + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
+    }
+    List<BlockId> ids = new ArrayList<>();
+    List<DataTemperature> temps = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      JsonObject u = JsonObject.of(raw.get(i), "updates[" + i + "]");
+      ids.add(blockIdField(u, "blockId"));
+      temps.add(enumField(u, "temperature", DataTemperature::fromWire));
+    }
+    // Validate everything first: a bad entry rejects the request and changes nothing.
+    List<Object> results = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      results.add(JsonCodec.toTree(node.updateTemperature(ids.get(i), temps.get(i))));
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("applied", (long) results.size());
+    o.put("entries", results);
+    return ok(o);
+  }
+
+  private RestResponse announce(RestRequest req, JsonObject body) throws WireFormatException {
+    String address = body.has("address") ? body.string("address") : "";
+    if (address.isEmpty()) {
+      address = NodeEngine.hostOf(req.remoteAddress());
+    }
+    int wsPort = body.intValue("wsPort");
+    if (wsPort <= 0 || wsPort > 65535) {
+      throw new WireFormatException("wsPort: " + wsPort + " (expected: 1-65535)");
+    }
+    if (address.length() > 255) {
+      throw new WireFormatException("address: longer than 255 characters");
+    }
+    node.connect(address, wsPort);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("status", "dialing");
+    o.put("address", address);
+    o.put("wsPort", (long) wsPort);
+    return json(202, o);
+  }
+
+  private RestResponse disconnect(JsonObject body) throws WireFormatException {
+    NodeId id = nodeId(body, "nodeId");
+    if (!node.disconnect(id)) {
+      return error(404, "not_found", "no peer " + id);
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("nodeId", id.hex());
+    o.put("status", "OFFLINE");
+    return ok(o);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static boolean allow(String method, String allowed) {
+    return method.equals(allowed) || (allowed.equals("GET") && method.equals("HEAD"));
+  }
+
+  private static JsonObject body(RestRequest req) throws WireFormatException {
+    String type = req.header("content-type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+      throw new HttpError(
+          error(415, "unsupported_media_type", "expected Content-Type: application/json, got " + (type == null ? "none" : type)));
+    }
+    if (req.body().length == 0) {
+      throw new WireFormatException("body: empty (expected a JSON object)");
+    }
+    return JsonObject.of(Json.parse(req.body()), "");
+  }
+
+  private static BlockId blockId(String raw) throws WireFormatException {
+    if (!BlockId.isValid(raw)) {
+      throw new WireFormatException("blockId: '" + abbreviate(raw) + "' (expected: 64 or 128 hex characters)");
+    }
+    return BlockId.of(raw);
+  }
+
+  private static BlockId blockIdField(JsonObject o, String key) throws WireFormatException {
+    String raw = o.string(key);
+    if (!BlockId.isValid(raw)) {
+      throw new WireFormatException(o.at(key) + ": expected 64 or 128 hex characters");
+    }
+    return BlockId.of(raw);
+  }
+
+  private static NodeId nodeId(JsonObject o, String key) throws WireFormatException {
+    try {
+      return NodeId.of(o.string(key));
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException(o.at(key) + ": expected 64 hex characters");
+    }
+  }
+
+  private interface Lookup<E> {
+    E get(String name);
+  }
+
+  private static <E> E enumField(JsonObject o, String key, Lookup<E> lookup) throws WireFormatException {
+    String v = o.string(key);
+    try {
+      return lookup.get(v);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException(o.at(key) + ": " + e.getMessage());
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 140 ? s : s.substring(0, 140) + "...";
+  }
+
+  static RestResponse ok(Object tree) {
+    return json(200, tree);
+  }
+
+  static RestResponse json(int status, Object tree) {
+    return new RestResponse(status, RestResponse.JSON, Json.write(tree).getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  /** The error body every endpoint uses: {@code {"error": code, "message": text}}. */
+  static RestResponse error(int status, String code, String message) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("error", code);
+    o.put("message", message);
+    return json(status, o);
+  }
+
+  private static RestResponse notAllowed(String method, String allowed) {
+    String allow = allowed.equals("GET") ? "GET, HEAD" : allowed;
+    return error(405, "method_not_allowed", method + " is not allowed here (allowed: " + allow + ")")
+        .withHeader("Allow", allow);
+  }
+
+  /** Carries a finished error response out of a helper. */
+  private static final class HttpError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient RestResponse response;
+
+    HttpError(RestResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+}

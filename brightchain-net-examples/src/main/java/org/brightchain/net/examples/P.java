@@ -1,0 +1,1 @@
+package org.brightchain.net.examples; class P {}
