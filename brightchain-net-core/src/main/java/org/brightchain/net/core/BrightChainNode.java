@@ -639,7 +639,7 @@ public final class BrightChainNode implements AutoCloseable {
               ts,
               advertisedAddress,
               region,
-              Set.copyOf(new LinkedHashSet<>(capabilities)),
+              java.util.Collections.unmodifiableSet(new LinkedHashSet<>(capabilities)),
               new BootstrapConfig(bootstrapNodes, bootstrapRetryInterval, bootstrapMaxRetries),
               blockStore == null ? BlockStore.empty() : blockStore,
               metadataStore == null ? new InMemoryMetadataStore() : metadataStore,

@@ -1,0 +1,464 @@
+package org.brightchain.net.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.domains.Domain;
+import org.brightchain.net.BlockLocation;
+import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.NetworkHealth;
+import org.brightchain.net.NodeAdvertisement;
+import org.brightchain.net.NodeInfo;
+import org.brightchain.net.NodeLocation;
+import org.brightchain.net.NodeMetrics;
+import org.brightchain.net.NodeStatusReport;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.message.BatchUpdate;
+import org.brightchain.net.message.BlockLocationUpdate;
+import org.brightchain.net.message.BlockSyncRequest;
+import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.MetadataSync;
+import org.brightchain.net.message.MetadataUpdate;
+import org.brightchain.net.message.NodeAnnounce;
+import org.brightchain.net.message.NodeAuthentication;
+import org.brightchain.net.message.NodeLeave;
+import org.brightchain.net.message.NodeStatusUpdate;
+import org.brightchain.net.message.Ping;
+import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.WSMessage;
+
+@Domain(ContractArbitraries.class)
+class JsonCodecPropertiesTest {
+
+  /**
+   * The value survives JSON text and bytes, and its tree survives writing and parsing (numbers
+   * compared by value: a Double comes back as a Long or BigDecimal). Trees without doubles also
+   * survive the canonical form exactly.
+   */
+  private static <T> void roundTrips(T value, Class<T> type) throws WireFormatException {
+    assertEquals(value, JsonCodec.fromJson(JsonCodec.toJson(value), type));
+    assertEquals(value, JsonCodec.fromJson(JsonCodec.toJsonBytes(value), type));
+    Object tree = JsonCodec.toTree(value);
+    Object parsed = Json.parse(Json.write(tree));
+    assertTreeEquals(tree, parsed, "");
+    assertEquals(value, JsonCodec.fromTree(parsed, type));
+    if (!holdsDouble(tree)) {
+      assertEquals(tree, parsed);
+      String canonical = Json.writeCanonical(tree);
+      assertEquals(tree, Json.parse(canonical));
+      assertEquals(canonical, Json.writeCanonical(Json.parse(canonical)));
+      assertEquals(value, JsonCodec.fromJson(canonical, type));
+    }
+  }
+
+  static boolean holdsDouble(Object tree) {
+    if (tree instanceof Double || tree instanceof Float) {
+      return true;
+    } else if (tree instanceof Map<?, ?> m) {
+      return m.values().stream().anyMatch(JsonCodecPropertiesTest::holdsDouble);
+    } else if (tree instanceof List<?> l) {
+      return l.stream().anyMatch(JsonCodecPropertiesTest::holdsDouble);
+    }
+    return false;
+  }
+
+  /** Structural equality with numbers compared by value. */
+  static void assertTreeEquals(Object expected, Object actual, String path) {
+    if (expected instanceof Number e && actual instanceof Number a) {
+      assertEquals(
+          0,
+          new BigDecimal(e.toString()).compareTo(new BigDecimal(a.toString())),
+          () -> path + ": " + e + " != " + a);
+    } else if (expected instanceof Map<?, ?> e && actual instanceof Map<?, ?> a) {
+      assertEquals(e.keySet(), a.keySet(), () -> path + ": keys");
+      e.forEach((k, v) -> assertTreeEquals(v, a.get(k), path + "." + k));
+    } else if (expected instanceof List<?> e && actual instanceof List<?> a) {
+      assertEquals(e.size(), a.size(), () -> path + ": size");
+      for (int i = 0; i < e.size(); i++) {
+        assertTreeEquals(e.get(i), a.get(i), path + "[" + i + "]");
+      }
+    } else {
+      assertEquals(expected, actual, path);
+    }
+  }
+
+  // ------------------------------------------------------------- contract round trips
+
+  @Property(tries = 200)
+  void signedMessagesRoundTrip(@ForAll SignedMessage m) throws WireFormatException {
+    roundTrips(m, SignedMessage.class);
+  }
+
+  @Property(tries = 500)
+  void wsMessagesRoundTrip(@ForAll WSMessage m) throws WireFormatException {
+    roundTrips(m, WSMessage.class);
+  }
+
+  @Property
+  void nodeAnnouncesRoundTrip(@ForAll NodeAnnounce p) throws WireFormatException {
+    roundTrips(p, NodeAnnounce.class);
+  }
+
+  @Property
+  void nodeLeavesRoundTrip(@ForAll NodeLeave p) throws WireFormatException {
+    roundTrips(p, NodeLeave.class);
+  }
+
+  @Property
+  void nodeStatusUpdatesRoundTrip(@ForAll NodeStatusUpdate p) throws WireFormatException {
+    roundTrips(p, NodeStatusUpdate.class);
+  }
+
+  @Property
+  void blockTemperatureUpdatesRoundTrip(@ForAll BlockTemperatureUpdate p)
+      throws WireFormatException {
+    roundTrips(p, BlockTemperatureUpdate.class);
+  }
+
+  @Property
+  void blockLocationUpdatesRoundTrip(@ForAll BlockLocationUpdate p) throws WireFormatException {
+    roundTrips(p, BlockLocationUpdate.class);
+  }
+
+  @Property
+  void blockSyncRequestsRoundTrip(@ForAll BlockSyncRequest p) throws WireFormatException {
+    roundTrips(p, BlockSyncRequest.class);
+  }
+
+  @Property
+  void metadataUpdatesRoundTrip(@ForAll MetadataUpdate p) throws WireFormatException {
+    roundTrips(p, MetadataUpdate.class);
+  }
+
+  @Property(tries = 500)
+  void metadataSyncsRoundTrip(@ForAll MetadataSync p) throws WireFormatException {
+    roundTrips(p, MetadataSync.class);
+  }
+
+  @Property
+  void pingsRoundTrip(@ForAll Ping p) throws WireFormatException {
+    roundTrips(p, Ping.class);
+  }
+
+  @Property
+  void pongsRoundTrip(@ForAll Pong p) throws WireFormatException {
+    roundTrips(p, Pong.class);
+  }
+
+  @Property
+  void peerInfosRoundTrip(@ForAll PeerInfo p) throws WireFormatException {
+    roundTrips(p, PeerInfo.class);
+  }
+
+  @Property
+  void nodeAdvertisementsRoundTrip(@ForAll NodeAdvertisement a) throws WireFormatException {
+    roundTrips(a, NodeAdvertisement.class);
+  }
+
+  @Property
+  void blockLocationsRoundTrip(@ForAll BlockLocation l) throws WireFormatException {
+    roundTrips(l, BlockLocation.class);
+  }
+
+  @Property
+  void blockMetadataRoundTrip(@ForAll BlockMetadata m) throws WireFormatException {
+    roundTrips(m, BlockMetadata.class);
+  }
+
+  @Property
+  void nodeLocationsRoundTrip(@ForAll NodeLocation l) throws WireFormatException {
+    roundTrips(l, NodeLocation.class);
+  }
+
+  @Property
+  void nodeMetricsRoundTrip(@ForAll NodeMetrics m) throws WireFormatException {
+    roundTrips(m, NodeMetrics.class);
+  }
+
+  @Property
+  void networkHealthRoundTrip(@ForAll NetworkHealth h) throws WireFormatException {
+    roundTrips(h, NetworkHealth.class);
+  }
+
+  @Property
+  void nodeInfosRoundTrip(@ForAll NodeInfo i) throws WireFormatException {
+    roundTrips(i, NodeInfo.class);
+  }
+
+  @Property
+  void nodeStatusReportsRoundTrip(@ForAll NodeStatusReport r) throws WireFormatException {
+    roundTrips(r, NodeStatusReport.class);
+  }
+
+  @Property(tries = 200)
+  void batchUpdatesRoundTrip(@ForAll BatchUpdate b) throws WireFormatException {
+    roundTrips(b, BatchUpdate.class);
+  }
+
+  @Property
+  void nodeAuthenticationsRoundTrip(@ForAll NodeAuthentication a) throws WireFormatException {
+    roundTrips(a, NodeAuthentication.class);
+  }
+
+  /** JSON, unlike protobuf, carries unpaired surrogates (escaped as JavaScript does). */
+  @Property
+  void textWithUnpairedSurrogatesRoundTrips(@ForAll("surrogateLeaves") NodeLeave leave)
+      throws WireFormatException {
+    roundTrips(leave, NodeLeave.class);
+  }
+
+  @Provide
+  Arbitrary<NodeLeave> surrogateLeaves() {
+    return Combinators.combine(ContractArbitraries.nodeIds(), ContractArbitraries.anyText(256))
+        .as(NodeLeave::new);
+  }
+
+  // ------------------------------------------------------------- trees
+
+  @Property
+  void treesRoundTrip(@ForAll("trees") Object tree) throws WireFormatException {
+    String text = Json.write(tree);
+    assertEquals(tree, Json.parse(text));
+    assertEquals(tree, Json.parse(text.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(text, Json.write(Json.parse(text)));
+  }
+
+  @Property
+  void canonicalTreesRoundTripWithSortedKeys(@ForAll("integerTrees") Object tree)
+      throws WireFormatException {
+    String canonical = Json.writeCanonical(tree);
+    Object parsed = Json.parse(canonical);
+    assertEquals(tree, parsed);
+    assertEquals(canonical, Json.write(parsed));
+    assertKeysSorted(parsed);
+  }
+
+  private static void assertKeysSorted(Object tree) {
+    if (tree instanceof Map<?, ?> m) {
+      String previous = null;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String key = (String) e.getKey();
+        assertTrue(previous == null || previous.compareTo(key) < 0, "keys not sorted");
+        previous = key;
+        assertKeysSorted(e.getValue());
+      }
+    } else if (tree instanceof List<?> l) {
+      l.forEach(JsonCodecPropertiesTest::assertKeysSorted);
+    }
+  }
+
+  @Provide
+  Arbitrary<Object> trees() {
+    return trees(true);
+  }
+
+  @Provide
+  Arbitrary<Object> integerTrees() {
+    return trees(false);
+  }
+
+  private static Arbitrary<Object> trees(boolean withDecimals) {
+    List<Tuple.Tuple2<Integer, Arbitrary<?>>> leaves = new ArrayList<>();
+    leaves.add(Tuple.of(3, ContractArbitraries.anyText(20)));
+    leaves.add(Tuple.of(1, Arbitraries.strings().all().ofMaxLength(8)));
+    leaves.add(Tuple.of(3, Arbitraries.longs()));
+    leaves.add(Tuple.of(1, Arbitraries.of(true, false)));
+    leaves.add(Tuple.of(1, Arbitraries.just(NULL)));
+    if (withDecimals) {
+      leaves.add(
+          Tuple.of(
+              2,
+              Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 20))
+                  .as(BigDecimal::valueOf)));
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Arbitrary<Object> leaf = Arbitraries.frequencyOf((List) leaves);
+    Arbitrary<Object> tree =
+        Arbitraries.recursive(
+            () -> leaf,
+            inner ->
+                Arbitraries.oneOf(
+                    inner.list().ofMaxSize(4).map(l -> (Object) l),
+                    Arbitraries.maps(ContractArbitraries.anyText(12), inner)
+                        .ofMaxSize(4)
+                        .map(m -> (Object) new LinkedHashMap<>(m))),
+            0,
+            5);
+    return tree.map(JsonCodecPropertiesTest::nulls);
+  }
+
+  /** jqwik does not generate null elements directly; a marker stands in for JSON null. */
+  private static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
+
+  private static Object nulls(Object tree) {
+    if (tree == NULL) {
+      return null;
+    } else if (tree instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put((String) k, nulls(v)));
+      return out;
+    } else if (tree instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(v -> out.add(nulls(v)));
+      return out;
+    }
+    return tree;
+  }
+
+  // ------------------------------------------------------------- hostile input
+
+  /** Parsing returns a tree or throws WireFormatException; a parsed tree writes back stably. */
+  private static void parsesOrRefuses(String text) {
+    Object tree;
+    try {
+      tree = Json.parse(text);
+    } catch (WireFormatException e) {
+      tree = e;
+    }
+    if (!(tree instanceof WireFormatException)) {
+      try {
+        assertTreeEquals(tree, Json.parse(Json.write(tree)), "");
+      } catch (WireFormatException e) {
+        fail("parsed once, refused the second time: " + e.getMessage());
+      }
+    }
+    try {
+      SignedMessage m = JsonCodec.fromJson(text, SignedMessage.class);
+      assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), SignedMessage.class));
+    } catch (WireFormatException e) {
+      // refused: fine
+    }
+  }
+
+  private static void parsesOrRefuses(byte[] bytes) {
+    try {
+      Json.parse(bytes);
+    } catch (WireFormatException e) {
+      // refused: fine
+    }
+    try {
+      JsonCodec.fromJson(bytes, SignedMessage.class);
+    } catch (WireFormatException e) {
+      // refused: fine
+    }
+  }
+
+  @Property(tries = 2000)
+  void arbitraryTextParsesOrThrowsWireFormatException(@ForAll("hostileText") String text) {
+    parsesOrRefuses(text);
+    parsesOrRefuses(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 2000)
+  void mutatedMessagesParseOrThrowWireFormatException(@ForAll("mutatedJson") String text) {
+    parsesOrRefuses(text);
+    parsesOrRefuses(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 1000)
+  void arbitraryBytesParseOrThrowWireFormatException(@ForAll("hostileBytes") byte[] bytes) {
+    parsesOrRefuses(bytes);
+  }
+
+  private static final String JSON_CHARS = "{}[]\",:0123456789-+.eEtrufalsn\\/ bu\t\n";
+
+  @Provide
+  Arbitrary<String> hostileText() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(200),
+        Arbitraries.strings().withChars(JSON_CHARS).ofMaxLength(120),
+        ContractArbitraries.anyText(100));
+  }
+
+  @Provide
+  Arbitrary<byte[]> hostileBytes() {
+    return Arbitraries.oneOf(
+        ContractArbitraries.bytes(0, 400),
+        mutatedJson().map(s -> s.getBytes(StandardCharsets.UTF_8)),
+        Combinators.combine(
+                ContractArbitraries.signedMessages().map(JsonCodec::toJsonBytes),
+                Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                Arbitraries.bytes())
+            .as(
+                (b, at, v) -> {
+                  byte[] c = b.clone();
+                  c[at % c.length] = v;
+                  return c;
+                }));
+  }
+
+  /** Valid JSON of a signed message with characters replaced, inserted, removed or cut. */
+  @Provide
+  Arbitrary<String> mutatedJson() {
+    Arbitrary<int[]> edit =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                Arbitraries.integers().between(0, JSON_CHARS.length() - 1))
+            .as((op, at, c) -> new int[] {op, at, c});
+    return Combinators.combine(
+            ContractArbitraries.signedMessages().map(JsonCodec::toJson),
+            edit.list().ofMinSize(1).ofMaxSize(4))
+        .as(
+            (json, edits) -> {
+              StringBuilder sb = new StringBuilder(json);
+              for (Iterator<int[]> it = edits.iterator(); it.hasNext() && sb.length() > 0; ) {
+                int[] e = it.next();
+                int at = e[1] % sb.length();
+                char c = JSON_CHARS.charAt(e[2]);
+                switch (e[0]) {
+                  case 0 -> sb.setCharAt(at, c);
+                  case 1 -> sb.insert(at, c);
+                  case 2 -> sb.deleteCharAt(at);
+                  default -> sb.setLength(at);
+                }
+              }
+              return sb.toString();
+            });
+  }
+
+  @Example
+  void deepNestingIsRefusedWithoutStackOverflow() {
+    String open = "[".repeat(100_000);
+    String closed = open + "]".repeat(100_000);
+    String objects = "{\"a\":".repeat(100_000);
+    for (String text : List.of(open, closed, objects)) {
+      assertThrows(WireFormatException.class, () -> Json.parse(text));
+      assertThrows(
+          WireFormatException.class, () -> Json.parse(text.getBytes(StandardCharsets.UTF_8)));
+      assertThrows(
+          WireFormatException.class, () -> JsonCodec.fromJson(text, SignedMessage.class));
+    }
+    String deepest = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+    try {
+      Json.parse(deepest);
+    } catch (WireFormatException e) {
+      fail("MAX_DEPTH levels must be accepted: " + e.getMessage());
+    }
+    String tooDeep = "[" + deepest + "]";
+    assertThrows(WireFormatException.class, () -> Json.parse(tooDeep));
+  }
+}

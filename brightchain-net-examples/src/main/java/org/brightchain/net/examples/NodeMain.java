@@ -1,0 +1,221 @@
+package org.brightchain.net.examples;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.core.BrightChainNode;
+import org.brightchain.net.core.DirectoryBlockStore;
+
+/**
+ * The runnable BrightChain node: {@code java -jar brightchain-node.jar [options]}.
+ *
+ * <p>Serves REST and WebSocket, keeps its key in the data directory, serves blocks from {@code
+ * <data-dir>/blocks/<block id>}, and on SIGTERM or Ctrl-C says goodbye to its peers and exits 0.
+ * A bad option prints the usage and exits 2; a node that cannot start (a port in use, an
+ * unreadable key file) exits 1.
+ */
+public final class NodeMain {
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -jar brightchain-node.jar [options]",
+          "",
+          "Runs a BrightChain network node: REST API and WebSocket event channel.",
+          "",
+          "Options:",
+          "  --http-port PORT         REST port (default 4242; 0 picks a free port)",
+          "  --ws-port PORT           WebSocket port (default: the HTTP port, WebSocket at /ws)",
+          "  --host ADDRESS           address to bind (default 0.0.0.0)",
+          "  --advertise-address A    address peers should dial (default: the one they see)",
+          "  --data-dir DIR           node key and blocks (default ./brightchain-data)",
+          "  --bootstrap HOST:PORT    a node to join through; repeatable",
+          "  --region NAME            region counted by network health",
+          "  --help                   show this help",
+          "");
+
+  private NodeMain() {}
+
+  /** Parsed options. */
+  record Options(
+      int httpPort,
+      Integer wsPort,
+      String host,
+      String advertise,
+      Path dataDir,
+      List<BootstrapConfig.Node> bootstrap,
+      String region,
+      boolean help) {}
+
+  /** Thrown for a bad command line; its message says what is wrong. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static Options parse(String[] args) throws UsageException {
+    int httpPort = 4242;
+    Integer wsPort = null;
+    String host = "0.0.0.0";
+    String advertise = "";
+    Path dataDir = Path.of("brightchain-data");
+    List<BootstrapConfig.Node> bootstrap = new ArrayList<>();
+    String region = null;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      switch (name) {
+        case "--help", "-h" -> help = true;
+        case "--http-port" -> httpPort = port(name, value != null ? value : next(args, ++i, name));
+        case "--ws-port" -> wsPort = port(name, value != null ? value : next(args, ++i, name));
+        case "--host" -> host = nonBlank(name, value != null ? value : next(args, ++i, name));
+        case "--advertise-address" -> advertise = nonBlank(name, value != null ? value : next(args, ++i, name));
+        case "--data-dir" -> dataDir = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--region" -> region = nonBlank(name, value != null ? value : next(args, ++i, name));
+        case "--bootstrap" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          try {
+            bootstrap.add(BootstrapConfig.Node.parse(v));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--bootstrap: " + e.getMessage());
+          }
+        }
+        default -> throw new UsageException("unknown option: " + a);
+      }
+    }
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, help);
+  }
+
+  private static String next(String[] args, int i, String name) throws UsageException {
+    if (i >= args.length) {
+      throw new UsageException(name + ": missing value");
+    }
+    return args[i];
+  }
+
+  private static String nonBlank(String name, String v) throws UsageException {
+    if (v.isBlank()) {
+      throw new UsageException(name + ": empty value");
+    }
+    return v;
+  }
+
+  private static int port(String name, String v) throws UsageException {
+    try {
+      int p = Integer.parseInt(v);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + ": '" + v + "' (expected: a port, 0-65535)");
+    }
+  }
+
+  static BrightChainNode build(Options o) {
+    BrightChainNode.Builder b =
+        BrightChainNode.builder()
+            .dataDirectory(o.dataDir())
+            .host(o.host())
+            .httpPort(o.httpPort())
+            .advertisedAddress(o.advertise())
+            .blockStore(new DirectoryBlockStore(o.dataDir().resolve("blocks")))
+            .bootstrap(BootstrapConfig.of(o.bootstrap()));
+    if (o.wsPort() != null) {
+      b.wsPort(o.wsPort());
+    }
+    if (o.region() != null) {
+      b.region(o.region());
+    }
+    return b.build();
+  }
+
+  /** Runs the node until SIGTERM or Ctrl-C. */
+  public static void main(String[] args) {
+    configureLogging();
+    Options o;
+    try {
+      o = parse(args);
+    } catch (UsageException e) {
+      usage(System.err, "error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (o.help()) {
+      usage(System.out, null);
+      return;
+    }
+    BrightChainNode node;
+    try {
+      node = build(o);
+      node.start().get();
+    } catch (ExecutionException e) {
+      System.err.println("error: the node could not start: " + e.getCause().getMessage());
+      System.exit(1);
+      return;
+    } catch (RuntimeException | InterruptedException e) {
+      System.err.println("error: the node could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    String shown = o.host().equals("0.0.0.0") || o.host().equals("::") ? "localhost" : o.host();
+    System.out.printf(
+        "brightchain node %s ready: REST http://%s:%d/node/info WebSocket ws://%s:%d/ws%n",
+        node.nodeId(), shown, node.httpAddress().getPort(), shown, node.wsAddress().getPort());
+    System.out.flush();
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("brightchain node " + node.nodeId().shortId() + " leaving the network");
+                  node.close();
+                  System.out.println("brightchain node " + node.nodeId().shortId() + " stopped");
+                  System.out.flush();
+                  // A node asked to stop has done its job: exit 0, not the JVM's 143 for SIGTERM.
+                  Runtime.getRuntime().halt(0);
+                },
+                "brightchain-shutdown"));
+    try {
+      forever.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void usage(PrintStream out, String error) {
+    if (error != null) {
+      out.println(error);
+      out.println();
+    }
+    out.print(USAGE);
+    out.flush();
+  }
+
+  private static void configureLogging() {
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+    setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.brightchain.net.netty;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** JSON error responses written by the transport itself, before a request reaches the node. */
+final class HttpResponses {
+  private HttpResponses() {}
+
+  static FullHttpResponse json(int status, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    return r;
+  }
+
+  /** Writes {@code {"error": code, "message": message}} and closes the connection. */
+  static void errorAndClose(ChannelHandlerContext ctx, int status, String code, String message) {
+    FullHttpResponse r =
+        json(status, "{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\"}");
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static String escape(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

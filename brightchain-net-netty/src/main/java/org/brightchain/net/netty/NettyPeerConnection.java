@@ -1,0 +1,106 @@
+package org.brightchain.net.netty;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.brightchain.net.spi.Frame;
+import org.brightchain.net.spi.PeerConnection;
+
+/** A WebSocket channel as the node sees it. */
+final class NettyPeerConnection implements PeerConnection {
+  private final String id;
+  private final Channel channel;
+  private final boolean outbound;
+  private final Frame.Type preferred;
+  private final AtomicBoolean closeSent = new AtomicBoolean();
+  volatile int closeCode = 1006;
+  volatile String closeReason = "connection lost";
+
+  NettyPeerConnection(String id, Channel channel, boolean outbound, Frame.Type preferred) {
+    this.id = id;
+    this.channel = channel;
+    this.outbound = outbound;
+    this.preferred = preferred;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  @Override
+  public boolean outbound() {
+    return outbound;
+  }
+
+  @Override
+  public Frame.Type preferredFrameType() {
+    return preferred;
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Frame frame) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!channel.isActive() || closeSent.get()) {
+      done.completeExceptionally(new ClosedChannelException());
+      return done;
+    }
+    WebSocketFrame f =
+        frame.type() == Frame.Type.TEXT
+            ? new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes()))
+            : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes()));
+    channel
+        .writeAndFlush(f)
+        .addListener(
+            future -> {
+              if (future.isSuccess()) {
+                done.complete(null);
+              } else {
+                done.completeExceptionally(future.cause());
+              }
+            });
+    return done;
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (!closeSent.compareAndSet(false, true)) {
+      return;
+    }
+    closeCode = code;
+    closeReason = reason;
+    if (!channel.isActive()) {
+      return;
+    }
+    // A close reason is at most 123 bytes of UTF-8 (RFC 6455 section 5.5).
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    String shortReason = r.length <= 123 ? reason : new String(r, 0, 120, StandardCharsets.UTF_8);
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code, shortReason))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isActive() && !closeSent.get();
+  }
+
+  @Override
+  public String toString() {
+    return id + "[" + channel.remoteAddress() + "]";
+  }
+}

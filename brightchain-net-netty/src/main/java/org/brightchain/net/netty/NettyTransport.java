@@ -1,0 +1,253 @@
+package org.brightchain.net.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.brightchain.net.spi.PeerConnection;
+import org.brightchain.net.spi.Transport;
+import org.brightchain.net.spi.TransportHandler;
+import org.brightchain.net.spi.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty implementation of {@link Transport}: an HTTP/1.1 server for REST, a WebSocket server
+ * at {@code /ws} (on the REST port, or on a port of its own), and a WebSocket client for dialling
+ * peers. Uses native epoll when {@code netty-transport-native-epoll} is on the class path, NIO
+ * otherwise.
+ *
+ * <p>Each server pipeline composes Netty's stock handlers: {@code HttpServerCodec} (with header
+ * limits) → an aggregator bounded by {@link TransportSettings#maxBodyBytes()} that answers 413 →
+ * {@code WebSocketServerProtocolHandler} (handshake, control frames, frame size limit) → {@code
+ * WebSocketFrameAggregator} (message size limit) → the REST handler → the WebSocket frame
+ * handler. Writes are coalesced by {@code FlushConsolidationHandler}.
+ */
+public final class NettyTransport implements Transport {
+  static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+
+  private static final int MAX_INITIAL_LINE = 4096;
+  private static final int MAX_HEADER_SIZE = 8192;
+
+  private final TransportSettings settings;
+  private final ByteCounter bytes = new ByteCounter();
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile TransportHandler handler;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+
+  /** A transport with these settings; nothing happens until {@link #start}. */
+  public NettyTransport(TransportSettings settings) {
+    this.settings = settings;
+  }
+
+  TransportHandler handler() {
+    return handler;
+  }
+
+  String nextConnectionId(boolean outbound) {
+    return (outbound ? "ws-out-" : "ws-in-") + connectionIds.incrementAndGet();
+  }
+
+  void register(Channel ch) {
+    channels.add(ch);
+  }
+
+  @Override
+  public synchronized CompletableFuture<BoundAddresses> start(TransportHandler handler) {
+    if (this.handler != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("transport already started"));
+    }
+    this.handler = handler;
+    boss = IoSupport.group(1, "brightchain-accept");
+    workers = IoSupport.group(0, "brightchain-io");
+    CompletableFuture<BoundAddresses> result = new CompletableFuture<>();
+    bind(settings.httpPort(), true, settings.sharedPort(), "http")
+        .whenComplete(
+            (http, err) -> {
+              if (err != null) {
+                stop();
+                result.completeExceptionally(err);
+              } else if (settings.sharedPort()) {
+                result.complete(new BoundAddresses(http, http));
+              } else {
+                bind(settings.wsPort(), false, true, "ws")
+                    .whenComplete(
+                        (ws, err2) -> {
+                          if (err2 != null) {
+                            stop();
+                            result.completeExceptionally(err2);
+                          } else {
+                            result.complete(new BoundAddresses(http, ws));
+                          }
+                        });
+              }
+            });
+    return result;
+  }
+
+  private CompletableFuture<InetSocketAddress> bind(int port, boolean rest, boolean ws, String what) {
+    CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(IoSupport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(bytes);
+                    p.addLast(new FlushConsolidationHandler(256, true));
+                    p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                    p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
+                    if (ws) {
+                      p.addLast(
+                          new WebSocketServerProtocolHandler(
+                              WebSocketServerProtocolConfig.newBuilder()
+                                  .websocketPath(TransportSettings.WEBSOCKET_PATH)
+                                  .checkStartsWith(true)
+                                  .maxFramePayloadLength(settings.maxFrameBytes())
+                                  .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
+                                  .allowExtensions(false)
+                                  .dropPongFrames(true)
+                                  .build()));
+                      p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
+                    }
+                    p.addLast(new RestRequestHandler(NettyTransport.this, rest));
+                    p.addLast(new WebSocketFrameHandler(NettyTransport.this, false, null));
+                  }
+                });
+    ChannelFuture cf = b.bind(settings.host(), port);
+    cf.addListener(
+        future -> {
+          if (future.isSuccess()) {
+            channels.add(cf.channel());
+            f.complete((InetSocketAddress) cf.channel().localAddress());
+          } else {
+            Throwable cause = future.cause();
+            String msg = what + " port " + settings.host() + ":" + port + ": " + cause.getMessage();
+            BindException be = new BindException(msg);
+            be.initCause(cause);
+            f.completeExceptionally(be);
+          }
+        });
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<PeerConnection> connect(String host, int port) {
+    CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
+    if (handler == null || stopped.get()) {
+      opened.completeExceptionally(new IllegalStateException("transport not running"));
+      return opened;
+    }
+    URI uri;
+    try {
+      String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      uri = new URI("ws://" + h + ":" + port + TransportSettings.WEBSOCKET_PATH);
+    } catch (java.net.URISyntaxException e) {
+      opened.completeExceptionally(new IllegalArgumentException("bad peer address " + host + ":" + port));
+      return opened;
+    }
+    int timeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+    Bootstrap b =
+        new Bootstrap()
+            .group(workers)
+            .channel(IoSupport.channel())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(bytes);
+                    p.addLast(new FlushConsolidationHandler(256, true));
+                    p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                    p.addLast(new HttpObjectAggregator(64 * 1024));
+                    p.addLast(
+                        new WebSocketClientProtocolHandler(
+                            WebSocketClientProtocolConfig.newBuilder()
+                                .webSocketUri(uri)
+                                .maxFramePayloadLength(settings.maxFrameBytes())
+                                .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
+                                .allowExtensions(false)
+                                .dropPongFrames(true)
+                                .build()));
+                    p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
+                    p.addLast(new WebSocketFrameHandler(NettyTransport.this, true, opened));
+                  }
+                });
+    b.connect(host, port)
+        .addListener(
+            (ChannelFuture cf) -> {
+              if (!cf.isSuccess()) {
+                opened.completeExceptionally(cf.cause());
+              } else {
+                channels.add(cf.channel());
+              }
+            });
+    return opened;
+  }
+
+  @Override
+  public long bytesIn() {
+    return bytes.in.sum();
+  }
+
+  @Override
+  public long bytesOut() {
+    return bytes.out.sum();
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> stop() {
+    if (!stopped.compareAndSet(false, true) || boss == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    channels
+        .close()
+        .addListener(
+            f -> {
+              var b = boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+              var w = workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+              w.addListener(x -> b.addListener(y -> done.complete(null)));
+            });
+    return done;
+  }
+
+  @Override
+  public String toString() {
+    return "NettyTransport[" + IoSupport.name() + ", " + settings.host() + "]";
+  }
+}

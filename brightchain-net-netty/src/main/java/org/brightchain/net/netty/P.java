@@ -1,1 +1,0 @@
-package org.brightchain.net.netty; class P {}

@@ -1,0 +1,119 @@
+package org.brightchain.net.netty;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.brightchain.net.spi.RestRequest;
+import org.brightchain.net.spi.RestResponse;
+
+/**
+ * Hands complete HTTP requests to the node and writes its answers. Reading pauses while a
+ * request is being served, so pipelined requests are answered in order.
+ */
+final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final NettyTransport transport;
+  private final boolean serveRest;
+
+  RestRequestHandler(NettyTransport transport, boolean serveRest) {
+    this.transport = transport;
+    this.serveRest = serveRest;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (req.decoderResult().isFailure()) {
+      NettyTransport.log.info("malformed HTTP from {}: {}", ctx.channel().remoteAddress(), req.decoderResult().cause().toString());
+      HttpResponses.errorAndClose(ctx, 400, "bad_request", "malformed HTTP request");
+      return;
+    }
+    QueryStringDecoder uri;
+    try {
+      uri = new QueryStringDecoder(req.uri());
+      uri.path();
+    } catch (IllegalArgumentException e) {
+      HttpResponses.errorAndClose(ctx, 400, "bad_request", "malformed request URI");
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean head = req.method().equals(HttpMethod.HEAD);
+    if (!serveRest) {
+      write(ctx, RestResponse.json(404, "{\"error\":\"not_found\",\"message\":\"this port serves the WebSocket endpoint /ws only\"}"), keepAlive, head);
+      return;
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        query.put(e.getKey(), e.getValue().get(0));
+      }
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Map.Entry<String, String> h : req.headers()) {
+      headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+    }
+    RestRequest request =
+        new RestRequest(
+            req.method().name(),
+            uri.path(),
+            query,
+            headers,
+            ByteBufUtil.getBytes(req.content()),
+            (InetSocketAddress) ctx.channel().remoteAddress());
+    ctx.channel().config().setAutoRead(false);
+    transport
+        .handler()
+        .handle(request)
+        .whenComplete(
+            (response, err) -> {
+              RestResponse r =
+                  err != null
+                      ? RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}")
+                      : response;
+              ctx.executor().execute(() -> {
+                write(ctx, r, keepAlive, head);
+                ctx.channel().config().setAutoRead(true);
+              });
+            });
+  }
+
+  private static void write(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive, boolean head) {
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    res.headers().set("X-Content-Type-Options", "nosniff");
+    r.headers().forEach((k, v) -> res.headers().set(k, v));
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    NettyTransport.log.debug("HTTP channel {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

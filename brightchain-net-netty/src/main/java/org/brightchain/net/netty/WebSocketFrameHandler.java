@@ -1,0 +1,122 @@
+package org.brightchain.net.netty;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.brightchain.net.spi.Frame;
+import org.brightchain.net.spi.PeerConnection;
+import org.brightchain.net.spi.TransportHandler;
+
+/**
+ * The last handler of a WebSocket pipeline, server or client side: turns complete data frames
+ * into {@link Frame}s for the node and reports the connection's life. Sees frames, never bytes.
+ */
+final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
+  private final NettyTransport transport;
+  private final boolean outbound;
+  private final CompletableFuture<PeerConnection> opened;
+  private NettyPeerConnection connection;
+
+  WebSocketFrameHandler(
+      NettyTransport transport, boolean outbound, CompletableFuture<PeerConnection> opened) {
+    this.transport = transport;
+    this.outbound = outbound;
+    this.opened = opened;
+  }
+
+  private TransportHandler handler() {
+    return transport.handler();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
+      List<String> format = new QueryStringDecoder(hc.requestUri()).parameters().get("format");
+      Frame.Type preferred =
+          format != null && format.contains("json") ? Frame.Type.TEXT : Frame.Type.BINARY;
+      open(ctx, preferred);
+    } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      open(ctx, Frame.Type.BINARY);
+    } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      fail(new java.util.concurrent.TimeoutException("WebSocket handshake timed out"));
+      ctx.close();
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  private void open(ChannelHandlerContext ctx, Frame.Type preferred) {
+    connection =
+        new NettyPeerConnection(transport.nextConnectionId(outbound), ctx.channel(), outbound, preferred);
+    transport.register(ctx.channel());
+    handler().connectionOpened(connection);
+    if (opened != null) {
+      opened.complete(connection);
+    }
+  }
+
+  private void fail(Throwable e) {
+    if (opened != null) {
+      opened.completeExceptionally(e);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (connection == null) {
+        return; // nothing before the handshake completes
+      }
+      if (msg instanceof TextWebSocketFrame t) {
+        handler().frameReceived(connection, new Frame(Frame.Type.TEXT, ByteBufUtil.getBytes(t.content())));
+      } else if (msg instanceof BinaryWebSocketFrame b) {
+        handler().frameReceived(connection, Frame.binary(ByteBufUtil.getBytes(b.content())));
+      } else if (msg instanceof CloseWebSocketFrame c) {
+        connection.closeCode = c.statusCode() < 0 ? 1005 : c.statusCode();
+        connection.closeReason = c.reasonText();
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (connection != null) {
+      handler().connectionClosed(connection, connection.closeCode, connection.closeReason);
+    } else {
+      fail(new java.io.IOException("connection closed before the WebSocket handshake completed"));
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (connection == null) {
+      fail(cause);
+      ctx.close();
+      return;
+    }
+    if (cause instanceof TooLongFrameException) {
+      NettyTransport.log.info("{}: message over the size limit, closing with 1009", connection);
+      connection.close(1009, "message too big");
+    } else if (cause instanceof CorruptedFrameException) {
+      NettyTransport.log.info("{}: protocol error ({}), closing with 1002", connection, cause.getMessage());
+      connection.close(1002, "protocol error");
+    } else {
+      NettyTransport.log.debug("{}: {}", connection, cause.toString());
+      ctx.close();
+    }
+  }
+}
