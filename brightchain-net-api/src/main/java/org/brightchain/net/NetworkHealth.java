@@ -29,6 +29,7 @@ public record NetworkHealth(
         averageRedundancy >= 0 && Double.isFinite(averageRedundancy),
         "averageRedundancy: %s (expected: finite, >= 0)",
         averageRedundancy);
+    averageRedundancy += 0.0; // -0.0 becomes 0.0, as JSON reads it back
     regionDistribution = Values.orderedMap(regionDistribution, "regionDistribution");
   }
 }

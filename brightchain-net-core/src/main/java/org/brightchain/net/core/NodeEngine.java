@@ -398,6 +398,14 @@ final class NodeEngine implements TransportHandler {
     ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
     if (seen.getIfPresent(id) != null) {
       duplicates.incrementAndGet();
+      // Our own announcement coming back means we dialled ourselves; it is always "seen"
+      // (we signed it), so it would never reach identify(): close that loopback here.
+      if (m.nodeId().equals(self)
+          && m.payload().data() instanceof NodeAnnounce a
+          && a.nodeId().equals(self)
+          && MessageSigning.verify(m, signed) == MessageSigning.Verdict.VALID) {
+        scheduler.execute(() -> onOwnAnnounce(conn));
+      }
       return;
     }
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
@@ -487,6 +495,18 @@ final class NodeEngine implements TransportHandler {
       case NODE_LEAVE, NODE_STATUS, BLOCK_TEMPERATURE, BLOCK_LOCATION, METADATA_UPDATE -> true;
       default -> false;
     };
+  }
+
+  /** Our own announcement arrived on an unidentified connection: it leads back to us. */
+  private void onOwnAnnounce(PeerConnection conn) {
+    Connection c = connections.get(conn.id());
+    if (c == null || c.peerId != null) {
+      return;
+    }
+    if (conn.outbound() && c.target != null) {
+      c.target.isSelf = true;
+    }
+    conn.close(1008, "connected to self");
   }
 
   /** Binds a connection to the peer that announced itself on it; false if it was closed. */

@@ -47,7 +47,7 @@ final class RestApi {
     CompletableFuture<RestResponse> out;
     try {
       String[] seg = segments(req.path());
-      if (seg.length == 2 && seg[0].equals("blocks") && req.method().equals("GET")) {
+      if (seg.length == 2 && seg[0].equals("blocks") && allow(req.method(), "GET")) {
         out = CompletableFuture.completedFuture(getBlock(seg[1])); // store is thread-safe
       } else {
         out = node.onScheduler(() -> route(req, seg));

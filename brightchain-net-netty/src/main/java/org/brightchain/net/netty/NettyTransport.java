@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -128,6 +129,8 @@ public final class NettyTransport implements Transport {
                     p.addLast(bytes);
                     p.addLast(new FlushConsolidationHandler(256, true));
                     p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                    // The WebSocket decoder takes the codec's place, right before this handler.
+                    p.addLast(WebSocketErrorHandler.INSTANCE);
                     p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
                     if (ws) {
                       p.addLast(
@@ -139,6 +142,14 @@ public final class NettyTransport implements Transport {
                                   .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
                                   .allowExtensions(false)
                                   .dropPongFrames(true)
+                                  // Close codes are chosen by WebSocketErrorHandler and the node.
+                                  .sendCloseFrame(null)
+                                  .decoderConfig(
+                                      WebSocketDecoderConfig.newBuilder()
+                                          .maxFramePayloadLength(settings.maxFrameBytes())
+                                          .allowExtensions(false)
+                                          .closeOnProtocolViolation(false)
+                                          .build())
                                   .build()));
                       p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
                     }
@@ -193,6 +204,7 @@ public final class NettyTransport implements Transport {
                     p.addLast(bytes);
                     p.addLast(new FlushConsolidationHandler(256, true));
                     p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                    p.addLast(WebSocketErrorHandler.INSTANCE);
                     p.addLast(new HttpObjectAggregator(64 * 1024));
                     p.addLast(
                         new WebSocketClientProtocolHandler(

@@ -113,7 +113,6 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    NettyTransport.log.debug("HTTP channel {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
+    ctx.fireExceptionCaught(cause); // the WebSocket frame handler, last in line, decides
   }
 }

@@ -31,6 +31,12 @@ public final class Json {
   /** Deepest nesting of arrays and objects accepted. */
   public static final int MAX_DEPTH = 32;
 
+  /** Longest number accepted, as sent and as {@link #write(Object)} writes it back. */
+  private static final int MAX_NUMBER_LENGTH = 64;
+
+  /** Largest decimal exponent accepted (either sign); doubles need at most about 340. */
+  private static final int MAX_SCALE = 1000;
+
   private final String s;
   private int pos;
 
@@ -239,7 +245,9 @@ public final class Json {
           }
           int cp = 0;
           for (int i = 0; i < 4; i++) {
-            int d = Character.digit(s.charAt(pos + i), 16);
+            char h = s.charAt(pos + i);
+            // ASCII only: Character.digit also takes fullwidth and other Unicode digits.
+            int d = h < 128 ? Character.digit(h, 16) : -1;
             if (d < 0) {
               throw error("bad \\u escape");
             }
@@ -294,13 +302,26 @@ public final class Json {
       }
     }
     String text = s.substring(start, pos);
-    if (text.length() > 64) {
-      throw error("number longer than 64 characters");
+    if (text.length() > MAX_NUMBER_LENGTH) {
+      throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
     }
     if (integral && text.length() <= 18) {
       return Long.parseLong(text);
     }
-    BigDecimal d = new BigDecimal(text);
+    BigDecimal d;
+    try {
+      d = new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw error("number out of range"); // exponent beyond an int
+    }
+    // 1e999999999 is short, but written out in full (canonical form) it would take a gigabyte.
+    if (Math.abs((long) d.scale()) > MAX_SCALE) {
+      throw error("number out of range");
+    }
+    // Written back, it must be accepted again.
+    if (d.toString().length() > MAX_NUMBER_LENGTH) {
+      throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
+    }
     if (integral) {
       BigInteger i = d.toBigIntegerExact();
       if (i.bitLength() < 64) {
@@ -359,10 +380,17 @@ public final class Json {
       }
       sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
     } else if (v instanceof BigDecimal d) {
-      if (canonical && d.stripTrailingZeros().scale() > 0) {
-        throw new IllegalArgumentException("canonical JSON holds integers only");
+      if (canonical) {
+        // As JavaScript writes the number: 10.0 is 10.
+        d = d.stripTrailingZeros();
+        if (d.scale() > 0) {
+          throw new IllegalArgumentException("canonical JSON holds integers only");
+        }
+        sb.append(d.toPlainString());
+      } else {
+        // Exponent form where BigDecimal uses it: 1e400 stays short, and parses back equal.
+        sb.append(d.toString());
       }
-      sb.append(d.toPlainString());
     } else if (v instanceof Map<?, ?> m) {
       Map<String, Object> map = (Map<String, Object>) m;
       if (canonical) {

@@ -383,6 +383,38 @@ class JsonCodecPropertiesTest {
     parsesOrRefuses(bytes);
   }
 
+  /**
+   * Number-like tokens parse or are refused with WireFormatException, and what parses writes
+   * back in bounded space (an exponent must not make the plain form huge).
+   */
+  @Property(tries = 2000)
+  void numbersParseOrThrowWireFormatException(@ForAll("numberish") String token) {
+    for (String text : List.of(token, "[" + token + "]", "{\"timestamp\":" + token + "}")) {
+      try {
+        Object tree = Json.parse(text);
+        assertTrue(Json.write(tree).length() < 1200, "written form too long");
+      } catch (WireFormatException e) {
+        // refused: fine
+      }
+    }
+    parsesOrRefuses("{\"payload\":{},\"timestamp\":" + token + "}");
+  }
+
+  @Provide
+  Arbitrary<String> numberish() {
+    Arbitrary<String> digits = Arbitraries.strings().withCharRange('0', '9').ofMaxLength(25);
+    return Arbitraries.oneOf(
+        Arbitraries.strings().withChars("0123456789eE+-.").ofMaxLength(30),
+        Combinators.combine(
+                Arbitraries.of("", "-", "+"),
+                digits,
+                Arbitraries.of("", "."),
+                digits,
+                Arbitraries.of("", "e", "E", "e+", "e-", "E-"),
+                digits)
+            .as((sign, a, dot, b, e, x) -> sign + a + dot + b + e + x));
+  }
+
   private static final String JSON_CHARS = "{}[]\",:0123456789-+.eEtrufalsn\\/ bu\t\n";
 
   @Provide

@@ -93,6 +93,18 @@ class JsonTest {
     // Representable, but writing them out in full would take gigabytes.
     refused("1e999999999");
     refused("1e-999999999");
+    refused("1e1001");
+    refused("1e-1001");
+    // Large and small exponents are fine, and are written back in exponent form.
+    assertEquals(new BigDecimal("1E+1000"), parse("1e1000"));
+    assertEquals("1E+1000", Json.write(parse("1e1000")));
+    assertEquals("4.9E-324", Json.write(parse("4.9E-324")));
+    assertEquals("[1.5E-7,0.25,1E+2]", Json.write(parse("[1.5e-7,0.25,1e2]")));
+    // What is accepted is accepted again once written back.
+    String longest = "1".repeat(59) + "e-99"; // 63 characters; 64 as 1.11…1E-41
+    assertEquals(64, Json.write(parse(longest)).length());
+    assertEquals(parse(longest), parse(Json.write(parse(longest))));
+    refused("1".repeat(60) + "e-99"); // 64 characters; 65 once written back
   }
 
   @Test

@@ -1,0 +1,258 @@
+package org.brightchain.net.core;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.brightchain.net.BlockId;
+import org.brightchain.net.PeerInfo;
+import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.core.testing.InMemoryNetwork;
+import org.brightchain.net.core.testing.VirtualScheduler;
+import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.spi.Frame;
+import org.brightchain.net.spi.NodeEventListener;
+import org.brightchain.net.spi.PeerConnection;
+import org.brightchain.net.spi.RestRequest;
+import org.brightchain.net.spi.RestResponse;
+import org.brightchain.net.spi.Transport;
+import org.brightchain.net.spi.TransportHandler;
+import org.brightchain.net.spi.TransportSettings;
+
+/**
+ * Test helper: nodes on one {@link VirtualScheduler} and one {@link InMemoryNetwork}, no sockets
+ * and no real time. Each node's transport is wrapped to count its open connections and the frames
+ * it receives.
+ */
+final class VirtualNet {
+  static final int PORT = 4242;
+
+  final VirtualScheduler vs = new VirtualScheduler();
+  final InMemoryNetwork network = new InMemoryNetwork();
+  private final Map<String, CountingTransport> transports = new HashMap<>();
+
+  static TransportSettings settings(String host) {
+    return new TransportSettings(host, PORT, PORT, 1 << 20, 1 << 20, Duration.ofSeconds(5));
+  }
+
+  /** A builder for a node at {@code host} on this network, on virtual time. */
+  BrightChainNode.Builder builder(String host) {
+    CountingTransport t = new CountingTransport(network.transport(host, settings(host)));
+    transports.put(host, t);
+    return BrightChainNode.builder().scheduler(vs).clock(vs.clock()).transport(t);
+  }
+
+  /** Builds and starts a node at {@code host} that bootstraps from {@code bootstrapHosts}. */
+  BrightChainNode startNode(String host, String... bootstrapHosts) {
+    BrightChainNode.Builder b = builder(host);
+    for (String h : bootstrapHosts) {
+      b.addBootstrapNode(h, PORT);
+    }
+    return start(b.build());
+  }
+
+  BrightChainNode start(BrightChainNode node) {
+    await(node.start());
+    return node;
+  }
+
+  /** Runs the scheduler until idle, then returns the (now complete) future's value. */
+  <T> T await(CompletableFuture<T> f) {
+    vs.runUntilIdle();
+    assertTrue(f.isDone(), "the future did not complete when the scheduler went idle");
+    return f.join();
+  }
+
+  /** Sends a REST request to the node at {@code host} and waits for the answer. */
+  RestResponse request(String host, RestRequest request) {
+    return await(network.request(host, PORT, request));
+  }
+
+  /** Connections currently open on the transport of the node at {@code host}. */
+  int openConnections(String host) {
+    return transports.get(host).open.size();
+  }
+
+  /** Frames received so far by the node at {@code host}. */
+  long framesReceived(String host) {
+    return transports.get(host).frames.get();
+  }
+
+  /** How often the node at {@code from} has dialled {@code to}, successfully or not. */
+  long dials(String from, String to) {
+    return transports.get(from).dials.stream().filter(d -> d.equals(to + ":" + PORT)).count();
+  }
+
+  /** Connections ever opened by (or to) the node at {@code host}. */
+  int connectionsOpened(String host) {
+    return transports.get(host).opened.get();
+  }
+
+  static PeerStatusType statusOf(BrightChainNode node, BrightChainNode peer) {
+    return node.peer(peer.nodeId()).map(PeerInfo::status).orElse(null);
+  }
+
+  static BlockId blockId(int n) {
+    return new BlockId(String.format(Locale.ROOT, "%064x", n));
+  }
+
+  /** A transport that counts connections and frames, passing everything on. */
+  static final class CountingTransport implements Transport {
+    private final Transport delegate;
+    final Set<String> open = ConcurrentHashMap.newKeySet();
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicLong frames = new AtomicLong();
+    final List<String> dials = new CopyOnWriteArrayList<>();
+
+    CountingTransport(Transport delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableFuture<BoundAddresses> start(TransportHandler handler) {
+      return delegate.start(
+          new TransportHandler() {
+            @Override
+            public void connectionOpened(PeerConnection connection) {
+              open.add(connection.id());
+              opened.incrementAndGet();
+              handler.connectionOpened(connection);
+            }
+
+            @Override
+            public void frameReceived(PeerConnection connection, Frame frame) {
+              frames.incrementAndGet();
+              handler.frameReceived(connection, frame);
+            }
+
+            @Override
+            public void connectionClosed(PeerConnection connection, int code, String reason) {
+              open.remove(connection.id());
+              handler.connectionClosed(connection, code, reason);
+            }
+
+            @Override
+            public CompletableFuture<RestResponse> handle(RestRequest request) {
+              return handler.handle(request);
+            }
+          });
+    }
+
+    @Override
+    public CompletableFuture<PeerConnection> connect(String host, int port) {
+      dials.add(host + ":" + port);
+      return delegate.connect(host, port);
+    }
+
+    @Override
+    public long bytesIn() {
+      return delegate.bytesIn();
+    }
+
+    @Override
+    public long bytesOut() {
+      return delegate.bytesOut();
+    }
+
+    @Override
+    public CompletableFuture<Void> stop() {
+      return delegate.stop();
+    }
+  }
+
+  /**
+   * A bare connection end driven by the test: it sees every frame the node sends and sends raw
+   * frames of its own.
+   */
+  static final class RawPeer implements TransportHandler {
+    final List<Frame> frames = new CopyOnWriteArrayList<>();
+    final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
+    private final VirtualNet net;
+    private final Transport transport;
+    PeerConnection conn;
+
+    RawPeer(VirtualNet net, String host) {
+      this.net = net;
+      this.transport = net.network.transport(host, settings(host));
+      transport.start(this).join();
+    }
+
+    /** Opens a connection to the node at {@code host} and lets the node answer. */
+    RawPeer connect(String host) {
+      conn = transport.connect(host, PORT).join();
+      net.vs.runUntilIdle();
+      return this;
+    }
+
+    /** Sends a frame and lets the node handle it. */
+    void send(Frame f) {
+      conn.send(f).join();
+      net.vs.runUntilIdle();
+    }
+
+    /** Every message received so far, decoded. */
+    List<SignedMessage> messages() {
+      List<SignedMessage> out = new java.util.ArrayList<>();
+      for (Frame f : frames) {
+        try {
+          out.add(
+              f.type() == Frame.Type.BINARY
+                  ? org.brightchain.net.core.wire.ProtoCodec.decodeSignedMessage(f.bytes())
+                  : org.brightchain.net.core.wire.JsonCodec.fromJson(f.bytes(), SignedMessage.class));
+        } catch (org.brightchain.net.core.wire.WireFormatException e) {
+          throw new AssertionError("the node sent an undecodable frame", e);
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void connectionOpened(PeerConnection connection) {}
+
+    @Override
+    public void frameReceived(PeerConnection connection, Frame frame) {
+      frames.add(frame);
+    }
+
+    @Override
+    public void connectionClosed(PeerConnection connection, int code, String reason) {
+      closeCodes.add(code);
+    }
+
+    @Override
+    public CompletableFuture<RestResponse> handle(RestRequest request) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("raw peer"));
+    }
+  }
+
+  /** Records what a node reports to its listeners. */
+  static final class RecordingListener implements NodeEventListener {
+    final List<SignedMessage> received = new CopyOnWriteArrayList<>();
+    final List<String> rejected = new CopyOnWriteArrayList<>();
+    final List<PeerInfo> peerChanges = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void messageReceived(SignedMessage message) {
+      received.add(message);
+    }
+
+    @Override
+    public void messageRejected(String connectionId, String reason) {
+      rejected.add(reason);
+    }
+
+    @Override
+    public void peerStatusChanged(PeerInfo peer, PeerStatusType previous) {
+      peerChanges.add(peer);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package org.brightchain.net.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.brightchain.net.BlockId;
+import org.brightchain.net.DataTemperature;
+import org.brightchain.net.core.BrightChainNode;
+import org.brightchain.net.core.crypto.MessageSigning;
+import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.core.wire.JsonCodec;
+import org.brightchain.net.core.wire.ProtoCodec;
+import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.NodeAnnounce;
+import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.WSEventType;
+import org.brightchain.net.message.WSMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The WebSocket channel with a plain client: JSON text frames, binary frames, and bad frames. */
+class NettyWebSocketTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private BrightChainNode node;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void start() {
+    node = BrightChainNode.builder().host("127.0.0.1").httpPort(0).maxFrameBytes(16 * 1024).build();
+    node.start().join();
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  /** Collects what a client receives. */
+  static final class Client implements WebSocket.Listener {
+    final List<String> texts = new CopyOnWriteArrayList<>();
+    final List<byte[]> binaries = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private ByteBuffer bin = ByteBuffer.allocate(0);
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        texts.add(text.toString());
+        text.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      ByteBuffer n = ByteBuffer.allocate(bin.remaining() + data.remaining());
+      n.put(bin).put(data).flip();
+      bin = n;
+      if (last) {
+        byte[] b = new byte[bin.remaining()];
+        bin.get(b);
+        binaries.add(b);
+        bin = ByteBuffer.allocate(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.complete(-1);
+    }
+  }
+
+  private WebSocket open(String query, Client c) {
+    return http.newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + node.wsAddress().getPort() + "/ws" + query), c)
+        .join();
+  }
+
+  private static SignedMessage parse(String json) {
+    try {
+      return JsonCodec.fromJson(json, SignedMessage.class);
+    } catch (WireFormatException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aJsonClientReceivesSignedEventsAsTextAndItsSignedEventIsAccepted() {
+    Client c = new Client();
+    WebSocket ws = open("?format=json", c);
+    // The node introduces itself first.
+    Await.until(WAIT, () -> !c.texts.isEmpty(), () -> "no announce");
+    SignedMessage hello = parse(c.texts.get(0));
+    assertEquals(WSEventType.NODE_ANNOUNCE, hello.payload().type());
+    assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(hello));
+
+    BlockId block = BlockId.of("9a".repeat(64));
+    node.updateTemperature(block, DataTemperature.WARM).join();
+    Await.until(WAIT, () -> c.texts.stream().anyMatch(t -> t.contains("block:temperature")), () -> c.texts);
+
+    NodeIdentity client = NodeIdentity.generate();
+    long now = System.currentTimeMillis();
+    SignedMessage mine = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.HOT), now + 5, client.nodeId()));
+    ws.sendText(JsonCodec.toJson(mine), true).join();
+    Await.until(WAIT, () -> node.metadata(block).map(m -> m.temperature() == DataTemperature.HOT).orElse(false), () -> node.metadata(block));
+    assertEquals(client.nodeId(), node.metadata(block).orElseThrow().updatedBy());
+    ws.sendClose(1000, "bye").join();
+  }
+
+  @Test
+  void binaryFramesCarryProtobuf() throws Exception {
+    Client c = new Client();
+    WebSocket ws = open("", c);
+    Await.until(WAIT, () -> !c.binaries.isEmpty(), () -> "no announce");
+    SignedMessage hello = ProtoCodec.decodeSignedMessage(c.binaries.get(0));
+    assertTrue(hello.payload().data() instanceof NodeAnnounce a && a.nodeId().equals(node.nodeId()));
+    ws.sendClose(1000, "bye").join();
+  }
+
+  @Test
+  void badFramesAreDroppedAndTheConnectionKeepsWorking() {
+    AtomicInteger rejected = new AtomicInteger();
+    node.addListener(new org.brightchain.net.spi.NodeEventListener() {
+      @Override
+      public void messageRejected(String connectionId, String reason) {
+        rejected.incrementAndGet();
+      }
+    });
+    Client c = new Client();
+    WebSocket ws = open("?format=json", c);
+    ws.sendText("{not json", true).join();
+    ws.sendText("{\"payload\":{}}", true).join();
+    ws.sendBinary(ByteBuffer.wrap(new byte[] {9, 9, 9, 9}), true).join();
+    NodeIdentity client = NodeIdentity.generate();
+    BlockId block = BlockId.of("ab".repeat(32));
+    SignedMessage good = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.COLD), System.currentTimeMillis(), client.nodeId()));
+    byte[] sig = good.signature();
+    sig[10] ^= 1;
+    SignedMessage forged = new SignedMessage(good.payload(), good.timestamp(), good.nodeId(), good.publicKey(), sig, null);
+    ws.sendText(JsonCodec.toJson(forged), true).join();
+    Await.until(WAIT, () -> rejected.get() == 4, rejected::get);
+    assertTrue(node.metadata(block).isEmpty(), "nothing applied");
+    ws.sendText(JsonCodec.toJson(good), true).join();
+    Await.until(WAIT, () -> node.metadata(block).isPresent(), () -> "good message after bad ones");
+    assertTrue(node.metrics().operations().failed() >= 4);
+  }
+
+  @Test
+  void anOversizeMessageClosesWith1009() {
+    Client c = new Client();
+    WebSocket ws = open("?format=json", c);
+    ws.sendText("x".repeat(20 * 1024), true);
+    assertEquals(1009, c.closed.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+    // The node still serves new connections.
+    Client d = new Client();
+    open("?format=json", d);
+    Await.until(WAIT, () -> !d.texts.isEmpty(), () -> "new connection after a bad one");
+  }
+}
