@@ -1,6 +1,5 @@
 package org.brightchain.net;
 
-import static org.brightchain.net.internal.Checks.checkArgument;
 import static org.brightchain.net.internal.Checks.notNull;
 
 import java.time.Instant;
@@ -24,7 +23,7 @@ public record BlockLocation(
     notNull(nodeId, "nodeId");
     lastSeen = Values.millis(lastSeen, "lastSeen");
     if (latencyMs != null) {
-      checkArgument(latencyMs >= 0, "latencyMs: %s (expected: >= 0)", latencyMs);
+      Values.safeInteger(latencyMs, "latencyMs");
     }
     if (poolId != null) {
       Values.text(poolId, "poolId", 128);

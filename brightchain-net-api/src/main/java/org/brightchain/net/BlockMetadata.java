@@ -34,7 +34,7 @@ public record BlockMetadata(
   /** Validates and copies. */
   public BlockMetadata {
     notNull(blockId, "blockId");
-    checkArgument(size >= 0, "size: %s (expected: >= 0)", size);
+    Values.safeInteger(size, "size");
     notNull(temperature, "temperature");
     notNull(durability, "durability");
     locations = Values.list(locations, "locations");

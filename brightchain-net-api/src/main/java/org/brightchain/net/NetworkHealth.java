@@ -31,5 +31,10 @@ public record NetworkHealth(
         averageRedundancy);
     averageRedundancy += 0.0; // -0.0 becomes 0.0, as JSON reads it back
     regionDistribution = Values.orderedMap(regionDistribution, "regionDistribution");
+    regionDistribution.forEach(
+        (region, count) -> {
+          Values.text(region, "region", 64);
+          checkArgument(count >= 0, "regionDistribution[%s]: %s (expected: >= 0)", region, count);
+        });
   }
 }

@@ -23,7 +23,7 @@ public record NodeAdvertisement(
     notNull(nodeId, "nodeId");
     Values.text(address, "address", 255);
     checkPort(port, "port");
-    capabilities = Values.orderedSet(capabilities, "capabilities");
+    capabilities = Values.capabilities(capabilities);
     Values.text(version, "version", 64);
   }
 }

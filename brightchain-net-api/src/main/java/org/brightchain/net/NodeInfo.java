@@ -43,10 +43,12 @@ public record NodeInfo(
     notNull(nodeId, "nodeId");
     publicKey = notNull(publicKey, "publicKey").clone();
     Values.text(version, "version", 64);
+    org.brightchain.net.internal.Checks.checkArgument(
+        protocolVersion >= 0, "protocolVersion: %s (expected: >= 0)", protocolVersion);
     Values.text(address, "address", 255);
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
-    capabilities = Values.orderedSet(capabilities, "capabilities");
+    capabilities = Values.capabilities(capabilities);
     if (region != null) {
       Values.text(region, "region", 64);
     }

@@ -37,7 +37,7 @@ public record PeerInfo(
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
     lastSeen = Values.millis(lastSeen, "lastSeen");
-    capabilities = Values.orderedSet(capabilities, "capabilities");
+    capabilities = Values.capabilities(capabilities);
     notNull(status, "status");
     if (region != null) {
       Values.text(region, "region", 64);

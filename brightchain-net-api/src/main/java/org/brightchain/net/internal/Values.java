@@ -13,9 +13,39 @@ import java.util.Set;
 public final class Values {
   private Values() {}
 
-  /** The wire carries milliseconds; values keep exactly what the wire can carry. */
+  /** Largest integer a JavaScript number holds exactly: 2^53-1. */
+  public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+  /**
+   * The wire carries milliseconds since the epoch, from 0 to 2^53-1 so that JavaScript peers
+   * read them exactly; values keep exactly what the wire can carry.
+   */
   public static Instant millis(Instant instant, String name) {
-    return Checks.notNull(instant, name).truncatedTo(ChronoUnit.MILLIS);
+    Instant t = Checks.notNull(instant, name).truncatedTo(ChronoUnit.MILLIS);
+    Checks.checkArgument(
+        !t.isBefore(Instant.EPOCH) && !t.isAfter(Instant.ofEpochMilli(MAX_SAFE_INTEGER)),
+        "%s: %s (expected: from 1970 to 2^53-1 ms after)",
+        name,
+        t);
+    return t;
+  }
+
+  /** Checks {@code 0 <= value <= 2^53-1}. */
+  public static long safeInteger(long value, String name) {
+    Checks.checkArgument(
+        value >= 0 && value <= MAX_SAFE_INTEGER, "%s: %s (expected: 0 to 2^53-1)", name, value);
+    return value;
+  }
+
+  /** Capability names: at most 32, each 1 to 64 characters. */
+  public static java.util.Set<String> capabilities(java.util.Set<String> caps) {
+    java.util.Set<String> copy = orderedSet(caps, "capabilities");
+    Checks.checkArgument(copy.size() <= 32, "capabilities: %s (expected: at most 32)", copy.size());
+    for (String c : copy) {
+      text(c, "capability", 64);
+      Checks.checkArgument(!c.isEmpty(), "capability: empty");
+    }
+    return copy;
   }
 
   /** An unmodifiable copy with no null elements. */
@@ -47,11 +77,22 @@ public final class Values {
     return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 
-  /** Checks that {@code s} is non-null, not blank and at most {@code max} characters. */
+  /**
+   * Checks that {@code s} is non-null, at most {@code max} UTF-16 units, and valid Unicode (no
+   * unpaired surrogate, which neither protobuf nor JSON peers can carry faithfully).
+   */
   public static String text(String s, String name, int max) {
     Checks.notNull(s, name);
     Checks.checkArgument(
         s.length() <= max, "%s: %s characters (expected: at most %s)", name, s.length(), max);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(name + ": unpaired surrogate at index " + i);
+      }
+    }
     return s;
   }
 }

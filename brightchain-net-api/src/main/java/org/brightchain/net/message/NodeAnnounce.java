@@ -36,7 +36,7 @@ public record NodeAnnounce(
     Values.text(address, "address", 255);
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
-    capabilities = Values.orderedSet(capabilities, "capabilities");
+    capabilities = Values.capabilities(capabilities);
     Values.text(version, "version", 64);
     if (region != null) {
       Values.text(region, "region", 64);

@@ -166,9 +166,13 @@ final class NodeEngine implements TransportHandler {
               }
               List<CompletableFuture<Void>> sent =
                   broadcastNow(new NodeLeave(self, "shutdown"), null);
-              return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                  .completeOnTimeout(null, LEAVE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                  .exceptionally(e -> null);
+              // Wait for the goodbyes to be written, but never longer than the grace period
+              // (measured on the node's scheduler, so virtual time works too).
+              CompletableFuture<Void> written = new CompletableFuture<>();
+              CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                  .whenComplete((v, e) -> written.complete(null));
+              scheduler.schedule(() -> written.complete(null), LEAVE_GRACE);
+              return written;
             })
         .thenCompose(f -> f)
         .thenCompose(
@@ -554,12 +558,15 @@ final class NodeEngine implements TransportHandler {
     peer.connection = c.conn;
     peer.departed = false;
     c.peerId = pid;
-    DialTarget t = dialled != null ? dialled : target(host, a.wsPort(), false);
-    t.nodeId = pid;
-    t.failures = 0;
-    if (t.retry != null) {
-      t.retry.cancel();
-      t.retry = null;
+    // A peer that gave no port to dial back (a client, say) is not redialled.
+    DialTarget t = dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
+    if (t != null) {
+      t.nodeId = pid;
+      t.failures = 0;
+      if (t.retry != null) {
+        t.retry.cancel();
+        t.retry = null;
+      }
     }
     log.info("peer {} active at {}:{} ({})", pid.shortId(), host, a.wsPort(), c.conn.outbound() ? "outbound" : "inbound");
     Peer finalPeer = peer;
@@ -784,6 +791,10 @@ final class NodeEngine implements TransportHandler {
     int max = settings.bootstrap().maxRetries();
     if (!t.isStatic && t.failures > max) {
       log.info("giving up on {} after {} attempts", t.key(), t.failures);
+      Peer p = t.nodeId == null ? null : peers.get(t.nodeId);
+      if (p != null && p.connection == null) {
+        setStatus(p, PeerStatusType.OFFLINE);
+      }
       return;
     }
     long base = settings.bootstrap().retryInterval().toMillis();

@@ -28,7 +28,7 @@ public final class EmbeddedNodeExample {
 
     try (BrightChainNode first =
             BrightChainNode.builder().host("127.0.0.1").httpPort(0).blockStore(blocks).region("eu-west").build();
-        BrightChainNode second = startSecond(first)) {
+        BrightChainNode second = startSecondFor(first)) {
       second.addListener(
           new NodeEventListener() {
             @Override
@@ -42,7 +42,7 @@ public final class EmbeddedNodeExample {
     }
   }
 
-  private static BrightChainNode startSecond(BrightChainNode first) {
+  static BrightChainNode startSecondFor(BrightChainNode first) {
     first.start().join();
     BrightChainNode second =
         BrightChainNode.builder()

@@ -300,12 +300,32 @@ public final class JsonCodec {
 
   /** Decodes a JSON tree as {@code type}. */
   public static <T> T fromTree(Object tree, Class<T> type) throws WireFormatException {
+    if (!isContractType(type)) {
+      throw new IllegalArgumentException("not a contract type: " + type.getName());
+    }
     try {
       return type.cast(decode(tree, type));
     } catch (IllegalArgumentException | NullPointerException e) {
       // A contract type refused a value; its message names the field.
       throw new WireFormatException(e.getMessage());
     }
+  }
+
+  private static boolean isContractType(Class<?> type) {
+    return type == SignedMessage.class
+        || type == WSMessage.class
+        || type == PeerInfo.class
+        || type == NodeAdvertisement.class
+        || type == BlockLocation.class
+        || type == BlockMetadata.class
+        || type == NodeLocation.class
+        || type == NodeMetrics.class
+        || type == NetworkHealth.class
+        || type == NodeInfo.class
+        || type == NodeStatusReport.class
+        || type == BatchUpdate.class
+        || type == NodeAuthentication.class
+        || (EventPayload.class.isAssignableFrom(type) && type != EventPayload.class);
   }
 
   private static Object decode(Object tree, Class<?> type) throws WireFormatException {

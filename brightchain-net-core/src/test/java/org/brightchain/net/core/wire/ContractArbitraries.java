@@ -163,7 +163,8 @@ class ContractArbitraries extends DomainContextBase {
   /** Known capability names and arbitrary ones from newer peers. */
   static Arbitrary<Set<String>> capabilities() {
     return Arbitraries.oneOf(
-            Arbitraries.of(NodeCapability.class).map(NodeCapability::wireName), text(32))
+            Arbitraries.of(NodeCapability.class).map(NodeCapability::wireName),
+            text(32).filter(s -> !s.isEmpty()))
         .set()
         .ofMaxSize(8);
   }
@@ -225,7 +226,7 @@ class ContractArbitraries extends DomainContextBase {
             nodeIds(),
             instants(),
             Arbitraries.of(true, false),
-            counts().injectNull(0.3),
+            safeLongs().injectNull(0.3),
             text(128).injectNull(0.3))
         .as(BlockLocation::new);
   }
@@ -244,7 +245,7 @@ class ContractArbitraries extends DomainContextBase {
   static Arbitrary<BlockMetadata> blockMetadata() {
     return Combinators.combine(
             blockIds(),
-            counts(),
+            safeLongs(),
             Arbitraries.of(DataTemperature.class),
             Arbitraries.of(DurabilityLevel.class),
             blockLocations().list().ofMaxSize(5).uniqueElements(BlockLocation::nodeId),
