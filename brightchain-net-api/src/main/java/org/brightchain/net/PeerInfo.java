@@ -19,6 +19,8 @@ import org.brightchain.net.internal.Values;
  *     name}; unknown names from newer peers are kept
  * @param status the peer's state in the peer table
  * @param region the peer's region, or {@code null} if it did not say
+ * @param rttMs the last round-trip time measured by heartbeat, in milliseconds, or {@code null}
+ *     before the first one
  */
 public record PeerInfo(
     NodeId nodeId,
@@ -28,7 +30,8 @@ public record PeerInfo(
     Instant lastSeen,
     Set<String> capabilities,
     PeerStatusType status,
-    String region) {
+    String region,
+    Long rttMs) {
 
   /** Validates and copies. */
   public PeerInfo {
@@ -42,10 +45,19 @@ public record PeerInfo(
     if (region != null) {
       Values.text(region, "region", 64);
     }
+    if (rttMs != null) {
+      Values.safeInteger(rttMs, "rttMs");
+    }
   }
 
   /** A copy with another status and last-seen time. */
   public PeerInfo withStatus(PeerStatusType newStatus, Instant seen) {
-    return new PeerInfo(nodeId, address, httpPort, wsPort, seen, capabilities, newStatus, region);
+    return new PeerInfo(
+        nodeId, address, httpPort, wsPort, seen, capabilities, newStatus, region, rttMs);
+  }
+
+  /** A copy with a new round-trip time. */
+  public PeerInfo withRtt(long rtt) {
+    return new PeerInfo(nodeId, address, httpPort, wsPort, lastSeen, capabilities, status, region, rtt);
   }
 }

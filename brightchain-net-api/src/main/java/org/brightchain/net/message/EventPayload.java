@@ -15,7 +15,11 @@ public sealed interface EventPayload
         MetadataUpdate,
         MetadataSync,
         Ping,
-        Pong {
+        Pong,
+        Ack,
+        Resume,
+        Gap,
+        Subscribe {
 
   /** The event type this payload belongs to. */
   WSEventType type();

@@ -5,7 +5,9 @@ import org.brightchain.net.internal.WireNames;
 /**
  * The event types of the node-to-node WebSocket channel, with the design's wire names.
  *
- * <p>Each type has exactly one payload record, named by {@link #payloadType()}.
+ * <p>Each type has exactly one payload record, named by {@link #payloadType()}. The first ten
+ * are the design's; the {@code system:ack}, {@code system:resume}, {@code system:gap} and {@code
+ * system:subscribe} control messages make the channel reliable and selective.
  */
 public enum WSEventType {
   /** A node makes itself known ({@link NodeAnnounce}). */
@@ -27,7 +29,15 @@ public enum WSEventType {
   /** A liveness probe ({@link Ping}). */
   PING("system:ping", Ping.class),
   /** The answer to a ping ({@link Pong}). */
-  PONG("system:pong", Pong.class);
+  PONG("system:pong", Pong.class),
+  /** Acknowledges a request ({@link Ack}). */
+  ACK("system:ack", Ack.class),
+  /** Asks for the events missed since a sequence number ({@link Resume}). */
+  RESUME("system:resume", Resume.class),
+  /** Says the events asked for are no longer in the log ({@link Gap}). */
+  GAP("system:gap", Gap.class),
+  /** Chooses which events a connection receives ({@link Subscribe}). */
+  SUBSCRIBE("system:subscribe", Subscribe.class);
 
   private static final WireNames<WSEventType> NAMES =
       new WireNames<>(WSEventType.class, WSEventType::wireName);

@@ -13,13 +13,23 @@ import java.util.Arrays;
  *
  * @param type text or binary
  * @param bytes the payload
+ * @param sequence the sender's log sequence number of the event inside, 0 if none; lets an event
+ *     stream label the frame without decoding it
+ * @param eventType the wire name of the event inside (for example {@code block:temperature}), or
+ *     empty
  */
-public record Frame(Type type, byte[] bytes) {
+public record Frame(Type type, byte[] bytes, long sequence, String eventType) {
 
   /** Validates; does not copy. */
   public Frame {
     notNull(type, "type");
     notNull(bytes, "bytes");
+    notNull(eventType, "eventType");
+  }
+
+  /** A frame without labels. */
+  public Frame(Type type, byte[] bytes) {
+    this(type, bytes, 0, "");
   }
 
   /** A text frame of this string. */
@@ -39,7 +49,11 @@ public record Frame(Type type, byte[] bytes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Frame f && type == f.type && Arrays.equals(bytes, f.bytes);
+    return o instanceof Frame f
+        && type == f.type
+        && Arrays.equals(bytes, f.bytes)
+        && sequence == f.sequence
+        && eventType.equals(f.eventType);
   }
 
   @Override

@@ -26,6 +26,23 @@ public interface PeerConnection {
   Frame.Type preferredFrameType();
 
   /**
+   * Parameters the other end gave when it connected: the query of the WebSocket URL (for example
+   * {@code format}, {@code resume}, {@code types}, {@code blocks}), or of the event-stream
+   * request, with {@code Last-Event-ID} as {@code resume}. Empty for outbound connections.
+   */
+  default java.util.Map<String, String> parameters() {
+    return java.util.Map.of();
+  }
+
+  /**
+   * True if the other end can only receive (a server-sent event stream): the node never waits
+   * for it to announce or resume.
+   */
+  default boolean receiveOnly() {
+    return false;
+  }
+
+  /**
    * Queues a frame for sending. The future completes when the frame was written, or
    * exceptionally if the connection closed first.
    */

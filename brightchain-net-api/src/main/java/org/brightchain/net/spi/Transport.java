@@ -23,7 +23,16 @@ public interface Transport {
    * Opens a WebSocket connection to {@code ws://host:port/ws}. On success the handler's {@link
    * TransportHandler#connectionOpened} has been called before the future completes.
    */
-  CompletableFuture<PeerConnection> connect(String host, int port);
+  default CompletableFuture<PeerConnection> connect(String host, int port) {
+    return connect(host, port, java.util.Map.of());
+  }
+
+  /**
+   * Like {@link #connect(String, int)}, adding {@code parameters} to the query of the WebSocket
+   * URL (the node uses {@code resume}).
+   */
+  CompletableFuture<PeerConnection> connect(
+      String host, int port, java.util.Map<String, String> parameters);
 
   /** Bytes received so far, all connections and requests together. */
   long bytesIn();
