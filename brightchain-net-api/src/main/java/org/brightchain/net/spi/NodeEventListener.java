@@ -29,6 +29,13 @@ public interface NodeEventListener {
    */
   default void messageReceived(SignedMessage message) {}
 
+  /**
+   * A peer no longer had some of the events this node missed while disconnected (sequence
+   * numbers {@code afterSequence + 1} to {@code oldestAvailable - 1}); the changes they carried
+   * reach this node through metadata sync instead.
+   */
+  default void eventsMissed(org.brightchain.net.NodeId peer, long afterSequence, long oldestAvailable) {}
+
   /** A message was dropped: malformed, badly signed, or otherwise refused. */
   default void messageRejected(String connectionId, String reason) {}
 }

@@ -331,6 +331,27 @@ public final class BrightChainNode implements AutoCloseable {
         });
   }
 
+  /**
+   * Sends {@code payload} to one connected peer and completes with its answer: the reply's
+   * envelope, whose message is a {@code system:ack} (or the type's own answer, such as {@code
+   * metadata:sync} for {@code block:sync}). Fails with {@link java.net.ConnectException} if the
+   * peer is not connected and with {@link java.util.concurrent.TimeoutException} after {@code
+   * timeout}. A request that reaches the peer twice is applied once and acknowledged twice.
+   */
+  public CompletableFuture<org.brightchain.net.message.Envelope> request(
+      NodeId peer, EventPayload payload, Duration timeout) {
+    notNull(peer, "peer");
+    notNull(payload, "payload");
+    notNull(timeout, "timeout");
+    return engine.onScheduler(() -> engine.request(peer, payload, timeout)).thenCompose(f -> f);
+  }
+
+  /** {@link #request(NodeId, EventPayload, Duration)} with the builder's request timeout. */
+  public CompletableFuture<org.brightchain.net.message.Envelope> request(
+      NodeId peer, EventPayload payload) {
+    return request(peer, payload, engine.defaultRequestTimeout());
+  }
+
   /** Dials a peer's WebSocket at {@code host:port}, unless already connected to it. */
   public CompletableFuture<Void> connect(String host, int port) {
     notNull(host, "host");
@@ -350,6 +371,11 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<Boolean> disconnect(NodeId id) {
     notNull(id, "id");
     return engine.onScheduler(() -> engine.disconnect(id));
+  }
+
+  /** The engine, for tests in this package. */
+  NodeEngine engineForTests() {
+    return engine;
   }
 
   /** Adds a listener; it sees events from now on. */
@@ -441,6 +467,12 @@ public final class BrightChainNode implements AutoCloseable {
     private final List<NodeEventListener> listeners = new ArrayList<>();
     private final List<NodePlugin> plugins = new ArrayList<>();
     private boolean loadPlugins;
+    private NodeSettings.Channel channel = NodeSettings.Channel.defaults();
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private int maxConnections = 10_000;
+    private int maxQueuedBytes = 4 << 20;
+    private TransportSettings.SlowConsumerPolicy slowConsumerPolicy =
+        TransportSettings.SlowConsumerPolicy.DISCONNECT;
 
     private Builder() {}
 
@@ -583,6 +615,84 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Heartbeats: a ping to every peer each {@code interval}, answered within {@code timeout};
+     * one miss makes the peer PENDING, {@code misses} in a row OFFLINE (and disconnected).
+     * Default 5 s, 2 s, 3 (BrightChain's).
+     */
+    public Builder heartbeat(Duration interval, Duration timeout, int misses) {
+      checkPositive(interval, "heartbeat interval");
+      checkPositive(timeout, "heartbeat timeout");
+      checkArgument(timeout.compareTo(interval) <= 0, "heartbeat timeout: %s (expected: <= interval %s)", timeout, interval);
+      checkArgument(misses > 0, "heartbeat misses: %s (expected: > 0)", misses);
+      NodeSettings.Channel c = channel;
+      channel = new NodeSettings.Channel(interval, timeout, misses, c.replayLogSize(), c.requestTimeout(), c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      return this;
+    }
+
+    /**
+     * Events kept for peers that reconnect: a peer away for fewer events than this gets exactly
+     * the ones it missed; one away longer is told of the gap and catches up by metadata sync.
+     * Default 10,000.
+     */
+    public Builder replayLogSize(int events) {
+      checkArgument(events > 0, "replayLogSize: %s (expected: > 0)", events);
+      NodeSettings.Channel c = channel;
+      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), events, c.requestTimeout(), c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      return this;
+    }
+
+    /**
+     * Reconnection: the longest wait between dial attempts (default 60 s) and how long a
+     * connection must last before the backoff starts again from the bottom (default 30 s).
+     */
+    public Builder reconnect(Duration maxBackoff, Duration stableAfter) {
+      checkPositive(maxBackoff, "maxBackoff");
+      checkPositive(stableAfter, "stableAfter");
+      NodeSettings.Channel c = channel;
+      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), c.replayLogSize(), c.requestTimeout(), stableAfter, maxBackoff, c.resumeWait());
+      return this;
+    }
+
+    /** Default time a {@link BrightChainNode#request} waits for its answer. Default 10 s. */
+    public Builder requestTimeout(Duration timeout) {
+      checkPositive(timeout, "requestTimeout");
+      NodeSettings.Channel c = channel;
+      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), c.replayLogSize(), timeout, c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      return this;
+    }
+
+    /** A connection that receives nothing for this long is closed. Default 60 s. */
+    public Builder idleTimeout(Duration timeout) {
+      checkPositive(timeout, "idleTimeout");
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** Most WebSocket and event-stream connections at once; more get 503. Default 10,000. */
+    public Builder maxConnections(int max) {
+      checkArgument(max > 0, "maxConnections: %s (expected: > 0)", max);
+      this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * A connection that does not read fast enough may have at most {@code maxQueuedBytes}
+     * waiting to be written to it; then {@code policy} applies. Default 4 MiB, {@link
+     * TransportSettings.SlowConsumerPolicy#DISCONNECT}.
+     */
+    public Builder slowConsumer(int maxQueuedBytes, TransportSettings.SlowConsumerPolicy policy) {
+      checkArgument(maxQueuedBytes > 0, "maxQueuedBytes: %s (expected: > 0)", maxQueuedBytes);
+      this.maxQueuedBytes = maxQueuedBytes;
+      this.slowConsumerPolicy = notNull(policy, "policy");
+      return this;
+    }
+
+    private static void checkPositive(Duration d, String name) {
+      notNull(d, name);
+      checkArgument(!d.isNegative() && !d.isZero(), "%s: %s (expected: > 0)", name, d);
+    }
+
     /** Adds a listener for the node's events. */
     public Builder addListener(NodeEventListener listener) {
       listeners.add(notNull(listener, "listener"));
@@ -621,7 +731,9 @@ public final class BrightChainNode implements AutoCloseable {
       }
       int ws = wsPort == null ? httpPort : wsPort;
       TransportSettings ts =
-          new TransportSettings(host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout);
+          new TransportSettings(
+              host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout, idleTimeout,
+              maxConnections, maxQueuedBytes, slowConsumerPolicy);
       Transport t = transport;
       if (t == null) {
         TransportProvider p = transportProvider != null ? transportProvider : findTransport();
@@ -647,7 +759,8 @@ public final class BrightChainNode implements AutoCloseable {
               s,
               owns,
               List.copyOf(listeners),
-              List.copyOf(allPlugins));
+              List.copyOf(allPlugins),
+              channel);
       return new BrightChainNode(settings, t);
     }
 

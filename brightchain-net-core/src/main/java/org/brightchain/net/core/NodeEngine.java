@@ -2,6 +2,7 @@ package org.brightchain.net.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -10,13 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -37,10 +41,13 @@ import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.ProtoCodec;
 import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -48,7 +55,9 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.Frame;
@@ -76,11 +85,12 @@ final class NodeEngine implements TransportHandler {
   /** Wire protocol version. */
   static final int PROTOCOL_VERSION = 1;
 
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
   final NodeSettings settings;
   final NodeId self;
+  private final NodeSettings.Channel channel;
   private final Scheduler scheduler;
   private final Transport transport;
   private final RestApi restApi;
@@ -93,11 +103,17 @@ final class NodeEngine implements TransportHandler {
   private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final Map<String, DialTarget> targets = new HashMap<>();
+  /** Highest sequence number received from each peer, for resuming. */
+  private final Map<NodeId, Long> lastSequence = new HashMap<>();
+  private final Map<String, PendingRequest> pending = new HashMap<>();
+  private ReplayLog replayLog;
+  private long requestCounter;
 
   final AtomicLong operationsOk = new AtomicLong();
   final AtomicLong operationsFailed = new AtomicLong();
   final AtomicLong messagesRejected = new AtomicLong();
   final AtomicLong duplicates = new AtomicLong();
+  final AtomicLong gapsReported = new AtomicLong();
 
   private volatile boolean running;
   private volatile Instant startedAt;
@@ -107,6 +123,7 @@ final class NodeEngine implements TransportHandler {
   NodeEngine(NodeSettings settings, Transport transport) {
     this.settings = settings;
     this.self = settings.identity().nodeId();
+    this.channel = settings.channel();
     this.scheduler = settings.scheduler();
     this.transport = transport;
     this.listeners = new CopyOnWriteArrayList<>(settings.listeners());
@@ -132,6 +149,7 @@ final class NodeEngine implements TransportHandler {
                     () -> {
                       bound = addresses;
                       startedAt = settings.clock().instant();
+                      replayLog = new ReplayLog(channel.replayLogSize(), settings.clock().millis());
                       running = true;
                       log.info(
                           "node {} listening: http://{}:{} ws://{}:{}{}",
@@ -144,8 +162,7 @@ final class NodeEngine implements TransportHandler {
                       NodeInfo info = info();
                       emit(l -> l.nodeStarted(info));
                       for (BootstrapConfig.Node n : settings.bootstrap().nodes()) {
-                        DialTarget t = target(n.address(), n.port(), n.isStatic());
-                        dial(t);
+                        dial(target(n.address(), n.port(), n.isStatic()));
                       }
                       return null;
                     }));
@@ -164,6 +181,10 @@ final class NodeEngine implements TransportHandler {
                   t.retry.cancel();
                 }
               }
+              for (Connection c : connections.values()) {
+                c.cancelTimers();
+              }
+              failPending(null, new ConnectException("node stopped"));
               List<CompletableFuture<Void>> sent =
                   broadcastNow(new NodeLeave(self, "shutdown"), null);
               // Wait for the goodbyes to be written, but never longer than the grace period
@@ -182,10 +203,13 @@ final class NodeEngine implements TransportHandler {
               }
               return transport.stop();
             })
-        .thenCompose(v -> onScheduler(() -> {
-          emit(NodeEventListener::nodeStopped);
-          return null;
-        }));
+        .thenCompose(
+            v ->
+                onScheduler(
+                    () -> {
+                      emit(NodeEventListener::nodeStopped);
+                      return null;
+                    }));
   }
 
   boolean running() {
@@ -248,7 +272,8 @@ final class NodeEngine implements TransportHandler {
       }
     }
     long blocks = settings.metadataStore().size();
-    double redundancy = blocks == 0 ? 0 : (double) settings.metadataStore().totalLocations() / blocks;
+    double redundancy =
+        blocks == 0 ? 0 : (double) settings.metadataStore().totalLocations() / blocks;
     return new NetworkHealth(active, blocks, redundancy, regions);
   }
 
@@ -281,11 +306,24 @@ final class NodeEngine implements TransportHandler {
     return f;
   }
 
-  /** A strictly increasing time stamp for this node's own changes. Scheduler only. */
+  /** How far ahead of the local clock a peer's time stamp may pull this node's clock. */
+  private static final long MAX_CLOCK_PULL_MS = 60_000;
+
+  /**
+   * A strictly increasing time stamp for the next message this node signs: a hybrid logical
+   * clock, the local time unless messages already signed or received carried a later one. Every
+   * message thus gets a distinct stamp (so distinct signed bytes), and a change made after
+   * hearing of another is stamped after it, whatever the two clocks say. Scheduler only.
+   */
   long stamp() {
     long now = settings.clock().millis();
     lastStamp = Math.max(now, lastStamp + 1);
     return lastStamp;
+  }
+
+  /** Moves the clock past a received stamp, but never more than a minute ahead of real time. */
+  private void observe(long ts) {
+    lastStamp = Math.max(lastStamp, Math.min(ts, settings.clock().millis() + MAX_CLOCK_PULL_MS));
   }
 
   /** Applies a temperature change made here and tells the peers. Scheduler only. */
@@ -330,6 +368,39 @@ final class NodeEngine implements TransportHandler {
     broadcastNow(payload, null);
   }
 
+  /**
+   * Sends {@code payload} to one peer and completes with its answer: the reply frame (a {@code
+   * system:ack}, or the richer answer a request type has, such as {@code metadata:sync} for
+   * {@code block:sync}). Fails with {@link ConnectException} if the peer is not connected, with
+   * {@link TimeoutException} if no answer comes in time. Scheduler only.
+   */
+  CompletableFuture<Envelope> request(NodeId peer, EventPayload payload, Duration timeout) {
+    Peer p = peers.get(peer);
+    Connection c = p == null || p.connection == null ? null : connections.get(p.connection.id());
+    if (c == null || !c.conn.isOpen()) {
+      return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
+    }
+    String id = "r" + Long.toString(++requestCounter, 36) + "-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+    PendingRequest r = new PendingRequest(c, new CompletableFuture<>());
+    pending.put(id, r);
+    r.timeout =
+        scheduler.schedule(
+            () -> {
+              if (pending.remove(id) != null) {
+                r.future.completeExceptionally(
+                    new TimeoutException(payload.type().wireName() + " to " + peer.shortId() + ": no answer within " + timeout));
+              }
+            },
+            timeout);
+    SignedMessage m = sign(payload, stamp(), peer);
+    send(c, new Outgoing(new Envelope(m, 0, id, "")));
+    return r.future;
+  }
+
+  Duration defaultRequestTimeout() {
+    return channel.requestTimeout();
+  }
+
   /** Dials {@code host:port} unless already connected or dialling. Scheduler only. */
   void connect(String host, int port) {
     dial(target(host, port, false));
@@ -361,6 +432,11 @@ final class NodeEngine implements TransportHandler {
     listeners.remove(l);
   }
 
+  /** Counters of the channel, for tests and metrics: replay log size, gaps, duplicates. */
+  long replayLogSize() {
+    return replayLog == null ? 0 : replayLog.size();
+  }
+
   // ------------------------------------------------------------------ transport callbacks
 
   @Override
@@ -371,55 +447,107 @@ final class NodeEngine implements TransportHandler {
             conn.close(1001, "node shutting down");
             return;
           }
-          Connection c = new Connection(conn);
+          Map<String, String> params = conn.parameters();
+          Subscription filter;
+          try {
+            filter = Subscription.parse(params.get("types"), params.get("blocks"));
+          } catch (IllegalArgumentException e) {
+            conn.close(1008, "bad subscription: " + e.getMessage());
+            return;
+          }
+          Connection c = new Connection(conn, filter);
           connections.put(conn.id(), c);
           log.debug("connection {} opened ({}, {})", conn.id(), conn.outbound() ? "out" : "in", conn.remoteAddress());
-          send(c, Encoded.of(sign(announceSelf(), stamp(), null)));
+          send(c, new Outgoing(Envelope.of(sign(announceSelf(), stamp(), null))));
+          if (conn.outbound()) {
+            // Hold logged events until the other side says where to resume (or stops waiting).
+            c.held = true;
+            c.heldFrom = replayLog.nextSequence() - 1;
+            c.resumeTimer = scheduler.schedule(() -> release(c, Resume.LIVE), channel.resumeWait());
+          } else {
+            c.held = false;
+            long after = parseResume(params.get("resume"));
+            if (after > 0) {
+              replay(c, after);
+            }
+          }
         });
+  }
+
+  private static long parseResume(String value) {
+    if (value == null || value.isBlank()) {
+      return Resume.LIVE;
+    }
+    try {
+      long v = Long.parseLong(value.trim());
+      return v < 0 || v > org.brightchain.net.internal.Values.MAX_SAFE_INTEGER ? Resume.LIVE : v;
+    } catch (NumberFormatException e) {
+      return Resume.LIVE;
+    }
   }
 
   @Override
   public void frameReceived(PeerConnection conn, Frame frame) {
     // Runs on a transport thread: decode and verify here, in parallel across connections.
-    SignedMessage m;
+    Envelope e;
     try {
-      m =
+      e =
           frame.type() == Frame.Type.BINARY
-              ? ProtoCodec.decodeSignedMessage(frame.bytes())
-              : JsonCodec.fromJson(frame.bytes(), SignedMessage.class);
-    } catch (WireFormatException e) {
-      reject(conn, "malformed " + frame.type().name().toLowerCase(java.util.Locale.ROOT) + " frame: " + e.getMessage());
+              ? ProtoCodec.decodeEnvelope(frame.bytes())
+              : JsonCodec.fromJson(frame.bytes(), Envelope.class);
+    } catch (WireFormatException ex) {
+      reject(conn, "malformed " + frame.type().name().toLowerCase(Locale.ROOT) + " frame: " + ex.getMessage(), "");
       return;
-    } catch (RuntimeException e) {
-      reject(conn, "undecodable frame: " + e.getClass().getSimpleName());
+    } catch (RuntimeException ex) {
+      reject(conn, "undecodable frame: " + ex.getClass().getSimpleName(), "");
       return;
     }
-    if (m.recipient() != null && !m.recipient().equals(self)) {
-      reject(conn, "message addressed to another node");
+    Inbound in = check(conn, e);
+    if (in == null) {
       return;
+    }
+    Frame.Type type = frame.type();
+    scheduler.execute(() -> onVerified(conn, in, type));
+  }
+
+  /** Checks recipient, de-duplicates and verifies; null if dropped. Any thread. */
+  private Inbound check(PeerConnection conn, Envelope e) {
+    SignedMessage m = e.message();
+    if (m.recipient() != null && !m.recipient().equals(self)) {
+      reject(conn, "message addressed to another node", e.requestId());
+      return null;
     }
     byte[] signed = MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE);
     ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
     if (seen.getIfPresent(id) != null) {
       duplicates.incrementAndGet();
-      // Our own announcement coming back means we dialled ourselves; it is always "seen"
-      // (we signed it), so it would never reach identify(): close that loopback here.
-      if (m.nodeId().equals(self)
-          && m.payload().data() instanceof NodeAnnounce a
-          && a.nodeId().equals(self)
-          && MessageSigning.verify(m, signed) == MessageSigning.Verdict.VALID) {
-        scheduler.execute(() -> onOwnAnnounce(conn));
+      if (m.nodeId().equals(self) && m.payload().data() instanceof NodeAnnounce) {
+        // Our own announcement coming back on a connection: we dialled ourselves.
+        scheduler.execute(
+            () -> {
+              Connection c = connections.get(conn.id());
+              if (c != null && c.peerId == null) {
+                closeSelf(c);
+              }
+            });
+        return null;
       }
-      return;
+      if (!e.requestId().isEmpty() || e.sequence() > 0) {
+        // Still acknowledge (the sender retries until it hears) and note the sequence.
+        scheduler.execute(() -> onDuplicate(conn, e));
+      }
+      return null;
     }
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
     if (verdict != MessageSigning.Verdict.VALID) {
-      reject(conn, "bad signature (" + verdict.name().toLowerCase(java.util.Locale.ROOT) + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId());
-      return;
+      reject(conn, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId(), e.requestId());
+      return null;
     }
-    Frame.Type type = frame.type();
-    scheduler.execute(() -> onVerified(conn, m, id, type));
+    return new Inbound(e, id);
   }
+
+  /** A verified, first-seen message with its envelope. */
+  private record Inbound(Envelope envelope, ByteBuffer id) {}
 
   @Override
   public void connectionClosed(PeerConnection conn, int code, String reason) {
@@ -429,6 +557,8 @@ final class NodeEngine implements TransportHandler {
           if (c == null) {
             return;
           }
+          c.cancelTimers();
+          failPending(c, new ConnectException("connection closed: " + code + " " + reason));
           log.debug("connection {} closed: {} {}", conn.id(), code, reason);
           if (c.peerId == null) {
             return;
@@ -440,6 +570,9 @@ final class NodeEngine implements TransportHandler {
           p.connection = null;
           setStatus(p, PeerStatusType.OFFLINE);
           DialTarget t = targetOf(p.id);
+          if (t != null && !c.stable) {
+            t.failures++; // it did not last: keep backing off
+          }
           if (running && t != null && (!p.departed || t.isStatic)) {
             scheduleRedial(t);
           }
@@ -453,16 +586,37 @@ final class NodeEngine implements TransportHandler {
 
   // ------------------------------------------------------------------ inbound
 
-  private void reject(PeerConnection conn, String reason) {
+  private void reject(PeerConnection conn, String reason, String requestId) {
     messagesRejected.incrementAndGet();
     operationsFailed.incrementAndGet();
-    log.info("dropped message on {} from {}: {}", conn.id(), conn.remoteAddress(), reason);
-    scheduler.execute(() -> emit(l -> l.messageRejected(conn.id(), reason)));
+    log.info("dropped message on {} from {}: {}", conn == null ? "REST" : conn.id(), conn == null ? "-" : conn.remoteAddress(), reason);
+    scheduler.execute(
+        () -> {
+          emit(l -> l.messageRejected(conn == null ? "rest" : conn.id(), reason));
+          if (conn != null && !requestId.isEmpty()) {
+            Connection c = connections.get(conn.id());
+            if (c != null) {
+              reply(c, requestId, Ack.failed(reason.length() > 256 ? reason.substring(0, 256) : reason));
+            }
+          }
+        });
   }
 
-  private void onVerified(PeerConnection conn, SignedMessage m, ByteBuffer id, Frame.Type frameType) {
-    if (seen.asMap().putIfAbsent(id, Boolean.TRUE) != null) {
+  private void onDuplicate(PeerConnection conn, Envelope e) {
+    Connection c = connections.get(conn.id());
+    if (c == null) {
+      return;
+    }
+    noteSequence(c, e.sequence());
+    if (!e.requestId().isEmpty()) {
+      reply(c, e.requestId(), Ack.success());
+    }
+  }
+
+  private void onVerified(PeerConnection conn, Inbound in, Frame.Type frameType) {
+    if (seen.asMap().putIfAbsent(in.id(), Boolean.TRUE) != null) {
       duplicates.incrementAndGet();
+      onDuplicate(conn, in.envelope());
       return;
     }
     Connection c = connections.get(conn.id());
@@ -470,9 +624,16 @@ final class NodeEngine implements TransportHandler {
       return; // closed meanwhile
     }
     c.frameType = frameType;
+    Envelope e = in.envelope();
+    SignedMessage m = e.message();
     WSMessage p = m.payload();
+    observe(p.timestamp());
     if (p.sender().equals(self)) {
-      return; // our own message, echoed back
+      // Our own announcement coming back means we dialled ourselves.
+      if (c.peerId == null && p.data() instanceof NodeAnnounce) {
+        closeSelf(c);
+      }
+      return;
     }
     if (c.peerId == null
         && p.data() instanceof NodeAnnounce a
@@ -483,34 +644,46 @@ final class NodeEngine implements TransportHandler {
     if (c.peerId != null) {
       Peer peer = peers.get(c.peerId);
       if (peer != null && peer.connection == conn) {
-        peer.info = peer.info.withStatus(PeerStatusType.ACTIVE, settings.clock().instant());
+        peer.info = peer.info.withStatus(peer.info.status(), settings.clock().instant());
       }
     }
-    apply(c, m);
+    noteSequence(c, e.sequence());
+    if (!e.replyTo().isEmpty()) {
+      PendingRequest r = pending.remove(e.replyTo());
+      if (r != null && r.connection == c) {
+        r.timeout.cancel();
+        r.future.complete(e);
+      }
+    }
+    apply(c, m, e.requestId());
     operationsOk.incrementAndGet();
     emit(l -> l.messageReceived(m));
-    if (m.recipient() == null && gossiped(p.type())) {
+    if (m.recipient() == null && relayed(p)) {
       relay(m, c);
     }
   }
 
-  private static boolean gossiped(WSEventType type) {
-    return switch (type) {
-      case NODE_LEAVE, NODE_STATUS, BLOCK_TEMPERATURE, BLOCK_LOCATION, METADATA_UPDATE -> true;
-      default -> false;
-    };
+  private void noteSequence(Connection c, long seq) {
+    if (seq > 0 && c.peerId != null) {
+      lastSequence.merge(c.peerId, seq, Math::max);
+    }
   }
 
-  /** Our own announcement arrived on an unidentified connection: it leads back to us. */
-  private void onOwnAnnounce(PeerConnection conn) {
-    Connection c = connections.get(conn.id());
-    if (c == null || c.peerId != null) {
-      return;
-    }
-    if (conn.outbound() && c.target != null) {
+  private void closeSelf(Connection c) {
+    if (c.target != null) {
       c.target.isSelf = true;
     }
-    conn.close(1008, "connected to self");
+    c.conn.close(1008, "connected to self");
+  }
+
+  /** Events passed on to the other peers: what concerns the whole network. */
+  private static boolean relayed(WSMessage w) {
+    return switch (w.type()) {
+      case NODE_LEAVE, BLOCK_TEMPERATURE, BLOCK_LOCATION, METADATA_UPDATE -> true;
+      // A node's word about itself travels; its view of others stays with its neighbours.
+      case NODE_STATUS -> ((NodeStatusUpdate) w.data()).nodeId().equals(w.sender());
+      default -> false;
+    };
   }
 
   /** Binds a connection to the peer that announced itself on it; false if it was closed. */
@@ -518,10 +691,7 @@ final class NodeEngine implements TransportHandler {
     NodeId pid = a.nodeId();
     DialTarget dialled = c.conn.outbound() ? c.target : null;
     if (pid.equals(self)) {
-      if (dialled != null) {
-        dialled.isSelf = true;
-      }
-      c.conn.close(1008, "connected to self");
+      closeSelf(c);
       return false;
     }
     Peer peer = peers.get(pid);
@@ -537,6 +707,7 @@ final class NodeEngine implements TransportHandler {
       old.close(1000, "duplicate connection");
     }
     String host = a.address().isEmpty() ? hostOf(c.conn.remoteAddress()) : a.address();
+    Long rtt = peer == null ? null : peer.info.rttMs();
     PeerInfo info =
         new PeerInfo(
             pid,
@@ -546,7 +717,8 @@ final class NodeEngine implements TransportHandler {
             settings.clock().instant(),
             a.capabilities(),
             PeerStatusType.ACTIVE,
-            a.region());
+            a.region(),
+            rtt);
     PeerStatusType previous = peer == null ? null : peer.info.status();
     if (peer == null) {
       peer = new Peer(pid, info);
@@ -557,21 +729,38 @@ final class NodeEngine implements TransportHandler {
     peer.version = a.version();
     peer.connection = c.conn;
     peer.departed = false;
+    peer.misses = 0;
     c.peerId = pid;
     // A peer that gave no port to dial back (a client, say) is not redialled.
     DialTarget t = dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
     if (t != null) {
       t.nodeId = pid;
-      t.failures = 0;
       if (t.retry != null) {
         t.retry.cancel();
         t.retry = null;
       }
     }
+    c.stableTimer =
+        scheduler.schedule(
+            () -> {
+              c.stable = true;
+              DialTarget st = targetOf(pid);
+              if (st != null) {
+                st.failures = 0; // lasted: the next outage starts from a short backoff again
+              }
+            },
+            channel.stableAfter());
     log.info("peer {} active at {}:{} ({})", pid.shortId(), host, a.wsPort(), c.conn.outbound() ? "outbound" : "inbound");
     Peer finalPeer = peer;
     if (previous != PeerStatusType.ACTIVE) {
       emit(l -> l.peerStatusChanged(finalPeer.info, previous));
+      if (previous != null) {
+        publishPeerStatus(finalPeer);
+      }
+    }
+    if (!c.conn.outbound()) {
+      // The dialler waits to hear where to resume its log for us: after the last event we saw.
+      send(c, new Outgoing(Envelope.of(sign(new Resume(lastSequence.getOrDefault(pid, Resume.LIVE)), stamp(), pid))));
     }
     // Peer exchange: tell the newcomer of every other active peer, as a hint to dial.
     for (Peer other : peers.values()) {
@@ -579,13 +768,14 @@ final class NodeEngine implements TransportHandler {
         PeerInfo o = other.info;
         NodeAnnounce hint =
             new NodeAnnounce(o.nodeId(), o.address(), o.httpPort(), o.wsPort(), o.capabilities(), other.version.isEmpty() ? "unknown" : other.version, o.region());
-        send(c, Encoded.of(sign(hint, stamp(), pid)));
+        send(c, new Outgoing(Envelope.of(sign(hint, stamp(), pid))));
       }
     }
+    scheduleHeartbeat(c);
     return true;
   }
 
-  private void apply(Connection c, SignedMessage m) {
+  private void apply(Connection c, SignedMessage m, String requestId) {
     WSMessage w = m.payload();
     NodeId sender = w.sender();
     long ts = w.timestamp();
@@ -601,7 +791,7 @@ final class NodeEngine implements TransportHandler {
         setStatus(p, PeerStatusType.OFFLINE);
       }
     } else if (data instanceof NodeStatusUpdate) {
-      // Reported to listeners; the peer table tracks connectivity, not self-reported status.
+      // Reported to listeners; the peer table tracks connectivity, not hearsay.
     } else if (data instanceof BlockTemperatureUpdate t) {
       applyTemperature(t.blockId(), t.temperature(), ts, sender);
     } else if (data instanceof BlockLocationUpdate l) {
@@ -611,16 +801,45 @@ final class NodeEngine implements TransportHandler {
       for (BlockId id : r.blockIds()) {
         settings.metadataStore().get(id).ifPresent(known::add);
       }
-      send(c, Encoded.of(sign(new MetadataSync(known), stamp(), c.peerId)));
+      reply(c, requestId, new MetadataSync(known));
+      return;
     } else if (data instanceof MetadataUpdate u) {
       mergeMetadata(List.of(u.metadata()));
     } else if (data instanceof MetadataSync s) {
       mergeMetadata(s.entries());
     } else if (data instanceof Ping ping) {
-      send(c, Encoded.of(sign(new Pong(ping.nonce()), stamp(), c.peerId)));
-    } else if (data instanceof Pong) {
-      // Round-trip times are recorded by the heartbeat; a pong needs nothing else.
+      reply(c, requestId, new Pong(ping.nonce()));
+      return;
+    } else if (c == null) {
+      // Control messages mean nothing outside a connection.
+    } else if (data instanceof Pong pong) {
+      onPong(c, pong);
+    } else if (data instanceof Resume r) {
+      release(c, r.afterSequence());
+    } else if (data instanceof Gap g) {
+      gapsReported.incrementAndGet();
+      log.info("peer {} no longer has events {}..{}: catching up needs metadata sync", sender.shortId(), g.afterSequence() + 1, g.oldestAvailable() - 1);
+      emit(l -> l.eventsMissed(sender, g.afterSequence(), g.oldestAvailable()));
+    } else if (data instanceof Subscribe s) {
+      c.filter = Subscription.of(s);
+    } else if (data instanceof Ack) {
+      // Answers are matched to their request by replyTo above.
     }
+    if (!requestId.isEmpty()) {
+      reply(c, requestId, Ack.success());
+    }
+  }
+
+  /**
+   * Answers a request on its connection; for messages that were not requests, answers that need
+   * an answer anyway (pong, sync) go out unsolicited-reply style.
+   */
+  private void reply(Connection c, String requestId, EventPayload answer) {
+    if (c == null || (requestId.isEmpty() && answer instanceof Ack)) {
+      return; // posted over HTTP, or nothing asked
+    }
+    SignedMessage m = sign(answer, stamp(), c.peerId);
+    send(c, new Outgoing(new Envelope(m, 0, "", requestId)));
   }
 
   /** A third-party announcement: a hint of a peer to dial. */
@@ -635,7 +854,7 @@ final class NodeEngine implements TransportHandler {
     DialTarget t = target(a.address(), a.wsPort(), false);
     t.nodeId = a.nodeId();
     if (p == null) {
-      PeerInfo info = new PeerInfo(a.nodeId(), a.address(), a.httpPort(), a.wsPort(), settings.clock().instant(), a.capabilities(), PeerStatusType.PENDING, a.region());
+      PeerInfo info = new PeerInfo(a.nodeId(), a.address(), a.httpPort(), a.wsPort(), settings.clock().instant(), a.capabilities(), PeerStatusType.PENDING, a.region(), null);
       Peer np = new Peer(a.nodeId(), info);
       np.version = a.version();
       peers.put(a.nodeId(), np);
@@ -682,6 +901,119 @@ final class NodeEngine implements TransportHandler {
     return c != 0 ? c > 0 : cur.updatedBy().compareTo(by) > 0;
   }
 
+  // ------------------------------------------------------------------ events from REST
+
+  /** Outcome of an event posted over HTTP. */
+  enum Accepted {
+    ACCEPTED,
+    DUPLICATE
+  }
+
+  /**
+   * Takes an event posted to {@code POST /events}: checked exactly like a WebSocket frame, then
+   * applied and passed on.
+   *
+   * @throws IllegalArgumentException with the reason if it is refused
+   */
+  Accepted acceptPosted(SignedMessage m) {
+    Envelope e = Envelope.of(m);
+    if (m.recipient() != null && !m.recipient().equals(self)) {
+      throw new IllegalArgumentException("message addressed to another node");
+    }
+    byte[] signed = MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE);
+    ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
+    if (seen.getIfPresent(id) != null) {
+      duplicates.incrementAndGet();
+      return Accepted.DUPLICATE;
+    }
+    MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
+    if (verdict != MessageSigning.Verdict.VALID) {
+      messagesRejected.incrementAndGet();
+      throw new IllegalArgumentException("bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");
+    }
+    if (seen.asMap().putIfAbsent(id, Boolean.TRUE) != null) {
+      return Accepted.DUPLICATE;
+    }
+    if (m.payload().sender().equals(self)) {
+      return Accepted.DUPLICATE;
+    }
+    observe(m.payload().timestamp());
+    apply(null, m, e.requestId());
+    emit(l -> l.messageReceived(m));
+    if (m.recipient() == null && relayed(m.payload())) {
+      relay(m, null);
+    }
+    return Accepted.ACCEPTED;
+  }
+
+  // ------------------------------------------------------------------ heartbeats
+
+  private void scheduleHeartbeat(Connection c) {
+    if (c.conn.receiveOnly()) {
+      return;
+    }
+    c.heartbeat = scheduler.schedule(() -> heartbeat(c), channel.heartbeatInterval());
+  }
+
+  private void heartbeat(Connection c) {
+    if (!running || !c.conn.isOpen() || connections.get(c.conn.id()) != c) {
+      return;
+    }
+    long nonce = random.nextLong() & org.brightchain.net.internal.Values.MAX_SAFE_INTEGER;
+    c.pingNonce = nonce;
+    c.pingSentNanos = nanos();
+    send(c, new Outgoing(Envelope.of(sign(new Ping(nonce), stamp(), c.peerId))));
+    c.pingTimeout =
+        scheduler.schedule(
+            () -> {
+              if (c.pingNonce == nonce) {
+                missed(c);
+              }
+            },
+            channel.heartbeatTimeout());
+    c.heartbeat = scheduler.schedule(() -> heartbeat(c), channel.heartbeatInterval());
+  }
+
+  private long nanos() {
+    Instant now = settings.clock().instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private void missed(Connection c) {
+    c.pingNonce = -1;
+    Peer p = c.peerId == null ? null : peers.get(c.peerId);
+    if (p == null || p.connection != c.conn) {
+      return;
+    }
+    p.misses++;
+    log.info("peer {} missed heartbeat {} of {}", p.id.shortId(), p.misses, channel.heartbeatMisses());
+    if (p.misses >= channel.heartbeatMisses()) {
+      c.conn.close(1001, "heartbeat timeout");
+      // connectionClosed marks it OFFLINE and redials
+    } else if (p.info.status() == PeerStatusType.ACTIVE) {
+      setStatus(p, PeerStatusType.PENDING);
+    }
+  }
+
+  private void onPong(Connection c, Pong pong) {
+    if (pong.nonce() != c.pingNonce) {
+      return; // late or unsolicited
+    }
+    c.pingNonce = -1;
+    if (c.pingTimeout != null) {
+      c.pingTimeout.cancel();
+    }
+    long rttMs = Math.max(0, (nanos() - c.pingSentNanos) / 1_000_000);
+    Peer p = c.peerId == null ? null : peers.get(c.peerId);
+    if (p != null && p.connection == c.conn) {
+      p.misses = 0;
+      p.info = p.info.withRtt(rttMs);
+      if (p.info.status() != PeerStatusType.ACTIVE) {
+        setStatus(p, PeerStatusType.ACTIVE);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ outbound
 
   private NodeAnnounce announceSelf() {
@@ -705,35 +1037,92 @@ final class NodeEngine implements TransportHandler {
   }
 
   private List<CompletableFuture<Void>> broadcastNow(EventPayload payload, Long ts) {
-    Encoded e = Encoded.of(sign(payload, ts == null ? stamp() : ts, null));
+    return fanOut(sign(payload, ts == null ? stamp() : ts, null), null);
+  }
+
+  private void relay(SignedMessage m, Connection from) {
+    fanOut(m, from);
+  }
+
+  /** Logs an event under the next sequence number and sends it to every connection that wants it. */
+  private List<CompletableFuture<Void>> fanOut(SignedMessage m, Connection from) {
+    long seq = replayLog.nextSequence();
+    Outgoing out = new Outgoing(new Envelope(m, seq, "", ""));
+    replayLog.append(out);
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (Connection c : connections.values()) {
-      sent.add(send(c, e));
+      if (c != from && !c.held && (c.peerId == null || !c.peerId.equals(m.nodeId())) && c.filter.matches(m.payload().data())) {
+        sent.add(send(c, out));
+      }
     }
     return sent;
   }
 
-  private void relay(SignedMessage m, Connection from) {
-    Encoded e = Encoded.of(m);
-    for (Connection c : connections.values()) {
-      if (c != from && (c.peerId == null || !c.peerId.equals(m.nodeId()))) {
-        send(c, e);
+  /** Sends the logged events after {@code after} that the connection wants, in order. */
+  private void replay(Connection c, long after) {
+    long oldest = replayLog.oldest();
+    long next = replayLog.nextSequence();
+    if (after >= next - 1) {
+      return; // nothing missed
+    }
+    if (after + 1 < oldest) {
+      gapsReported.incrementAndGet();
+      log.info("connection {} asked to resume after {}, oldest logged is {}: gap reported", c.conn.id(), after, oldest);
+      send(c, new Outgoing(Envelope.of(sign(new Gap(after, oldest), stamp(), c.peerId))));
+    }
+    int n = 0;
+    for (ReplayLog.Entry entry : replayLog.after(after)) {
+      Outgoing out = (Outgoing) entry.event();
+      SignedMessage m = out.envelope.message();
+      if ((c.peerId == null || !c.peerId.equals(m.nodeId())) && c.filter.matches(m.payload().data())) {
+        send(c, out);
+        n++;
       }
     }
+    log.debug("replayed {} events to {}", n, c.conn.id());
   }
 
-  private CompletableFuture<Void> send(Connection c, Encoded e) {
+  /** Ends the hold of a dialled connection: replay what the other side asks for, then go live. */
+  private void release(Connection c, long after) {
+    if (!c.held) {
+      if (after > 0) {
+        replay(c, after); // a later resume request: honour it too
+      }
+      return;
+    }
+    c.held = false;
+    if (c.resumeTimer != null) {
+      c.resumeTimer.cancel();
+    }
+    // Live events logged while holding are due in any case.
+    replay(c, after > 0 ? after : c.heldFrom);
+  }
+
+  private CompletableFuture<Void> send(Connection c, Outgoing out) {
     if (!c.conn.isOpen()) {
       return CompletableFuture.completedFuture(null);
     }
-    return c.conn.send(e.frame(c.frameType)).exceptionally(err -> null);
+    return c.conn.send(out.frame(c.frameType)).exceptionally(err -> null);
+  }
+
+  private void failPending(Connection c, Exception cause) {
+    Iterator<Map.Entry<String, PendingRequest>> it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      PendingRequest r = it.next().getValue();
+      if (c == null || r.connection == c) {
+        it.remove();
+        if (r.timeout != null) {
+          r.timeout.cancel();
+        }
+        r.future.completeExceptionally(cause);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ dialling
 
   private DialTarget target(String host, int port, boolean isStatic) {
-    DialTarget t = targets.computeIfAbsent(DialTarget.key(host, port), k -> new DialTarget(host, port, isStatic));
-    return t;
+    return targets.computeIfAbsent(DialTarget.key(host, port), k -> new DialTarget(host, port, isStatic));
   }
 
   private DialTarget targetOf(NodeId id) {
@@ -760,8 +1149,11 @@ final class NodeEngine implements TransportHandler {
       t.retry.cancel();
       t.retry = null;
     }
+    // Ask the other side to replay what we missed from it while apart.
+    long after = t.nodeId == null ? Resume.LIVE : lastSequence.getOrDefault(t.nodeId, Resume.LIVE);
+    Map<String, String> params = after > 0 ? Map.of("resume", Long.toString(after)) : Map.of();
     transport
-        .connect(t.host, t.port)
+        .connect(t.host, t.port, params)
         .whenComplete(
             (conn, err) ->
                 scheduler.execute(
@@ -778,8 +1170,10 @@ final class NodeEngine implements TransportHandler {
                         c.target = t;
                         if (c.peerId != null) {
                           t.nodeId = c.peerId; // identified before this callback ran
-                          t.failures = 0;
                         }
+                      } else if (!conn.isOpen() && t.nodeId == null) {
+                        // Closed before we saw it: if it was ourselves, the close said so.
+                        log.debug("connection to {} closed at once", t.key());
                       }
                     }));
   }
@@ -797,17 +1191,30 @@ final class NodeEngine implements TransportHandler {
       }
       return;
     }
-    long base = settings.bootstrap().retryInterval().toMillis();
-    long cap = Math.max(base, MAX_BACKOFF.toMillis());
-    long exp = Math.min(cap, base << Math.min(20, Math.max(0, t.failures - 1)));
-    long delay = exp / 2 + random.nextLong(exp / 2 + 1); // "equal jitter"
+    Duration delay = backoff(t.failures);
     if (t.retry != null) {
       t.retry.cancel();
     }
-    t.retry = scheduler.schedule(() -> {
-      t.retry = null;
-      dial(t);
-    }, Duration.ofMillis(delay));
+    t.retry =
+        scheduler.schedule(
+            () -> {
+              t.retry = null;
+              dial(t);
+            },
+            delay);
+  }
+
+  /**
+   * Exponential backoff with full jitter: a uniform wait between a floor and {@code
+   * min(cap, base * 2^failures)}, so that peers that lost the same node do not come back at the
+   * same moment.
+   */
+  Duration backoff(int failures) {
+    long base = settings.bootstrap().retryInterval().toMillis();
+    long cap = Math.max(base, channel.maxBackoff().toMillis());
+    long ceiling = Math.min(cap, base << Math.min(30, Math.max(0, failures)));
+    long floor = Math.min(MIN_BACKOFF.toMillis(), ceiling);
+    return Duration.ofMillis(floor + random.nextLong(Math.max(1, ceiling - floor + 1)));
   }
 
   private static String rootMessage(Throwable e) {
@@ -828,6 +1235,21 @@ final class NodeEngine implements TransportHandler {
     PeerInfo now = p.info;
     log.info("peer {} {} -> {}", p.id.shortId(), previous, status);
     emit(l -> l.peerStatusChanged(now, previous));
+    publishPeerStatus(p);
+  }
+
+  /** Tells neighbours and subscribers how this node sees a peer now, as {@code node:status}. */
+  private void publishPeerStatus(Peer p) {
+    if (!running) {
+      return;
+    }
+    NodeStatus s =
+        switch (p.info.status()) {
+          case ACTIVE -> NodeStatus.ONLINE;
+          case PENDING -> NodeStatus.UNREACHABLE;
+          case OFFLINE -> NodeStatus.OFFLINE;
+        };
+    broadcastNow(new NodeStatusUpdate(p.id, s), null);
   }
 
   private void emit(Consumer<NodeEventListener> event) {
@@ -845,42 +1267,70 @@ final class NodeEngine implements TransportHandler {
     return addr != null ? addr.getHostAddress() : a.getHostString();
   }
 
-  /** One open WebSocket connection and what the node knows of it. Scheduler-confined. */
+  /** One open connection and what the node knows of it. Scheduler-confined. */
   private static final class Connection {
     final PeerConnection conn;
     volatile Frame.Type frameType;
+    Subscription filter;
     NodeId peerId;
     DialTarget target;
+    boolean held;
+    long heldFrom;
+    boolean stable;
+    long pingNonce = -1;
+    long pingSentNanos;
+    Scheduler.Cancellable resumeTimer;
+    Scheduler.Cancellable stableTimer;
+    Scheduler.Cancellable heartbeat;
+    Scheduler.Cancellable pingTimeout;
 
-    Connection(PeerConnection conn) {
+    Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;
+      this.filter = filter;
       this.frameType = conn.preferredFrameType();
+    }
+
+    void cancelTimers() {
+      for (Scheduler.Cancellable t : new Scheduler.Cancellable[] {resumeTimer, stableTimer, heartbeat, pingTimeout}) {
+        if (t != null) {
+          t.cancel();
+        }
+      }
     }
   }
 
-  /** A signed message, encoded at most once per frame type however many peers get it. */
-  private static final class Encoded {
-    final SignedMessage message;
+  /** A request waiting for its answer. */
+  private static final class PendingRequest {
+    final Connection connection;
+    final CompletableFuture<Envelope> future;
+    Scheduler.Cancellable timeout;
+
+    PendingRequest(Connection connection, CompletableFuture<Envelope> future) {
+      this.connection = connection;
+      this.future = future;
+    }
+  }
+
+  /** A frame to send, encoded at most once per frame type however many peers get it. */
+  private static final class Outgoing {
+    final Envelope envelope;
     Frame binary;
     Frame text;
 
-    private Encoded(SignedMessage message) {
-      this.message = message;
-    }
-
-    static Encoded of(SignedMessage m) {
-      return new Encoded(m);
+    Outgoing(Envelope envelope) {
+      this.envelope = envelope;
     }
 
     Frame frame(Frame.Type type) {
+      String label = envelope.message().payload().type().wireName();
       if (type == Frame.Type.TEXT) {
         if (text == null) {
-          text = new Frame(Frame.Type.TEXT, JsonCodec.toJsonBytes(message));
+          text = new Frame(Frame.Type.TEXT, JsonCodec.toJsonBytes(envelope), envelope.sequence(), label);
         }
         return text;
       }
       if (binary == null) {
-        binary = Frame.binary(ProtoCodec.encode(message));
+        binary = new Frame(Frame.Type.BINARY, ProtoCodec.encodeEnvelope(envelope), envelope.sequence(), label);
       }
       return binary;
     }

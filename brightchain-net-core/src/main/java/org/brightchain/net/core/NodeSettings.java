@@ -1,6 +1,7 @@
 package org.brightchain.net.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.brightchain.net.config.BootstrapConfig;
@@ -26,4 +27,43 @@ record NodeSettings(
     Scheduler scheduler,
     boolean ownsScheduler,
     List<NodeEventListener> listeners,
-    List<NodePlugin> plugins) {}
+    List<NodePlugin> plugins,
+    Channel channel) {
+
+  /**
+   * How the node-to-node channel behaves.
+   *
+   * @param heartbeatInterval time between pings to each peer
+   * @param heartbeatTimeout time a pong may take
+   * @param heartbeatMisses missed pongs in a row after which a peer is OFFLINE and disconnected
+   *     (one miss makes it PENDING)
+   * @param replayLogSize events kept for peers that come back
+   * @param requestTimeout default time a request waits for its answer
+   * @param stableAfter a connection that lasts this long resets its dial backoff
+   * @param maxBackoff the longest wait between two dial attempts
+   * @param resumeWait how long a dialled connection waits for the other side's resume before
+   *     sending live events anyway
+   */
+  record Channel(
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      int heartbeatMisses,
+      int replayLogSize,
+      Duration requestTimeout,
+      Duration stableAfter,
+      Duration maxBackoff,
+      Duration resumeWait) {
+
+    static Channel defaults() {
+      return new Channel(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          3,
+          10_000,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5));
+    }
+  }
+}

@@ -12,6 +12,8 @@ final class Peer {
   PeerConnection connection;
   /** Said node:leave or was disconnected by the operator: not redialled unless static. */
   boolean departed;
+  /** Heartbeats missed in a row. */
+  int misses;
 
   Peer(NodeId id, PeerInfo info) {
     this.id = id;

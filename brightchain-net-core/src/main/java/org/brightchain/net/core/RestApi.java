@@ -21,6 +21,7 @@ import org.brightchain.net.core.wire.JsonObject;
 import org.brightchain.net.core.wire.WireFormatException;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.MetadataSync;
+import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
 import org.slf4j.Logger;
@@ -117,6 +118,13 @@ final class RestApi {
           default:
             break;
         }
+      } else if (seg.length == 1 && seg[0].equals("events")) {
+        if (!allow(m, "POST")) {
+          return m.equals("GET")
+              ? error(404, "not_found", "event streams need a streaming transport")
+              : notAllowed(m, "POST");
+        }
+        return postEvent(body(req));
       } else if (seg.length == 2 && seg[0].equals("peers")) {
         switch (seg[1]) {
           case "announce":
@@ -286,6 +294,23 @@ final class RestApi {
     o.put("address", address);
     o.put("wsPort", (long) wsPort);
     return json(202, o);
+  }
+
+  /**
+   * {@code POST /events}: a signed message from a client that cannot hold a WebSocket open,
+   * checked and handled exactly as one arriving on a WebSocket.
+   */
+  private RestResponse postEvent(JsonObject body) throws WireFormatException {
+    SignedMessage m = JsonCodec.fromTree(body.map(), SignedMessage.class);
+    Map<String, Object> o = new LinkedHashMap<>();
+    try {
+      NodeEngine.Accepted a = node.acceptPosted(m);
+      o.put("status", a == NodeEngine.Accepted.ACCEPTED ? "accepted" : "duplicate");
+      return json(a == NodeEngine.Accepted.ACCEPTED ? 202 : 200, o);
+    } catch (IllegalArgumentException e) {
+      node.operationsFailed.incrementAndGet();
+      return error(400, "bad_request", e.getMessage());
+    }
   }
 
   private RestResponse disconnect(JsonObject body) throws WireFormatException {

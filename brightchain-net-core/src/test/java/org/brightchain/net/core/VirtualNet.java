@@ -148,9 +148,9 @@ final class VirtualNet {
     }
 
     @Override
-    public CompletableFuture<PeerConnection> connect(String host, int port) {
+    public CompletableFuture<PeerConnection> connect(String host, int port, Map<String, String> parameters) {
       dials.add(host + ":" + port);
-      return delegate.connect(host, port);
+      return delegate.connect(host, port, parameters);
     }
 
     @Override
@@ -188,9 +188,30 @@ final class VirtualNet {
 
     /** Opens a connection to the node at {@code host} and lets the node answer. */
     RawPeer connect(String host) {
-      conn = transport.connect(host, PORT).join();
+      return connect(host, Map.of());
+    }
+
+    /** Opens a connection with URL parameters (format, resume, types, blocks). */
+    RawPeer connect(String host, Map<String, String> parameters) {
+      conn = transport.connect(host, PORT, parameters).join();
       net.vs.runUntilIdle();
       return this;
+    }
+
+    /** Every envelope received so far, decoded. */
+    List<org.brightchain.net.message.Envelope> envelopes() {
+      List<org.brightchain.net.message.Envelope> out = new java.util.ArrayList<>();
+      for (Frame f : frames) {
+        try {
+          out.add(
+              f.type() == Frame.Type.BINARY
+                  ? org.brightchain.net.core.wire.ProtoCodec.decodeEnvelope(f.bytes())
+                  : org.brightchain.net.core.wire.JsonCodec.fromJson(f.bytes(), org.brightchain.net.message.Envelope.class));
+        } catch (org.brightchain.net.core.wire.WireFormatException e) {
+          throw new AssertionError("the node sent an undecodable frame", e);
+        }
+      }
+      return out;
     }
 
     /** Sends a frame and lets the node handle it. */
@@ -239,6 +260,12 @@ final class VirtualNet {
     final List<SignedMessage> received = new CopyOnWriteArrayList<>();
     final List<String> rejected = new CopyOnWriteArrayList<>();
     final List<PeerInfo> peerChanges = new CopyOnWriteArrayList<>();
+    final List<long[]> missed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void eventsMissed(org.brightchain.net.NodeId peer, long afterSequence, long oldestAvailable) {
+      missed.add(new long[] {afterSequence, oldestAvailable});
+    }
 
     @Override
     public void messageReceived(SignedMessage message) {

@@ -22,14 +22,36 @@ final class NettyPeerConnection implements PeerConnection {
   private final boolean outbound;
   private final Frame.Type preferred;
   private final AtomicBoolean closeSent = new AtomicBoolean();
+  private final java.util.Map<String, String> parameters;
+  private final NettyTransport transport;
+  /** Bytes handed to Netty and not yet written to the socket. */
+  private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   volatile int closeCode = 1006;
   volatile String closeReason = "connection lost";
 
-  NettyPeerConnection(String id, Channel channel, boolean outbound, Frame.Type preferred) {
+  NettyPeerConnection(
+      NettyTransport transport,
+      String id,
+      Channel channel,
+      boolean outbound,
+      Frame.Type preferred,
+      java.util.Map<String, String> parameters) {
+    this.transport = transport;
     this.id = id;
     this.channel = channel;
     this.outbound = outbound;
     this.preferred = preferred;
+    this.parameters = java.util.Map.copyOf(parameters);
+  }
+
+  @Override
+  public java.util.Map<String, String> parameters() {
+    return parameters;
+  }
+
+  /** Bytes waiting to be written. */
+  long queuedBytes() {
+    return queued.get();
   }
 
   @Override
@@ -59,6 +81,12 @@ final class NettyPeerConnection implements PeerConnection {
       done.completeExceptionally(new ClosedChannelException());
       return done;
     }
+    int size = frame.size();
+    if (!transport.admit(this, queued.get(), size)) {
+      done.completeExceptionally(new java.io.IOException("slow consumer: frame not sent"));
+      return done;
+    }
+    queued.addAndGet(size);
     WebSocketFrame f =
         frame.type() == Frame.Type.TEXT
             ? new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes()))
@@ -67,6 +95,7 @@ final class NettyPeerConnection implements PeerConnection {
         .writeAndFlush(f)
         .addListener(
             future -> {
+              queued.addAndGet(-size);
               if (future.isSuccess()) {
                 done.complete(null);
               } else {

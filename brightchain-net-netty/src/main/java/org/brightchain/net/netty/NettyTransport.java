@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -67,8 +69,71 @@ public final class NettyTransport implements Transport {
     this.settings = settings;
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger openConnections =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder slowConsumerDrops =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder slowConsumerCloses =
+      new java.util.concurrent.atomic.LongAdder();
+
   TransportHandler handler() {
     return handler;
+  }
+
+  TransportSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Whether a frame of {@code size} bytes may be queued on a connection that already has {@code
+   * queued} bytes waiting. Past the bound, applies the slow-consumer policy: drop the frame, or
+   * close the connection with 1008.
+   */
+  boolean admit(org.brightchain.net.spi.PeerConnection c, long queued, int size) {
+    if (queued + size <= settings.maxQueuedBytes() || queued == 0) {
+      return true;
+    }
+    if (settings.slowConsumerPolicy() == TransportSettings.SlowConsumerPolicy.DROP) {
+      slowConsumerDrops.increment();
+      log.debug("{}: {} bytes waiting, frame dropped", c, queued);
+    } else {
+      slowConsumerCloses.increment();
+      log.info("{}: {} bytes waiting (limit {}), closing slow consumer", c, queued, settings.maxQueuedBytes());
+      c.close(1008, "slow consumer");
+    }
+    return false;
+  }
+
+  /** Frames dropped for slow consumers so far. */
+  public long slowConsumerDrops() {
+    return slowConsumerDrops.sum();
+  }
+
+  /** Connections closed as slow consumers so far. */
+  public long slowConsumerCloses() {
+    return slowConsumerCloses.sum();
+  }
+
+  /** WebSocket and event-stream connections open now. */
+  public int openConnections() {
+    return openConnections.get();
+  }
+
+  /** Counts a new long-lived connection; false if the cap is reached. */
+  boolean tryOpen() {
+    while (true) {
+      int n = openConnections.get();
+      if (n >= settings.maxConnections()) {
+        return false;
+      }
+      if (openConnections.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void closed() {
+    openConnections.decrementAndGet();
   }
 
   String nextConnectionId(boolean outbound) {
@@ -127,11 +192,16 @@ public final class NettyTransport implements Transport {
                     channels.add(ch);
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(bytes);
+                    p.addLast(
+                        "idle",
+                        new IdleStateHandler(
+                            settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     p.addLast(new FlushConsolidationHandler(256, true));
                     p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                     // The WebSocket decoder takes the codec's place, right before this handler.
                     p.addLast(WebSocketErrorHandler.INSTANCE);
                     p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
+                    p.addLast(new ConnectionLimitHandler(NettyTransport.this));
                     if (ws) {
                       p.addLast(
                           new WebSocketServerProtocolHandler(
@@ -175,7 +245,8 @@ public final class NettyTransport implements Transport {
   }
 
   @Override
-  public CompletableFuture<PeerConnection> connect(String host, int port) {
+  public CompletableFuture<PeerConnection> connect(
+      String host, int port, java.util.Map<String, String> parameters) {
     CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
     if (handler == null || stopped.get()) {
       opened.completeExceptionally(new IllegalStateException("transport not running"));
@@ -184,7 +255,14 @@ public final class NettyTransport implements Transport {
     URI uri;
     try {
       String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-      uri = new URI("ws://" + h + ":" + port + TransportSettings.WEBSOCKET_PATH);
+      StringBuilder query = new StringBuilder();
+      for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(parameters).entrySet()) {
+        query.append(query.length() == 0 ? "?" : "&")
+            .append(java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8))
+            .append('=')
+            .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      uri = new URI("ws://" + h + ":" + port + TransportSettings.WEBSOCKET_PATH + query);
     } catch (java.net.URISyntaxException e) {
       opened.completeExceptionally(new IllegalArgumentException("bad peer address " + host + ":" + port));
       return opened;
@@ -202,6 +280,10 @@ public final class NettyTransport implements Transport {
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(bytes);
+                    p.addLast(
+                        "idle",
+                        new IdleStateHandler(
+                            settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     p.addLast(new FlushConsolidationHandler(256, true));
                     p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                     p.addLast(WebSocketErrorHandler.INSTANCE);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -57,11 +58,10 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       write(ctx, RestResponse.json(404, "{\"error\":\"not_found\",\"message\":\"this port serves the WebSocket endpoint /ws only\"}"), keepAlive, head);
       return;
     }
-    Map<String, String> query = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
-      if (!e.getValue().isEmpty()) {
-        query.put(e.getKey(), e.getValue().get(0));
-      }
+    Map<String, String> query = WebSocketFrameHandler.firstValues(uri.parameters());
+    if (uri.path().equals("/events") && req.method().equals(HttpMethod.GET)) {
+      openEventStream(ctx, req, query);
+      return;
     }
     Map<String, String> headers = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : req.headers()) {
@@ -90,6 +90,33 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 ctx.channel().config().setAutoRead(true);
               });
             });
+  }
+
+  /** Turns this HTTP exchange into a server-sent event stream and hands it to the node. */
+  private void openEventStream(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, String> query) {
+    Map<String, String> params = new LinkedHashMap<>(query);
+    String lastEventId = req.headers().get("Last-Event-ID");
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      params.put("resume", lastEventId.trim());
+    } else if (query.containsKey("lastEventId")) {
+      params.put("resume", query.get("lastEventId"));
+    }
+    params.put("format", "json");
+    DefaultHttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    res.headers().set("X-Accel-Buffering", "no");
+    HttpUtil.setTransferEncodingChunked(res, true);
+    // A stream receives nothing; the idle timeout is for connections that should be talking.
+    if (ctx.pipeline().get("idle") != null) {
+      ctx.pipeline().remove("idle");
+    }
+    ctx.writeAndFlush(res);
+    EventStreamConnection sse =
+        new EventStreamConnection(transport, transport.nextConnectionId(false).replace("ws-", "sse-"), ctx.channel(), params);
+    transport.register(ctx.channel());
+    ctx.channel().closeFuture().addListener(f -> transport.handler().connectionClosed(sse, 1001, "stream closed"));
+    transport.handler().connectionOpened(sse);
   }
 
   private static void write(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive, boolean head) {

@@ -12,7 +12,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
@@ -42,12 +45,18 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
-      List<String> format = new QueryStringDecoder(hc.requestUri()).parameters().get("format");
-      Frame.Type preferred =
-          format != null && format.contains("json") ? Frame.Type.TEXT : Frame.Type.BINARY;
-      open(ctx, preferred);
+      Map<String, String> params = firstValues(new QueryStringDecoder(hc.requestUri()).parameters());
+      Frame.Type preferred = "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
+      open(ctx, preferred, params);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-      open(ctx, Frame.Type.BINARY);
+      open(ctx, Frame.Type.BINARY, Map.of());
+    } else if (evt instanceof IdleStateEvent) {
+      if (connection != null) {
+        NettyTransport.log.info("{}: nothing received for {}, closing", connection, transport.settings().idleTimeout());
+        connection.close(1001, "idle timeout");
+      } else {
+        ctx.close();
+      }
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       fail(new java.util.concurrent.TimeoutException("WebSocket handshake timed out"));
       ctx.close();
@@ -56,9 +65,20 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void open(ChannelHandlerContext ctx, Frame.Type preferred) {
+  static Map<String, String> firstValues(Map<String, List<String>> query) {
+    Map<String, String> out = new LinkedHashMap<>();
+    query.forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        out.put(k, v.get(0));
+      }
+    });
+    return out;
+  }
+
+  private void open(ChannelHandlerContext ctx, Frame.Type preferred, Map<String, String> params) {
     connection =
-        new NettyPeerConnection(transport.nextConnectionId(outbound), ctx.channel(), outbound, preferred);
+        new NettyPeerConnection(
+            transport, transport.nextConnectionId(outbound), ctx.channel(), outbound, preferred, params);
     transport.register(ctx.channel());
     handler().connectionOpened(connection);
     if (opened != null) {

@@ -25,6 +25,7 @@ import org.brightchain.net.spi.TransportSettings;
 public final class InMemoryNetwork {
   private final Map<String, MemoryTransport> listeners = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cut = new ConcurrentHashMap<>();
+  private final java.util.Set<String> silencedHosts = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextPort = new AtomicInteger(20_000);
   private final AtomicInteger nextConnection = new AtomicInteger();
 
@@ -61,6 +62,19 @@ public final class InMemoryNetwork {
       }
     } else {
       cut.remove(key(a, b));
+    }
+  }
+
+  /**
+   * Silences (or restores) a host: while silenced, every frame to or from it is lost without
+   * any connection closing, as when a machine freezes or a cable is pulled. Heartbeats are what
+   * notice.
+   */
+  public void silence(String host, boolean silenced) {
+    if (silenced) {
+      silencedHosts.add(host);
+    } else {
+      silencedHosts.remove(host);
     }
   }
 
@@ -103,7 +117,8 @@ public final class InMemoryNetwork {
     }
 
     @Override
-    public CompletableFuture<PeerConnection> connect(String toHost, int port) {
+    public CompletableFuture<PeerConnection> connect(
+        String toHost, int port, Map<String, String> parameters) {
       MemoryTransport target = listeners.get("ws:" + toHost + ":" + port);
       if (target == null || target.handler == null || cut.containsKey(key(host, toHost))) {
         return CompletableFuture.failedFuture(
@@ -112,6 +127,7 @@ public final class InMemoryNetwork {
       int n = nextConnection.incrementAndGet();
       MemoryConnection mine = new MemoryConnection("mem-" + n + "o", this, toHost, true);
       MemoryConnection theirs = new MemoryConnection("mem-" + n + "i", target, host, false);
+      theirs.parameters = Map.copyOf(parameters);
       mine.peer = theirs;
       theirs.peer = mine;
       connections.put(mine.id, mine);
@@ -142,12 +158,13 @@ public final class InMemoryNetwork {
     }
   }
 
-  private static final class MemoryConnection implements PeerConnection {
+  private final class MemoryConnection implements PeerConnection {
     final String id;
     final MemoryTransport owner;
     final String remoteHost;
     final boolean outbound;
     volatile MemoryConnection peer;
+    Map<String, String> parameters = Map.of();
     private final java.util.concurrent.atomic.AtomicBoolean open =
         new java.util.concurrent.atomic.AtomicBoolean(true);
 
@@ -175,7 +192,12 @@ public final class InMemoryNetwork {
 
     @Override
     public Frame.Type preferredFrameType() {
-      return Frame.Type.BINARY;
+      return "json".equals(parameters.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+      return parameters;
     }
 
     @Override
@@ -188,6 +210,9 @@ public final class InMemoryNetwork {
         return CompletableFuture.failedFuture(new java.io.IOException("message too big"));
       }
       owner.out.addAndGet(frame.size());
+      if (silencedHosts.contains(owner.host) || silencedHosts.contains(peer.owner.host)) {
+        return CompletableFuture.completedFuture(null); // lost on the way
+      }
       peer.owner.in.addAndGet(frame.size());
       peer.owner.handler.frameReceived(peer, frame);
       return CompletableFuture.completedFuture(null);

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
@@ -23,11 +25,14 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -36,14 +41,19 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
  * JSON form of every contract type, with the design's field names. Times are milliseconds since
  * the epoch, byte strings lower-case hex, enums their wire names; optional fields that are
- * absent are omitted (never {@code null}). {@code docs/protocol.md} lists every shape.
+ * absent are omitted (never {@code null}). {@code docs/protocol.md} lists every shape. An {@link
+ * Envelope} is the JSON object of its {@link SignedMessage} with the hop-by-hop fields {@code
+ * seq}, {@code requestId} and {@code replyTo} beside the signed fields, each omitted when 0 or
+ * empty; a plain signed message decodes as an envelope without them.
  *
  * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first
  * problem as a {@link WireFormatException} naming the field.
@@ -79,7 +89,9 @@ public final class JsonCodec {
    * @throws IllegalArgumentException if {@code value} is not a contract type
    */
   public static Object toTree(Object value) {
-    if (value instanceof SignedMessage m) {
+    if (value instanceof Envelope e) {
+      return envelope(e);
+    } else if (value instanceof SignedMessage m) {
       return signedMessage(m);
     } else if (value instanceof WSMessage m) {
       return wsMessage(m);
@@ -139,6 +151,20 @@ public final class JsonCodec {
     }
   }
 
+  static Map<String, Object> envelope(Envelope e) {
+    Map<String, Object> o = signedMessage(e.message());
+    if (e.sequence() != 0) {
+      o.put("seq", e.sequence());
+    }
+    if (!e.requestId().isEmpty()) {
+      o.put("requestId", e.requestId());
+    }
+    if (!e.replyTo().isEmpty()) {
+      o.put("replyTo", e.replyTo());
+    }
+    return o;
+  }
+
   static Map<String, Object> signedMessage(SignedMessage m) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("payload", wsMessage(m.payload()));
@@ -196,6 +222,23 @@ public final class JsonCodec {
       o.put("nonce", ping.nonce());
     } else if (p instanceof Pong pong) {
       o.put("nonce", pong.nonce());
+    } else if (p instanceof Ack ack) {
+      o.put("ok", ack.ok());
+      if (!ack.error().isEmpty()) {
+        o.put("error", ack.error());
+      }
+    } else if (p instanceof Resume r) {
+      o.put("afterSequence", r.afterSequence());
+    } else if (p instanceof Gap g) {
+      o.put("afterSequence", g.afterSequence());
+      o.put("oldestAvailable", g.oldestAvailable());
+    } else if (p instanceof Subscribe s) {
+      List<Object> types = new ArrayList<>();
+      s.types().forEach(t -> types.add(t.wireName()));
+      o.put("types", types);
+      List<Object> ids = new ArrayList<>();
+      s.blockIds().forEach(id -> ids.add(id.hex()));
+      o.put("blockIds", ids);
     }
     return o;
   }
@@ -210,6 +253,7 @@ public final class JsonCodec {
     o.put("capabilities", new ArrayList<Object>(p.capabilities()));
     o.put("status", p.status().wireName());
     putOpt(o, "region", p.region());
+    putOpt(o, "rttMs", p.rttMs());
     return o;
   }
 
@@ -312,7 +356,8 @@ public final class JsonCodec {
   }
 
   private static boolean isContractType(Class<?> type) {
-    return type == SignedMessage.class
+    return type == Envelope.class
+        || type == SignedMessage.class
         || type == WSMessage.class
         || type == PeerInfo.class
         || type == NodeAdvertisement.class
@@ -330,7 +375,9 @@ public final class JsonCodec {
 
   private static Object decode(Object tree, Class<?> type) throws WireFormatException {
     JsonObject o = JsonObject.of(tree, "");
-    if (type == SignedMessage.class) {
+    if (type == Envelope.class) {
+      return envelope(o);
+    } else if (type == SignedMessage.class) {
       return signedMessage(o);
     } else if (type == WSMessage.class) {
       return wsMessage(o);
@@ -390,6 +437,19 @@ public final class JsonCodec {
       }
     }
     throw new IllegalArgumentException("not a contract type: " + type.getName());
+  }
+
+  private static Envelope envelope(JsonObject o) throws WireFormatException {
+    SignedMessage message = signedMessage(o);
+    long seq = o.has("seq") ? o.longValue("seq") : 0;
+    if (seq < 0 || seq > WSMessage.MAX_SAFE_INTEGER) {
+      throw new WireFormatException(o.at("seq") + ": " + seq + " (expected: 0 to 2^53-1)");
+    }
+    return new Envelope(
+        message,
+        seq,
+        o.has("requestId") ? o.string("requestId") : "",
+        o.has("replyTo") ? o.string("replyTo") : "");
   }
 
   private static SignedMessage signedMessage(JsonObject o) throws WireFormatException {
@@ -463,6 +523,38 @@ public final class JsonCodec {
         return new Ping(o.longValue("nonce"));
       case PONG:
         return new Pong(o.longValue("nonce"));
+      case ACK:
+        return new Ack(o.bool("ok"), o.has("error") ? o.string("error") : "");
+      case RESUME:
+        return new Resume(o.longValue("afterSequence"));
+      case GAP:
+        return new Gap(o.longValue("afterSequence"), o.longValue("oldestAvailable"));
+      case SUBSCRIBE:
+        {
+          Set<WSEventType> types = new LinkedHashSet<>();
+          List<Object> rawTypes = o.optArray("types");
+          for (int i = 0; i < rawTypes.size(); i++) {
+            String path = o.at("types") + "[" + i + "]";
+            if (!(rawTypes.get(i) instanceof String name)) {
+              throw new WireFormatException(path + ": expected a string");
+            }
+            try {
+              types.add(WSEventType.fromWire(name));
+            } catch (IllegalArgumentException e) {
+              throw new WireFormatException(path + ": " + e.getMessage());
+            }
+          }
+          List<Object> rawIds = o.optArray("blockIds");
+          if (rawIds.size() > Subscribe.MAX_BLOCKS) {
+            throw new WireFormatException(
+                o.at("blockIds") + ": more than " + Subscribe.MAX_BLOCKS);
+          }
+          Set<BlockId> ids = new LinkedHashSet<>();
+          for (int i = 0; i < rawIds.size(); i++) {
+            ids.add(blockIdOf(rawIds.get(i), o.at("blockIds") + "[" + i + "]"));
+          }
+          return new Subscribe(types, ids);
+        }
       default:
         throw new WireFormatException("type: unsupported " + type.wireName());
     }
@@ -477,7 +569,8 @@ public final class JsonCodec {
         instant(o, "lastSeen"),
         o.stringSet("capabilities"),
         wire(o, "status", PeerStatusType::fromWire),
-        o.optString("region"));
+        o.optString("region"),
+        o.optLong("rttMs"));
   }
 
   private static BlockLocation location(JsonObject o) throws WireFormatException {

@@ -29,11 +29,14 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -42,7 +45,10 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
+import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
@@ -51,7 +57,9 @@ import org.brightchain.net.message.WSMessage;
  * <p>Node ids travel as their 32 raw bytes, block ids as their raw checksum bytes, times as
  * milliseconds since the epoch, enums as the schema's values (never {@code UNSPECIFIED}); optional
  * fields that are {@code null} are left unset. A {@link WSMessage}'s type is the case of its
- * {@code data}.
+ * {@code data}. An {@link Envelope} is a schema {@code SignedMessage} whose hop-by-hop fields
+ * ({@code sequence}, {@code request_id}, {@code reply_to}) are set; the signature does not cover
+ * them.
  *
  * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first
  * problem as a {@link WireFormatException} naming the field with the JSON field names of {@link
@@ -65,10 +73,11 @@ public final class ProtoCodec {
   /**
    * Encodes a contract value as protobuf bytes.
    *
-   * @param value a contract value: a {@link SignedMessage}, {@link WSMessage}, any {@link
-   *     EventPayload}, {@link PeerInfo}, {@link NodeAdvertisement}, {@link BlockLocation}, {@link
-   *     BlockMetadata}, {@link NodeLocation}, {@link NodeMetrics}, {@link NetworkHealth}, {@link
-   *     NodeInfo}, {@link NodeStatusReport}, {@link BatchUpdate} or {@link NodeAuthentication}
+   * @param value a contract value: an {@link Envelope}, {@link SignedMessage}, {@link
+   *     WSMessage}, any {@link EventPayload}, {@link PeerInfo}, {@link NodeAdvertisement}, {@link
+   *     BlockLocation}, {@link BlockMetadata}, {@link NodeLocation}, {@link NodeMetrics}, {@link
+   *     NetworkHealth}, {@link NodeInfo}, {@link NodeStatusReport}, {@link BatchUpdate} or {@link
+   *     NodeAuthentication}
    * @return the serialized message of the matching schema type
    * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value
    *     the schema cannot carry faithfully (a string with an unpaired surrogate, a negative
@@ -91,6 +100,19 @@ public final class ProtoCodec {
   }
 
   /**
+   * Encodes a frame as protobuf bytes: the body of a binary WebSocket frame, a schema {@code
+   * SignedMessage} with its hop-by-hop fields set. Same as {@link #toBytes(Object)} without the
+   * type dispatch.
+   *
+   * @param e the frame
+   * @return the serialized {@code SignedMessage}
+   * @throws IllegalArgumentException if the frame holds a string with an unpaired surrogate
+   */
+  public static byte[] encodeEnvelope(Envelope e) {
+    return proto(Objects.requireNonNull(e, "e")).toByteArray();
+  }
+
+  /**
    * The generated protobuf message of a contract value; see {@link #toBytes(Object)} for the
    * types accepted. An {@link EventPayload} becomes its own schema message (for example a {@link
    * Ping} becomes {@code brightchain.net.v1.Ping}), not a {@code WSMessage}.
@@ -101,7 +123,9 @@ public final class ProtoCodec {
    *     the schema cannot carry faithfully
    */
   public static Message toProto(Object value) {
-    if (value instanceof SignedMessage m) {
+    if (value instanceof Envelope e) {
+      return proto(e);
+    } else if (value instanceof SignedMessage m) {
       return proto(m);
     } else if (value instanceof WSMessage m) {
       return proto(m);
@@ -158,6 +182,29 @@ public final class ProtoCodec {
   }
 
   /**
+   * Decodes a frame from protobuf bytes: the body of a binary WebSocket frame. Same as {@code
+   * fromBytes(bytes, Envelope.class)} without the type dispatch; hop-by-hop fields that are
+   * absent read as 0 and empty.
+   *
+   * @param bytes a serialized {@code SignedMessage}
+   * @return the frame; its signature is not checked here
+   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field
+   *     is missing or an enum is unspecified or unknown, or a value is refused by the contract
+   *     types; the message names the field
+   */
+  public static Envelope decodeEnvelope(byte[] bytes) throws WireFormatException {
+    Objects.requireNonNull(bytes, "bytes");
+    try {
+      return envelope(org.brightchain.net.core.wire.proto.SignedMessage.parseFrom(bytes), "");
+    } catch (InvalidProtocolBufferException e) {
+      throw malformed(e);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      // A contract type refused a value; its message names the field.
+      throw new WireFormatException(e.getMessage());
+    }
+  }
+
+  /**
    * Decodes protobuf bytes as {@code type}.
    *
    * @param bytes the serialized schema message matching {@code type} (for example a {@code
@@ -196,6 +243,19 @@ public final class ProtoCodec {
   // ------------------------------------------------------------------ encode
 
   private static org.brightchain.net.core.wire.proto.SignedMessage proto(SignedMessage m) {
+    return signedBuilder(m).build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.SignedMessage proto(Envelope e) {
+    return signedBuilder(e.message())
+        .setSequence(e.sequence())
+        .setRequestId(text(e.requestId(), "requestId"))
+        .setReplyTo(text(e.replyTo(), "replyTo"))
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.SignedMessage.Builder signedBuilder(
+      SignedMessage m) {
     var b =
         org.brightchain.net.core.wire.proto.SignedMessage.newBuilder()
             .setPayload(proto(m.payload()))
@@ -206,7 +266,7 @@ public final class ProtoCodec {
     if (m.recipient() != null) {
       b.setRecipient(bytes(m.recipient()));
     }
-    return b.build();
+    return b;
   }
 
   private static org.brightchain.net.core.wire.proto.WSMessage proto(WSMessage m) {
@@ -235,6 +295,14 @@ public final class ProtoCodec {
       b.setPing(proto(ping));
     } else if (p instanceof Pong pong) {
       b.setPong(proto(pong));
+    } else if (p instanceof Ack ack) {
+      b.setAck(proto(ack));
+    } else if (p instanceof Resume r) {
+      b.setResume(proto(r));
+    } else if (p instanceof Gap g) {
+      b.setGap(proto(g));
+    } else if (p instanceof Subscribe s) {
+      b.setSubscribe(proto(s));
     }
     return b.build();
   }
@@ -258,8 +326,16 @@ public final class ProtoCodec {
       return proto(s);
     } else if (p instanceof Ping ping) {
       return proto(ping);
+    } else if (p instanceof Pong pong) {
+      return proto(pong);
+    } else if (p instanceof Ack ack) {
+      return proto(ack);
+    } else if (p instanceof Resume r) {
+      return proto(r);
+    } else if (p instanceof Gap g) {
+      return proto(g);
     }
-    return proto((Pong) p);
+    return proto((Subscribe) p);
   }
 
   private static org.brightchain.net.core.wire.proto.NodeAnnounce proto(NodeAnnounce a) {
@@ -342,6 +418,37 @@ public final class ProtoCodec {
     return org.brightchain.net.core.wire.proto.Pong.newBuilder().setNonce(p.nonce()).build();
   }
 
+  private static org.brightchain.net.core.wire.proto.Ack proto(Ack a) {
+    return org.brightchain.net.core.wire.proto.Ack.newBuilder()
+        .setOk(a.ok())
+        .setError(text(a.error(), "error"))
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.Resume proto(Resume r) {
+    return org.brightchain.net.core.wire.proto.Resume.newBuilder()
+        .setAfterSequence(r.afterSequence())
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.Gap proto(Gap g) {
+    return org.brightchain.net.core.wire.proto.Gap.newBuilder()
+        .setAfterSequence(g.afterSequence())
+        .setOldestAvailable(g.oldestAvailable())
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.Subscribe proto(Subscribe s) {
+    var b = org.brightchain.net.core.wire.proto.Subscribe.newBuilder();
+    for (WSEventType t : s.types()) {
+      b.addTypes(t.wireName());
+    }
+    for (BlockId id : s.blockIds()) {
+      b.addBlockIds(bytes(id));
+    }
+    return b.build();
+  }
+
   private static org.brightchain.net.core.wire.proto.PeerInfo proto(PeerInfo p) {
     var b =
         org.brightchain.net.core.wire.proto.PeerInfo.newBuilder()
@@ -359,6 +466,9 @@ public final class ProtoCodec {
                 });
     if (p.region() != null) {
       b.setRegion(text(p.region(), "region"));
+    }
+    if (p.rttMs() != null) {
+      b.setRttMs(p.rttMs());
     }
     return b.build();
   }
@@ -581,7 +691,9 @@ public final class ProtoCodec {
   /** The decoded value, or null if {@code type} is not a contract type. */
   private static Object decode(byte[] bytes, Class<?> type)
       throws InvalidProtocolBufferException, WireFormatException {
-    if (type == SignedMessage.class) {
+    if (type == Envelope.class) {
+      return envelope(org.brightchain.net.core.wire.proto.SignedMessage.parseFrom(bytes), "");
+    } else if (type == SignedMessage.class) {
       return signedMessage(org.brightchain.net.core.wire.proto.SignedMessage.parseFrom(bytes), "");
     } else if (type == WSMessage.class) {
       return wsMessage(org.brightchain.net.core.wire.proto.WSMessage.parseFrom(bytes), "");
@@ -609,6 +721,15 @@ public final class ProtoCodec {
       return new Ping(org.brightchain.net.core.wire.proto.Ping.parseFrom(bytes).getNonce());
     } else if (type == Pong.class) {
       return new Pong(org.brightchain.net.core.wire.proto.Pong.parseFrom(bytes).getNonce());
+    } else if (type == Ack.class) {
+      return ack(org.brightchain.net.core.wire.proto.Ack.parseFrom(bytes));
+    } else if (type == Resume.class) {
+      return new Resume(
+          org.brightchain.net.core.wire.proto.Resume.parseFrom(bytes).getAfterSequence());
+    } else if (type == Gap.class) {
+      return gap(org.brightchain.net.core.wire.proto.Gap.parseFrom(bytes));
+    } else if (type == Subscribe.class) {
+      return subscribe(org.brightchain.net.core.wire.proto.Subscribe.parseFrom(bytes), "");
     } else if (type == PeerInfo.class) {
       return peerInfo(org.brightchain.net.core.wire.proto.PeerInfo.parseFrom(bytes), "");
     } else if (type == NodeAdvertisement.class) {
@@ -637,6 +758,13 @@ public final class ProtoCodec {
           org.brightchain.net.core.wire.proto.NodeAuthentication.parseFrom(bytes), "");
     }
     return null;
+  }
+
+  private static Envelope envelope(
+      org.brightchain.net.core.wire.proto.SignedMessage p, String path)
+      throws WireFormatException {
+    return new Envelope(
+        signedMessage(p, path), p.getSequence(), p.getRequestId(), p.getReplyTo());
   }
 
   private static SignedMessage signedMessage(
@@ -669,6 +797,10 @@ public final class ProtoCodec {
           case METADATA_SYNC -> metadataSync(p.getMetadataSync(), data);
           case PING -> new Ping(p.getPing().getNonce());
           case PONG -> new Pong(p.getPong().getNonce());
+          case ACK -> ack(p.getAck());
+          case RESUME -> new Resume(p.getResume().getAfterSequence());
+          case GAP -> gap(p.getGap());
+          case SUBSCRIBE -> subscribe(p.getSubscribe(), data);
           case DATA_NOT_SET -> throw missing(path, "data");
         };
     return WSMessage.of(payload, p.getTimestamp(), nodeId(p.getSender(), path, "sender"));
@@ -765,6 +897,36 @@ public final class ProtoCodec {
     return new MetadataSync(entries);
   }
 
+  private static Ack ack(org.brightchain.net.core.wire.proto.Ack p) {
+    return new Ack(p.getOk(), p.getError());
+  }
+
+  private static Gap gap(org.brightchain.net.core.wire.proto.Gap p) {
+    return new Gap(p.getAfterSequence(), p.getOldestAvailable());
+  }
+
+  private static Subscribe subscribe(
+      org.brightchain.net.core.wire.proto.Subscribe p, String path) throws WireFormatException {
+    int n = p.getBlockIdsCount();
+    if (n > Subscribe.MAX_BLOCKS) {
+      throw new WireFormatException(at(path, "blockIds") + ": more than " + Subscribe.MAX_BLOCKS);
+    }
+    Set<WSEventType> types = new LinkedHashSet<>();
+    for (int i = 0; i < p.getTypesCount(); i++) {
+      String name = p.getTypes(i);
+      try {
+        types.add(WSEventType.fromWire(name));
+      } catch (IllegalArgumentException e) {
+        throw new WireFormatException(at(path, "types[" + i + "]") + ": " + e.getMessage());
+      }
+    }
+    Set<BlockId> ids = new LinkedHashSet<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(blockId(p.getBlockIds(i), path, "blockIds[" + i + "]"));
+    }
+    return new Subscribe(types, ids);
+  }
+
   private static PeerInfo peerInfo(org.brightchain.net.core.wire.proto.PeerInfo p, String path)
       throws WireFormatException {
     PeerStatusType status =
@@ -785,7 +947,8 @@ public final class ProtoCodec {
         Instant.ofEpochMilli(p.getLastSeen()),
         new LinkedHashSet<>(p.getCapabilitiesList()),
         status,
-        p.hasRegion() ? p.getRegion() : null);
+        p.hasRegion() ? p.getRegion() : null,
+        p.hasRttMs() ? p.getRttMs() : null);
   }
 
   private static NodeAdvertisement nodeAdvertisement(

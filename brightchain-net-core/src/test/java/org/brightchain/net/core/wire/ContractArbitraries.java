@@ -28,11 +28,14 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -41,7 +44,10 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
+import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
@@ -270,7 +276,36 @@ class ContractArbitraries extends DomainContextBase {
     return safeLongs().map(Pong::new);
   }
 
-  /** Any of the ten payloads. */
+  /** Positive and negative acknowledgements, with and without an error text. */
+  static Arbitrary<Ack> acks() {
+    return Combinators.combine(Arbitraries.of(true, false), text(256)).as(Ack::new);
+  }
+
+  /** Including {@link Resume#LIVE} (0). */
+  static Arbitrary<Resume> resumes() {
+    return safeLongs().map(Resume::new);
+  }
+
+  /** Gaps from 0 to 2^53-1, always with {@code oldestAvailable > afterSequence + 1}. */
+  static Arbitrary<Gap> gaps() {
+    return Arbitraries.longs()
+        .between(0, MAX_SAFE - 2)
+        .flatMap(
+            after ->
+                Arbitraries.longs()
+                    .between(after + 2, MAX_SAFE)
+                    .map(oldest -> new Gap(after, oldest)));
+  }
+
+  /** Empty (everything), some or all event types; no, some or many blocks. */
+  static Arbitrary<Subscribe> subscribes() {
+    return Combinators.combine(
+            Arbitraries.of(WSEventType.class).set().ofMaxSize(WSEventType.values().length),
+            blockIds().set().ofMaxSize(12))
+        .as(Subscribe::new);
+  }
+
+  /** Any of the payloads, control messages included. */
   static Arbitrary<EventPayload> eventPayloads() {
     return Arbitraries.oneOf(
         nodeAnnounces(),
@@ -282,7 +317,11 @@ class ContractArbitraries extends DomainContextBase {
         metadataUpdates(),
         metadataSyncs(),
         pings(),
-        pongs());
+        pongs(),
+        acks(),
+        resumes(),
+        gaps(),
+        subscribes());
   }
 
   // ------------------------------------------------------------- messages
@@ -311,6 +350,21 @@ class ContractArbitraries extends DomainContextBase {
                     recipient));
   }
 
+  /**
+   * Frames: sequence 0 (not logged) or any, and a request, a reply or neither, with request ids
+   * up to the 64-char limit.
+   */
+  static Arbitrary<Envelope> envelopes() {
+    return Combinators.combine(
+            signedMessages(),
+            Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0L)), Tuple.of(3, safeLongs())),
+            Arbitraries.of(0, 1, 2),
+            text(1, 64))
+        .as(
+            (message, sequence, kind, id) ->
+                new Envelope(message, sequence, kind == 1 ? id : "", kind == 2 ? id : ""));
+  }
+
   static Arbitrary<BatchUpdate.Update> batchUpdateEntries() {
     return Arbitraries.<EventPayload>oneOf(
             blockTemperatureUpdates(), blockLocationUpdates(), metadataUpdates())
@@ -331,6 +385,7 @@ class ContractArbitraries extends DomainContextBase {
 
   // ------------------------------------------------------------- node and network
 
+  /** Region and round-trip time each absent or present (rttMs from 0 to 2^53-1). */
   static Arbitrary<PeerInfo> peerInfos() {
     return Combinators.combine(
             nodeIds(),
@@ -340,8 +395,13 @@ class ContractArbitraries extends DomainContextBase {
             instants(),
             capabilities(),
             Arbitraries.of(PeerStatusType.class),
-            text(64).injectNull(0.3))
-        .as(PeerInfo::new);
+            Combinators.combine(text(64).injectNull(0.3), safeLongs().injectNull(0.3))
+                .as(Tuple::of))
+        .as(
+            (nodeId, address, httpPort, wsPort, lastSeen, capabilities, status, t) ->
+                new PeerInfo(
+                    nodeId, address, httpPort, wsPort, lastSeen, capabilities, status,
+                    t.get1(), t.get2()));
   }
 
   static Arbitrary<NodeAdvertisement> nodeAdvertisements() {
@@ -461,6 +521,31 @@ class ContractArbitraries extends DomainContextBase {
   @Provide
   Arbitrary<Pong> providePong() {
     return pongs();
+  }
+
+  @Provide
+  Arbitrary<Ack> provideAck() {
+    return acks();
+  }
+
+  @Provide
+  Arbitrary<Resume> provideResume() {
+    return resumes();
+  }
+
+  @Provide
+  Arbitrary<Gap> provideGap() {
+    return gaps();
+  }
+
+  @Provide
+  Arbitrary<Subscribe> provideSubscribe() {
+    return subscribes();
+  }
+
+  @Provide
+  Arbitrary<Envelope> provideEnvelope() {
+    return envelopes();
   }
 
   @Provide

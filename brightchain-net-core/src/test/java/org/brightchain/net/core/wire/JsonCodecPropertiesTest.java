@@ -1,17 +1,20 @@
 package org.brightchain.net.core.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,19 +24,28 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.domains.Domain;
+import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.NetworkHealth;
 import org.brightchain.net.NodeAdvertisement;
+import org.brightchain.net.NodeId;
 import org.brightchain.net.NodeInfo;
 import org.brightchain.net.NodeLocation;
 import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
+import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.core.crypto.MessageSigning;
+import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
+import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -42,7 +54,10 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
+import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 @Domain(ContractArbitraries.class)
@@ -105,6 +120,21 @@ class JsonCodecPropertiesTest {
   @Property(tries = 200)
   void signedMessagesRoundTrip(@ForAll SignedMessage m) throws WireFormatException {
     roundTrips(m, SignedMessage.class);
+    // A plain signed message is a frame without hop fields, and is written the same.
+    assertEquals(Envelope.of(m), JsonCodec.fromJson(JsonCodec.toJson(m), Envelope.class));
+    assertEquals(JsonCodec.toJson(m), JsonCodec.toJson(Envelope.of(m)));
+  }
+
+  @Property(tries = 200)
+  void envelopesRoundTrip(@ForAll Envelope e) throws WireFormatException {
+    roundTrips(e, Envelope.class);
+    // A reader that wants only the signed message ignores the hop fields.
+    assertEquals(e.message(), JsonCodec.fromJson(JsonCodec.toJson(e), SignedMessage.class));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) JsonCodec.toTree(e);
+    assertEquals(e.sequence() != 0, tree.containsKey("seq"));
+    assertEquals(!e.requestId().isEmpty(), tree.containsKey("requestId"));
+    assertEquals(!e.replyTo().isEmpty(), tree.containsKey("replyTo"));
   }
 
   @Property(tries = 500)
@@ -161,6 +191,46 @@ class JsonCodecPropertiesTest {
   @Property
   void pongsRoundTrip(@ForAll Pong p) throws WireFormatException {
     roundTrips(p, Pong.class);
+  }
+
+  @Property
+  void acksRoundTrip(@ForAll Ack p) throws WireFormatException {
+    roundTrips(p, Ack.class);
+  }
+
+  @Property
+  void resumesRoundTrip(@ForAll Resume p) throws WireFormatException {
+    roundTrips(p, Resume.class);
+  }
+
+  @Property
+  void gapsRoundTrip(@ForAll Gap p) throws WireFormatException {
+    roundTrips(p, Gap.class);
+  }
+
+  @Property
+  void subscribesRoundTrip(@ForAll Subscribe p) throws WireFormatException {
+    roundTrips(p, Subscribe.class);
+  }
+
+  /** Signed bytes are canonical JSON, so every payload's tree must be integers only, no nulls. */
+  @Property(tries = 500)
+  void everyPayloadHasACanonicalTree(@ForAll WSMessage m) {
+    Object tree = JsonCodec.toTree(m);
+    assertFalse(holdsDouble(tree));
+    assertFalse(holdsNull(tree));
+    Json.writeCanonical(tree);
+  }
+
+  static boolean holdsNull(Object tree) {
+    if (tree == null) {
+      return true;
+    } else if (tree instanceof Map<?, ?> m) {
+      return m.values().stream().anyMatch(JsonCodecPropertiesTest::holdsNull);
+    } else if (tree instanceof List<?> l) {
+      return l.stream().anyMatch(JsonCodecPropertiesTest::holdsNull);
+    }
+    return false;
   }
 
   @Property
@@ -367,6 +437,12 @@ class JsonCodecPropertiesTest {
     } catch (WireFormatException e) {
       // refused: fine
     }
+    try {
+      Envelope e = JsonCodec.fromJson(text, Envelope.class);
+      assertEquals(e, JsonCodec.fromJson(JsonCodec.toJson(e), Envelope.class));
+    } catch (WireFormatException e) {
+      // refused: fine
+    }
   }
 
   private static void parsesOrRefuses(byte[] bytes) {
@@ -458,7 +534,7 @@ class JsonCodecPropertiesTest {
                 }));
   }
 
-  /** Valid JSON of a signed message with characters replaced, inserted, removed or cut. */
+  /** Valid JSON of a frame with characters replaced, inserted, removed or cut. */
   @Provide
   Arbitrary<String> mutatedJson() {
     Arbitrary<int[]> edit =
@@ -468,7 +544,7 @@ class JsonCodecPropertiesTest {
                 Arbitraries.integers().between(0, JSON_CHARS.length() - 1))
             .as((op, at, c) -> new int[] {op, at, c});
     return Combinators.combine(
-            ContractArbitraries.signedMessages().map(JsonCodec::toJson),
+            ContractArbitraries.envelopes().map(JsonCodec::toJson),
             edit.list().ofMinSize(1).ofMaxSize(4))
         .as(
             (json, edits) -> {
@@ -486,6 +562,153 @@ class JsonCodecPropertiesTest {
               }
               return sb.toString();
             });
+  }
+
+  // ------------------------------------------------------------- envelopes and control messages
+
+  private static final NodeId A = NodeId.of("a".repeat(64));
+  private static final BlockId BLOCK = BlockId.of("b".repeat(64));
+
+  private static <T> T decodes(String json, Class<T> type) {
+    try {
+      return JsonCodec.fromJson(json, type);
+    } catch (WireFormatException e) {
+      throw new AssertionError("refused " + json + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String refusal(String json, Class<?> type) {
+    return assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(json, type))
+        .getMessage();
+  }
+
+  /** The JSON of a signed ping from A, with {@code extra} members added at the top level. */
+  private static String signedPingJson(String extra) {
+    return "{\"payload\":{\"type\":\"system:ping\",\"data\":{\"nonce\":1},\"timestamp\":1,"
+        + "\"sender\":\"" + A.hex() + "\"},\"timestamp\":2,\"nodeId\":\"" + A.hex() + "\","
+        + "\"publicKey\":\"02" + "00".repeat(32) + "\",\"signature\":\"" + "00".repeat(64) + "\""
+        + extra + "}";
+  }
+
+  @Example
+  void plainSignedMessageDecodesAsEnvelopeWithoutHopFields() throws WireFormatException {
+    String json = signedPingJson("");
+    Envelope e = decodes(json, Envelope.class);
+    assertEquals(0, e.sequence());
+    assertEquals("", e.requestId());
+    assertEquals("", e.replyTo());
+    assertEquals(decodes(json, SignedMessage.class), e.message());
+    assertEquals(Envelope.of(e.message()), e);
+    // Written back, it is the same JSON: no hop fields appear.
+    assertEquals(Json.write(Json.parse(json)), JsonCodec.toJson(e));
+  }
+
+  @Example
+  void hopFieldsSitBesideTheSignedFields() {
+    Envelope e = decodes(signedPingJson(",\"seq\":17,\"requestId\":\"r-1\""), Envelope.class);
+    assertEquals(17, e.sequence());
+    assertEquals("r-1", e.requestId());
+    assertEquals("", e.replyTo());
+    String written = JsonCodec.toJson(e);
+    assertTrue(written.endsWith(",\"seq\":17,\"requestId\":\"r-1\"}"), written);
+    Envelope reply = new Envelope(e.message(), 0, "", "r-1");
+    assertTrue(JsonCodec.toJson(reply).endsWith(",\"replyTo\":\"r-1\"}"));
+    assertFalse(JsonCodec.toJson(reply).contains("\"seq\""));
+
+    assertEquals(
+        "seq: -1 (expected: 0 to 2^53-1)", refusal(signedPingJson(",\"seq\":-1"), Envelope.class));
+    assertEquals(
+        "seq: expected an integer", refusal(signedPingJson(",\"seq\":\"1\""), Envelope.class));
+    assertEquals(
+        "requestId: expected a string",
+        refusal(signedPingJson(",\"requestId\":1"), Envelope.class));
+    refusal(signedPingJson(",\"requestId\":\"a\",\"replyTo\":\"b\""), Envelope.class);
+  }
+
+  @Example
+  void controlMessageShapes() {
+    assertEquals("{\"ok\":true}", JsonCodec.toJson(Ack.success()));
+    assertEquals("{\"ok\":false,\"error\":\"full\"}", JsonCodec.toJson(Ack.failed("full")));
+    assertEquals(Ack.success(), decodes("{\"ok\":true}", Ack.class));
+    assertEquals("ok: required", refusal("{}", Ack.class));
+    assertEquals("{\"afterSequence\":5}", JsonCodec.toJson(new Resume(5)));
+    assertEquals(
+        "{\"afterSequence\":5,\"oldestAvailable\":9}", JsonCodec.toJson(new Gap(5, 9)));
+    assertTrue(refusal("{\"afterSequence\":5,\"oldestAvailable\":6}", Gap.class)
+        .startsWith("oldestAvailable: 6"));
+    assertEquals("{\"types\":[],\"blockIds\":[]}", JsonCodec.toJson(Subscribe.all()));
+    assertEquals(Subscribe.all(), decodes("{}", Subscribe.class));
+    Subscribe some = new Subscribe(Set.of(WSEventType.BLOCK_TEMPERATURE), Set.of(BLOCK));
+    assertEquals(
+        "{\"types\":[\"block:temperature\"],\"blockIds\":[\"" + BLOCK.hex() + "\"]}",
+        JsonCodec.toJson(some));
+  }
+
+  @Example
+  void unknownSubscribeTypesNameTheField() {
+    String json =
+        "{\"type\":\"system:subscribe\",\"data\":{\"types\":[\"node:leave\",\"block:teleport\"]},"
+            + "\"timestamp\":1,\"sender\":\"" + A.hex() + "\"}";
+    String message = refusal(json, WSMessage.class);
+    assertTrue(message.startsWith("data.types[1]: "), message);
+    assertTrue(message.contains("'block:teleport'"), message);
+    assertEquals("types[0]: expected a string", refusal("{\"types\":[1]}", Subscribe.class));
+    assertTrue(
+        refusal("{\"blockIds\":[\"xyz\"]}", Subscribe.class).startsWith("blockIds[0]: "));
+  }
+
+  @Example
+  void peerRoundTripTimeIsOptional() {
+    PeerInfo none =
+        new PeerInfo(A, "h", 1, 2, Instant.EPOCH, Set.of(), PeerStatusType.ACTIVE, null, null);
+    assertFalse(JsonCodec.toJson(none).contains("rttMs"));
+    PeerInfo zero =
+        new PeerInfo(A, "h", 1, 2, Instant.EPOCH, Set.of(), PeerStatusType.ACTIVE, null, 0L);
+    assertTrue(JsonCodec.toJson(zero).endsWith(",\"rttMs\":0}"));
+    assertEquals(zero, decodes(JsonCodec.toJson(zero), PeerInfo.class));
+  }
+
+  @Example
+  void hopFieldsAreOutsideTheSignature() {
+    NodeIdentity signer = ProtoCodecPropertiesTest.signer();
+    List<EventPayload> payloads =
+        List.of(
+            new Ping(7),
+            Ack.failed("no such block"),
+            new Resume(41),
+            new Gap(3, 10),
+            new Subscribe(Set.of(WSEventType.BLOCK_TEMPERATURE), Set.of(BLOCK)));
+    for (EventPayload data : payloads) {
+      SignedMessage m =
+          MessageSigning.sign(signer, WSMessage.of(data, 1_764_000_000_000L, signer.nodeId()));
+      Envelope sent = decodes(JsonCodec.toJson(new Envelope(m, 42, "req-1", "")), Envelope.class);
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(sent.message()));
+      // A relay sets its own hop fields; the signature still verifies.
+      Envelope relayed =
+          decodes(
+              JsonCodec.toJson(new Envelope(sent.message(), 9_000, "", "req-1")), Envelope.class);
+      assertEquals(9_000, relayed.sequence());
+      assertEquals("req-1", relayed.replyTo());
+      assertEquals(m, relayed.message());
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(relayed.message()));
+      // And across codecs: signed once, relayed as protobuf.
+      Envelope binary =
+          assertDoesNotThrowWire(
+              () -> ProtoCodec.decodeEnvelope(ProtoCodec.encodeEnvelope(relayed)));
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(binary.message()));
+    }
+  }
+
+  private interface WireCall<T> {
+    T call() throws WireFormatException;
+  }
+
+  private static <T> T assertDoesNotThrowWire(WireCall<T> call) {
+    try {
+      return call.call();
+    } catch (WireFormatException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
   }
 
   @Example

@@ -34,10 +34,17 @@ import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.core.crypto.MessageSigning;
+import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.core.crypto.SignatureSchemes;
+import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Envelope;
+import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.message.NodeAnnounce;
@@ -46,7 +53,10 @@ import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.Ping;
 import org.brightchain.net.message.Pong;
+import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.Subscribe;
+import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.core.wire.proto.LocationAction;
 
@@ -67,6 +77,19 @@ class ProtoCodecPropertiesTest {
     byte[] bytes = ProtoCodec.encode(m);
     assertArrayEquals(ProtoCodec.toBytes(m), bytes);
     assertEquals(m, ProtoCodec.decodeSignedMessage(bytes));
+    // A plain signed message is a frame without hop fields, and encodes the same.
+    assertEquals(Envelope.of(m), ProtoCodec.decodeEnvelope(bytes));
+    assertArrayEquals(bytes, ProtoCodec.encodeEnvelope(Envelope.of(m)));
+  }
+
+  @Property(tries = 200)
+  void envelopesRoundTrip(@ForAll Envelope e) throws WireFormatException {
+    roundTrips(e, Envelope.class);
+    byte[] bytes = ProtoCodec.encodeEnvelope(e);
+    assertArrayEquals(ProtoCodec.toBytes(e), bytes);
+    assertEquals(e, ProtoCodec.decodeEnvelope(bytes));
+    // A reader that wants only the signed message ignores the hop fields.
+    assertEquals(e.message(), ProtoCodec.decodeSignedMessage(bytes));
   }
 
   @Property(tries = 500)
@@ -123,6 +146,26 @@ class ProtoCodecPropertiesTest {
   @Property
   void pongsRoundTrip(@ForAll Pong p) throws WireFormatException {
     roundTrips(p, Pong.class);
+  }
+
+  @Property
+  void acksRoundTrip(@ForAll Ack p) throws WireFormatException {
+    roundTrips(p, Ack.class);
+  }
+
+  @Property
+  void resumesRoundTrip(@ForAll Resume p) throws WireFormatException {
+    roundTrips(p, Resume.class);
+  }
+
+  @Property
+  void gapsRoundTrip(@ForAll Gap p) throws WireFormatException {
+    roundTrips(p, Gap.class);
+  }
+
+  @Property
+  void subscribesRoundTrip(@ForAll Subscribe p) throws WireFormatException {
+    roundTrips(p, Subscribe.class);
   }
 
   @Property
@@ -200,6 +243,18 @@ class ProtoCodecPropertiesTest {
     } catch (WireFormatException e) {
       throw new AssertionError("decoded once, refused the second time: " + e.getMessage(), e);
     }
+    Envelope frame;
+    try {
+      frame = ProtoCodec.decodeEnvelope(bytes);
+    } catch (WireFormatException e) {
+      return; // bad hop fields: fine
+    }
+    try {
+      assertEquals(m, frame.message());
+      assertEquals(frame, ProtoCodec.decodeEnvelope(ProtoCodec.encodeEnvelope(frame)));
+    } catch (WireFormatException e) {
+      throw new AssertionError("decoded once, refused the second time: " + e.getMessage(), e);
+    }
   }
 
   @Property(tries = 2000)
@@ -218,7 +273,7 @@ class ProtoCodecPropertiesTest {
     return ContractArbitraries.bytes(0, 600);
   }
 
-  /** Valid encodings with bytes flipped, inserted, removed, or cut short. */
+  /** Valid encodings of frames with bytes flipped, inserted, removed, or cut short. */
   @Provide
   Arbitrary<byte[]> mutatedSignedMessages() {
     Arbitrary<int[]> edit =
@@ -228,7 +283,7 @@ class ProtoCodecPropertiesTest {
                 Arbitraries.integers().between(0, 255))
             .as((op, at, value) -> new int[] {op, at, value});
     return Combinators.combine(
-            ContractArbitraries.signedMessages().map(ProtoCodec::encode),
+            ContractArbitraries.envelopes().map(ProtoCodec::encodeEnvelope),
             edit.list().ofMinSize(1).ofMaxSize(4))
         .as(ProtoCodecPropertiesTest::mutate);
   }
@@ -494,16 +549,106 @@ class ProtoCodecPropertiesTest {
     assertFalse(p.hasRegion());
     assertEquals(offline, ProtoCodec.fromBytes(p.toByteArray(), PeerInfo.class));
 
+    assertFalse(p.hasRttMs());
+
     PeerInfo emptyRegion =
-        new PeerInfo(A, "", 0, 0, Instant.EPOCH, Set.of(), PeerStatusType.ACTIVE, "");
+        new PeerInfo(A, "", 0, 0, Instant.EPOCH, Set.of(), PeerStatusType.ACTIVE, "", 0L);
     var q = (org.brightchain.net.core.wire.proto.PeerInfo) ProtoCodec.toProto(emptyRegion);
     assertTrue(q.hasRegion());
+    assertTrue(q.hasRttMs());
     assertEquals(emptyRegion, ProtoCodec.fromBytes(q.toByteArray(), PeerInfo.class));
 
     SignedMessage noRecipient = signedPing(WSMessage.of(new Ping(3), 4, A));
     assertFalse(
         ((org.brightchain.net.core.wire.proto.SignedMessage) ProtoCodec.toProto(noRecipient))
             .hasRecipient());
+  }
+
+  @Example
+  void unknownSubscribeTypesNameTheField() {
+    var subscribe =
+        org.brightchain.net.core.wire.proto.Subscribe.newBuilder()
+            .addTypes("block:temperature")
+            .addTypes("block:teleport");
+    String nested =
+        refusal(signed(ws().setSubscribe(subscribe)).build().toByteArray(), Envelope.class);
+    assertTrue(nested.startsWith("payload.data.types[1]: "), nested);
+    assertTrue(nested.contains("'block:teleport'"), nested);
+    String alone = refusal(subscribe.build().toByteArray(), Subscribe.class);
+    assertTrue(alone.startsWith("types[1]: "), alone);
+    var badBlock =
+        org.brightchain.net.core.wire.proto.Subscribe.newBuilder()
+            .addBlockIds(ByteString.copyFrom(new byte[31]));
+    assertEquals(
+        "blockIds[0]: 31 bytes (expected: 32 or 64)",
+        refusal(badBlock.build().toByteArray(), Subscribe.class));
+  }
+
+  @Example
+  void controlMessageRefusalsBecomeWireFormatExceptions() {
+    byte[] badGap =
+        org.brightchain.net.core.wire.proto.Gap.newBuilder()
+            .setAfterSequence(5)
+            .setOldestAvailable(6)
+            .build()
+            .toByteArray();
+    assertTrue(refusal(badGap, Gap.class).startsWith("oldestAvailable: 6"));
+    byte[] negativeResume =
+        org.brightchain.net.core.wire.proto.Resume.newBuilder()
+            .setAfterSequence(-1)
+            .build()
+            .toByteArray();
+    assertTrue(refusal(negativeResume, Resume.class).startsWith("afterSequence: -1"));
+    byte[] both =
+        signed(ws().setPing(org.brightchain.net.core.wire.proto.Ping.newBuilder()))
+            .setRequestId("r1")
+            .setReplyTo("r0")
+            .build()
+            .toByteArray();
+    refusal(both, Envelope.class);
+    assertThrows(WireFormatException.class, () -> ProtoCodec.decodeEnvelope(both));
+    byte[] negativeSequence =
+        signed(ws().setPing(org.brightchain.net.core.wire.proto.Ping.newBuilder()))
+            .setSequence(-1)
+            .build()
+            .toByteArray();
+    assertTrue(refusal(negativeSequence, Envelope.class).startsWith("sequence: -1"));
+  }
+
+  @Example
+  void hopFieldsAreOutsideTheSignature() throws WireFormatException {
+    NodeIdentity signer = signer();
+    List<EventPayload> payloads =
+        List.of(
+            new Ping(7),
+            Ack.failed("no such block"),
+            new Resume(41),
+            new Gap(3, 10),
+            new Subscribe(Set.of(WSEventType.BLOCK_TEMPERATURE), Set.of(BLOCK)));
+    for (EventPayload data : payloads) {
+      SignedMessage m =
+          MessageSigning.sign(signer, WSMessage.of(data, 1_764_000_000_000L, signer.nodeId()));
+      Envelope sent =
+          ProtoCodec.decodeEnvelope(ProtoCodec.encodeEnvelope(new Envelope(m, 42, "req-1", "")));
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(sent.message()));
+      // A relay sets its own hop fields; the signature still verifies.
+      Envelope relayed =
+          ProtoCodec.decodeEnvelope(
+              ProtoCodec.encodeEnvelope(new Envelope(sent.message(), 9_000, "", "req-1")));
+      assertEquals(9_000, relayed.sequence());
+      assertEquals("req-1", relayed.replyTo());
+      assertEquals(m, relayed.message());
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(relayed.message()));
+    }
+  }
+
+  /** A fixed secp256k1 signer. */
+  static NodeIdentity signer() {
+    byte[] key = new byte[32];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) (i + 1);
+    }
+    return NodeIdentity.fromPrivateKey(SignatureSchemes.secp256k1(), key);
   }
 
   @Example
@@ -539,7 +684,8 @@ class ProtoCodecPropertiesTest {
   }
 
   private static PeerInfo peer(PeerStatusType status) {
-    return new PeerInfo(A, "host", 80, 81, Instant.ofEpochMilli(5), Set.of("storage"), status, null);
+    return new PeerInfo(
+        A, "host", 80, 81, Instant.ofEpochMilli(5), Set.of("storage"), status, null, null);
   }
 
   private static SignedMessage signedPing(WSMessage payload) {
