@@ -108,7 +108,10 @@ public final class BrightChainNode implements AutoCloseable {
     STOPPED
   }
 
+  private final Transport transport;
+
   private BrightChainNode(NodeSettings settings, Transport transport) {
+    this.transport = transport;
     this.settings = settings;
     this.engine = new NodeEngine(settings, transport);
   }
@@ -371,6 +374,13 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<Boolean> disconnect(NodeId id) {
     notNull(id, "id");
     return engine.onScheduler(() -> engine.disconnect(id));
+  }
+
+  /**
+   * The transport this node runs on. For tests and diagnostics; unstable API.
+   */
+  public Transport transportForTests() {
+    return transport;
   }
 
   /** The engine, for tests in this package. */

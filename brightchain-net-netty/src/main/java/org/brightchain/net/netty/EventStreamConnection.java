@@ -136,6 +136,12 @@ final class EventStreamConnection implements PeerConnection {
     }
   }
 
+  /** Closes at once, without waiting for unsent events. */
+  void abort() {
+    closed.set(true);
+    channel.close();
+  }
+
   @Override
   public boolean isOpen() {
     return !closed.get() && channel.isActive();

@@ -123,6 +123,15 @@ final class NettyPeerConnection implements PeerConnection {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  /** Closes at once, without waiting for unsent data (a close frame is tried, not awaited). */
+  void abort(int code, String reason) {
+    if (closeSent.compareAndSet(false, true)) {
+      closeCode = code;
+      closeReason = reason;
+    }
+    channel.close();
+  }
+
   @Override
   public boolean isOpen() {
     return channel.isActive() && !closeSent.get();

@@ -91,6 +91,7 @@ public final class NettyTransport implements Transport {
    */
   boolean admit(org.brightchain.net.spi.PeerConnection c, long queued, int size) {
     if (queued + size <= settings.maxQueuedBytes() || queued == 0) {
+      maxQueuedSeen.accumulate(queued + size);
       return true;
     }
     if (settings.slowConsumerPolicy() == TransportSettings.SlowConsumerPolicy.DROP) {
@@ -99,9 +100,24 @@ public final class NettyTransport implements Transport {
     } else {
       slowConsumerCloses.increment();
       log.info("{}: {} bytes waiting (limit {}), closing slow consumer", c, queued, settings.maxQueuedBytes());
-      c.close(1008, "slow consumer");
+      // The socket is not draining, so a polite close would never be written: cut it.
+      if (c instanceof NettyPeerConnection n) {
+        n.abort(1008, "slow consumer");
+      } else if (c instanceof EventStreamConnection e) {
+        e.abort();
+      } else {
+        c.close(1008, "slow consumer");
+      }
     }
     return false;
+  }
+
+  private final java.util.concurrent.atomic.LongAccumulator maxQueuedSeen =
+      new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+  /** The most bytes ever queued on one connection: never above the bound but for one frame. */
+  public long maxQueuedBytesSeen() {
+    return maxQueuedSeen.get();
   }
 
   /** Frames dropped for slow consumers so far. */
