@@ -68,7 +68,10 @@ class RunnableNodeIT {
   }
 
   private Node start(String name, String... extra) throws Exception {
-    int port = freePort();
+    return startAt(name, freePort(), extra);
+  }
+
+  private Node startAt(String name, int port, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", tmp.resolve(name).toString()));
     args.addAll(List.of(extra));
     Process p = launch(args.toArray(String[]::new));
@@ -176,6 +179,22 @@ class RunnableNodeIT {
       await(Duration.ofSeconds(10), () -> "OFFLINE".equals(peerStatus(n, c)), n.nodeId() + " sees c leave");
     }
     assertEquals("ACTIVE", peerStatus(a, b));
+  }
+
+  @Test
+  void aKilledPeerIsSeenOfflineAndActiveAgainAfterItRestarts() throws Exception {
+    Node a = start("ka");
+    Node b = start("kb", "--bootstrap", "127.0.0.1:" + a.port());
+    await(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(a, b)), "a lists b");
+    b.process().destroyForcibly(); // SIGKILL: no goodbye
+    assertTrue(b.process().waitFor(15, TimeUnit.SECONDS));
+    await(Duration.ofSeconds(15), () -> "OFFLINE".equals(peerStatus(a, b)), "a sees b gone");
+    List<String> args = List.of("--bootstrap", "127.0.0.1:" + a.port(), "--http-port", String.valueOf(b.port()));
+    Node again = startAt("kb", b.port(), args.subList(0, 2).toArray(String[]::new));
+    assertEquals(b.nodeId(), again.nodeId(), "same key, same node");
+    long restarted = System.nanoTime();
+    await(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, again)), "a sees b back");
+    System.out.printf("killed peer seen ACTIVE again %d ms after its restart%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
   }
 
   @Test
