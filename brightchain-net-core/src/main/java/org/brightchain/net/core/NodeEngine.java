@@ -864,21 +864,23 @@ final class NodeEngine implements TransportHandler {
   }
 
   BlockMetadata applyTemperature(BlockId id, DataTemperature t, long ts, NodeId by) {
-    Instant at = Instant.ofEpochMilli(ts);
-    return settings
-        .metadataStore()
-        .update(
-            id,
-            cur -> {
-              if (cur != null && newer(cur, at, by)) {
-                return cur;
-              }
-              BlockMetadata base = cur == null ? BlockMetadata.initial(id, at, by) : cur;
-              return base.withTemperature(t, at, by);
-            });
+    return applyStamped(id, ts, by, (base, at) -> base.withTemperature(t, at, by));
   }
 
   BlockMetadata applyLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action, long ts, NodeId by) {
+    return applyStamped(
+        id,
+        ts,
+        by,
+        (base, at) ->
+            action == BlockLocationUpdate.Action.ADD
+                ? base.withLocation(l, at, by)
+                : base.withoutLocation(l.nodeId(), at, by));
+  }
+
+  /** Applies a change stamped (ts, by) unless the stored metadata is strictly newer. */
+  private BlockMetadata applyStamped(
+      BlockId id, long ts, NodeId by, java.util.function.BiFunction<BlockMetadata, Instant, BlockMetadata> change) {
     Instant at = Instant.ofEpochMilli(ts);
     return settings
         .metadataStore()
@@ -888,10 +890,7 @@ final class NodeEngine implements TransportHandler {
               if (cur != null && newer(cur, at, by)) {
                 return cur;
               }
-              BlockMetadata base = cur == null ? BlockMetadata.initial(id, at, by) : cur;
-              return action == BlockLocationUpdate.Action.ADD
-                  ? base.withLocation(l, at, by)
-                  : base.withoutLocation(l.nodeId(), at, by);
+              return change.apply(cur == null ? BlockMetadata.initial(id, at, by) : cur, at);
             });
   }
 

@@ -176,6 +176,47 @@ class ChannelTest {
   }
 
   @Test
+  void aSubscribeMessageChangesWhatAConnectionGets() throws Exception {
+    BrightChainNode a = net.startNode("10.0.0.1");
+    VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
+    org.brightchain.net.core.crypto.NodeIdentity client = org.brightchain.net.core.crypto.NodeIdentity.generate();
+    BlockId wanted = VirtualNet.blockId(9);
+    SignedMessage subscribe =
+        org.brightchain.net.core.crypto.MessageSigning.sign(
+            client,
+            org.brightchain.net.message.WSMessage.of(
+                new org.brightchain.net.message.Subscribe(java.util.Set.of(WSEventType.BLOCK_TEMPERATURE), java.util.Set.of(wanted)),
+                net.vs.now().toEpochMilli(),
+                client.nodeId()));
+    sub.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(subscribe)));
+    net.await(a.updateTemperature(VirtualNet.blockId(8), DataTemperature.HOT));
+    net.await(a.updateTemperature(wanted, DataTemperature.HOT));
+    assertEquals(List.of(wanted), temperatureBlocks(sub.messages()));
+  }
+
+  @Test
+  void aConnectionThatLastsResetsTheBackoffAndOneThatDropsAtOnceDoesNot() {
+    BrightChainNode a = net.startNode("10.0.0.1");
+    BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
+    net.vs.runUntilIdle();
+    long dialsBefore = net.dials("10.0.0.2", "10.0.0.1");
+    // Flapping: the link drops right after each reconnection.
+    for (int i = 0; i < 4; i++) {
+      net.network.partition("10.0.0.1", "10.0.0.2", true);
+      net.network.partition("10.0.0.1", "10.0.0.2", false);
+      net.vs.advance(Duration.ofSeconds(70));
+    }
+    assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(b, a));
+    net.vs.advance(Duration.ofSeconds(31)); // stable now
+    net.network.partition("10.0.0.1", "10.0.0.2", true);
+    net.network.partition("10.0.0.1", "10.0.0.2", false);
+    // After a stable connection the first retry comes within the base delay (2 s), not minutes.
+    net.vs.advance(Duration.ofMillis(2_001));
+    assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(b, a));
+    assertTrue(net.dials("10.0.0.2", "10.0.0.1") > dialsBefore);
+  }
+
+  @Test
   void aBadSubscriptionIsRefusedWithAClearCloseReason() {
     net.startNode("10.0.0.1");
     VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1", Map.of("types", "block:warmth"));

@@ -298,8 +298,10 @@ class NodeNetworkTest {
     long later = net.dials("10.0.0.2", "10.0.0.1") - early;
 
     assertTrue(early > 11, "static nodes are not given up: " + early);
-    // Capped at 60 s with jitter between 30 s and 60 s: 10 to 20 attempts in 10 minutes.
-    assertTrue(later >= 10 && later <= 20, "attempts in 10 minutes at the cap: " + later);
+    // Capped at 60 s with full jitter (uniform from 0.1 s to 60 s, 30 s on average): about 20
+    // attempts in 10 minutes; at least 10 (no wait beyond the cap), and far fewer than the
+    // hundreds an uncapped short delay would give.
+    assertTrue(later >= 10 && later <= 60, "attempts in 10 minutes at the cap: " + later);
     assertTrue(b.peers().isEmpty());
   }
 
