@@ -68,7 +68,7 @@ class ContractsTest {
   @Test
   void recordsCopyWhatTheyAreGiven() {
     Set<String> caps = new HashSet<>(Set.of("storage"));
-    PeerInfo p = new PeerInfo(A, "h", 1, 2, Instant.EPOCH, caps, PeerStatusType.ACTIVE, null);
+    PeerInfo p = new PeerInfo(A, "h", 1, 2, Instant.EPOCH, caps, PeerStatusType.ACTIVE, null, null);
     caps.add("routing");
     assertEquals(Set.of("storage"), p.capabilities());
     assertThrows(UnsupportedOperationException.class, () -> p.capabilities().add("x"));

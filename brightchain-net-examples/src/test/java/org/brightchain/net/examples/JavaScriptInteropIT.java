@@ -73,7 +73,7 @@ class JavaScriptInteropIT {
 
     BrightChainNode first = BrightChainNode.builder().host("127.0.0.1").httpPort(0).build();
     toClose.add(first);
-    first.start().join();
+    first.start().get(15, TimeUnit.SECONDS);
     BrightChainNode second =
         BrightChainNode.builder()
             .host("127.0.0.1")
@@ -81,7 +81,7 @@ class JavaScriptInteropIT {
             .addBootstrapNode("127.0.0.1", first.wsAddress().getPort())
             .build();
     toClose.add(second);
-    second.start().join();
+    second.start().get(15, TimeUnit.SECONDS);
     await(Duration.ofSeconds(10), () -> isActive(first, second) && isActive(second, first), "the two nodes list each other ACTIVE");
 
     first.addListener(
@@ -115,7 +115,11 @@ class JavaScriptInteropIT {
       // The client is connected: publish on the second node, so the first relays it to the client.
       second.updateTemperature(javaBlock, DataTemperature.COLD).get(5, TimeUnit.SECONDS);
 
-      assertTrue(client.waitFor(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the client ends within " + CLIENT_TIMEOUT);
+      if (!client.waitFor(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        client.destroyForcibly();
+        throw new AssertionError(
+            "the client did not end within " + CLIENT_TIMEOUT + "; stderr: " + stderr.get(5, TimeUnit.SECONDS));
+      }
       long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       String out = stdout.get(5, TimeUnit.SECONDS);
       String err = stderr.get(5, TimeUnit.SECONDS);
