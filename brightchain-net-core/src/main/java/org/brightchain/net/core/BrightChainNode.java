@@ -35,6 +35,8 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.NatConfig;
+import org.brightchain.net.config.NatMode;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
@@ -43,6 +45,7 @@ import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
 import org.brightchain.net.spi.PluginContext;
+import org.brightchain.net.spi.PortMapperProvider;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.Transport;
 import org.brightchain.net.spi.TransportProvider;
@@ -110,10 +113,18 @@ public final class BrightChainNode implements AutoCloseable {
 
   private final Transport transport;
 
-  private BrightChainNode(NodeSettings settings, Transport transport) {
+  private final NatManager nat;
+
+  private BrightChainNode(NodeSettings settings, Transport transport, NatConfig natConfig, PortMapperProvider mappers) {
     this.transport = transport;
     this.settings = settings;
     this.engine = new NodeEngine(settings, transport);
+    this.nat = new NatManager(
+        natConfig,
+        () -> mappers == null ? List.of() : mappers.create(natConfig, settings.transport().host()),
+        settings.scheduler(),
+        settings.clock(),
+        engine::reachability);
   }
 
   /** A builder with every setting at its default. */
@@ -138,6 +149,9 @@ public final class BrightChainNode implements AutoCloseable {
         .start()
         .thenCompose(v -> engine.onScheduler(() -> {
           setupPlugins();
+          // Port mapping runs in the background: no gateway, or a bad one, never fails a start.
+          NodeInfo bound = engine.info();
+          nat.start(settings.transport().host(), bound.httpPort(), bound.wsPort());
           return null;
         }))
         .<Void>thenApply(v -> {
@@ -167,9 +181,13 @@ public final class BrightChainNode implements AutoCloseable {
       stopFuture = CompletableFuture.completedFuture(null);
       return stopFuture;
     }
+    // Mappings go first, while the transport still serves.
     stopFuture =
         engine
-            .stop()
+            .onScheduler(nat::stop)
+            .thenCompose(f -> f)
+            .exceptionally(e -> null)
+            .thenCompose(v -> engine.stop())
             .thenCompose(v -> engine.onScheduler(() -> {
               closePlugins();
               return null;
@@ -301,6 +319,9 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> updateTemperature(BlockId id, DataTemperature t) {
     notNull(id, "id");
     notNull(t, "temperature");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(() -> engine.updateTemperature(id, t));
   }
 
@@ -308,6 +329,9 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> addLocation(BlockId id, BlockLocation location) {
     notNull(id, "id");
     notNull(location, "location");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(
         () -> engine.updateLocation(id, location, BlockLocationUpdate.Action.ADD));
   }
@@ -316,6 +340,9 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> removeLocation(BlockId id, NodeId holder) {
     notNull(id, "id");
     notNull(holder, "holder");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(
         () ->
             engine.updateLocation(
@@ -327,6 +354,9 @@ public final class BrightChainNode implements AutoCloseable {
   /** Signs {@code payload} as this node and sends it to every connected peer. */
   public CompletableFuture<Void> publish(EventPayload payload) {
     notNull(payload, "payload");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(
         () -> {
           engine.broadcast(payload);
@@ -346,6 +376,9 @@ public final class BrightChainNode implements AutoCloseable {
     notNull(peer, "peer");
     notNull(payload, "payload");
     notNull(timeout, "timeout");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(() -> engine.request(peer, payload, timeout)).thenCompose(f -> f);
   }
 
@@ -373,6 +406,9 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<Boolean> disconnect(NodeId id) {
     notNull(id, "id");
+    if (notRunning() != null) {
+      return notRunning();
+    }
     return engine.onScheduler(() -> engine.disconnect(id));
   }
 
@@ -386,6 +422,16 @@ public final class BrightChainNode implements AutoCloseable {
   /** The engine, for tests in this package. */
   NodeEngine engineForTests() {
     return engine;
+  }
+
+  /** A failed future if the node is not running (changes need a started, unstopped node). */
+  private <T> CompletableFuture<T> notRunning() {
+    State s = state.get();
+    if (engine.running() && s != State.STOPPED) {
+      return null;
+    }
+    return CompletableFuture.failedFuture(
+        new IllegalStateException("node " + (s == State.STOPPED ? "stopped" : "not started")));
   }
 
   /** Adds a listener; it sees events from now on. */
@@ -477,6 +523,9 @@ public final class BrightChainNode implements AutoCloseable {
     private final List<NodeEventListener> listeners = new ArrayList<>();
     private final List<NodePlugin> plugins = new ArrayList<>();
     private boolean loadPlugins;
+    private NatConfig natConfig = NatConfig.defaults();
+    private boolean natSet;
+    private PortMapperProvider portMapperProvider;
     private NodeSettings.Channel channel = NodeSettings.Channel.defaults();
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
@@ -715,6 +764,34 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How the node makes itself reachable through a NAT gateway: {@link NatMode#AUTO} tries PCP,
+     * NAT-PMP and UPnP IGD, fastest first. Default: {@code AUTO} with the default transport (the
+     * mappers come from a {@link PortMapperProvider}, which {@code brightchain-net-netty}
+     * provides), {@code NONE} with a transport passed to {@link #transport(Transport)}. Mapping
+     * starts once the listeners are bound and never fails a start; {@link
+     * BrightChainNode#status()} and {@link NodeEventListener#reachabilityChanged} tell how it goes.
+     */
+    public Builder nat(NatMode mode) {
+      return nat(natConfig.withMode(notNull(mode, "nat")));
+    }
+
+    /**
+     * Port mapping with every setting given: mode, lease, renewal checks, retries, timeouts,
+     * gateway. Default: {@link NatConfig#defaults()} (mode as {@link #nat(NatMode)} says).
+     */
+    public Builder nat(NatConfig config) {
+      this.natConfig = notNull(config, "nat");
+      this.natSet = true;
+      return this;
+    }
+
+    /** Where port mappers come from. Default: the highest-priority one found by {@link ServiceLoader}. */
+    public Builder portMapperProvider(PortMapperProvider provider) {
+      this.portMapperProvider = notNull(provider, "portMapperProvider");
+      return this;
+    }
+
     /** Also loads plugins found through {@link ServiceLoader}. Default: off. */
     public Builder loadPlugins(boolean load) {
       this.loadPlugins = load;
@@ -771,7 +848,17 @@ public final class BrightChainNode implements AutoCloseable {
               List.copyOf(listeners),
               List.copyOf(allPlugins),
               channel);
-      return new BrightChainNode(settings, t);
+      // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
+      NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
+      PortMapperProvider mappers =
+          nc.mode() == NatMode.NONE ? null : portMapperProvider != null ? portMapperProvider : findPortMappers();
+      return new BrightChainNode(settings, t, nc, mappers);
+    }
+
+    private static PortMapperProvider findPortMappers() {
+      return load(PortMapperProvider.class).stream()
+          .max(Comparator.comparingInt(PortMapperProvider::priority))
+          .orElse(null);
     }
 
     private static TransportProvider findTransport() {

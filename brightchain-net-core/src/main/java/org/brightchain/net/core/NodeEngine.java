@@ -36,6 +36,7 @@ import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.Reachability;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.wire.JsonCodec;
@@ -87,6 +88,8 @@ final class NodeEngine implements TransportHandler {
 
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  /** Most peers the table holds; hints beyond it are ignored. */
+  static final int MAX_PEERS = 1000;
 
   final NodeSettings settings;
   final NodeId self;
@@ -118,6 +121,8 @@ final class NodeEngine implements TransportHandler {
   private volatile boolean running;
   private volatile Instant startedAt;
   private volatile Transport.BoundAddresses bound;
+  /** Port mapping on the NAT gateway; when mapped, announcements carry the external endpoint. */
+  private volatile Reachability reachability = Reachability.unmapped("", "not started");
   private long lastStamp;
 
   NodeEngine(NodeSettings settings, Transport transport) {
@@ -185,8 +190,12 @@ final class NodeEngine implements TransportHandler {
                 c.cancelTimers();
               }
               failPending(null, new ConnectException("node stopped"));
-              List<CompletableFuture<Void>> sent =
-                  broadcastNow(new NodeLeave(self, "shutdown"), null);
+              SignedMessage leave = sign(new NodeLeave(self, "shutdown"), stamp(), null);
+              List<CompletableFuture<Void>> sent = new ArrayList<>();
+              Outgoing out = new Outgoing(Envelope.of(leave));
+              for (Connection c : connections.values()) {
+                sent.add(send(c, out)); // every connection, held ones included
+              }
               // Wait for the goodbyes to be written, but never longer than the grace period
               // (measured on the node's scheduler, so virtual time works too).
               CompletableFuture<Void> written = new CompletableFuture<>();
@@ -282,7 +291,25 @@ final class NodeEngine implements TransportHandler {
   }
 
   NodeStatusReport statusReport() {
-    return new NodeStatusReport(self, info().status(), metrics(), health());
+    return new NodeStatusReport(self, info().status(), metrics(), health(), reachability);
+  }
+
+  /**
+   * The node's port mapping changed: kept for status and announcements, told to listeners, and,
+   * when the endpoint the node announces changed, announced again to every peer. Scheduler only.
+   */
+  void reachability(Reachability r) {
+    NodeAnnounce before = running && bound != null ? announceSelf() : null;
+    reachability = r;
+    emit(l -> l.reachabilityChanged(r));
+    if (before != null && !before.equals(announceSelf())) {
+      Outgoing out = new Outgoing(Envelope.of(sign(announceSelf(), stamp(), null)));
+      for (Connection c : connections.values()) {
+        if (c.peerId != null) {
+          send(c, out);
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------ host operations
@@ -561,6 +588,11 @@ final class NodeEngine implements TransportHandler {
           failPending(c, new ConnectException("connection closed: " + code + " " + reason));
           log.debug("connection {} closed: {} {}", conn.id(), code, reason);
           if (c.peerId == null) {
+            DialTarget t = c.target;
+            if (running && conn.outbound() && t != null && !t.isSelf && !c.lostDuplicate && t.retry == null && !t.inFlight) {
+              t.failures++; // refused before it told us who it is (starting, stopping): try again
+              scheduleRedial(t);
+            }
             return;
           }
           Peer p = peers.get(c.peerId);
@@ -614,14 +646,14 @@ final class NodeEngine implements TransportHandler {
   }
 
   private void onVerified(PeerConnection conn, Inbound in, Frame.Type frameType) {
+    Connection c = connections.get(conn.id());
+    if (c == null) {
+      return; // closed meanwhile: not marked seen, so another copy can still be applied
+    }
     if (seen.asMap().putIfAbsent(in.id(), Boolean.TRUE) != null) {
       duplicates.incrementAndGet();
       onDuplicate(conn, in.envelope());
       return;
-    }
-    Connection c = connections.get(conn.id());
-    if (c == null) {
-      return; // closed meanwhile
     }
     c.frameType = frameType;
     Envelope e = in.envelope();
@@ -649,8 +681,9 @@ final class NodeEngine implements TransportHandler {
     }
     noteSequence(c, e.sequence());
     if (!e.replyTo().isEmpty()) {
-      PendingRequest r = pending.remove(e.replyTo());
+      PendingRequest r = pending.get(e.replyTo());
       if (r != null && r.connection == c) {
+        pending.remove(e.replyTo());
         r.timeout.cancel();
         r.future.complete(e);
       }
@@ -697,8 +730,12 @@ final class NodeEngine implements TransportHandler {
     Peer peer = peers.get(pid);
     if (peer != null && peer.connection != null && peer.connection.isOpen() && peer.connection != c.conn) {
       // Both sides dialled: keep the connection opened by the smaller node id, on both ends.
-      boolean keepNew = (self.compareTo(pid) < 0) == c.conn.outbound();
+      // Both opened by the same side means a reconnection over a stale socket: the new one wins.
+      boolean keepNew =
+          peer.connection.outbound() == c.conn.outbound()
+              || (self.compareTo(pid) < 0) == c.conn.outbound();
       if (!keepNew) {
+        c.lostDuplicate = true;
         c.conn.close(1000, "duplicate connection");
         return false;
       }
@@ -781,8 +818,11 @@ final class NodeEngine implements TransportHandler {
     long ts = w.timestamp();
     EventPayload data = w.data();
     if (data instanceof NodeAnnounce a) {
-      if (!a.nodeId().equals(sender)) {
+      // A hint counts only from an identified peer, addressed to this node.
+      if (!a.nodeId().equals(sender) && c != null && sender.equals(c.peerId) && self.equals(m.recipient())) {
         learn(a);
+      } else if (c != null && sender.equals(c.peerId)) {
+        moved(c, a);
       }
     } else if (data instanceof NodeLeave leave) {
       Peer p = peers.get(leave.nodeId());
@@ -842,6 +882,21 @@ final class NodeEngine implements TransportHandler {
     send(c, new Outgoing(new Envelope(m, 0, "", requestId)));
   }
 
+  /** A peer announced itself again: its endpoint changed (a port mapping came or went). */
+  private void moved(Connection c, NodeAnnounce a) {
+    Peer p = peers.get(c.peerId);
+    if (p == null || p.connection != c.conn) {
+      return;
+    }
+    PeerInfo i = p.info;
+    String host = a.address().isEmpty() ? hostOf(c.conn.remoteAddress()) : a.address();
+    if (host.equals(i.address()) && a.httpPort() == i.httpPort() && a.wsPort() == i.wsPort()) {
+      return;
+    }
+    p.info = new PeerInfo(i.nodeId(), host, a.httpPort(), a.wsPort(), i.lastSeen(), i.capabilities(), i.status(), i.region(), i.rttMs());
+    log.info("peer {} now announces {}:{}", i.nodeId().shortId(), host, a.wsPort());
+  }
+
   /** A third-party announcement: a hint of a peer to dial. */
   private void learn(NodeAnnounce a) {
     if (a.nodeId().equals(self) || a.address().isEmpty() || a.wsPort() == 0) {
@@ -849,6 +904,10 @@ final class NodeEngine implements TransportHandler {
     }
     Peer p = peers.get(a.nodeId());
     if (p != null && (p.info.status() == PeerStatusType.ACTIVE || p.departed)) {
+      return;
+    }
+    if (p == null && peers.size() >= MAX_PEERS) {
+      log.debug("peer table full ({}): hint about {} ignored", MAX_PEERS, a.nodeId().shortId());
       return;
     }
     DialTarget t = target(a.address(), a.wsPort(), false);
@@ -1017,11 +1076,14 @@ final class NodeEngine implements TransportHandler {
 
   private NodeAnnounce announceSelf() {
     Transport.BoundAddresses b = bound;
+    Reachability r = reachability;
+    // Mapped on the gateway: peers dial the external endpoint (an explicit address still wins).
+    boolean external = r.isMapped() && settings.advertisedAddress().isEmpty();
     return new NodeAnnounce(
         self,
-        settings.advertisedAddress(),
-        b.http().getPort(),
-        b.ws().getPort(),
+        external ? r.externalAddress() : settings.advertisedAddress(),
+        external ? r.externalPort() : b.http().getPort(),
+        external ? r.externalWsPort() : b.ws().getPort(),
         settings.capabilities(),
         VERSION,
         settings.region());
@@ -1188,6 +1250,7 @@ final class NodeEngine implements TransportHandler {
       if (p != null && p.connection == null) {
         setStatus(p, PeerStatusType.OFFLINE);
       }
+      targets.remove(t.key()); // forget it: a later hint or announce starts afresh
       return;
     }
     Duration delay = backoff(t.failures);
@@ -1273,6 +1336,7 @@ final class NodeEngine implements TransportHandler {
     Subscription filter;
     NodeId peerId;
     DialTarget target;
+    boolean lostDuplicate;
     boolean held;
     long heldFrom;
     boolean stable;

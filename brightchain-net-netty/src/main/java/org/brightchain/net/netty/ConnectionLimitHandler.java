@@ -39,7 +39,10 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
       return false;
     }
     String path = new QueryStringDecoder(req.uri()).path();
-    return path.equals(TransportSettings.WEBSOCKET_PATH) || path.equals("/events");
+    // The WebSocket handler upgrades "/ws" and anything below it, so count all of those.
+    return path.equals(TransportSettings.WEBSOCKET_PATH)
+        || path.startsWith(TransportSettings.WEBSOCKET_PATH + "/")
+        || path.equals("/events");
   }
 
   @Override

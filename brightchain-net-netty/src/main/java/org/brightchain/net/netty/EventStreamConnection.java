@@ -133,6 +133,7 @@ final class EventStreamConnection implements PeerConnection {
   public void close(int code, String reason) {
     if (closed.compareAndSet(false, true) && channel.isActive()) {
       channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
     }
   }
 

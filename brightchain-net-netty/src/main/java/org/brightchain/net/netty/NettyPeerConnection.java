@@ -121,6 +121,13 @@ final class NettyPeerConnection implements PeerConnection {
     channel
         .writeAndFlush(new CloseWebSocketFrame(code, shortReason))
         .addListener(ChannelFutureListener.CLOSE);
+    // A peer that stopped reading never lets the close frame out: do not wait for it for ever.
+    channel.eventLoop().schedule(() -> channel.close(), 2, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** True once a close was started. */
+  boolean closing() {
+    return closeSent.get();
   }
 
   /** Closes at once, without waiting for unsent data (a close frame is tried, not awaited). */

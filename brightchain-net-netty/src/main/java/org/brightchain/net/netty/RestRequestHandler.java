@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
 
@@ -31,6 +32,8 @@ import org.brightchain.net.spi.RestResponse;
 final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final NettyTransport transport;
   private final boolean serveRest;
+  /** Completes when the answer to the latest request so far has been written. */
+  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
   RestRequestHandler(NettyTransport transport, boolean serveRest) {
     this.transport = transport;
@@ -76,20 +79,29 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             ByteBufUtil.getBytes(req.content()),
             (InetSocketAddress) ctx.channel().remoteAddress());
     ctx.channel().config().setAutoRead(false);
-    transport
-        .handler()
-        .handle(request)
-        .whenComplete(
-            (response, err) -> {
-              RestResponse r =
-                  err != null
-                      ? RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}")
-                      : response;
-              ctx.executor().execute(() -> {
-                write(ctx, r, keepAlive, head);
-                ctx.channel().config().setAutoRead(true);
-              });
-            });
+    CompletableFuture<RestResponse> answer =
+        transport
+            .handler()
+            .handle(request)
+            .handle(
+                (response, err) ->
+                    err != null
+                        ? RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}")
+                        : response);
+    // Pipelined requests may be answered out of order by the node; write them in order.
+    CompletableFuture<Void> previous = lastWrite;
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    lastWrite = written;
+    previous.thenCombine(answer, (v, r) -> r)
+        .thenAccept(
+            r ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          write(ctx, r, keepAlive, head);
+                          ctx.channel().config().setAutoRead(true);
+                          written.complete(null);
+                        }));
   }
 
   /** Turns this HTTP exchange into a server-sent event stream and hands it to the node. */
@@ -111,12 +123,22 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (ctx.pipeline().get("idle") != null) {
       ctx.pipeline().remove("idle");
     }
+    // From here on the channel only streams: anything more the client sends is discarded.
+    ctx.pipeline().addAfter(ctx.name(), "discard-after-stream", new io.netty.channel.ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    });
+    ctx.pipeline().remove(JsonLimitAggregator.class);
+    ctx.pipeline().remove(this);
     ctx.writeAndFlush(res);
     EventStreamConnection sse =
         new EventStreamConnection(transport, transport.nextConnectionId(false).replace("ws-", "sse-"), ctx.channel(), params);
     transport.register(ctx.channel());
-    ctx.channel().closeFuture().addListener(f -> transport.handler().connectionClosed(sse, 1001, "stream closed"));
+    // Opened first, then the close listener: the node hears of the two in that order.
     transport.handler().connectionOpened(sse);
+    ctx.channel().closeFuture().addListener(f -> transport.handler().connectionClosed(sse, 1001, "stream closed"));
   }
 
   private static void write(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive, boolean head) {

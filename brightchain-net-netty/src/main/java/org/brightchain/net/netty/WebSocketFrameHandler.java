@@ -51,7 +51,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       open(ctx, Frame.Type.BINARY, Map.of());
     } else if (evt instanceof IdleStateEvent) {
-      if (connection != null) {
+      if (connection != null && !connection.closing()) {
         NettyTransport.log.info("{}: nothing received for {}, closing", connection, transport.settings().idleTimeout());
         connection.close(1001, "idle timeout");
       } else {

@@ -190,6 +190,8 @@ class NettyChannelTest {
       assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/node/info")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
     }
     // Closing frees the slots.
+    NettyTransport transport = (NettyTransport) a.transportForTests();
+    Await.until(WAIT, () -> transport.openConnections() < 2, transport::openConnections);
     try (EventReader again = new EventReader(port, "", null)) {
       Await.until(WAIT, () -> !again.events.isEmpty(), () -> "a slot is free again");
     }
