@@ -14,4 +14,5 @@ module org.brightchain.net.core {
   uses org.brightchain.net.spi.TransportProvider;
   uses org.brightchain.net.spi.DiscoveryProvider;
   uses org.brightchain.net.spi.NodePlugin;
+  uses org.brightchain.net.spi.PortMapperProvider;
 }

@@ -9,9 +9,16 @@ module org.brightchain.net.netty {
   requires io.netty.codec.http;
   requires static io.netty.transport.classes.epoll;
   requires org.slf4j;
+  requires java.net.http;
+  requires java.xml;
+  // weupnp 0.1.4 has neither a module descriptor nor an Automatic-Module-Name: it is the automatic
+  // module named after its jar file (see docs/nat.md).
+  requires weupnp;
 
   exports org.brightchain.net.netty;
 
   provides org.brightchain.net.spi.TransportProvider with
       org.brightchain.net.netty.NettyTransportProvider;
+  provides org.brightchain.net.spi.PortMapperProvider with
+      org.brightchain.net.netty.nat.NatPortMapperProvider;
 }

@@ -36,6 +36,12 @@ public interface NodeEventListener {
    */
   default void eventsMissed(org.brightchain.net.NodeId peer, long afterSequence, long oldestAvailable) {}
 
+  /**
+   * Whether the node is reachable from outside its NAT gateway changed: a mapping was made, lost,
+   * refused or moved to another address (see {@code GET /node/status}).
+   */
+  default void reachabilityChanged(org.brightchain.net.Reachability reachability) {}
+
   /** A message was dropped: malformed, badly signed, or otherwise refused. */
   default void messageRejected(String connectionId, String reason) {}
 }

@@ -15,7 +15,8 @@
  *       brightchain-net-netty}.
  *   <li>{@link org.brightchain.net.spi.SignatureScheme}, {@link
  *       org.brightchain.net.spi.DiscoveryProvider} and {@link
- *       org.brightchain.net.spi.PortMapper}: crypto, peer sources and NAT traversal.
+ *       org.brightchain.net.spi.PortMapper} (made by a {@link
+ *       org.brightchain.net.spi.PortMapperProvider}): crypto, peer sources and NAT traversal.
  * </ul>
  *
  * <p>Every implementation must be safe for concurrent use unless its javadoc says otherwise.

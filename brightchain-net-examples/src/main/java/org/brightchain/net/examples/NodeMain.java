@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.NatMode;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.DirectoryBlockStore;
 
@@ -35,6 +36,8 @@ public final class NodeMain {
           "  --data-dir DIR           node key and blocks (default ./brightchain-data)",
           "  --bootstrap HOST:PORT    a node to join through; repeatable",
           "  --region NAME            region counted by network health",
+          "  --nat MODE               port mapping on the NAT gateway: auto (PCP, then NAT-PMP,",
+          "                           then UPnP), upnp, natpmp, pcp or none (default auto)",
           "  --help                   show this help",
           "");
 
@@ -49,6 +52,7 @@ public final class NodeMain {
       Path dataDir,
       List<BootstrapConfig.Node> bootstrap,
       String region,
+      NatMode nat,
       boolean help) {}
 
   /** Thrown for a bad command line; its message says what is wrong. */
@@ -68,6 +72,7 @@ public final class NodeMain {
     Path dataDir = Path.of("brightchain-data");
     List<BootstrapConfig.Node> bootstrap = new ArrayList<>();
     String region = null;
+    NatMode nat = NatMode.AUTO;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -86,6 +91,14 @@ public final class NodeMain {
         case "--advertise-address" -> advertise = nonBlank(name, value != null ? value : next(args, ++i, name));
         case "--data-dir" -> dataDir = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
         case "--region" -> region = nonBlank(name, value != null ? value : next(args, ++i, name));
+        case "--nat" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          try {
+            nat = NatMode.fromWire(v);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--nat: '" + v + "' (expected one of: auto, upnp, natpmp, pcp, none)");
+          }
+        }
         case "--bootstrap" -> {
           String v = value != null ? value : next(args, ++i, name);
           try {
@@ -97,7 +110,7 @@ public final class NodeMain {
         default -> throw new UsageException("unknown option: " + a);
       }
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, help);
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -134,7 +147,8 @@ public final class NodeMain {
             .httpPort(o.httpPort())
             .advertisedAddress(o.advertise())
             .blockStore(new DirectoryBlockStore(o.dataDir().resolve("blocks")))
-            .bootstrap(BootstrapConfig.of(o.bootstrap()));
+            .bootstrap(BootstrapConfig.of(o.bootstrap()))
+            .nat(o.nat());
     if (o.wsPort() != null) {
       b.wsPort(o.wsPort());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.brightchain.net.config.NatMode;
 import org.junit.jupiter.api.Test;
 
 class NodeMainTest {
@@ -18,6 +19,7 @@ class NodeMainTest {
     assertEquals("0.0.0.0", o.host());
     assertEquals(Path.of("brightchain-data"), o.dataDir());
     assertTrue(o.bootstrap().isEmpty());
+    assertEquals(NatMode.AUTO, o.nat());
   }
 
   @Test
@@ -26,7 +28,7 @@ class NodeMainTest {
         NodeMain.parse(
             new String[] {
               "--http-port", "5000", "--ws-port=5001", "--host", "127.0.0.1", "--data-dir", "/tmp/x",
-              "--bootstrap", "a.example:1", "--bootstrap", "[::1]:2", "--region", "eu-west"
+              "--bootstrap", "a.example:1", "--bootstrap", "[::1]:2", "--region", "eu-west", "--nat", "pcp"
             });
     assertEquals(5000, o.httpPort());
     assertEquals(5001, o.wsPort());
@@ -36,6 +38,15 @@ class NodeMainTest {
     assertEquals("::1", o.bootstrap().get(1).address());
     assertEquals(2, o.bootstrap().get(1).port());
     assertEquals("eu-west", o.region());
+    assertEquals(NatMode.PCP, o.nat());
+  }
+
+  @Test
+  void everyNatModeIsAccepted() throws Exception {
+    for (NatMode m : NatMode.values()) {
+      assertEquals(m, NodeMain.parse(new String[] {"--nat=" + m.wireName()}).nat());
+    }
+    assertTrue(NodeMain.USAGE.contains("--nat MODE"));
   }
 
   @Test
@@ -44,5 +55,7 @@ class NodeMainTest {
     assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--http-port", "70000"})).getMessage().contains("70000"));
     assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--bootstrap", "nohost"})).getMessage().contains("host:port"));
     assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--region"})).getMessage().contains("missing value"));
+    assertEquals("--nat: 'stun' (expected one of: auto, upnp, natpmp, pcp, none)",
+        assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--nat", "stun"})).getMessage());
   }
 }

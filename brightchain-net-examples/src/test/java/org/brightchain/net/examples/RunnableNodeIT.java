@@ -223,7 +223,7 @@ class RunnableNodeIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue());
-    for (String option : List.of("--http-port", "--ws-port", "--host", "--data-dir", "--bootstrap", "--region", "--help")) {
+    for (String option : List.of("--http-port", "--ws-port", "--host", "--data-dir", "--bootstrap", "--region", "--nat", "--help")) {
       assertTrue(out.contains(option), option + " in " + out);
     }
   }

@@ -23,6 +23,7 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
+import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
@@ -128,6 +129,7 @@ public final class JsonCodec {
       o.put("status", r.status().wireName());
       o.put("metrics", metrics(r.metrics()));
       o.put("health", health(r.health()));
+      o.put("reachability", reachability(r.reachability()));
       return o;
     } else if (value instanceof BatchUpdate b) {
       return batch(b);
@@ -418,7 +420,9 @@ public final class JsonCodec {
           nodeId(o, "nodeId"),
           nodeStatus(o, "status"),
           metrics(o.object("metrics")),
-          health(o.object("health")));
+          health(o.object("health")),
+          // Absent from reports of nodes without port mapping.
+          o.has("reachability") ? reachability(o.object("reachability")) : Reachability.unmapped("", ""));
     } else if (type == BatchUpdate.class) {
       return batch(o);
     } else if (type == NodeAuthentication.class) {
@@ -687,6 +691,31 @@ public final class JsonCodec {
     } catch (IllegalArgumentException e) {
       throw new WireFormatException(path + ": " + e.getMessage());
     }
+  }
+
+  private static Map<String, Object> reachability(Reachability r) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("state", r.state().wireName());
+    o.put("method", r.method());
+    o.put("externalAddress", r.externalAddress());
+    o.put("externalPort", (long) r.externalPort());
+    o.put("externalWsPort", (long) r.externalWsPort());
+    putOpt(o, "leaseExpiresAt", r.leaseExpiresAt() == null ? null : r.leaseExpiresAt().toEpochMilli());
+    o.put("error", r.error());
+    o.put("detail", r.detail());
+    return o;
+  }
+
+  private static Reachability reachability(JsonObject o) throws WireFormatException {
+    return new Reachability(
+        wire(o, "state", Reachability.State::fromWire),
+        o.string("method"),
+        o.string("externalAddress"),
+        o.intValue("externalPort"),
+        o.intValue("externalWsPort"),
+        o.has("leaseExpiresAt") ? instant(o, "leaseExpiresAt") : null,
+        o.string("error"),
+        o.string("detail"));
   }
 
   private static Instant instant(JsonObject o, String key) throws WireFormatException {

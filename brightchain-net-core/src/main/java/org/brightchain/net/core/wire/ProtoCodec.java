@@ -27,6 +27,7 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
+import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
@@ -588,7 +589,30 @@ public final class ProtoCodec {
         .setStatus(proto(r.status()))
         .setMetrics(proto(r.metrics()))
         .setHealth(proto(r.health()))
+        .setReachability(proto(r.reachability()))
         .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.Reachability proto(Reachability r) {
+    var b =
+        org.brightchain.net.core.wire.proto.Reachability.newBuilder()
+            .setState(
+                switch (r.state()) {
+                  case UNMAPPED -> org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED;
+                  case MAPPING -> org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_MAPPING;
+                  case MAPPED -> org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_MAPPED;
+                  case FAILED -> org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_FAILED;
+                })
+            .setMethod(r.method())
+            .setExternalAddress(r.externalAddress())
+            .setExternalPort(r.externalPort())
+            .setExternalWsPort(r.externalWsPort())
+            .setError(r.error())
+            .setDetail(r.detail());
+    if (r.leaseExpiresAt() != null) {
+      b.setLeaseExpiresAt(r.leaseExpiresAt().toEpochMilli());
+    }
+    return b.build();
   }
 
   private static org.brightchain.net.core.wire.proto.BatchUpdate proto(BatchUpdate batch) {
@@ -1063,7 +1087,35 @@ public final class ProtoCodec {
         nodeId,
         status,
         metrics(p.getMetrics(), at(path, "metrics")),
-        health(p.getHealth(), at(path, "health")));
+        health(p.getHealth(), at(path, "health")),
+        p.hasReachability()
+            ? reachability(p.getReachability(), at(path, "reachability"))
+            : Reachability.unmapped("", ""));
+  }
+
+  private static Reachability reachability(
+      org.brightchain.net.core.wire.proto.Reachability p, String path) throws WireFormatException {
+    Reachability.State state =
+        switch (p.getStateValue()) {
+          case org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED_VALUE -> Reachability.State.UNMAPPED;
+          case org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_MAPPING_VALUE -> Reachability.State.MAPPING;
+          case org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_MAPPED_VALUE -> Reachability.State.MAPPED;
+          case org.brightchain.net.core.wire.proto.ReachabilityState.REACHABILITY_FAILED_VALUE -> Reachability.State.FAILED;
+          default -> throw badEnum(p.getStateValue(), path, "state");
+        };
+    try {
+      return new Reachability(
+          state,
+          p.getMethod(),
+          p.getExternalAddress(),
+          uint32(p.getExternalPort(), path, "externalPort"),
+          uint32(p.getExternalWsPort(), path, "externalWsPort"),
+          p.hasLeaseExpiresAt() ? Instant.ofEpochMilli(p.getLeaseExpiresAt()) : null,
+          p.getError(),
+          p.getDetail());
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException(path + ": " + e.getMessage());
+    }
   }
 
   private static BatchUpdate batch(org.brightchain.net.core.wire.proto.BatchUpdate p, String path)

@@ -26,6 +26,7 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
+import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
@@ -457,8 +458,25 @@ class ContractArbitraries extends DomainContextBase {
 
   static Arbitrary<NodeStatusReport> nodeStatusReports() {
     return Combinators.combine(
-            nodeIds(), Arbitraries.of(NodeStatus.class), nodeMetrics(), networkHealth())
+            nodeIds(), Arbitraries.of(NodeStatus.class), nodeMetrics(), networkHealth(), reachabilities())
         .as(NodeStatusReport::new);
+  }
+
+  /** Every state: mapped ones with an endpoint and a lease, the others without. */
+  static Arbitrary<Reachability> reachabilities() {
+    Arbitrary<String> methods = Arbitraries.of("pcp", "natpmp", "upnp");
+    Arbitrary<String> errors = Arbitraries.of("", "denied", "timeout", "no_gateway", "lost");
+    Arbitrary<Reachability> mapped =
+        Combinators.combine(methods, text(1, 255), ports().filter(p -> p > 0), ports().filter(p -> p > 0), instants(), errors, text(Reachability.MAX_DETAIL))
+            .as(Reachability::mapped);
+    Arbitrary<Reachability> other =
+        Combinators.combine(
+                Arbitraries.of(Reachability.State.UNMAPPED, Reachability.State.MAPPING, Reachability.State.FAILED),
+                Arbitraries.oneOf(methods, Arbitraries.just("")),
+                errors,
+                text(Reachability.MAX_DETAIL))
+            .as((state, method, error, detail) -> new Reachability(state, method, "", 0, 0, null, error, detail));
+    return Arbitraries.oneOf(mapped, other);
   }
 
   // ------------------------------------------------------------- domain providers
@@ -606,6 +624,11 @@ class ContractArbitraries extends DomainContextBase {
   @Provide
   Arbitrary<NodeInfo> provideNodeInfo() {
     return nodeInfos();
+  }
+
+  @Provide
+  Arbitrary<Reachability> provideReachability() {
+    return reachabilities();
   }
 
   @Provide
