@@ -217,6 +217,30 @@ class ChannelTest {
   }
 
   @Test
+  void aRetriedSyncRequestGetsItsAnswerAgainAndAChangeIsAppliedOnce() {
+    BrightChainNode a = net.startNode("10.0.0.1");
+    BlockId id = VirtualNet.blockId(4);
+    net.await(a.updateTemperature(id, DataTemperature.COLD));
+    VirtualNet.RecordingListener heard = new VirtualNet.RecordingListener();
+    a.addListener(heard);
+    VirtualNet.RawPeer client = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
+    org.brightchain.net.core.crypto.NodeIdentity me = org.brightchain.net.core.crypto.NodeIdentity.generate();
+    long now = net.vs.now().toEpochMilli();
+    SignedMessage sync = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockSyncRequest(List.of(id)), now, me.nodeId()));
+    SignedMessage change = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockTemperatureUpdate(id, DataTemperature.HOT), now + 1, me.nodeId()));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(sync, 0, "s", ""))));
+      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(change, 0, "c", ""))));
+    }
+    long syncAnswers = client.envelopes().stream().filter(e -> e.replyTo().equals("s") && e.message().payload().data() instanceof MetadataSync).count();
+    long changeAcks = client.envelopes().stream().filter(e -> e.replyTo().equals("c") && e.message().payload().data() instanceof Ack ack && ack.ok()).count();
+    assertEquals(2, syncAnswers, "both tries of the sync request get metadata");
+    assertEquals(2, changeAcks, "both tries of the change are acknowledged");
+    assertEquals(1, heard.received.stream().filter(m -> m.payload().data() instanceof BlockTemperatureUpdate).count(), "applied once");
+    assertEquals(DataTemperature.HOT, a.metadata(id).orElseThrow().temperature());
+  }
+
+  @Test
   void aBadSubscriptionIsRefusedWithAClearCloseReason() {
     net.startNode("10.0.0.1");
     VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1", Map.of("types", "block:warmth"));

@@ -80,6 +80,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         new NettyPeerConnection(
             transport, transport.nextConnectionId(outbound), ctx.channel(), outbound, preferred, params);
     transport.register(ctx.channel());
+    // After the upgrade the channel carries frames only: drop the HTTP-only handlers, which
+    // would otherwise cost every idle connection their memory.
+    for (Class<? extends io.netty.channel.ChannelHandler> h :
+        List.of(RestRequestHandler.class, JsonLimitAggregator.class)) {
+      if (ctx.pipeline().get(h) != null) {
+        ctx.pipeline().remove(h);
+      }
+    }
     handler().connectionOpened(connection);
     if (opened != null) {
       opened.complete(connection);
