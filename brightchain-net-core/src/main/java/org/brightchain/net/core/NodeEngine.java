@@ -491,6 +491,17 @@ final class NodeEngine implements TransportHandler {
             c.held = true;
             c.heldFrom = replayLog.nextSequence() - 1;
             c.resumeTimer = scheduler.schedule(() -> release(c, Resume.LIVE), channel.resumeWait());
+            // A node we dialled announces itself at once; if its announce was lost (the link froze
+            // while the connection opened), the connection would stay open and useless forever.
+            c.announceTimer =
+                scheduler.schedule(
+                    () -> {
+                      if (c.peerId == null && connections.get(conn.id()) == c) {
+                        log.info("connection {} to {}: no announce within {}, closing", conn.id(), conn.remoteAddress(), settings.transport().connectTimeout());
+                        conn.close(1001, "no announce");
+                      }
+                    },
+                    settings.transport().connectTimeout());
           } else {
             c.held = false;
             long after = parseResume(params.get("resume"));
@@ -774,6 +785,10 @@ final class NodeEngine implements TransportHandler {
     peer.departed = false;
     peer.misses = 0;
     c.peerId = pid;
+    if (c.announceTimer != null) {
+      c.announceTimer.cancel();
+      c.announceTimer = null;
+    }
     // A peer that gave no port to dial back (a client, say) is not redialled.
     DialTarget t = dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
     if (t != null) {
@@ -1352,6 +1367,7 @@ final class NodeEngine implements TransportHandler {
     Scheduler.Cancellable stableTimer;
     Scheduler.Cancellable heartbeat;
     Scheduler.Cancellable pingTimeout;
+    Scheduler.Cancellable announceTimer;
 
     Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;
@@ -1360,7 +1376,7 @@ final class NodeEngine implements TransportHandler {
     }
 
     void cancelTimers() {
-      for (Scheduler.Cancellable t : new Scheduler.Cancellable[] {resumeTimer, stableTimer, heartbeat, pingTimeout}) {
+      for (Scheduler.Cancellable t : new Scheduler.Cancellable[] {resumeTimer, stableTimer, heartbeat, pingTimeout, announceTimer}) {
         if (t != null) {
           t.cancel();
         }

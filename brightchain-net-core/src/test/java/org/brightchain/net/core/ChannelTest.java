@@ -68,6 +68,21 @@ class ChannelTest {
   }
 
   @Test
+  void aConnectionWhoseAnnounceWasLostIsClosedAndRedialled() {
+    BrightChainNode a = net.startNode("10.0.0.1");
+    net.network.silence("10.0.0.2", true); // the link freezes while the connection opens
+    BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
+    net.vs.advance(Duration.ofSeconds(1));
+    assertTrue(a.peer(b.nodeId()).isEmpty() && b.peer(a.nodeId()).isEmpty(), "announces lost");
+    net.network.silence("10.0.0.2", false);
+    // Nothing more will ever arrive on that connection: only the announce deadline (connect
+    // timeout, 5 s) can end it, and the redial after it (at most 4 s of backoff) succeeds.
+    net.vs.advance(Duration.ofSeconds(5 + 4 + 1));
+    assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(a, b));
+    assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(b, a));
+  }
+
+  @Test
   void statusChangesArePublishedAsNodeStatusToNeighbours() {
     BrightChainNode a = net.startNode("10.0.0.1");
     BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
