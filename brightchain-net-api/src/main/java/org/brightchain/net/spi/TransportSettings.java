@@ -23,6 +23,7 @@ import org.brightchain.net.internal.Values;
  * @param maxQueuedBytes most bytes waiting to be written to one slow connection; past it the
  *     {@code slowConsumerPolicy} applies
  * @param slowConsumerPolicy what happens to a connection that does not keep up
+ * @param limits per-address and per-subnet connection caps, header deadline and header size
  */
 public record TransportSettings(
     String host,
@@ -34,7 +35,8 @@ public record TransportSettings(
     Duration idleTimeout,
     int maxConnections,
     int maxQueuedBytes,
-    SlowConsumerPolicy slowConsumerPolicy) {
+    SlowConsumerPolicy slowConsumerPolicy,
+    ConnectionLimits limits) {
 
   /** What to do with a connection whose unsent data passes {@link #maxQueuedBytes()}. */
   public enum SlowConsumerPolicy {
@@ -45,6 +47,32 @@ public record TransportSettings(
     DISCONNECT,
     /** Drop the frames that do not fit, counting them. */
     DROP
+  }
+
+  /** Settings with the default {@link ConnectionLimits}. */
+  public TransportSettings(
+      String host,
+      int httpPort,
+      int wsPort,
+      int maxBodyBytes,
+      int maxFrameBytes,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxQueuedBytes,
+      SlowConsumerPolicy slowConsumerPolicy) {
+    this(
+        host,
+        httpPort,
+        wsPort,
+        maxBodyBytes,
+        maxFrameBytes,
+        connectTimeout,
+        idleTimeout,
+        maxConnections,
+        maxQueuedBytes,
+        slowConsumerPolicy,
+        ConnectionLimits.defaults());
   }
 
   /** Settings with default idle timeout (60 s), connection cap (10,000) and queue (4 MiB, disconnect). */
@@ -65,7 +93,8 @@ public record TransportSettings(
         Duration.ofSeconds(60),
         10_000,
         4 << 20,
-        SlowConsumerPolicy.DISCONNECT);
+        SlowConsumerPolicy.DISCONNECT,
+        ConnectionLimits.defaults());
   }
 
   /** The path of the WebSocket endpoint. */
@@ -89,6 +118,7 @@ public record TransportSettings(
     checkArgument(maxConnections > 0, "maxConnections: %s (expected: > 0)", maxConnections);
     checkArgument(maxQueuedBytes > 0, "maxQueuedBytes: %s (expected: > 0)", maxQueuedBytes);
     checkArgument(slowConsumerPolicy != null, "slowConsumerPolicy: null");
+    checkArgument(limits != null, "limits: null");
   }
 
   /** True if one listener serves REST and WebSocket. */

@@ -41,6 +41,7 @@ import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.spi.BlockStore;
+import org.brightchain.net.spi.ConnectionLimits;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
@@ -532,8 +533,19 @@ public final class BrightChainNode implements AutoCloseable {
     private int maxQueuedBytes = 4 << 20;
     private TransportSettings.SlowConsumerPolicy slowConsumerPolicy =
         TransportSettings.SlowConsumerPolicy.DISCONNECT;
+    private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
 
     private Builder() {}
+
+    /**
+     * Per-address and per-subnet connection caps, the absolute deadline for request headers and
+     * the WebSocket handshake, and the header size limit. Default: {@link
+     * ConnectionLimits#defaults()}.
+     */
+    public Builder connectionLimits(ConnectionLimits limits) {
+      this.connectionLimits = notNull(limits, "connectionLimits");
+      return this;
+    }
 
     /** The node's key pair. Default: loaded from (or created in) the data directory, if set; else a new one each start. */
     public Builder identity(NodeIdentity identity) {
@@ -820,7 +832,7 @@ public final class BrightChainNode implements AutoCloseable {
       TransportSettings ts =
           new TransportSettings(
               host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout, idleTimeout,
-              maxConnections, maxQueuedBytes, slowConsumerPolicy);
+              maxConnections, maxQueuedBytes, slowConsumerPolicy, connectionLimits);
       Transport t = transport;
       if (t == null) {
         TransportProvider p = transportProvider != null ? transportProvider : findTransport();
