@@ -19,7 +19,10 @@ public sealed interface EventPayload
         Ack,
         Resume,
         Gap,
-        Subscribe {
+        Subscribe,
+        Challenge,
+        AuthProof,
+        ErrorEvent {
 
   /** The event type this payload belongs to. */
   WSEventType type();

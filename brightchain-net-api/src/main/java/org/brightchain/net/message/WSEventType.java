@@ -7,7 +7,9 @@ import org.brightchain.net.internal.WireNames;
  *
  * <p>Each type has exactly one payload record, named by {@link #payloadType()}. The first ten
  * are the design's; the {@code system:ack}, {@code system:resume}, {@code system:gap} and {@code
- * system:subscribe} control messages make the channel reliable and selective.
+ * system:subscribe} control messages make the channel reliable and selective; {@code
+ * system:challenge}, {@code system:auth} and {@code system:error} authenticate it and report
+ * refusals.
  */
 public enum WSEventType {
   /** A node makes itself known ({@link NodeAnnounce}). */
@@ -37,7 +39,13 @@ public enum WSEventType {
   /** Says the events asked for are no longer in the log ({@link Gap}). */
   GAP("system:gap", Gap.class),
   /** Chooses which events a connection receives ({@link Subscribe}). */
-  SUBSCRIBE("system:subscribe", Subscribe.class);
+  SUBSCRIBE("system:subscribe", Subscribe.class),
+  /** Opens the mutual authentication of a connection ({@link Challenge}). */
+  CHALLENGE("system:challenge", Challenge.class),
+  /** Answers the other side's challenge ({@link AuthProof}). */
+  AUTH("system:auth", AuthProof.class),
+  /** Says why something sent was refused ({@link ErrorEvent}). */
+  ERROR("system:error", ErrorEvent.class);
 
   private static final WireNames<WSEventType> NAMES =
       new WireNames<>(WSEventType.class, WSEventType::wireName);

@@ -37,6 +37,8 @@ import org.brightchain.net.PeerInfo;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.NatMode;
+import org.brightchain.net.config.RateLimitConfig;
+import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
@@ -528,6 +530,7 @@ public final class BrightChainNode implements AutoCloseable {
     private boolean natSet;
     private PortMapperProvider portMapperProvider;
     private NodeSettings.Channel channel = NodeSettings.Channel.defaults();
+    private SecurityConfig security = SecurityConfig.defaults();
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
     private int maxQueuedBytes = 4 << 20;
@@ -536,6 +539,22 @@ public final class BrightChainNode implements AutoCloseable {
     private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
 
     private Builder() {}
+
+    /**
+     * How the node defends itself: handshake deadline, replay window, rate limits and blacklist,
+     * token lifetime, public reads. Default: {@link SecurityConfig#defaults()}; see {@code
+     * docs/security.md}.
+     */
+    public Builder security(SecurityConfig config) {
+      this.security = notNull(config, "security");
+      return this;
+    }
+
+    /** The rate limit per remote address and per node; shorthand for {@link #security}. */
+    public Builder rateLimit(RateLimitConfig limit) {
+      this.security = security.withRateLimit(notNull(limit, "rateLimit"));
+      return this;
+    }
 
     /**
      * Per-address and per-subnet connection caps, the absolute deadline for request headers and
@@ -859,7 +878,9 @@ public final class BrightChainNode implements AutoCloseable {
               owns,
               List.copyOf(listeners),
               List.copyOf(allPlugins),
-              channel);
+              channel,
+              security,
+              dataDirectory);
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =

@@ -38,11 +38,15 @@ import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.ProtoCodec;
 import org.brightchain.net.core.wire.WireFormatException;
 import org.brightchain.net.message.Ack;
+import org.brightchain.net.message.AuthProof;
+import org.brightchain.net.message.Challenge;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
@@ -88,6 +92,8 @@ final class NodeEngine implements TransportHandler {
 
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  /** Message ids remembered for de-duplication and replay refusal (about 100 bytes each). */
+  static final int SEEN_CACHE_SIZE = 250_000;
   /** Most peers the table holds; hints beyond it are ignored. */
   static final int MAX_PEERS = 1000;
 
@@ -102,6 +108,7 @@ final class NodeEngine implements TransportHandler {
 
   /** Ids of messages seen and verified; bounded, expires after an hour. */
   private final Cache<ByteBuffer, Boolean> seen;
+  private final SecurityConfig security;
 
   private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -115,6 +122,8 @@ final class NodeEngine implements TransportHandler {
   final AtomicLong operationsOk = new AtomicLong();
   final AtomicLong operationsFailed = new AtomicLong();
   final AtomicLong messagesRejected = new AtomicLong();
+  final AtomicLong authFailures = new AtomicLong();
+  final AtomicLong staleMessages = new AtomicLong();
   final AtomicLong duplicates = new AtomicLong();
   final AtomicLong gapsReported = new AtomicLong();
 
@@ -129,14 +138,15 @@ final class NodeEngine implements TransportHandler {
     this.settings = settings;
     this.self = settings.identity().nodeId();
     this.channel = settings.channel();
+    this.security = settings.security();
     this.scheduler = settings.scheduler();
     this.transport = transport;
     this.listeners = new CopyOnWriteArrayList<>(settings.listeners());
     this.random = new SplittableRandom(self.hashCode() ^ System.identityHashCode(this));
     this.seen =
         Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(1, TimeUnit.HOURS)
+            .maximumSize(SEEN_CACHE_SIZE)
+            .expireAfterWrite(settings.security().replayWindow().multipliedBy(2))
             .ticker(() -> TimeUnit.MILLISECONDS.toNanos(settings.clock().millis()))
             .executor(Runnable::run)
             .build();
@@ -485,30 +495,24 @@ final class NodeEngine implements TransportHandler {
           Connection c = new Connection(conn, filter);
           connections.put(conn.id(), c);
           log.debug("connection {} opened ({}, {})", conn.id(), conn.outbound() ? "out" : "in", conn.remoteAddress());
-          send(c, new Outgoing(Envelope.of(sign(announceSelf(), stamp(), null))));
-          if (conn.outbound()) {
-            // Hold logged events until the other side says where to resume (or stops waiting).
-            c.held = true;
-            c.heldFrom = replayLog.nextSequence() - 1;
-            c.resumeTimer = scheduler.schedule(() -> release(c, Resume.LIVE), channel.resumeWait());
-            // A node we dialled announces itself at once; if its announce was lost (the link froze
-            // while the connection opened), the connection would stay open and useless forever.
-            c.announceTimer =
-                scheduler.schedule(
-                    () -> {
-                      if (c.peerId == null && connections.get(conn.id()) == c) {
-                        log.info("connection {} to {}: no announce within {}, closing", conn.id(), conn.remoteAddress(), settings.transport().connectTimeout());
-                        conn.close(1001, "no announce");
-                      }
-                    },
-                    settings.transport().connectTimeout());
-          } else {
-            c.held = false;
-            long after = parseResume(params.get("resume"));
-            if (after > 0) {
-              replay(c, after);
-            }
-          }
+          // Nothing but the handshake until the other side has proved its key and announced
+          // itself; events logged meanwhile are held and delivered when it has.
+          c.held = true;
+          c.heldFrom = replayLog.nextSequence() - 1;
+          c.resumeAfter = conn.outbound() ? Resume.LIVE : parseResume(params.get("resume"));
+          send(c, new Outgoing(Envelope.of(sign(c.challenge, stamp(), null))));
+          // A link that froze while the connection opened would otherwise leave it open and
+          // useless forever; so would a client that never authenticates.
+          c.handshakeTimer =
+              scheduler.schedule(
+                  () -> {
+                    if (c.peerId == null && connections.get(conn.id()) == c) {
+                      log.info("connection {} from {}: no {} within {}, closing", conn.id(), conn.remoteAddress(), c.authenticated == null ? "authentication" : "announce", security.handshakeTimeout());
+                      refuse(c, "handshake_timeout", "authenticate and announce within " + security.handshakeTimeout().toMillis() + " ms", 0);
+                      conn.close(1008, "handshake timeout");
+                    }
+                  },
+                  security.handshakeTimeout());
         });
   }
 
@@ -555,11 +559,11 @@ final class NodeEngine implements TransportHandler {
       reject(conn, "message addressed to another node", e.requestId());
       return null;
     }
-    byte[] signed = MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE);
+    byte[] signed = MessageSigning.signedBytes(m, MessageSigning.purposeFor(m.payload().type()));
     ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
     if (seen.getIfPresent(id) != null) {
       duplicates.incrementAndGet();
-      if (m.nodeId().equals(self) && m.payload().data() instanceof NodeAnnounce) {
+      if (m.nodeId().equals(self) && (m.payload().data() instanceof NodeAnnounce || m.payload().data() instanceof Challenge)) {
         // Our own announcement coming back on a connection: we dialled ourselves.
         scheduler.execute(
             () -> {
@@ -576,12 +580,34 @@ final class NodeEngine implements TransportHandler {
       }
       return null;
     }
+    String stale = outsideWindow(m, e.sequence());
+    if (stale != null) {
+      reject(conn, stale, e.requestId());
+      return null;
+    }
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
     if (verdict != MessageSigning.Verdict.VALID) {
       reject(conn, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId(), e.requestId());
       return null;
     }
     return new Inbound(e, id);
+  }
+
+  /**
+   * The replay window: null if {@code m}'s timestamp is acceptable, else why not. A message from
+   * the future could win every last-writer-wins contest, so it is refused; one from the past is
+   * refused unless it comes from the sender's log (a sequence number: replayed after a
+   * reconnection), where last-writer-wins keeps an old event harmless.
+   */
+  private String outsideWindow(SignedMessage m, long sequence) {
+    long now = settings.clock().millis();
+    long window = security.replayWindow().toMillis();
+    if (m.timestamp() > now + window || (m.timestamp() < now - window && sequence <= 0)) {
+      staleMessages.incrementAndGet();
+      return "timestamp " + m.timestamp() + " outside the replay window (now " + now + " +/- "
+          + window + " ms) on " + m.payload().type().wireName() + " from " + m.nodeId().shortId();
+    }
+    return null;
   }
 
   /** A verified, first-seen message with its envelope. */
@@ -678,10 +704,32 @@ final class NodeEngine implements TransportHandler {
     WSMessage p = m.payload();
     observe(p.timestamp());
     if (p.sender().equals(self)) {
-      // Our own announcement coming back means we dialled ourselves.
-      if (c.peerId == null && p.data() instanceof NodeAnnounce) {
+      // Our own challenge or announcement coming back means we dialled ourselves.
+      if (c.peerId == null && (p.data() instanceof NodeAnnounce || p.data() instanceof Challenge)) {
         closeSelf(c);
       }
+      return;
+    }
+    if (p.data() instanceof Challenge ch) {
+      onChallenge(c, m, ch);
+      return;
+    }
+    if (p.data() instanceof AuthProof proof) {
+      onAuth(c, m, proof);
+      return;
+    }
+    if (p.data() instanceof ErrorEvent err) {
+      log.info("connection {} ({}) refused something we sent: {} {}", conn.id(), c.peerId == null ? conn.remoteAddress() : c.peerId.shortId(), err.code(), err.message());
+      return;
+    }
+    if (c.authenticated == null) {
+      reject(conn, "not authenticated: " + p.type().wireName() + " before system:auth", e.requestId());
+      refuse(c, "not_authenticated", "answer system:challenge with system:auth first", 0);
+      return;
+    }
+    if (c.peerId == null && p.data() instanceof NodeAnnounce a0 && a0.nodeId().equals(p.sender()) && !p.sender().equals(c.authenticated)) {
+      reject(conn, "announce for " + p.sender().shortId() + " on a connection authenticated as " + c.authenticated.shortId(), e.requestId());
+      refuse(c, "not_authenticated", "a connection can announce only the node that authenticated on it", 0);
       return;
     }
     if (c.peerId == null
@@ -711,6 +759,46 @@ final class NodeEngine implements TransportHandler {
     if (m.recipient() == null && relayed(p)) {
       relay(m, c);
     }
+  }
+
+  /** The other side's challenge: prove our key for this connection, then announce ourselves. */
+  private void onChallenge(Connection c, SignedMessage m, Challenge ch) {
+    if (c.answered) {
+      reject(c.conn, "second system:challenge on one connection", "");
+      return;
+    }
+    c.answered = true;
+    NodeId peer = m.nodeId();
+    send(c, new Outgoing(Envelope.of(sign(new AuthProof(ch.challenge(), peer), stamp(), peer))));
+    send(c, new Outgoing(Envelope.of(sign(announceSelf(), stamp(), null))));
+  }
+
+  /** The other side's proof: the connection is now authenticated as the node that signed it. */
+  private void onAuth(Connection c, SignedMessage m, AuthProof proof) {
+    String problem =
+        c.authenticated != null
+            ? "already authenticated"
+            : !self.equals(m.recipient())
+                ? "system:auth must be addressed to this node"
+                : !proof.peer().equals(self)
+                    ? "proof names another node"
+                    : !proof.challenge().equals(c.challenge.challenge())
+                        ? "proof answers another challenge"
+                        : null;
+    if (problem != null) {
+      authFailures.incrementAndGet();
+      reject(c.conn, "authentication failed: " + problem, "");
+      refuse(c, "auth_failed", problem, 0);
+      c.conn.close(1008, "authentication failed");
+      return;
+    }
+    c.authenticated = m.nodeId();
+    log.debug("connection {} authenticated as {}", c.conn.id(), c.authenticated.shortId());
+  }
+
+  /** Tells the other side why something it sent was refused. */
+  private void refuse(Connection c, String code, String message, long retryAfterMs) {
+    send(c, new Outgoing(Envelope.of(sign(new ErrorEvent(code, message, retryAfterMs), stamp(), c.authenticated))));
   }
 
   private void noteSequence(Connection c, long seq) {
@@ -785,9 +873,9 @@ final class NodeEngine implements TransportHandler {
     peer.departed = false;
     peer.misses = 0;
     c.peerId = pid;
-    if (c.announceTimer != null) {
-      c.announceTimer.cancel();
-      c.announceTimer = null;
+    if (c.handshakeTimer != null) {
+      c.handshakeTimer.cancel();
+      c.handshakeTimer = null;
     }
     // A peer that gave no port to dial back (a client, say) is not redialled.
     DialTarget t = dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
@@ -819,6 +907,12 @@ final class NodeEngine implements TransportHandler {
     if (!c.conn.outbound()) {
       // The dialler waits to hear where to resume its log for us: after the last event we saw.
       send(c, new Outgoing(Envelope.of(sign(new Resume(lastSequence.getOrDefault(pid, Resume.LIVE)), stamp(), pid))));
+      // And we send it what it asked for when dialling, then what was logged since it opened.
+      c.held = false;
+      replay(c, c.resumeAfter > 0 ? Math.min(c.resumeAfter, c.heldFrom) : c.heldFrom);
+    } else {
+      // Hold our logged events until the other side says where to resume (or stops waiting).
+      c.resumeTimer = scheduler.schedule(() -> release(c, Resume.LIVE), channel.resumeWait());
     }
     // Peer exchange: tell the newcomer of every other active peer, as a hint to dial.
     for (Peer other : peers.values()) {
@@ -999,11 +1093,16 @@ final class NodeEngine implements TransportHandler {
     if (m.recipient() != null && !m.recipient().equals(self)) {
       throw new IllegalArgumentException("message addressed to another node");
     }
-    byte[] signed = MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE);
+    byte[] signed = MessageSigning.signedBytes(m, MessageSigning.purposeFor(m.payload().type()));
     ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
     if (seen.getIfPresent(id) != null) {
       duplicates.incrementAndGet();
       return Accepted.DUPLICATE;
+    }
+    String stale = outsideWindow(m, 0);
+    if (stale != null) {
+      messagesRejected.incrementAndGet();
+      throw new IllegalArgumentException(stale);
     }
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
     if (verdict != MessageSigning.Verdict.VALID) {
@@ -1112,9 +1211,9 @@ final class NodeEngine implements TransportHandler {
 
   private SignedMessage sign(EventPayload payload, long ts, NodeId recipient) {
     WSMessage w = WSMessage.of(payload, ts, self);
-    SignedMessage m =
-        MessageSigning.sign(settings.identity(), MessageSigning.EVENT_PURPOSE, w, ts, recipient);
-    seen.put(ByteBuffer.wrap(MessageSigning.messageId(MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE))), Boolean.TRUE);
+    String purpose = MessageSigning.purposeFor(payload.type());
+    SignedMessage m = MessageSigning.sign(settings.identity(), purpose, w, ts, recipient);
+    seen.put(ByteBuffer.wrap(MessageSigning.messageId(MessageSigning.signedBytes(m, purpose))), Boolean.TRUE);
     return m;
   }
 
@@ -1367,7 +1466,15 @@ final class NodeEngine implements TransportHandler {
     Scheduler.Cancellable stableTimer;
     Scheduler.Cancellable heartbeat;
     Scheduler.Cancellable pingTimeout;
-    Scheduler.Cancellable announceTimer;
+    Scheduler.Cancellable handshakeTimer;
+    /** Ours, sent on opening; the other side must sign it. */
+    final Challenge challenge = Challenge.random();
+    /** Whether we answered the other side's challenge. */
+    boolean answered;
+    /** The node that proved its key on this connection; null until then. */
+    NodeId authenticated;
+    /** Where the other side asked us to resume our log (inbound connections). */
+    long resumeAfter;
 
     Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;
@@ -1376,7 +1483,7 @@ final class NodeEngine implements TransportHandler {
     }
 
     void cancelTimers() {
-      for (Scheduler.Cancellable t : new Scheduler.Cancellable[] {resumeTimer, stableTimer, heartbeat, pingTimeout, announceTimer}) {
+      for (Scheduler.Cancellable t : new Scheduler.Cancellable[] {resumeTimer, stableTimer, heartbeat, pingTimeout, handshakeTimer}) {
         if (t != null) {
           t.cancel();
         }

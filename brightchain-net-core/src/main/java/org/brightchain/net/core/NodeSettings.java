@@ -1,10 +1,12 @@
 package org.brightchain.net.core;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.MetadataStore;
@@ -28,7 +30,9 @@ record NodeSettings(
     boolean ownsScheduler,
     List<NodeEventListener> listeners,
     List<NodePlugin> plugins,
-    Channel channel) {
+    Channel channel,
+    SecurityConfig security,
+    Path dataDirectory) {
 
   /**
    * How the node-to-node channel behaves.

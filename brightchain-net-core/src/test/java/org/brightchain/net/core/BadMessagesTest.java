@@ -46,9 +46,9 @@ class BadMessagesTest {
   @BeforeEach
   void connectAFakePeerAndSetABaseline() {
     node = net.start(net.builder("10.0.0.1").addListener(listener).build());
-    peer = new RawPeer(net, "10.0.0.9").connect("10.0.0.1");
+    peer = new RawPeer(net, "10.0.0.9", k1).open("10.0.0.1", java.util.Map.of()).authenticate();
     conn = peer.conn;
-    assertFalse(peer.frames.isEmpty(), "the node announced itself");
+    assertFalse(peer.frames.isEmpty(), "the node challenged us");
 
     // The fake introduces itself as K1 and sets the block HOT.
     send(binary(signedBy(k1, new NodeAnnounce(k1.nodeId(), "", 4242, 4242, java.util.Set.of(), "fake", null))));

@@ -4,6 +4,7 @@ import static org.brightchain.net.core.VirtualNet.blockId;
 import static org.brightchain.net.core.VirtualNet.statusOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,9 @@ import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.ProtoCodec;
+import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BlockSyncRequest;
+import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.MetadataSync;
@@ -51,7 +54,7 @@ class NodeProtocolTest {
   @BeforeEach
   void startNodeAndConnectARawPeer() {
     node = net.start(net.builder(A).addListener(listener).build());
-    peer = new RawPeer(net, "10.0.0.9").connect(A);
+    peer = new RawPeer(net, "10.0.0.9", k1).open(A, java.util.Map.of()).authenticate();
   }
 
   private long now() {
@@ -78,18 +81,33 @@ class NodeProtocolTest {
   }
 
   @Test
-  void theFirstMessageOnAConnectionIsTheNodesOwnSignedAnnounce() {
+  void theNodeOpensWithAChallengeThenProvesItsKeyAndAnnouncesItself() {
     SignedMessage first = peer.messages().get(0);
-
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(first));
-    NodeAnnounce a = (NodeAnnounce) first.payload().data();
-    assertEquals(node.nodeId(), a.nodeId());
-    assertEquals(node.nodeId(), first.payload().sender());
+    assertInstanceOf(Challenge.class, first.payload().data());
+    assertEquals(node.nodeId(), first.nodeId());
     assertNull(first.recipient());
+    assertEquals(Frame.Type.BINARY, peer.frames.get(0).type());
+
+    // authenticate() sent our own challenge: the node answered it, bound to both ids.
+    String ours = peer.sentChallenge;
+    SignedMessage proof = received(AuthProof.class).get(0);
+    assertEquals(k1.nodeId(), proof.recipient());
+    assertEquals(k1.nodeId(), ((AuthProof) proof.payload().data()).peer());
+    assertEquals(ours, ((AuthProof) proof.payload().data()).challenge());
+    assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(proof));
+    assertEquals(
+        MessageSigning.Verdict.BAD_SIGNATURE,
+        MessageSigning.verify(proof, MessageSigning.EVENT_PURPOSE),
+        "a proof is signed for the authentication purpose only");
+
+    SignedMessage announce = received(NodeAnnounce.class).get(0);
+    NodeAnnounce a = (NodeAnnounce) announce.payload().data();
+    assertEquals(node.nodeId(), a.nodeId());
+    assertNull(announce.recipient());
     assertEquals(4242, a.wsPort());
     assertEquals(4242, a.httpPort());
     assertEquals("", a.address(), "empty: use the address you see me at");
-    assertEquals(Frame.Type.BINARY, peer.frames.get(0).type());
   }
 
   @Test
@@ -250,7 +268,7 @@ class NodeProtocolTest {
   void aLeaveMarksItsSenderOfflineButALeaveAboutSomeoneElseDoesNothing() {
     announce();
     NodeIdentity k2 = NodeIdentity.generate();
-    RawPeer other = new RawPeer(net, "10.0.0.8").connect(A);
+    RawPeer other = new RawPeer(net, "10.0.0.8", k2).open(A, java.util.Map.of()).authenticate();
     other.send(
         Frame.binary(
             ProtoCodec.encode(

@@ -180,22 +180,88 @@ final class VirtualNet {
     private final Transport transport;
     PeerConnection conn;
 
+    /** The key this end proves on its connections; null for a peer that never authenticates. */
+    final org.brightchain.net.core.crypto.NodeIdentity identity;
+    /** The challenge this end sent in {@link #authenticate()}. */
+    String sentChallenge;
+
     RawPeer(VirtualNet net, String host) {
+      this(net, host, org.brightchain.net.core.crypto.NodeIdentity.generate());
+    }
+
+    RawPeer(VirtualNet net, String host, org.brightchain.net.core.crypto.NodeIdentity identity) {
       this.net = net;
+      this.identity = identity;
       this.transport = net.network.transport(host, settings(host));
       transport.start(this).join();
     }
 
-    /** Opens a connection to the node at {@code host} and lets the node answer. */
+    /**
+     * Opens a connection to the node at {@code host}, authenticates and announces itself as a
+     * client (no port to dial back), and lets the node answer.
+     */
     RawPeer connect(String host) {
       return connect(host, Map.of());
     }
 
-    /** Opens a connection with URL parameters (format, resume, types, blocks). */
+    /** Like {@link #connect(String)}, with URL parameters (format, resume, types, blocks). */
     RawPeer connect(String host, Map<String, String> parameters) {
+      open(host, parameters);
+      authenticate();
+      send(sign(new org.brightchain.net.message.NodeAnnounce(identity.nodeId(), "", 0, 0, java.util.Set.of(), "raw", null), null));
+      return this;
+    }
+
+    /** Opens a connection and does nothing more: the handshake is the test's business. */
+    RawPeer open(String host, Map<String, String> parameters) {
       conn = transport.connect(host, PORT, parameters).join();
       net.vs.runUntilIdle();
       return this;
+    }
+
+    /** The node's id, from its challenge. */
+    org.brightchain.net.NodeId nodeIdOfOtherSide() {
+      for (SignedMessage m : messages()) {
+        if (m.payload().data() instanceof org.brightchain.net.message.Challenge) {
+          return m.nodeId();
+        }
+      }
+      throw new AssertionError("the node sent no system:challenge");
+    }
+
+    /** Answers the node's challenge (and sends one of ours, so the node proves its key too). */
+    RawPeer authenticate() {
+      SignedMessage challenge = null;
+      for (SignedMessage m : messages()) {
+        if (m.payload().data() instanceof org.brightchain.net.message.Challenge) {
+          challenge = m;
+        }
+      }
+      if (challenge == null) {
+        throw new AssertionError("the node sent no system:challenge");
+      }
+      String theirs = ((org.brightchain.net.message.Challenge) challenge.payload().data()).challenge();
+      org.brightchain.net.message.Challenge ours = org.brightchain.net.message.Challenge.random();
+      sentChallenge = ours.challenge();
+      send(sign(ours, null));
+      send(sign(new org.brightchain.net.message.AuthProof(theirs, challenge.nodeId()), challenge.nodeId()));
+      return this;
+    }
+
+    /** Signs as this end, for the purpose of the payload's type, stamped now. */
+    SignedMessage sign(org.brightchain.net.message.EventPayload payload, org.brightchain.net.NodeId recipient) {
+      long now = net.vs.clock().millis();
+      return org.brightchain.net.core.crypto.MessageSigning.sign(
+          identity,
+          org.brightchain.net.core.crypto.MessageSigning.purposeFor(payload.type()),
+          org.brightchain.net.message.WSMessage.of(payload, now, identity.nodeId()),
+          now,
+          recipient);
+    }
+
+    /** Sends a message as a binary frame and lets the node handle it. */
+    void send(SignedMessage m) {
+      send(Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(m)));
     }
 
     /** Every envelope received so far, decoded. */

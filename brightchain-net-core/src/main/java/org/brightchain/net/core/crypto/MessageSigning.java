@@ -7,6 +7,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.core.wire.Json;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.message.SignedMessage;
+import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.SignatureScheme;
 
@@ -31,6 +32,17 @@ public final class MessageSigning {
   /** Purpose of every event on the node-to-node WebSocket channel. */
   public static final String EVENT_PURPOSE = "brightchain-net/event/v1";
 
+  /**
+   * Purpose of {@code system:auth}, the answer to a connection's challenge: a proof of key made
+   * for a handshake cannot pass for an event, nor the reverse.
+   */
+  public static final String AUTH_PURPOSE = "brightchain-net/auth/v1";
+
+  /** The purpose messages of {@code type} are signed for. */
+  public static String purposeFor(WSEventType type) {
+    return type == WSEventType.AUTH ? AUTH_PURPOSE : EVENT_PURPOSE;
+  }
+
   private MessageSigning() {}
 
   /** The exact bytes a signature covers. */
@@ -47,9 +59,9 @@ public final class MessageSigning {
     return Json.writeCanonical(o).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Signs {@code payload} as {@code identity} for {@link #EVENT_PURPOSE}, for any recipient. */
+  /** Signs {@code payload} as {@code identity} for the purpose of its type, for any recipient. */
   public static SignedMessage sign(NodeIdentity identity, WSMessage payload) {
-    return sign(identity, EVENT_PURPOSE, payload, payload.timestamp(), null);
+    return sign(identity, purposeFor(payload.type()), payload, payload.timestamp(), null);
   }
 
   /** Signs {@code payload} as {@code identity}. */
@@ -60,9 +72,9 @@ public final class MessageSigning {
         payload, timestamp, identity.nodeId(), identity.publicKey(), identity.sign(bytes), recipient);
   }
 
-  /** Checks a message made for {@link #EVENT_PURPOSE}. */
+  /** Checks a message made for the purpose of its type ({@link #purposeFor}). */
   public static Verdict verify(SignedMessage message) {
-    return verify(message, EVENT_PURPOSE);
+    return verify(message, purposeFor(message.payload().type()));
   }
 
   /**

@@ -27,6 +27,9 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
+import org.brightchain.net.message.AuthProof;
+import org.brightchain.net.message.Challenge;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
@@ -241,6 +244,15 @@ public final class JsonCodec {
       List<Object> ids = new ArrayList<>();
       s.blockIds().forEach(id -> ids.add(id.hex()));
       o.put("blockIds", ids);
+    } else if (p instanceof Challenge c) {
+      o.put("challenge", c.challenge());
+    } else if (p instanceof AuthProof a) {
+      o.put("challenge", a.challenge());
+      o.put("peer", a.peer().hex());
+    } else if (p instanceof ErrorEvent e) {
+      o.put("code", e.code());
+      o.put("message", e.message());
+      o.put("retryAfterMs", e.retryAfterMs());
     }
     return o;
   }
@@ -559,6 +571,15 @@ public final class JsonCodec {
           }
           return new Subscribe(types, ids);
         }
+      case CHALLENGE:
+        return new Challenge(o.string("challenge"));
+      case AUTH:
+        return new AuthProof(o.string("challenge"), nodeId(o, "peer"));
+      case ERROR:
+        return new ErrorEvent(
+            o.string("code"),
+            o.has("message") ? o.string("message") : "",
+            o.has("retryAfterMs") ? o.longValue("retryAfterMs") : 0);
       default:
         throw new WireFormatException("type: unsupported " + type.wireName());
     }

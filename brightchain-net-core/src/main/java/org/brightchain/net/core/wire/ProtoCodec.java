@@ -31,6 +31,9 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
+import org.brightchain.net.message.AuthProof;
+import org.brightchain.net.message.Challenge;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
@@ -304,6 +307,12 @@ public final class ProtoCodec {
       b.setGap(proto(g));
     } else if (p instanceof Subscribe s) {
       b.setSubscribe(proto(s));
+    } else if (p instanceof Challenge c) {
+      b.setChallenge(proto(c));
+    } else if (p instanceof AuthProof a) {
+      b.setAuth(proto(a));
+    } else if (p instanceof ErrorEvent e) {
+      b.setError(proto(e));
     }
     return b.build();
   }
@@ -335,8 +344,42 @@ public final class ProtoCodec {
       return proto(r);
     } else if (p instanceof Gap g) {
       return proto(g);
+    } else if (p instanceof Challenge c) {
+      return proto(c);
+    } else if (p instanceof AuthProof a) {
+      return proto(a);
+    } else if (p instanceof ErrorEvent e) {
+      return proto(e);
     }
     return proto((Subscribe) p);
+  }
+
+  private static org.brightchain.net.core.wire.proto.Challenge proto(Challenge c) {
+    return org.brightchain.net.core.wire.proto.Challenge.newBuilder()
+        .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(c.challenge())))
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.AuthProof proto(AuthProof a) {
+    return org.brightchain.net.core.wire.proto.AuthProof.newBuilder()
+        .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(a.challenge())))
+        .setPeer(bytes(a.peer()))
+        .build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.ErrorEvent proto(ErrorEvent e) {
+    return org.brightchain.net.core.wire.proto.ErrorEvent.newBuilder()
+        .setCode(text(e.code(), "code"))
+        .setMessage(text(e.message(), "message"))
+        .setRetryAfterMs(e.retryAfterMs())
+        .build();
+  }
+
+  private static String challengeHex(ByteString b, String path) throws WireFormatException {
+    if (b.size() != Challenge.BYTES) {
+      throw new WireFormatException(path + ": expected " + Challenge.BYTES + " bytes, got " + b.size());
+    }
+    return Hex.encode(b.toByteArray());
   }
 
   private static org.brightchain.net.core.wire.proto.NodeAnnounce proto(NodeAnnounce a) {
@@ -754,6 +797,12 @@ public final class ProtoCodec {
       return gap(org.brightchain.net.core.wire.proto.Gap.parseFrom(bytes));
     } else if (type == Subscribe.class) {
       return subscribe(org.brightchain.net.core.wire.proto.Subscribe.parseFrom(bytes), "");
+    } else if (type == Challenge.class) {
+      return challenge(org.brightchain.net.core.wire.proto.Challenge.parseFrom(bytes), "");
+    } else if (type == AuthProof.class) {
+      return authProof(org.brightchain.net.core.wire.proto.AuthProof.parseFrom(bytes), "");
+    } else if (type == ErrorEvent.class) {
+      return errorEvent(org.brightchain.net.core.wire.proto.ErrorEvent.parseFrom(bytes));
     } else if (type == PeerInfo.class) {
       return peerInfo(org.brightchain.net.core.wire.proto.PeerInfo.parseFrom(bytes), "");
     } else if (type == NodeAdvertisement.class) {
@@ -825,6 +874,9 @@ public final class ProtoCodec {
           case RESUME -> new Resume(p.getResume().getAfterSequence());
           case GAP -> gap(p.getGap());
           case SUBSCRIBE -> subscribe(p.getSubscribe(), data);
+          case CHALLENGE -> challenge(p.getChallenge(), data);
+          case AUTH -> authProof(p.getAuth(), data);
+          case ERROR -> errorEvent(p.getError());
           case DATA_NOT_SET -> throw missing(path, "data");
         };
     return WSMessage.of(payload, p.getTimestamp(), nodeId(p.getSender(), path, "sender"));
@@ -919,6 +971,21 @@ public final class ProtoCodec {
       entries.add(metadata(p.getEntries(i), at(path, "entries[" + i + "]")));
     }
     return new MetadataSync(entries);
+  }
+
+  private static Challenge challenge(org.brightchain.net.core.wire.proto.Challenge p, String path)
+      throws WireFormatException {
+    return new Challenge(challengeHex(p.getChallenge(), at(path, "challenge")));
+  }
+
+  private static AuthProof authProof(org.brightchain.net.core.wire.proto.AuthProof p, String path)
+      throws WireFormatException {
+    return new AuthProof(
+        challengeHex(p.getChallenge(), at(path, "challenge")), nodeId(p.getPeer(), path, "peer"));
+  }
+
+  private static ErrorEvent errorEvent(org.brightchain.net.core.wire.proto.ErrorEvent p) {
+    return new ErrorEvent(p.getCode(), p.getMessage(), p.getRetryAfterMs());
   }
 
   private static Ack ack(org.brightchain.net.core.wire.proto.Ack p) {
