@@ -247,6 +247,15 @@ public final class BrightChainNode implements AutoCloseable {
     return settings.identity().nodeId();
   }
 
+  /**
+   * The operator token of this run: a request bearing {@code Authorization: Bearer <token>} acts
+   * as the local operator. New at every start; also written to {@code operator.token} in the
+   * data directory (owner-only) when the node has one, as Bitcoin Core does with its cookie.
+   */
+  public String operatorToken() {
+    return engine.sessions().operatorToken();
+  }
+
   /** This node's identity (key pair). */
   public NodeIdentity identity() {
     return settings.identity();

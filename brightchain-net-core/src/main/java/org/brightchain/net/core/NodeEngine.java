@@ -39,6 +39,8 @@ import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.SecurityConfig;
+import org.brightchain.net.core.security.RateLimiter;
+import org.brightchain.net.core.security.Sessions;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.ProtoCodec;
@@ -70,6 +72,7 @@ import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
+import java.nio.charset.StandardCharsets;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.Transport;
 import org.brightchain.net.spi.TransportHandler;
@@ -109,6 +112,9 @@ final class NodeEngine implements TransportHandler {
   /** Ids of messages seen and verified; bounded, expires after an hour. */
   private final Cache<ByteBuffer, Boolean> seen;
   private final SecurityConfig security;
+  final Sessions sessions;
+  private final RateLimiter limiter;
+  final AtomicLong rateLimited = new AtomicLong();
 
   private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -139,6 +145,8 @@ final class NodeEngine implements TransportHandler {
     this.self = settings.identity().nodeId();
     this.channel = settings.channel();
     this.security = settings.security();
+    this.sessions = new Sessions(self, settings.clock(), security.tokenLifetime(), security.maxTrackedSources());
+    this.limiter = new RateLimiter(security.rateLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(settings.clock().millis()));
     this.scheduler = settings.scheduler();
     this.transport = transport;
     this.listeners = new CopyOnWriteArrayList<>(settings.listeners());
@@ -156,6 +164,13 @@ final class NodeEngine implements TransportHandler {
   // ------------------------------------------------------------------ lifecycle
 
   CompletableFuture<Void> start() {
+    if (settings.dataDirectory() != null) {
+      try {
+        writeOperatorToken(settings.dataDirectory().resolve(OPERATOR_TOKEN_FILE), sessions.operatorToken());
+      } catch (java.io.IOException e) {
+        return CompletableFuture.failedFuture(new java.io.UncheckedIOException("cannot write the operator token: " + e.getMessage(), e));
+      }
+    }
     return transport
         .start(this)
         .thenCompose(
@@ -493,6 +508,25 @@ final class NodeEngine implements TransportHandler {
             return;
           }
           Connection c = new Connection(conn, filter);
+          if (conn.receiveOnly()) {
+            // An event stream cannot answer a challenge: the transport admitted it over REST
+            // first (session or operator token) and passes the one-time ticket it was given.
+            Sessions.Principal who = sessions.redeem(params.get("ticket"));
+            if (who == null) {
+              log.info("event stream {} from {} without a valid ticket: closing", conn.id(), conn.remoteAddress());
+              conn.close(1008, "not authenticated");
+              return;
+            }
+            c.authenticated = who instanceof Sessions.Node n ? n.nodeId() : self;
+            connections.put(conn.id(), c);
+            log.debug("event stream {} opened for {}", conn.id(), c.authenticated.shortId());
+            c.held = false;
+            long after = parseResume(params.get("resume"));
+            if (after > 0) {
+              replay(c, after);
+            }
+            return;
+          }
           connections.put(conn.id(), c);
           log.debug("connection {} opened ({}, {})", conn.id(), conn.outbound() ? "out" : "in", conn.remoteAddress());
           // Nothing but the handshake until the other side has proved its key and announced
@@ -531,6 +565,34 @@ final class NodeEngine implements TransportHandler {
   @Override
   public void frameReceived(PeerConnection conn, Frame frame) {
     // Runs on a transport thread: decode and verify here, in parallel across connections.
+    Connection rc = connections.get(conn.id());
+    if (rc != null) {
+      NodeId who = rc.authenticated;
+      RateLimiter.Decision d = limiter.acquire(who != null ? "node:" + who.hex() : "addr:" + hostOf(conn.remoteAddress()));
+      if (!d.allowed()) {
+        rateLimited.incrementAndGet();
+        messagesRejected.incrementAndGet();
+        boolean black = d.outcome() == RateLimiter.Outcome.BLACKLISTED;
+        long retry = Math.max(1, d.retryAfter().toMillis());
+        scheduler.execute(
+            () -> {
+              long now = settings.clock().millis();
+              if (black) {
+                if (!rc.closing) {
+                  rc.closing = true;
+                  log.info("connection {} from {} ({}) blacklisted for {} ms: closing", conn.id(), conn.remoteAddress(), who == null ? "unauthenticated" : who.shortId(), retry);
+                  refuse(rc, "blacklisted", "too many messages: refused for " + retry + " ms", retry);
+                  conn.close(1008, "rate limited");
+                }
+              } else if (now - rc.lastRefusalMs >= 1000) {
+                rc.lastRefusalMs = now; // at most one error a second: a flood gets no echo
+                log.info("connection {} from {} over its rate limit: dropping messages", conn.id(), conn.remoteAddress());
+                refuse(rc, "rate_limited", "at most " + security.rateLimit().maxRequests() + " messages per " + security.rateLimit().window().toMillis() + " ms", retry);
+              }
+            });
+        return;
+      }
+    }
     Envelope e;
     try {
       e =
@@ -608,6 +670,54 @@ final class NodeEngine implements TransportHandler {
           + window + " ms) on " + m.payload().type().wireName() + " from " + m.nodeId().shortId();
     }
     return null;
+  }
+
+  /** The operator token's file name in the data directory. */
+  static final String OPERATOR_TOKEN_FILE = "operator.token";
+
+  /** Writes the token readable by the owner only, replacing the last run's atomically. */
+  static void writeOperatorToken(java.nio.file.Path file, String token) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    java.nio.file.Files.deleteIfExists(tmp);
+    boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    if (posix) {
+      java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } else {
+      java.nio.file.Files.createFile(tmp);
+    }
+    java.nio.file.Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
+    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Sessions of REST clients and the operator token. */
+  Sessions sessions() {
+    return sessions;
+  }
+
+  SecurityConfig security() {
+    return security;
+  }
+
+  NodeId self() {
+    return self;
+  }
+
+  /**
+   * Counts a request or message against {@code key}: null if allowed, else the refusal (429 with
+   * {@code Retry-After}). Blacklisted keys are refused without counting.
+   */
+  RestResponse rateLimit(String key) {
+    RateLimiter.Decision d = limiter.acquire(key);
+    if (d.allowed()) {
+      return null;
+    }
+    rateLimited.incrementAndGet();
+    long seconds = Math.max(1, (d.retryAfter().toMillis() + 999) / 1000);
+    boolean black = d.outcome() == RateLimiter.Outcome.BLACKLISTED;
+    return RestApi.error(429, black ? "blacklisted" : "rate_limited",
+            black ? "too many requests: refused for " + seconds + " s" : "too many requests: at most " + security.rateLimit().maxRequests() + " per " + security.rateLimit().window().toSeconds() + " s")
+        .withHeader("Retry-After", Long.toString(seconds));
   }
 
   /** A verified, first-seen message with its envelope. */
@@ -1472,7 +1582,9 @@ final class NodeEngine implements TransportHandler {
     /** Whether we answered the other side's challenge. */
     boolean answered;
     /** The node that proved its key on this connection; null until then. */
-    NodeId authenticated;
+    volatile NodeId authenticated;
+    boolean closing;
+    long lastRefusalMs = Long.MIN_VALUE / 2;
     /** Where the other side asked us to resume our log (inbound connections). */
     long resumeAfter;
 

@@ -15,6 +15,7 @@ import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
+import org.brightchain.net.core.security.Sessions;
 import org.brightchain.net.core.wire.Json;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.JsonObject;
@@ -48,10 +49,14 @@ final class RestApi {
     CompletableFuture<RestResponse> out;
     try {
       String[] seg = segments(req.path());
-      if (seg.length == 2 && seg[0].equals("blocks") && allow(req.method(), "GET")) {
+      Admission admission = admit(req, seg);
+      if (admission.refusal != null) {
+        out = CompletableFuture.completedFuture(admission.refusal);
+      } else if (seg.length == 2 && seg[0].equals("blocks") && allow(req.method(), "GET")) {
         out = CompletableFuture.completedFuture(getBlock(seg[1])); // store is thread-safe
       } else {
-        out = node.onScheduler(() -> route(req, seg));
+        Sessions.Principal who = admission.principal;
+        out = node.onScheduler(() -> route(req, seg, who));
       }
     } catch (RuntimeException e) {
       out = CompletableFuture.failedFuture(e);
@@ -79,10 +84,79 @@ final class RestApi {
     return p.isEmpty() ? new String[0] : p.split("/", -1);
   }
 
-  private RestResponse route(RestRequest req, String[] seg) {
+  /** Who a request acts as, or why it is refused before it is routed. */
+  private record Admission(Sessions.Principal principal, RestResponse refusal) {}
+
+  /**
+   * Rate limit, then authentication, then authorization: the order in which they cost the
+   * least. The operator is not rate limited; everyone else is, per address and per node.
+   */
+  private Admission admit(RestRequest req, String[] seg) {
+    String auth = req.header("authorization");
+    String bearer = null;
+    if (auth != null) {
+      if (auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        bearer = auth.substring(7).trim();
+      } else {
+        return refuse(unauthorized("invalid_request", "Authorization: expected the Bearer scheme"));
+      }
+    }
+    Sessions.Principal who = node.sessions.principal(bearer);
+    if (!(who instanceof Sessions.Operator)) {
+      RestResponse limited = node.rateLimit("addr:" + NodeEngine.hostOf(req.remoteAddress()));
+      if (limited == null && who instanceof Sessions.Node n) {
+        limited = node.rateLimit("node:" + n.nodeId().hex());
+      }
+      if (limited != null) {
+        return refuse(limited);
+      }
+    }
+    if (bearer != null && who == null) {
+      node.authFailures.incrementAndGet();
+      return refuse(unauthorized("invalid_token", "the token is unknown, revoked or expired"));
+    }
+    boolean authRoute = seg.length == 2 && seg[0].equals("auth");
+    boolean publicRead = allow(req.method(), "GET") && node.security().isPublicRead("/" + String.join("/", seg));
+    if (who == null && !authRoute && !publicRead && isRoute(seg)) {
+      return refuse(unauthorized("unauthorized", "this endpoint needs a session: POST /auth/challenge and /auth/verify, or the operator token, as Authorization: Bearer <token>"));
+    }
+    return new Admission(who, null);
+  }
+
+  private static Admission refuse(RestResponse r) {
+    return new Admission(null, r);
+  }
+
+  /** Whether the path names an endpoint at all (unknown paths answer 404 to everyone). */
+  private static boolean isRoute(String[] seg) {
+    if (seg.length == 0) {
+      return false;
+    }
+    return switch (seg[0]) {
+      case "node", "sync", "peers", "auth" -> seg.length == 2;
+      case "blocks" -> seg.length == 2 || seg.length == 3;
+      case "events" -> seg.length == 1;
+      default -> false;
+    };
+  }
+
+  static RestResponse unauthorized(String code, String message) {
+    return error(401, code, message).withHeader("WWW-Authenticate", "Bearer realm=\"brightchain\"" + (code.equals("unauthorized") ? "" : ", error=\"" + code + "\""));
+  }
+
+  private RestResponse route(RestRequest req, String[] seg, Sessions.Principal who) {
     String m = req.method();
     try {
-      if (seg.length == 2 && seg[0].equals("node")) {
+      if (seg.length == 2 && seg[0].equals("auth")) {
+        switch (seg[1]) {
+          case "challenge":
+            return allow(m, "POST") ? authChallenge(body(req)) : notAllowed(m, "POST");
+          case "verify":
+            return allow(m, "POST") ? authVerify(body(req)) : notAllowed(m, "POST");
+          default:
+            break;
+        }
+      } else if (seg.length == 2 && seg[0].equals("node")) {
         switch (seg[1]) {
           case "info":
             return allow(m, "GET") ? ok(JsonCodec.toTree(node.info())) : notAllowed(m, "GET");
@@ -119,10 +193,15 @@ final class RestApi {
             break;
         }
       } else if (seg.length == 1 && seg[0].equals("events")) {
+        if (m.equals("GET")) {
+          // A streaming transport asks here before it opens a stream: the ticket lets the
+          // stream open as whoever was admitted.
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("ticket", node.sessions.ticket(who));
+          return ok(o);
+        }
         if (!allow(m, "POST")) {
-          return m.equals("GET")
-              ? error(404, "not_found", "event streams need a streaming transport")
-              : notAllowed(m, "POST");
+          return notAllowed(m, "POST");
         }
         return postEvent(body(req));
       } else if (seg.length == 2 && seg[0].equals("peers")) {
@@ -130,7 +209,7 @@ final class RestApi {
           case "announce":
             return allow(m, "POST") ? announce(req, body(req)) : notAllowed(m, "POST");
           case "disconnect":
-            return allow(m, "POST") ? disconnect(body(req)) : notAllowed(m, "POST");
+            return allow(m, "POST") ? disconnect(body(req), who) : notAllowed(m, "POST");
           default:
             break;
         }
@@ -296,6 +375,52 @@ final class RestApi {
     return json(202, o);
   }
 
+  /** {@code POST /auth/challenge}: a fresh challenge for the node named in the body. */
+  private RestResponse authChallenge(JsonObject body) throws WireFormatException {
+    NodeId id = nodeId(body, "nodeId");
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("nodeId", id.hex());
+    o.put("challenge", node.sessions.challenge(id));
+    o.put("server", node.self().hex());
+    o.put("expiry", node.sessions.challengeExpiry().toEpochMilli());
+    return ok(o);
+  }
+
+  /**
+   * {@code POST /auth/verify}: the design's {@code NodeAuthentication {nodeId, publicKey,
+   * challenge, signature}} in; {@code {nodeId, token, expiry}} out.
+   */
+  private RestResponse authVerify(JsonObject body) throws WireFormatException {
+    NodeId id = nodeId(body, "nodeId");
+    byte[] key = hexField(body, "publicKey", 128);
+    String challenge = body.string("challenge");
+    byte[] signature = hexField(body, "signature", 256);
+    try {
+      Sessions.Token t = node.sessions.verify(id, key, challenge, signature);
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("nodeId", t.nodeId().hex());
+      o.put("token", t.token());
+      o.put("expiry", t.expiry().toEpochMilli());
+      log.info("REST session for {} until {}", id.shortId(), t.expiry());
+      return ok(o);
+    } catch (SecurityException e) {
+      node.authFailures.incrementAndGet();
+      return unauthorized("auth_failed", e.getMessage());
+    }
+  }
+
+  private static byte[] hexField(JsonObject o, String key, int maxBytes) throws WireFormatException {
+    String hex = o.string(key);
+    if (hex.length() > maxBytes * 2 || hex.length() % 2 != 0) {
+      throw new WireFormatException(o.at(key) + ": expected hex of at most " + maxBytes + " bytes");
+    }
+    try {
+      return org.brightchain.net.internal.Hex.decode(hex);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException(o.at(key) + ": " + e.getMessage());
+    }
+  }
+
   /**
    * {@code POST /events}: a signed message from a client that cannot hold a WebSocket open,
    * checked and handled exactly as one arriving on a WebSocket.
@@ -313,9 +438,13 @@ final class RestApi {
     }
   }
 
-  private RestResponse disconnect(JsonObject body) throws WireFormatException {
+  private RestResponse disconnect(JsonObject body, Sessions.Principal who) throws WireFormatException {
     NodeId id = nodeId(body, "nodeId");
-    if (!node.disconnect(id)) {
+    if (who instanceof Sessions.Node n && !n.nodeId().equals(id)) {
+      return error(403, "forbidden", "a node may disconnect only itself; the operator may disconnect any peer");
+    }
+    int revoked = node.sessions.revoke(id);
+    if (!node.disconnect(id) && revoked == 0) {
       return error(404, "not_found", "no peer " + id);
     }
     Map<String, Object> o = new LinkedHashMap<>();

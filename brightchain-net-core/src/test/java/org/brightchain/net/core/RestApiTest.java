@@ -75,6 +75,8 @@ class RestApiTest {
     if (contentType != null) {
       headers.put("content-type", contentType);
     }
+    // These tests are about the endpoints; AuthTest is about who may call them.
+    headers.put("authorization", "Bearer " + node.operatorToken());
     RestRequest req =
         new RestRequest(
             method,

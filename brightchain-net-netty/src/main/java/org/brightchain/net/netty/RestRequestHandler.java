@@ -62,13 +62,38 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     Map<String, String> query = WebSocketFrameHandler.firstValues(uri.parameters());
-    if (uri.path().equals("/events") && req.method().equals(HttpMethod.GET)) {
-      openEventStream(ctx, req, query);
-      return;
-    }
     Map<String, String> headers = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : req.headers()) {
       headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+    }
+    if (uri.path().equals("/events") && req.method().equals(HttpMethod.GET)) {
+      // Browsers' EventSource cannot set headers: a token may come as a query parameter.
+      String token = query.get("token");
+      if (token != null && !headers.containsKey("authorization")) {
+        headers.put("authorization", "Bearer " + token);
+      }
+      Map<String, String> params = streamParameters(req, query);
+      RestRequest admission =
+          new RestRequest("GET", "/events", Map.of(), headers, new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
+      ctx.channel().config().setAutoRead(false);
+      transport
+          .handler()
+          .handle(admission)
+          .whenComplete(
+              (r, err) ->
+                  ctx.executor()
+                      .execute(
+                          () -> {
+                            String ticket = r == null || r.status() != 200 ? null : ticketOf(r.body());
+                            if (ticket == null) {
+                              write(ctx, r != null && r.status() != 200 ? r : RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}"), false, false);
+                              return;
+                            }
+                            params.put("ticket", ticket);
+                            ctx.channel().config().setAutoRead(true);
+                            openEventStream(ctx, params);
+                          }));
+      return;
     }
     RestRequest request =
         new RestRequest(
@@ -104,15 +129,29 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                         }));
   }
 
-  /** Turns this HTTP exchange into a server-sent event stream and hands it to the node. */
-  private void openEventStream(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, String> query) {
+  private static final java.util.regex.Pattern TICKET = java.util.regex.Pattern.compile("\"ticket\"\\s*:\\s*\"([0-9a-f]{16,128})\"");
+
+  private static String ticketOf(byte[] body) {
+    java.util.regex.Matcher m = TICKET.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The stream's parameters: the query (minus any ticket: only the node issues those) and where to resume. */
+  private static Map<String, String> streamParameters(FullHttpRequest req, Map<String, String> query) {
     Map<String, String> params = new LinkedHashMap<>(query);
+    params.remove("ticket");
+    params.remove("token");
     String lastEventId = req.headers().get("Last-Event-ID");
     if (lastEventId != null && !lastEventId.isBlank()) {
       params.put("resume", lastEventId.trim());
     } else if (query.containsKey("lastEventId")) {
       params.put("resume", query.get("lastEventId"));
     }
+    return params;
+  }
+
+  /** Turns this HTTP exchange into a server-sent event stream and hands it to the node. */
+  private void openEventStream(ChannelHandlerContext ctx, Map<String, String> params) {
     params.put("format", "json");
     DefaultHttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
