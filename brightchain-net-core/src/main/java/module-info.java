@@ -10,6 +10,7 @@ module org.brightchain.net.core {
   exports org.brightchain.net.core.crypto;
   exports org.brightchain.net.core.wire;
   exports org.brightchain.net.core.testing;
+  exports org.brightchain.net.core.security;
 
   uses org.brightchain.net.spi.TransportProvider;
   uses org.brightchain.net.spi.DiscoveryProvider;

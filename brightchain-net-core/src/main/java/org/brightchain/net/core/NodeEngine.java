@@ -520,6 +520,7 @@ final class NodeEngine implements TransportHandler {
             c.authenticated = who instanceof Sessions.Node n ? n.nodeId() : self;
             connections.put(conn.id(), c);
             log.debug("event stream {} opened for {}", conn.id(), c.authenticated.shortId());
+            send(c, new Outgoing(Envelope.of(sign(announceSelf(), stamp(), null)))); // who speaks
             c.held = false;
             long after = parseResume(params.get("resume"));
             if (after > 0) {

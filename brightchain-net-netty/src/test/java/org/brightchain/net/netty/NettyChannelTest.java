@@ -59,9 +59,10 @@ class NettyChannelTest {
     final List<String[]> events = new CopyOnWriteArrayList<>(); // {id, event, data}
     final Thread thread;
 
-    EventReader(int port, String query, String lastEventId) throws Exception {
-      socket = new Socket("127.0.0.1", port);
+    EventReader(BrightChainNode node, String query, String lastEventId) throws Exception {
+      socket = new Socket("127.0.0.1", node.httpAddress().getPort());
       String req = "GET /events" + query + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+          + "Authorization: Bearer " + node.operatorToken() + "\r\n"
           + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "\r\n";
       socket.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
       in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -114,7 +115,7 @@ class NettyChannelTest {
     BrightChainNode a = start(local());
     int port = a.httpAddress().getPort();
     String lastId;
-    try (EventReader first = new EventReader(port, "?types=block:temperature", null)) {
+    try (EventReader first = new EventReader(a, "?types=block:temperature", null)) {
       Await.until(WAIT, () -> !first.events.isEmpty(), () -> "the node's announce on the stream");
       for (int i = 1; i <= 3; i++) {
         a.updateTemperature(BlockId.of(String.format("%064x", i)), DataTemperature.HOT).join();
@@ -127,7 +128,7 @@ class NettyChannelTest {
       }
       lastId = first.temperatureEvents().get(0)[0];
     }
-    try (EventReader again = new EventReader(port, "?types=block:temperature", lastId)) {
+    try (EventReader again = new EventReader(a, "?types=block:temperature", lastId)) {
       Await.until(WAIT, () -> again.temperatureEvents().size() == 2, again::temperatureEvents);
       assertEquals(
           List.of(String.format("%064x", 2), String.format("%064x", 3)),
@@ -168,6 +169,7 @@ class NettyChannelTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpAddress().getPort() + "/events"))
             .timeout(Duration.ofSeconds(5))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + n.operatorToken())
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -177,8 +179,8 @@ class NettyChannelTest {
   void connectionsOverTheLimitAreRefusedWith503() throws Exception {
     BrightChainNode a = start(local().maxConnections(2));
     int port = a.httpAddress().getPort();
-    try (EventReader one = new EventReader(port, "", null);
-        EventReader two = new EventReader(port, "", null)) {
+    try (EventReader one = new EventReader(a, "", null);
+        EventReader two = new EventReader(a, "", null)) {
       Await.until(WAIT, () -> !one.events.isEmpty() && !two.events.isEmpty(), () -> "two streams open");
       try (Socket third = new Socket("127.0.0.1", port)) {
         third.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -192,7 +194,7 @@ class NettyChannelTest {
     // Closing frees the slots.
     NettyTransport transport = (NettyTransport) a.transportForTests();
     Await.until(WAIT, () -> transport.openConnections() < 2, transport::openConnections);
-    try (EventReader again = new EventReader(port, "", null)) {
+    try (EventReader again = new EventReader(a, "", null)) {
       Await.until(WAIT, () -> !again.events.isEmpty(), () -> "a slot is free again");
     }
   }
@@ -207,7 +209,7 @@ class NettyChannelTest {
     Socket stalled = new Socket("127.0.0.1", port);
     stalled.setReceiveBufferSize(4096);
     OutputStream out = stalled.getOutputStream();
-    out.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.write(("GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + a.operatorToken() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     Await.until(WAIT, () -> transport.openConnections() == 1, () -> "stream open");
     long before = transport.slowConsumerCloses();
     // Publish far more than the socket buffers and the bound can hold.

@@ -54,6 +54,7 @@ class NettyRestTest {
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
+    b.header("Authorization", "Bearer " + node.operatorToken()); // who may call what: SecurityTest
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -149,7 +150,7 @@ class NettyRestTest {
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     try (Socket s = new Socket("127.0.0.1", node.httpAddress().getPort())) {
-      String req = "GET /node/info HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /node/peers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      String req = "GET /node/info HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /node/peers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + node.operatorToken() + "\r\nConnection: close\r\n\r\n";
       s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int first = answer.indexOf("HTTP/1.1 200");

@@ -99,6 +99,30 @@ class NettyWebSocketTest {
         .join();
   }
 
+  /** Everything the client received so far, decoded. */
+  static List<SignedMessage> received(Client c) {
+    List<SignedMessage> out = new java.util.ArrayList<>();
+    for (String t : c.texts) {
+      out.add(parse(t));
+    }
+    for (byte[] b : c.binaries) {
+      try {
+        out.add(ProtoCodec.decodeSignedMessage(b));
+      } catch (WireFormatException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return out;
+  }
+
+  static void handshake(WebSocket ws, Client c, NodeIdentity id, boolean json) {
+    Handshake.run(
+        () -> received(c),
+        m -> (json ? ws.sendText(JsonCodec.toJson(m), true) : ws.sendBinary(ByteBuffer.wrap(ProtoCodec.encode(m)), true)).join(),
+        id,
+        WAIT);
+  }
+
   private static SignedMessage parse(String json) {
     try {
       return JsonCodec.fromJson(json, SignedMessage.class);
@@ -111,17 +135,20 @@ class NettyWebSocketTest {
   void aJsonClientReceivesSignedEventsAsTextAndItsSignedEventIsAccepted() {
     Client c = new Client();
     WebSocket ws = open("?format=json", c);
-    // The node introduces itself first.
-    Await.until(WAIT, () -> !c.texts.isEmpty(), () -> "no announce");
+    // The node challenges first.
+    Await.until(WAIT, () -> !c.texts.isEmpty(), () -> "no challenge");
     SignedMessage hello = parse(c.texts.get(0));
-    assertEquals(WSEventType.NODE_ANNOUNCE, hello.payload().type());
+    assertEquals(WSEventType.CHALLENGE, hello.payload().type());
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(hello));
+    NodeIdentity client = NodeIdentity.generate();
+    handshake(ws, c, client, true);
+    SignedMessage announce = Handshake.find(received(c), NodeAnnounce.class);
+    assertEquals(node.nodeId(), ((NodeAnnounce) announce.payload().data()).nodeId());
 
     BlockId block = BlockId.of("9a".repeat(64));
     node.updateTemperature(block, DataTemperature.WARM).join();
     Await.until(WAIT, () -> c.texts.stream().anyMatch(t -> t.contains("block:temperature")), () -> c.texts);
 
-    NodeIdentity client = NodeIdentity.generate();
     long now = System.currentTimeMillis();
     SignedMessage mine = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.HOT), now + 5, client.nodeId()));
     ws.sendText(JsonCodec.toJson(mine), true).join();
@@ -134,9 +161,12 @@ class NettyWebSocketTest {
   void binaryFramesCarryProtobuf() throws Exception {
     Client c = new Client();
     WebSocket ws = open("", c);
-    Await.until(WAIT, () -> !c.binaries.isEmpty(), () -> "no announce");
+    Await.until(WAIT, () -> !c.binaries.isEmpty(), () -> "no challenge");
     SignedMessage hello = ProtoCodec.decodeSignedMessage(c.binaries.get(0));
-    assertTrue(hello.payload().data() instanceof NodeAnnounce a && a.nodeId().equals(node.nodeId()));
+    assertTrue(hello.payload().data() instanceof org.brightchain.net.message.Challenge && hello.nodeId().equals(node.nodeId()));
+    handshake(ws, c, NodeIdentity.generate(), false);
+    SignedMessage announce = Handshake.find(received(c), NodeAnnounce.class);
+    assertTrue(announce.payload().data() instanceof NodeAnnounce a && a.nodeId().equals(node.nodeId()));
     ws.sendClose(1000, "bye").join();
   }
 
@@ -151,6 +181,7 @@ class NettyWebSocketTest {
     });
     Client c = new Client();
     WebSocket ws = open("?format=json", c);
+    handshake(ws, c, NodeIdentity.generate(), true);
     ws.sendText("{not json", true).join();
     ws.sendText("{\"payload\":{}}", true).join();
     ws.sendBinary(ByteBuffer.wrap(new byte[] {9, 9, 9, 9}), true).join();
