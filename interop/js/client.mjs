@@ -6,20 +6,33 @@
 // (or BRIGHTCHAIN_PORT, BRIGHTCHAIN_BLOCK_ID, BRIGHTCHAIN_TEMPERATURE; BRIGHTCHAIN_HOST defaults
 // to 127.0.0.1). It connects to ws://HOST:PORT/ws?format=json and then:
 //
-//  1. verifies the node's signed node:announce, which must be the first message (sections 8, 9.1);
-//  2. sends its own signed node:announce and a signed block:temperature for <blockId>;
-//  3. once it knows the node's id, sends it requests (section 9.11): system:ping, answered with
-//     system:pong, and block:sync, answered with metadata:sync, until the metadata shows the
-//     temperature applied with this client as the writer (section 10);
+//  1. performs the handshake of section 9.1: sends its own system:challenge as soon as the
+//     connection is open; answers the node's system:challenge (which must be the node's first
+//     message) with a system:auth signed for the authentication purpose and addressed to the node,
+//     followed by its node:announce (wsPort 0, httpPort 0, address ""); checks the node's
+//     system:auth (signature with the authentication purpose, recipient, peer, and the challenge
+//     this client sent) and then the node's node:announce;
+//  2. sends a signed block:temperature for <blockId>;
+//  3. sends the node requests (section 9.11): system:ping, answered with system:pong, and
+//     block:sync, answered with metadata:sync, until the metadata shows the temperature applied
+//     with this client as the writer (section 10);
 //  4. waits for a block:temperature published by some other node and relayed by this one
 //     (section 9.6), and verifies it.
 //
+// Beside it, a second connection under another fresh key sends a signed block:temperature without
+// any handshake, and checks that the node refuses it with system:error not_authenticated
+// (sections 8 step 6 and 9.1).
+//
 // Meanwhile it answers the node's heartbeats (section 9.8) and requests (section 9.11). Every
-// received message is verified; one that fails ends the run. Prints one JSON line with the results
-// and exits 0, or prints the error on stderr and exits 1. Gives up after 20 seconds.
+// received message is verified; one that fails ends the run. Every system:error received is
+// logged on stderr. Prints one JSON line with the results and exits 0, or prints the error on
+// stderr and exits 1. Gives up after 20 seconds.
 
 import WebSocket from 'ws';
-import { TEMPERATURES, frame, identity, messageId, signedMessage, verify } from './protocol.mjs';
+import {
+  PURPOSE, TEMPERATURES, authProof, bytesToHex, checkProof, frame, identity, messageId, newChallenge,
+  sha256, signatureVerifiesFor, signedMessage, verify,
+} from './protocol.mjs';
 
 const TIMEOUT_MS = 20_000;
 const SYNC_RETRY_MS = 250;
@@ -47,9 +60,17 @@ if (!TEMPERATURES.includes(temperature)) {
 
 const me = identity();
 const url = `ws://${host}:${port}/ws?format=json`;
+// A block only the unauthenticated connection writes to: the node must not apply it.
+const strangerBlockId = bytesToHex(sha256(new TextEncoder().encode(blockId + '/unauthenticated')));
 const state = {
+  myChallenge: null, // the challenge this client sent on the connection (section 6.14)
+  nodeChallenge: null, // the node's system:challenge, once verified
+  proof: null, // the node's system:auth, once verified and checked (section 9.1 step 3)
+  proofRefusedAsEvent: null,
   node: null, // the node's own announce (data), once verified
-  nodeId: null,
+  nodeId: null, // the node's id: the sender of its system:challenge
+  errors: [], // system:error received on the main connection
+  stranger: { challenge: false, error: null }, // the unauthenticated connection
   sentTemperature: null,
   pingNonce: Math.floor(Math.random() * 2 ** 53),
   pong: false,
@@ -76,7 +97,10 @@ function stamp() {
 
 const timer = setTimeout(() => {
   const missing = [];
+  if (!state.nodeChallenge) missing.push("the node's system:challenge");
+  if (!state.proof) missing.push("the node's system:auth");
   if (!state.node) missing.push("the node's node:announce");
+  if (!state.stranger.error) missing.push('system:error not_authenticated on the unauthenticated connection');
   if (!state.pong) missing.push('system:pong');
   if (!state.sync) missing.push('metadata:sync showing our temperature applied');
   if (!state.relayed) missing.push('a block:temperature relayed from another node');
@@ -101,14 +125,81 @@ function askSync() {
 }
 
 ws.on('open', () => {
-  // Section 9.1: announce first, without waiting for the other side's announce.
-  send('node:announce', {
-    nodeId: me.nodeId, address: '', httpPort: 0, wsPort: 0, capabilities: [], version: 'js-interop',
-  });
-  // A gossiped event: no recipient, so that the node relays it (section 9.6).
-  const t = send('block:temperature', { blockId, temperature });
-  state.sentTemperature = { blockId, temperature, timestamp: t.payload.timestamp, messageId: messageId(t) };
+  // Section 9.1 step 1: a challenge first, without waiting for the other side's.
+  state.myChallenge = newChallenge();
+  send('system:challenge', { challenge: state.myChallenge });
 });
+
+/** Logs a system:error (section 6.16) on stderr. */
+function logError(connection, m) {
+  const d = m.payload.data;
+  process.stderr.write(`interop client: system:error on the ${connection} connection from ${m.nodeId}: `
+    + `${d.code}${d.message ? ' "' + d.message + '"' : ''}${d.retryAfterMs ? ' retryAfterMs ' + d.retryAfterMs : ''}\n`);
+}
+
+/**
+ * The handshake of section 9.1, from this client's side. Returns true if `m` was a handshake
+ * message (handled here), false once the node has proved its key and announced itself.
+ */
+function handshake(m, raw) {
+  const type = m.payload.type;
+  const d = m.payload.data;
+  if (!state.nodeChallenge) {
+    // Step 1: the node's first message is its challenge, with no recipient.
+    if (type !== 'system:challenge' || m.recipient !== undefined) {
+      fail(`the node's first message was ${type} (recipient ${m.recipient}), expected its system:challenge without recipient (section 9.1)\n${raw}`);
+    }
+    state.nodeChallenge = m;
+    state.nodeId = m.nodeId;
+    // Step 2: the proof, addressed to the challenger and signed for the authentication purpose,
+    // then our announce. A client that accepts no connections says wsPort 0, httpPort 0, address "".
+    const proof = authProof(me, m, stamp());
+    ws.send(frame(proof));
+    send('node:announce', {
+      nodeId: me.nodeId, address: '', httpPort: 0, wsPort: 0, capabilities: [], version: 'js-interop',
+    });
+    return true;
+  }
+  if (!state.proof) {
+    // Step 3: the node's proof answers our challenge. verify() has already checked the signature
+    // over the bytes signed for the authentication purpose.
+    if (type !== 'system:auth') {
+      fail(`expected the node's system:auth after its challenge, received ${type} (section 9.1)\n${raw}`);
+    }
+    const wrong = checkProof(m, { myId: me.nodeId, myChallenge: state.myChallenge, peerId: state.nodeId });
+    if (wrong) {
+      fail(`the node's system:auth does not answer this connection's challenge: ${wrong}\n${raw}`);
+    }
+    // Section 7.1: a proof can never pass for an event.
+    state.proofRefusedAsEvent = !signatureVerifiesFor(m, PURPOSE);
+    if (!state.proofRefusedAsEvent) {
+      fail(`the node's system:auth also verifies with the event purpose: it was not signed for the authentication purpose\n${raw}`);
+    }
+    state.proof = m;
+    return true;
+  }
+  if (!state.node) {
+    // Section 9.1 step 2: right after its proof, the node announces itself.
+    if (type !== 'node:announce' || d.nodeId !== m.nodeId || m.recipient !== undefined) {
+      fail(`expected the node's own node:announce after its system:auth, received ${type} about ${d?.nodeId} (recipient ${m.recipient})\n${raw}`);
+    }
+    if (d.wsPort !== port) {
+      fail(`the node announced wsPort ${d.wsPort} but was reached on ${port}`);
+    }
+    state.node = d;
+    // Both sides are authenticated and identified: events from here on.
+    // A gossiped event: no recipient, so that the node relays it (section 9.6).
+    const t = send('block:temperature', { blockId, temperature });
+    state.sentTemperature = { blockId, temperature, timestamp: t.payload.timestamp, messageId: messageId(t) };
+    // Requests to the node (section 9.11).
+    send('system:ping', { nonce: state.pingNonce }, { recipient: state.nodeId, requestId: 'ping-1' });
+    askSync();
+    // Section 10 does not promise when the node has applied our event: ask again until it shows.
+    syncTimer = setInterval(askSync, SYNC_RETRY_MS);
+    return true;
+  }
+  return false;
+}
 
 ws.on('message', (raw, isBinary) => {
   state.received++;
@@ -137,25 +228,25 @@ ws.on('message', (raw, isBinary) => {
   }
   const d = m.payload.data;
 
-  if (!state.node) {
-    // Sections 9.1 and 9.2: the first message is the node's announce about itself.
-    if (type !== 'node:announce' || d.nodeId !== m.nodeId || m.recipient !== undefined) {
-      fail(`first message was ${type} about ${d?.nodeId} (recipient ${m.recipient}), expected the node's own node:announce`);
+  if (type === 'system:error') {
+    // Section 6.16: never answered. On this connection each code means this client did something
+    // wrong, except rate_limited, which only says that some frames were dropped.
+    logError('main', m);
+    state.errors.push(d);
+    if (d.code !== 'rate_limited') {
+      fail(`the node refused what this client sent: system:error ${d.code} ${d.message ?? ''}\n${raw}`);
     }
-    if (d.wsPort !== port) {
-      fail(`the node announced wsPort ${d.wsPort} but was reached on ${port}`);
-    }
-    state.node = d;
-    state.nodeId = m.nodeId;
-    // Requests to the node, now that it can be addressed (section 9.11).
-    send('system:ping', { nonce: state.pingNonce }, { recipient: state.nodeId, requestId: 'ping-1' });
-    askSync();
-    // Section 10 does not promise when the node has applied our event: ask again until it shows.
-    syncTimer = setInterval(askSync, SYNC_RETRY_MS);
+    return;
+  }
+  if (handshake(m, raw)) {
     return;
   }
 
   switch (type) {
+    case 'system:challenge':
+    case 'system:auth':
+      fail(`a second ${type} on an authenticated connection (section 9.1)\n${raw}`);
+      break;
     case 'node:announce':
       // Section 9.4: hints about the node's other peers, addressed to us.
       if (d.nodeId === m.nodeId) {
@@ -235,11 +326,15 @@ function answerRequest(m) {
 
 let done = false;
 function finishIfDone() {
-  if (done || !(state.node && state.pong && state.sync && state.relayed)) return;
+  if (done || !(state.proof && state.node && state.pong && state.sync && state.relayed && state.stranger.error)) return;
   done = true;
   clearTimeout(timer);
   clearInterval(syncTimer);
   const result = {
+    challengeSent: state.myChallenge,
+    proofVerified: true,
+    proofRefusedAsEvent: state.proofRefusedAsEvent,
+    nodeChallenge: state.nodeChallenge.payload.data.challenge,
     announceVerified: true,
     nodeId: state.nodeId,
     nodeVersion: state.node.version,
@@ -251,6 +346,9 @@ function finishIfDone() {
     appliedByNode: { temperature: state.sync.temperature, updatedAt: state.sync.updatedAt, updatedBy: state.sync.updatedBy },
     relayedVerified: true,
     relayed: state.relayed,
+    notAuthenticatedRefused: true,
+    unauthenticated: state.stranger.error,
+    systemErrors: state.errors,
     peerHints: state.hints,
     resumeAfterSequence: state.resume,
     lastSeq: state.lastSeq,
@@ -268,6 +366,72 @@ function finishIfDone() {
   ws.once('close', () => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
 }
+
+// Sections 8 (step 6) and 9.1: a message sent before authenticating is dropped and answered with
+// system:error not_authenticated. A second connection, under another key, sends a signed event
+// without any handshake.
+const stranger = identity();
+const strangerWs = new WebSocket(url, { handshakeTimeout: 5000, perMessageDeflate: false });
+let strangerSent = null;
+strangerWs.on('open', () => {
+  const t = Date.now();
+  strangerSent = signedMessage(stranger, 'block:temperature', { blockId: strangerBlockId, temperature: 'frozen' }, t);
+  strangerWs.send(frame(strangerSent));
+});
+strangerWs.on('message', (raw, isBinary) => {
+  if (isBinary) {
+    fail('received a binary frame on the unauthenticated connection although connected with ?format=json');
+  }
+  let m;
+  try {
+    m = JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    fail('received a text frame that is not JSON on the unauthenticated connection: ' + e.message);
+  }
+  const type = m?.payload?.type;
+  const reason = verify(m);
+  if (reason) {
+    fail(`message ${type} on the unauthenticated connection does not verify: ${reason}\n${raw}`);
+  }
+  if (m.recipient !== undefined && m.recipient !== stranger.nodeId) {
+    fail(`message ${type} on the unauthenticated connection addressed to ${m.recipient}, not to ${stranger.nodeId}`);
+  }
+  if (type === 'system:challenge') {
+    state.stranger.challenge = true;
+    return; // deliberately not answered
+  }
+  if (type !== 'system:error') {
+    fail(`the node sent ${type} to a connection that never authenticated (section 9.1)\n${raw}`);
+  }
+  logError('unauthenticated', m);
+  const d = m.payload.data;
+  if (d.code !== 'not_authenticated') {
+    fail(`expected system:error not_authenticated for an event sent before the handshake, received ${d.code}\n${raw}`);
+  }
+  if (state.stranger.error) {
+    fail('a second system:error not_authenticated for one message (section 9.1 says one)');
+  }
+  state.stranger.error = {
+    code: d.code,
+    message: d.message ?? '',
+    retryAfterMs: d.retryAfterMs ?? 0,
+    sender: m.nodeId,
+    recipient: m.recipient ?? null,
+    challengeFirst: state.stranger.challenge,
+    refusedMessageId: messageId(strangerSent),
+    blockId: strangerBlockId,
+  };
+  strangerWs.close(1000, 'done');
+  finishIfDone();
+});
+strangerWs.on('error', (e) => {
+  fail(`${url} (unauthenticated connection): ${e.message}`);
+});
+strangerWs.on('close', (code, reason) => {
+  if (!state.stranger.error) {
+    fail(`the unauthenticated connection was closed with ${code} ${reason.toString() || '(no reason)'} before its system:error`);
+  }
+});
 
 ws.on('unexpected-response', (req, res) => {
   fail(`${url}: HTTP ${res.statusCode} instead of a WebSocket upgrade`);

@@ -6,12 +6,20 @@
 
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 
 export { bytesToHex, hexToBytes, sha256 };
 
-/** The signing purpose of every message on the WebSocket channel (section 7.1). */
+/** The signing purpose of every message on the WebSocket channel except system:auth (section 7.1). */
 export const PURPOSE = 'brightchain-net/event/v1';
+
+/** The signing purpose of system:auth, the proof of key of the handshake (sections 6.15, 7.1, 9.1). */
+export const AUTH_PURPOSE = 'brightchain-net/auth/v1';
+
+/** The purpose a message of this event type is signed for (section 7.1). */
+export function purposeOf(type) {
+  return type === 'system:auth' ? AUTH_PURPOSE : PURPOSE;
+}
 
 /** Event type wire names (section 3.1). */
 export const EVENT_TYPES = Object.freeze([
@@ -20,6 +28,12 @@ export const EVENT_TYPES = Object.freeze([
   'metadata:update', 'metadata:sync',
   'system:ping', 'system:pong',
   'system:ack', 'system:resume', 'system:gap', 'system:subscribe',
+  'system:challenge', 'system:auth', 'system:error',
+]);
+
+/** The codes of system:error (section 6.16). */
+export const ERROR_CODES = Object.freeze([
+  'not_authenticated', 'auth_failed', 'handshake_timeout', 'rate_limited', 'blacklisted',
 ]);
 
 
@@ -28,6 +42,7 @@ export const TEMPERATURES = Object.freeze(['hot', 'warm', 'cold', 'frozen']);
 const NODE_ID = /^[0-9a-f]{64}$/;
 const BLOCK_ID = /^(?:[0-9a-f]{64}|[0-9a-f]{128})$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
+const CHALLENGE = /^[0-9a-f]{64}$/;
 
 /** Canonical JSON (section 7.2): sorted keys, no white space, JSON.stringify escaping, integers only. */
 export function canonicalize(value) {
@@ -69,6 +84,9 @@ const DATA_FIELDS = {
   'system:resume': ['afterSequence'],
   'system:gap': ['afterSequence', 'oldestAvailable'],
   'system:subscribe': ['types', 'blockIds'],
+  'system:challenge': ['challenge'],
+  'system:auth': ['challenge', 'peer'],
+  'system:error': ['code', 'message', 'retryAfterMs'],
 };
 
 /** The unsigned hop-by-hop fields a frame may carry beside the SignedMessage (section 5.4). */
@@ -112,16 +130,25 @@ export function knownPayload(payload) {
   if (p.type === 'metadata:sync' && Array.isArray(data.entries)) {
     data.entries = data.entries.map(pickMetadata);
   }
+  if (p.type === 'system:error') {
+    // Section 6.16 gives message and retryAfterMs defaults ("" and 0). A receiver decodes a
+    // missing one to its default and signs that (section 7.1: bytes from the decoded message), so
+    // the defaults belong in the signed bytes, like the required fields with a default of
+    // section 7.5 (unlike system:ack's error, which section 6.10 keeps out when empty).
+    if (data.message === undefined) data.message = '';
+    if (data.retryAfterMs === undefined) data.retryAfterMs = 0;
+  }
   p.data = data;
   return p;
 }
 
 /**
  * The bytes a SignedMessage's signature covers (section 7.1): not publicKey, signature or the
- * hop-by-hop fields.
+ * hop-by-hop fields. The purpose follows from the event type (system:auth: the authentication
+ * purpose; everything else: the event purpose) unless `purpose` is given.
  */
-export function signedBytes(m) {
-  const o = { nodeId: m.nodeId, payload: knownPayload(m.payload), purpose: PURPOSE, timestamp: m.timestamp };
+export function signedBytes(m, purpose = purposeOf(m?.payload?.type)) {
+  const o = { nodeId: m.nodeId, payload: knownPayload(m.payload), purpose, timestamp: m.timestamp };
   if (m.recipient !== undefined && m.recipient !== null) {
     o.recipient = m.recipient;
   }
@@ -175,9 +202,12 @@ export function frame(m, { seq = 0, requestId = '', replyTo = '' } = {}) {
   return JSON.stringify(f);
 }
 
-/** Sets publicKey and signature of `m` (section 7.3); returns `m`. */
-export function sign(m, privateKey) {
-  const digest = sha256(signedBytes(m));
+/**
+ * Sets publicKey and signature of `m` (section 7.3), signed for the purpose its type calls for
+ * (section 7.1) unless `purpose` is given; returns `m`.
+ */
+export function sign(m, privateKey, purpose = purposeOf(m.payload.type)) {
+  const digest = sha256(signedBytes(m, purpose));
   // @noble/curves 2.x: prehash false because the digest is passed; RFC 6979 and low-S are the defaults.
   const sig = secp256k1.sign(digest, privateKey, { prehash: false, lowS: true });
   m.publicKey = bytesToHex(secp256k1.getPublicKey(privateKey, true));
@@ -185,9 +215,59 @@ export function sign(m, privateKey) {
   return m;
 }
 
+/** 32 fresh random bytes as 64 lower-case hex digits: the data of a system:challenge (section 6.14). */
+export function newChallenge() {
+  return bytesToHex(randomBytes(32));
+}
+
 /**
- * Checks a received SignedMessage (parsed JSON) as section 8 describes, steps 1 and 4.
- * Returns null if it is valid, else the reason it would be dropped.
+ * The proof answering a received system:challenge (sections 6.15 and 9.1 step 2): a system:auth
+ * addressed to the challenger, naming its challenge exactly as received and its id, signed for the
+ * authentication purpose.
+ */
+export function authProof(id, challengeMessage, timestamp = Date.now()) {
+  if (challengeMessage?.payload?.type !== 'system:challenge') {
+    throw new Error('a proof answers a system:challenge, not ' + challengeMessage?.payload?.type);
+  }
+  const challenger = challengeMessage.nodeId;
+  return signedMessage(id, 'system:auth', {
+    challenge: challengeMessage.payload.data.challenge,
+    peer: challenger,
+  }, timestamp, challenger);
+}
+
+/**
+ * Checks a received system:auth against this side of the connection (section 9.1 step 3), after
+ * verify() has checked it as section 8 does (which includes the signature over the bytes signed
+ * for the authentication purpose). `myId` is this side's node id, `myChallenge` the challenge it
+ * sent on this connection, `peerId` the sender of the other side's system:challenge.
+ * Returns null if the proof answers this connection's challenge, else why not.
+ */
+export function checkProof(m, { myId, myChallenge, peerId }) {
+  if (m?.payload?.type !== 'system:auth') return 'not a system:auth';
+  if (m.recipient !== myId) return `addressed to ${m.recipient}, not to ${myId}`;
+  const d = m.payload.data;
+  if (d.peer !== myId) return `data.peer is ${d.peer}, not ${myId}`;
+  if (d.challenge !== myChallenge) return `data.challenge is ${d.challenge}, not the challenge sent on this connection (${myChallenge})`;
+  if (peerId !== undefined && m.nodeId !== peerId) return `signed by ${m.nodeId}, not by ${peerId} who sent the challenge`;
+  return null;
+}
+
+/** Whether the signature of `m` verifies over its signed bytes computed for `purpose`. */
+export function signatureVerifiesFor(m, purpose) {
+  try {
+    const sig = hexToBytes(m.signature);
+    const format = sig.length === 64 ? 'compact' : 'der';
+    return secp256k1.verify(sig, sha256(signedBytes(m, purpose)), hexToBytes(m.publicKey), { prehash: false, lowS: true, format });
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * Checks a received SignedMessage (parsed JSON) as section 8 describes, steps 1 and 4 (with the
+ * purpose of section 7.1 that its type calls for). Returns null if it is valid, else the reason
+ * it would be dropped.
  */
 export function verify(m) {
   const shape = checkShape(m);
@@ -286,6 +366,18 @@ function checkShape(m) {
     case 'system:subscribe':
       if (!Array.isArray(d.types) || !d.types.every((t) => EVENT_TYPES.includes(t))) return 'data.types';
       if (!Array.isArray(d.blockIds) || d.blockIds.length > 10000 || !d.blockIds.every((b) => BLOCK_ID.test(b))) return 'data.blockIds';
+      break;
+    case 'system:challenge':
+      if (!CHALLENGE.test(d.challenge ?? '')) return 'data.challenge';
+      break;
+    case 'system:auth':
+      if (!CHALLENGE.test(d.challenge ?? '')) return 'data.challenge';
+      if (!NODE_ID.test(d.peer ?? '')) return 'data.peer';
+      break;
+    case 'system:error':
+      if (typeof d.code !== 'string' || d.code.length === 0 || d.code.length > 64) return 'data.code';
+      if (d.message !== undefined && (typeof d.message !== 'string' || d.message.length > 256)) return 'data.message';
+      if (d.retryAfterMs !== undefined && !isInt(d.retryAfterMs)) return 'data.retryAfterMs';
       break;
     default:
       break;

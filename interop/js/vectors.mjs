@@ -2,7 +2,8 @@
 // "Checking an implementation" step by step. Prints one JSON line; exits 1 on any mismatch.
 
 import {
-  bytesToHex, hexToBytes, identity, messageId, sign, signedBytes, verify,
+  AUTH_PURPOSE, PURPOSE, authProof, bytesToHex, checkProof, hexToBytes, identity, messageId, sign,
+  signatureVerifiesFor, signedBytes, signedMessage, verify,
 } from './protocol.mjs';
 
 const failures = [];
@@ -127,6 +128,31 @@ vector('vector 5', B, v5, {
   id: 'de82458d2b27994d459200df23b5a1917f833438365ffb420cc7e284ae863a58',
   signature: '66327ac30349fdd0a2e1158b205f6681f25daaeb9597e9e09b3d416daabdbb263a270b606b81fc07f23f729929f3c895dda8d3d5c29b0c68885f246c0ad468ae',
 });
+
+// Section 7.1 and 9.1: system:auth is signed for the authentication purpose, everything else for
+// the event purpose. Section 14 has no vector for it, so these are consistency checks only.
+{
+  const challenge = '3f1c0a9b5e7d2c4f8a6b1d0e9c3f5a7b2d4e6f8091a3b5c7d9e1f20314253647';
+  const c = signedMessage(A, 'system:challenge', { challenge }, 1764000000004);
+  expect('system:challenge is signed for the event purpose', text(c).includes('"purpose":"' + PURPOSE + '"'), true);
+  expect('system:challenge verifies', verify(c), null);
+  const proof = authProof(B, c, 1764000000005);
+  expect('system:auth signed bytes', text(proof),
+    '{"nodeId":"' + B.nodeId + '","payload":{"data":{"challenge":"' + challenge + '","peer":"' + A.nodeId + '"},"sender":"' + B.nodeId
+    + '","timestamp":1764000000005,"type":"system:auth"},"purpose":"' + AUTH_PURPOSE + '","recipient":"' + A.nodeId + '","timestamp":1764000000005}');
+  expect('system:auth verifies', verify(proof), null);
+  expect('system:auth answers the challenge', checkProof(proof, { myId: A.nodeId, myChallenge: challenge, peerId: B.nodeId }), null);
+  expect('system:auth does not verify as an event', signatureVerifiesFor(proof, PURPOSE), false);
+  expect('system:auth for another challenge refused', checkProof(proof, { myId: A.nodeId, myChallenge: '00'.repeat(32), peerId: B.nodeId }) !== null, true);
+  expect('system:auth for another node refused', checkProof(proof, { myId: B.nodeId, myChallenge: challenge, peerId: B.nodeId }) !== null, true);
+  const wrongPurpose = sign(build(B, 'system:auth', proof.payload.data, 1764000000005, A.nodeId), B.privateKey, PURPOSE);
+  expect('system:auth signed for the event purpose refused', verify(wrongPurpose), 'bad signature');
+  // system:error: message and retryAfterMs default to "" and 0, and are signed at their default.
+  const e1 = signedMessage(A, 'system:error', { code: 'not_authenticated' }, 1764000000006);
+  const e2 = build(A, 'system:error', { code: 'not_authenticated', message: '', retryAfterMs: 0 }, 1764000000006);
+  expect('system:error defaults are in the signed bytes', text(e1), text(e2));
+  expect('system:error verifies', verify(e1), null);
+}
 
 // Unknown fields are not part of the signed bytes (sections 3 and 13).
 {

@@ -39,9 +39,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An independent client, written in JavaScript from {@code docs/protocol.md} alone ({@code
- * interop/js}), talks to two Java nodes: it verifies the first node's announce, is identified by
- * it, has its signed temperature applied and relayed to the second node, and verifies a
- * temperature the second node published, relayed to it by the first.
+ * interop/js}), talks to two Java nodes: it completes the mutual challenge-response handshake with
+ * the first node (verifying the node's proof of key and announce), is identified by it, has its
+ * signed temperature applied and relayed to the second node, and verifies a temperature the second
+ * node published, relayed to it by the first. On a second connection it sends an event without
+ * authenticating, which the node refuses with {@code system:error not_authenticated} and does not
+ * apply.
  */
 class JavaScriptInteropIT {
   private static final Path JS_DIR = Path.of("..", "interop", "js").toAbsolutePath().normalize();
@@ -130,6 +133,10 @@ class JavaScriptInteropIT {
       assertEquals(0, client.exitValue(), "client exit code; stderr: " + err);
 
       Map<?, ?> result = (Map<?, ?>) Json.parse(out.strip());
+      // The handshake: the node's system:auth answered the client's challenge, signed for the
+      // authentication purpose (and not valid as an event).
+      assertEquals(Boolean.TRUE, result.get("proofVerified"), out);
+      assertEquals(Boolean.TRUE, result.get("proofRefusedAsEvent"), out);
       assertEquals(Boolean.TRUE, result.get("announceVerified"), out);
       assertEquals(first.nodeId().hex(), result.get("nodeId"), out);
       assertEquals(jsId.hex(), result.get("clientNodeId"), out);
@@ -140,6 +147,18 @@ class JavaScriptInteropIT {
       assertEquals(second.nodeId().hex(), relayed.get("sender"), out);
       assertEquals(javaBlock.hex(), relayed.get("blockId"), out);
       assertEquals("cold", relayed.get("temperature"), out);
+      assertEquals(List.of(), result.get("systemErrors"), out);
+
+      // An event sent on a connection that never authenticated is refused with not_authenticated.
+      assertEquals(Boolean.TRUE, result.get("notAuthenticatedRefused"), out);
+      Map<?, ?> refused = (Map<?, ?>) result.get("unauthenticated");
+      assertEquals("not_authenticated", refused.get("code"), out);
+      assertEquals(first.nodeId().hex(), refused.get("sender"), out);
+      assertEquals(Boolean.TRUE, refused.get("challengeFirst"), out);
+      BlockId refusedBlock = BlockId.of((String) refused.get("blockId"));
+      assertTrue(first.metadata(refusedBlock).isEmpty(), "the first node did not apply the unauthenticated event");
+      assertTrue(second.metadata(refusedBlock).isEmpty(), "nor relay it to the second node");
+
       Map<?, ?> sent = (Map<?, ?>) result.get("temperatureSent");
       long sentAt = ((Number) sent.get("timestamp")).longValue();
 
