@@ -2,14 +2,18 @@ package org.brightchain.net.examples;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.NatMode;
+import org.brightchain.net.config.RateLimitConfig;
+import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.DirectoryBlockStore;
+import org.brightchain.net.spi.ConnectionLimits;
 
 /**
  * The runnable BrightChain node: {@code java -jar brightchain-node.jar [options]}.
@@ -38,7 +42,20 @@ public final class NodeMain {
           "  --region NAME            region counted by network health",
           "  --nat MODE               port mapping on the NAT gateway: auto (PCP, then NAT-PMP,",
           "                           then UPnP), upnp, natpmp, pcp or none (default auto)",
+          "  --rate-limit N/SECONDS   requests or messages allowed per address and per node",
+          "                           in each window (default 100/10)",
+          "  --blacklist N/SECONDS    windows over the limit before a source is refused, and for",
+          "                           how long (default 3/300)",
+          "  --replay-window SECONDS  how far a message's timestamp may be from this node's",
+          "                           clock, either way (default 600)",
+          "  --max-per-address N      open connections allowed from one IP address (default 64)",
+          "  --max-per-subnet N       open connections allowed from one /24 or /56 (default 256)",
+          "  --public-read PATH       a REST path anyone may GET without a session; repeatable;",
+          "                           replaces the default (/node/info and /node/status)",
           "  --help                   show this help",
+          "",
+          "Local scripts act as the operator with the token the node writes at each start to",
+          "DIR/operator.token: curl -H \"Authorization: Bearer $(cat DIR/operator.token)\" ...",
           "");
 
   private NodeMain() {}
@@ -53,6 +70,8 @@ public final class NodeMain {
       List<BootstrapConfig.Node> bootstrap,
       String region,
       NatMode nat,
+      SecurityConfig security,
+      ConnectionLimits limits,
       boolean help) {}
 
   /** Thrown for a bad command line; its message says what is wrong. */
@@ -73,6 +92,9 @@ public final class NodeMain {
     List<BootstrapConfig.Node> bootstrap = new ArrayList<>();
     String region = null;
     NatMode nat = NatMode.AUTO;
+    SecurityConfig security = SecurityConfig.defaults();
+    ConnectionLimits limits = ConnectionLimits.defaults();
+    java.util.Set<String> publicReads = new java.util.LinkedHashSet<>();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -107,10 +129,42 @@ public final class NodeMain {
             throw new UsageException("--bootstrap: " + e.getMessage());
           }
         }
+        case "--rate-limit" -> {
+          long[] nw = ratio(name, value != null ? value : next(args, ++i, name));
+          RateLimitConfig r = security.rateLimit();
+          security = security.withRateLimit(new RateLimitConfig(Duration.ofSeconds(nw[1]), (int) nw[0], r.blacklistThreshold(), r.blacklistDuration()));
+        }
+        case "--blacklist" -> {
+          long[] nw = ratio(name, value != null ? value : next(args, ++i, name));
+          RateLimitConfig r = security.rateLimit();
+          security = security.withRateLimit(new RateLimitConfig(r.window(), r.maxRequests(), (int) nw[0], Duration.ofSeconds(nw[1])));
+        }
+        case "--replay-window" -> security = security.withReplayWindow(Duration.ofSeconds(positive(name, value != null ? value : next(args, ++i, name))));
+        case "--max-per-address" -> {
+          int n = (int) positive(name, value != null ? value : next(args, ++i, name));
+          limits = limits.withCaps(n, Math.max(n, limits.maxPerSubnet()));
+        }
+        case "--max-per-subnet" -> {
+          int n = (int) positive(name, value != null ? value : next(args, ++i, name));
+          if (n < limits.maxPerAddress()) {
+            throw new UsageException("--max-per-subnet: " + n + " (expected: at least --max-per-address, " + limits.maxPerAddress() + ")");
+          }
+          limits = limits.withCaps(limits.maxPerAddress(), n);
+        }
+        case "--public-read" -> {
+          String v = nonBlank(name, value != null ? value : next(args, ++i, name));
+          if (!v.startsWith("/")) {
+            throw new UsageException("--public-read: '" + v + "' (expected: a path starting with /)");
+          }
+          publicReads.add(v);
+        }
         default -> throw new UsageException("unknown option: " + a);
       }
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, help);
+    if (!publicReads.isEmpty()) {
+      security = security.withPublicReads(publicReads);
+    }
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -125,6 +179,27 @@ public final class NodeMain {
       throw new UsageException(name + ": empty value");
     }
     return v;
+  }
+
+  private static long positive(String name, String v) throws UsageException {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n <= 0 || n > Integer.MAX_VALUE) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + ": '" + v + "' (expected: a positive whole number)");
+    }
+  }
+
+  /** {@code N/SECONDS}. */
+  private static long[] ratio(String name, String v) throws UsageException {
+    int slash = v.indexOf('/');
+    if (slash <= 0) {
+      throw new UsageException(name + ": '" + v + "' (expected: N/SECONDS, for example 100/10)");
+    }
+    return new long[] {positive(name, v.substring(0, slash)), positive(name, v.substring(slash + 1))};
   }
 
   private static int port(String name, String v) throws UsageException {
@@ -148,7 +223,9 @@ public final class NodeMain {
             .advertisedAddress(o.advertise())
             .blockStore(new DirectoryBlockStore(o.dataDir().resolve("blocks")))
             .bootstrap(BootstrapConfig.of(o.bootstrap()))
-            .nat(o.nat());
+            .nat(o.nat())
+            .security(o.security())
+            .connectionLimits(o.limits());
     if (o.wsPort() != null) {
       b.wsPort(o.wsPort());
     }

@@ -227,7 +227,9 @@ class NatTraversalIT {
   void aPeerOutsideReachesTheNodeAtTheEndpointItAdvertises() throws Exception {
     Process wan = new ProcessBuilder(testbed, "exec", "wan", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString(),
-        "--host", "198.51.100.2", "--http-port", "4300", "--nat", "none", "--data-dir", tmp.resolve("wan").toString())
+        "--host", "198.51.100.2", "--http-port", "4300", "--nat", "none", "--data-dir", tmp.resolve("wan").toString(),
+        // This peer's table is what the test reads: make it public, as an operator may.
+        "--public-read", "/node/peers", "--public-read", "/node/info", "--public-read", "/node/status")
         .redirectErrorStream(true).start();
     processes.add(wan);
     List<String> out = new CopyOnWriteArrayList<>();

@@ -20,6 +20,39 @@ class NodeMainTest {
     assertEquals(Path.of("brightchain-data"), o.dataDir());
     assertTrue(o.bootstrap().isEmpty());
     assertEquals(NatMode.AUTO, o.nat());
+    assertEquals(org.brightchain.net.config.SecurityConfig.defaults(), o.security());
+    assertEquals(org.brightchain.net.spi.ConnectionLimits.defaults(), o.limits());
+  }
+
+  @Test
+  void securityOptionsAreRead() throws Exception {
+    NodeMain.Options o =
+        NodeMain.parse(
+            new String[] {
+              "--rate-limit", "500/5", "--blacklist=4/60", "--replay-window", "120",
+              "--max-per-address", "10", "--max-per-subnet", "40", "--public-read", "/node/peers", "--public-read", "/node/info"
+            });
+    org.brightchain.net.config.RateLimitConfig r = o.security().rateLimit();
+    assertEquals(500, r.maxRequests());
+    assertEquals(java.time.Duration.ofSeconds(5), r.window());
+    assertEquals(4, r.blacklistThreshold());
+    assertEquals(java.time.Duration.ofSeconds(60), r.blacklistDuration());
+    assertEquals(java.time.Duration.ofSeconds(120), o.security().replayWindow());
+    assertEquals(10, o.limits().maxPerAddress());
+    assertEquals(40, o.limits().maxPerSubnet());
+    assertEquals(java.util.Set.of("/node/peers", "/node/info"), o.security().publicReads());
+    assertTrue(o.security().isPublicRead("/node/peers"));
+    assertTrue(!o.security().isPublicRead("/node/status"), "the list replaces the default");
+  }
+
+  @Test
+  void badSecurityOptionsSayWhatIsWrong() {
+    assertEquals("--rate-limit: '100' (expected: N/SECONDS, for example 100/10)",
+        assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--rate-limit", "100"})).getMessage());
+    assertEquals("--replay-window: '-1' (expected: a positive whole number)",
+        assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--replay-window", "-1"})).getMessage());
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--max-per-subnet", "8"})).getMessage().contains("at least --max-per-address"));
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--public-read", "node"})).getMessage().contains("starting with /"));
   }
 
   @Test

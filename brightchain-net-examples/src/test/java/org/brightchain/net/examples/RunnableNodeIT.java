@@ -38,6 +38,8 @@ class RunnableNodeIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Process> processes = new ArrayList<>();
+  /** Operator token of the node on each port. */
+  private static final Map<Integer, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
   @TempDir Path tmp;
 
@@ -96,6 +98,9 @@ class RunnableNodeIT {
         String id = line.split(" ")[2];
         assertEquals(64, id.length(), line);
         assertTrue(line.contains("http://127.0.0.1:" + port + "/node/info"), line);
+        // Local scripts act as the operator with the token the node wrote at start.
+        Path tokenFile = tmp.resolve(name).resolve("operator.token");
+        TOKENS.put(port, java.nio.file.Files.readString(tokenFile).trim());
         return new Node(p, port, id, lines);
       }
       if (!p.isAlive() && lines.isEmpty()) {
@@ -108,7 +113,7 @@ class RunnableNodeIT {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> get(int port, String path) {
     try {
-      HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKENS.get(port)).build(), HttpResponse.BodyHandlers.ofByteArray());
       return r.statusCode() == 200 ? (Map<String, Object>) Json.parse(r.body()) : Map.of("status", (long) r.statusCode());
     } catch (Exception e) {
       return Map.of("error", e.toString());
@@ -120,6 +125,7 @@ class RunnableNodeIT {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKENS.get(port))
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
@@ -209,6 +215,23 @@ class RunnableNodeIT {
   }
 
   @Test
+  void theOperatorTokenIsPrivateNewAtEachStartAndOpensWhatIsNotPublic() throws Exception {
+    Node first = start("op");
+    Path file = tmp.resolve("op").resolve("operator.token");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    String token = TOKENS.get(first.port());
+    URI peers = URI.create("http://127.0.0.1:" + first.port() + "/node/peers");
+    assertEquals(401, HTTP.send(HttpRequest.newBuilder(peers).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "no session");
+    assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.port() + "/node/info")).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "public read");
+    assertEquals(200, HTTP.send(HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "operator");
+    first.process().destroy();
+    assertTrue(first.process().waitFor(15, TimeUnit.SECONDS));
+    Node again = startAt("op", first.port());
+    assertTrue(!token.equals(TOKENS.get(again.port())), "a new token at each start");
+    assertEquals(401, HTTP.send(HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "the old token is dead");
+  }
+
+  @Test
   void aBadOptionPrintsUsageAndExits2() throws Exception {
     Process p = launch("--bogus");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -223,7 +246,8 @@ class RunnableNodeIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue());
-    for (String option : List.of("--http-port", "--ws-port", "--host", "--data-dir", "--bootstrap", "--region", "--nat", "--help")) {
+    for (String option : List.of("--http-port", "--ws-port", "--host", "--data-dir", "--bootstrap", "--region", "--nat",
+        "--rate-limit", "--blacklist", "--replay-window", "--max-per-address", "--max-per-subnet", "--public-read", "--help")) {
       assertTrue(out.contains(option), option + " in " + out);
     }
   }
