@@ -646,11 +646,13 @@ final class NodeEngine implements TransportHandler {
     String stale = outsideWindow(m, e.sequence());
     if (stale != null) {
       reject(conn, stale, e.requestId());
+      failProof(conn, m, "timestamp outside the replay window");
       return null;
     }
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
     if (verdict != MessageSigning.Verdict.VALID) {
       reject(conn, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId(), e.requestId());
+      failProof(conn, m, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");
       return null;
     }
     return new Inbound(e, id);
@@ -905,6 +907,22 @@ final class NodeEngine implements TransportHandler {
     }
     c.authenticated = m.nodeId();
     log.debug("connection {} authenticated as {}", c.conn.id(), c.authenticated.shortId());
+  }
+
+  /** A proof of key that fails the message checks ends the handshake as a wrong proof does. */
+  private void failProof(PeerConnection conn, SignedMessage m, String why) {
+    if (m.payload().type() != WSEventType.AUTH) {
+      return;
+    }
+    scheduler.execute(
+        () -> {
+          Connection c = connections.get(conn.id());
+          if (c != null && c.authenticated == null) {
+            authFailures.incrementAndGet();
+            refuse(c, "auth_failed", why, 0);
+            conn.close(1008, "authentication failed");
+          }
+        });
   }
 
   /** Tells the other side why something it sent was refused. */

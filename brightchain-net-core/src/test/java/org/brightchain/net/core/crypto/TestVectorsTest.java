@@ -16,6 +16,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.core.wire.JsonCodec;
 import org.brightchain.net.core.wire.ProtoCodec;
 import org.brightchain.net.internal.Hex;
+import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.NodeLeave;
@@ -186,6 +187,31 @@ class TestVectorsTest {
     SignedMessage readdressed =
         new SignedMessage(m.payload(), m.timestamp(), m.nodeId(), m.publicKey(), m.signature(), null);
     assertEquals(MessageSigning.Verdict.BAD_SIGNATURE, MessageSigning.verify(readdressed));
+  }
+
+  /** SHA-256 of the UTF-8 text "brightchain test challenge". */
+  static String challenge6() {
+    try {
+      return Hex.encode(MessageDigest.getInstance("SHA-256").digest("brightchain test challenge".getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final String V6_SIGNED = "{\"nodeId\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"payload\":{\"data\":{\"challenge\":\"3df4597f8cd889cf2ba2fd0cdff4b70eda4314129a4e3cf255e1f0a78debce45\",\"peer\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\"},\"sender\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"timestamp\":1764000000005,\"type\":\"system:auth\"},\"purpose\":\"brightchain-net/auth/v1\",\"recipient\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\",\"timestamp\":1764000000005}";
+  static final String V6_ID = "8f105c83d8caff3671c00056f68e14dcb051118bc5f7ec475a62a27d6cd9ebea";
+  static final String V6_SIG = "fb8cf760332d7982f849d6568aeb857d2245425330b4b1e3705dd303292c643730eb2bf305e74f8673184b95b620f09a5c3ef7d7c186a26494734623aeb7af29";
+
+  @Test
+  void vector6_proofOfKey() {
+    AuthProof proof = new AuthProof(challenge6(), B.nodeId());
+    SignedMessage m = MessageSigning.sign(A, MessageSigning.AUTH_PURPOSE, WSMessage.of(proof, T + 5, A.nodeId()), T + 5, B.nodeId());
+    byte[] bytes = MessageSigning.signedBytes(m, MessageSigning.AUTH_PURPOSE);
+    assertEquals(V6_SIGNED, new String(bytes, StandardCharsets.UTF_8), "signed bytes");
+    assertEquals(V6_ID, Hex.encode(MessageSigning.messageId(bytes)), "message id");
+    assertEquals(V6_SIG, Hex.encode(m.signature()), "signature");
+    assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m));
+    assertEquals(MessageSigning.Verdict.BAD_SIGNATURE, MessageSigning.verify(m, MessageSigning.EVENT_PURPOSE), "not an event");
   }
 
   @Test
