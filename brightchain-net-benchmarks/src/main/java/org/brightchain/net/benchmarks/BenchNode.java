@@ -9,12 +9,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.brightchain.net.core.BrightChainNode;
-import org.brightchain.net.spi.ConnectionLimits;
 
 /**
  * A BrightChain node for benchmarks, started by {@link ChannelBench} in a JVM of its own: the
  * stock node built with {@link BrightChainNode#builder()}, with the settings a load test needs
- * (loopback only, a free port, a long idle timeout and a high connection cap, also per address).
+ * (loopback only, a free port, a long idle timeout and a high connection cap).
  *
  * <p>Prints {@code READY <port>} once listening. Reads commands on standard input, one per line:
  * {@code mem} collects garbage twice and prints {@code MEM heapUsed=<bytes> nettyDirect=<bytes>};
@@ -47,8 +46,6 @@ public final class BenchNode {
             .httpPort(port)
             .idleTimeout(Duration.ofSeconds(idleSeconds))
             .maxConnections(maxConnections)
-            // The load driver opens every connection from 127.0.0.1.
-            .connectionLimits(ConnectionLimits.defaults().withCaps(maxConnections, maxConnections))
             .build();
     node.start().get();
     System.out.println("READY " + node.wsAddress().getPort());
