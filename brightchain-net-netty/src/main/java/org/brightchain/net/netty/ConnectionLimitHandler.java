@@ -4,13 +4,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
  * Refuses a WebSocket handshake or an event stream with 503 when the node already holds its
- * maximum of long-lived connections, before any of it is set up.
+ * maximum of long-lived connections, before any of it is set up. Also answers requests the HTTP
+ * decoder failed on (431 for headers too large, 414, 400) before the WebSocket handler could take
+ * one with truncated headers for a handshake.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private final NettyTransport transport;
@@ -22,6 +25,16 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
+      Throwable cause = req.decoderResult().cause();
+      ReferenceCountUtil.release(msg);
+      if (!ctx.channel().isActive()) {
+        return; // cut short by the close itself: nobody to answer
+      }
+      transport.malformedRequest(ctx.channel().remoteAddress(), cause);
+      HttpResponses.decodeFailure(ctx, cause, transport.settings().limits().maxHeaderBytes());
+      return;
+    }
     if (!counted && msg instanceof FullHttpRequest req && longLived(req)) {
       if (!transport.tryOpen()) {
         ReferenceCountUtil.release(msg);

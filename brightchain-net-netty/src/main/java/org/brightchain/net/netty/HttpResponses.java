@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 
 /** JSON error responses written by the transport itself, before a request reaches the node. */
@@ -31,6 +33,24 @@ final class HttpResponses {
         json(status, "{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\"}");
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Answers a request the HTTP decoder could not take: 431 for headers over the size limit, 414
+   * for a request line over its limit, 400 for anything else; then closes the connection.
+   */
+  static void decodeFailure(ChannelHandlerContext ctx, Throwable cause, int maxHeaderBytes) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      errorAndClose(
+          ctx,
+          431,
+          "headers_too_large",
+          "request line and headers larger than " + maxHeaderBytes + " bytes");
+    } else if (cause instanceof TooLongHttpLineException) {
+      errorAndClose(ctx, 414, "uri_too_long", "request line too long");
+    } else {
+      errorAndClose(ctx, 400, "bad_request", "malformed HTTP request");
+    }
   }
 
   private static String escape(String s) {

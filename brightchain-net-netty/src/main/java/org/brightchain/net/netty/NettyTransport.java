@@ -13,6 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -43,17 +44,28 @@ import org.slf4j.LoggerFactory;
  * peers. Uses native epoll when {@code netty-transport-native-epoll} is on the class path, NIO
  * otherwise.
  *
- * <p>Each server pipeline composes Netty's stock handlers: {@code HttpServerCodec} (with header
- * limits) → an aggregator bounded by {@link TransportSettings#maxBodyBytes()} that answers 413 →
- * {@code WebSocketServerProtocolHandler} (handshake, control frames, frame size limit) → {@code
- * WebSocketFrameAggregator} (message size limit) → the REST handler → the WebSocket frame
- * handler. Writes are coalesced by {@code FlushConsolidationHandler}.
+ * <p>Each accepted connection counts against per-address and per-subnet caps until it closes;
+ * one over a cap is answered 429. Each server pipeline composes Netty's stock handlers: the two
+ * halves of {@code HttpServerCodec} (its request decoder extended with the header size limit and
+ * an absolute header deadline, answering 431 and 408) → an aggregator bounded by {@link
+ * TransportSettings#maxBodyBytes()} that answers 413 → {@code WebSocketServerProtocolHandler}
+ * (handshake, control frames, frame size limit) → {@code WebSocketFrameAggregator} (message size
+ * limit) → the REST handler → the WebSocket frame handler. Writes are coalesced by {@code
+ * FlushConsolidationHandler}.
  */
 public final class NettyTransport implements Transport {
   static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
   private static final int MAX_INITIAL_LINE = 4096;
-  private static final int MAX_HEADER_SIZE = 8192;
+  /** Largest response headers accepted from a peer when dialling. */
+  private static final int MAX_RESPONSE_HEADERS = 8192;
+  /**
+   * Most refused connections kept open at once to be answered 429; past it, more are closed at
+   * accept without an answer.
+   */
+  private static final int MAX_REFUSING = 1024;
+  /** Longest a refused connection waits for its request. */
+  private static final long REFUSED_LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final TransportSettings settings;
   private final ByteCounter bytes = new ByteCounter();
@@ -64,9 +76,22 @@ public final class NettyTransport implements Transport {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
 
+  private final AddressLimiter addresses;
+  private final java.util.concurrent.atomic.AtomicInteger refusing =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder refusedConnections =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder headerTimeouts =
+      new java.util.concurrent.atomic.LongAdder();
+  private final LogLimiter refusedLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
+  private final LogLimiter timeoutLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
+  private final LogLimiter malformedLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
+
   /** A transport with these settings; nothing happens until {@link #start}. */
   public NettyTransport(TransportSettings settings) {
     this.settings = settings;
+    this.addresses =
+        new AddressLimiter(settings.limits().maxPerAddress(), settings.limits().maxPerSubnet());
   }
 
   private final java.util.concurrent.atomic.AtomicInteger openConnections =
@@ -128,6 +153,35 @@ public final class NettyTransport implements Transport {
   /** Connections closed as slow consumers so far. */
   public long slowConsumerCloses() {
     return slowConsumerCloses.sum();
+  }
+
+  /** Connections refused so far for being over the per-address or per-subnet cap. */
+  public long refusedConnections() {
+    return refusedConnections.sum();
+  }
+
+  /** Connections closed so far for not completing their request headers in time. */
+  public long headerTimeouts() {
+    return headerTimeouts.sum();
+  }
+
+  AddressLimiter addresses() {
+    return addresses;
+  }
+
+  /** Counts and logs (rate-limited) a connection closed by the header deadline. */
+  void headerTimeout(java.net.SocketAddress remote, boolean partial) {
+    headerTimeouts.increment();
+    timeoutLog.info(
+        "{}: {} within {} ms, closing",
+        remote,
+        partial ? "request incomplete" : "no request",
+        settings.limits().headerTimeout().toMillis());
+  }
+
+  /** Logs (rate-limited) a request the HTTP decoder failed on. */
+  void malformedRequest(java.net.SocketAddress remote, Object cause) {
+    malformedLog.info("malformed HTTP from {}: {}", remote, String.valueOf(cause));
   }
 
   /** WebSocket and event-stream connections open now. */
@@ -206,6 +260,9 @@ public final class NettyTransport implements Transport {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
+                    if (!admit(ch)) {
+                      return;
+                    }
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(bytes);
                     p.addLast(
@@ -213,8 +270,17 @@ public final class NettyTransport implements Transport {
                         new IdleStateHandler(
                             settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     p.addLast(new FlushConsolidationHandler(256, true));
-                    p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
-                    // The WebSocket decoder takes the codec's place, right before this handler.
+                    // HttpServerCodec's two halves: the decoder keeps the header deadline. The
+                    // encoder goes first so that the decoder's own 408 passes through it.
+                    p.addLast(new HttpResponseEncoder());
+                    p.addLast(
+                        new HeaderDeadlineDecoder(
+                            NettyTransport.this,
+                            settings.limits().headerTimeout(),
+                            MAX_INITIAL_LINE,
+                            settings.limits().maxHeaderBytes(),
+                            ws));
+                    // The WebSocket decoder takes the decoder's place, right before this handler.
                     p.addLast(WebSocketErrorHandler.INSTANCE);
                     p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
                     p.addLast(new ConnectionLimitHandler(NettyTransport.this));
@@ -260,6 +326,47 @@ public final class NettyTransport implements Transport {
     return f;
   }
 
+  /**
+   * Counts an accepted connection against the per-address and per-subnet caps until it closes.
+   * One over a cap gets a pipeline that answers its first request with 429 and closes, or is
+   * closed at once when too many refused connections are waiting for their request already.
+   */
+  private boolean admit(SocketChannel ch) {
+    InetSocketAddress peer = ch.remoteAddress();
+    if (peer == null || peer.getAddress() == null) {
+      ch.close(); // gone before it was accepted
+      return false;
+    }
+    java.net.InetAddress remote = peer.getAddress();
+    AddressLimiter.Refusal refusal = addresses.tryAcquire(remote);
+    if (refusal == null) {
+      ch.closeFuture().addListener(f -> addresses.release(remote));
+      return true;
+    }
+    refusedConnections.increment();
+    String message =
+        refusal == AddressLimiter.Refusal.ADDRESS
+            ? "too many connections from " + remote.getHostAddress()
+                + " (limit " + addresses.maxPerAddress() + ")"
+            : "too many connections from the subnet " + AddressLimiter.subnetOf(remote)
+                + " (limit " + addresses.maxPerSubnet() + ")";
+    refusedLog.info("refused {}: {}", ch.remoteAddress(), message);
+    if (refusing.incrementAndGet() > MAX_REFUSING) {
+      refusing.decrementAndGet();
+      ch.close();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> refusing.decrementAndGet());
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(bytes);
+    p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, settings.limits().maxHeaderBytes(), 8192));
+    p.addLast(
+        new RefusedConnectionHandler(
+            message,
+            Math.min(REFUSED_LINGER_NANOS, settings.limits().headerTimeout().toNanos())));
+    return false;
+  }
+
   @Override
   public CompletableFuture<PeerConnection> connect(
       String host, int port, java.util.Map<String, String> parameters) {
@@ -301,7 +408,7 @@ public final class NettyTransport implements Transport {
                         new IdleStateHandler(
                             settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     p.addLast(new FlushConsolidationHandler(256, true));
-                    p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                    p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_RESPONSE_HEADERS, 8192));
                     p.addLast(WebSocketErrorHandler.INSTANCE);
                     p.addLast(new HttpObjectAggregator(64 * 1024));
                     p.addLast(

@@ -32,8 +32,15 @@ import org.brightchain.net.spi.RestResponse;
 final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final NettyTransport transport;
   private final boolean serveRest;
+  /**
+   * Most pipelined requests in progress at once on one connection, the bound {@code
+   * HttpServerCodec} keeps by default; past it, the connection is closed once those are answered.
+   */
+  static final int MAX_PIPELINED = 128;
   /** Completes when the answer to the latest request so far has been written. */
   private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+  private int inProgress;
+  private boolean closing;
 
   RestRequestHandler(NettyTransport transport, boolean serveRest) {
     this.transport = transport;
@@ -43,8 +50,18 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (req.decoderResult().isFailure()) {
-      NettyTransport.log.info("malformed HTTP from {}: {}", ctx.channel().remoteAddress(), req.decoderResult().cause().toString());
-      HttpResponses.errorAndClose(ctx, 400, "bad_request", "malformed HTTP request");
+      // Normally answered by ConnectionLimitHandler already.
+      transport.malformedRequest(ctx.channel().remoteAddress(), req.decoderResult().cause());
+      HttpResponses.decodeFailure(ctx, req.decoderResult().cause(), transport.settings().limits().maxHeaderBytes());
+      return;
+    }
+    if (closing) {
+      return; // past the pipelining bound: the rest is not read
+    }
+    if (inProgress >= MAX_PIPELINED) {
+      closing = true;
+      transport.malformedRequest(ctx.channel().remoteAddress(), "more than " + MAX_PIPELINED + " pipelined requests");
+      lastWrite.whenComplete((v, e) -> ctx.executor().execute(ctx::close));
       return;
     }
     QueryStringDecoder uri;
@@ -117,12 +134,14 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     CompletableFuture<Void> previous = lastWrite;
     CompletableFuture<Void> written = new CompletableFuture<>();
     lastWrite = written;
+    inProgress++;
     previous.thenCombine(answer, (v, r) -> r)
         .thenAccept(
             r ->
                 ctx.executor()
                     .execute(
                         () -> {
+                          inProgress--;
                           write(ctx, r, keepAlive, head);
                           ctx.channel().config().setAutoRead(true);
                           written.complete(null);
@@ -161,6 +180,11 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     // A stream receives nothing; the idle timeout is for connections that should be talking.
     if (ctx.pipeline().get("idle") != null) {
       ctx.pipeline().remove("idle");
+    }
+    // Nor does the header deadline apply to whatever the client sends now.
+    HeaderDeadlineDecoder decoder = ctx.pipeline().get(HeaderDeadlineDecoder.class);
+    if (decoder != null) {
+      decoder.streaming();
     }
     // From here on the channel only streams: anything more the client sends is discarded.
     ctx.pipeline().addAfter(ctx.name(), "discard-after-stream", new io.netty.channel.ChannelInboundHandlerAdapter() {
