@@ -70,7 +70,13 @@ class ConnectionLimitsTest {
 
   private NettyTransport start(ConnectionLimits limits) {
     node =
-        BrightChainNode.builder().host("127.0.0.1").httpPort(0).connectionLimits(limits).build();
+        BrightChainNode.builder()
+            .host("127.0.0.1")
+            .httpPort(0)
+            .connectionLimits(limits)
+            // These tests are about connections, not request rates (SecuritySuiteTest is).
+            .rateLimit(new org.brightchain.net.config.RateLimitConfig(java.time.Duration.ofSeconds(10), 1_000_000, 3, java.time.Duration.ofMinutes(5)))
+            .build();
     node.start().join();
     return (NettyTransport) node.transportForTests();
   }
@@ -91,7 +97,7 @@ class ConnectionLimitsTest {
     Socket ws = connect("127.0.0.1");
     assertEquals(101, exchange(ws, UPGRADE + "\r\n").status());
     Socket events = connect("127.0.0.1");
-    assertEquals(200, exchange(events, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n").status());
+    assertEquals(200, exchange(events, "GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + node.operatorToken() + "\r\n\r\n").status());
     assertEquals(3, t.addresses().fromAddress(local));
 
     Socket fourth = connect("127.0.0.1");

@@ -48,6 +48,9 @@ import org.brightchain.net.message.Pong;
 import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
+import org.brightchain.net.message.Challenge;
+import org.brightchain.net.message.AuthProof;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
@@ -306,6 +309,18 @@ class ContractArbitraries extends DomainContextBase {
         .as(Subscribe::new);
   }
 
+  static Arbitrary<Challenge> challenges() {
+    return Arbitraries.bytes().array(byte[].class).ofSize(Challenge.BYTES).map(b -> new Challenge(org.brightchain.net.internal.Hex.encode(b)));
+  }
+
+  static Arbitrary<AuthProof> authProofs() {
+    return Combinators.combine(challenges(), nodeIds()).as((c, id) -> new AuthProof(c.challenge(), id));
+  }
+
+  static Arbitrary<ErrorEvent> errorEvents() {
+    return Combinators.combine(text(1, 64), text(256), safeLongs()).as(ErrorEvent::new);
+  }
+
   /** Any of the payloads, control messages included. */
   static Arbitrary<EventPayload> eventPayloads() {
     return Arbitraries.oneOf(
@@ -322,7 +337,10 @@ class ContractArbitraries extends DomainContextBase {
         acks(),
         resumes(),
         gaps(),
-        subscribes());
+        subscribes(),
+        challenges(),
+        authProofs(),
+        errorEvents());
   }
 
   // ------------------------------------------------------------- messages
@@ -559,6 +577,21 @@ class ContractArbitraries extends DomainContextBase {
   @Provide
   Arbitrary<Subscribe> provideSubscribe() {
     return subscribes();
+  }
+
+  @Provide
+  Arbitrary<Challenge> provideChallenge() {
+    return challenges();
+  }
+
+  @Provide
+  Arbitrary<AuthProof> provideAuthProof() {
+    return authProofs();
+  }
+
+  @Provide
+  Arbitrary<ErrorEvent> provideErrorEvent() {
+    return errorEvents();
   }
 
   @Provide

@@ -213,6 +213,21 @@ class JsonCodecPropertiesTest {
     roundTrips(p, Subscribe.class);
   }
 
+  @Property
+  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.Challenge.class);
+  }
+
+  @Property
+  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.AuthProof.class);
+  }
+
+  @Property
+  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.ErrorEvent.class);
+  }
+
   /** Signed bytes are canonical JSON, so every payload's tree must be integers only, no nulls. */
   @Property(tries = 500)
   void everyPayloadHasACanonicalTree(@ForAll WSMessage m) {

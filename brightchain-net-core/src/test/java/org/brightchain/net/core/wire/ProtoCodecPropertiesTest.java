@@ -169,6 +169,21 @@ class ProtoCodecPropertiesTest {
   }
 
   @Property
+  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.Challenge.class);
+  }
+
+  @Property
+  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.AuthProof.class);
+  }
+
+  @Property
+  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p) throws WireFormatException {
+    roundTrips(p, org.brightchain.net.message.ErrorEvent.class);
+  }
+
+  @Property
   void peerInfosRoundTrip(@ForAll PeerInfo p) throws WireFormatException {
     roundTrips(p, PeerInfo.class);
   }
