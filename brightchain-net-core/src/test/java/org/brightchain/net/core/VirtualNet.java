@@ -305,9 +305,27 @@ final class VirtualNet {
     @Override
     public void connectionOpened(PeerConnection connection) {}
 
+    private volatile boolean answerPings;
+
+    /** From now on, answers the node's heartbeats as a live peer does. */
+    RawPeer answeringPings() {
+      answerPings = true;
+      return this;
+    }
+
     @Override
     public void frameReceived(PeerConnection connection, Frame frame) {
       frames.add(frame);
+      if (answerPings) {
+        try {
+          SignedMessage m = org.brightchain.net.core.wire.ProtoCodec.decodeSignedMessage(frame.bytes());
+          if (m.payload().data() instanceof org.brightchain.net.message.Ping ping) {
+            connection.send(Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(sign(new org.brightchain.net.message.Pong(ping.nonce()), m.nodeId()))));
+          }
+        } catch (org.brightchain.net.core.wire.WireFormatException | RuntimeException ignored) {
+          // not ours to judge here
+        }
+      }
     }
 
     @Override
