@@ -8,12 +8,27 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.core.BrightChainNode;
+import org.brightchain.net.spi.ConnectionLimits;
 
 /**
  * A BrightChain node for benchmarks, started by {@link ChannelBench} in a JVM of its own: the
- * stock node built with {@link BrightChainNode#builder()}, with the settings a load test needs
- * (loopback only, a free port, a long idle timeout and a high connection cap).
+ * stock node built with {@link BrightChainNode#builder()}, with the settings a load test needs:
+ *
+ * <ul>
+ *   <li>loopback only, a free port;
+ *   <li>a long idle timeout, and heartbeats as rare as the idle timeout, so that nothing closes or
+ *       pings the driver's connections during a run (they do not answer pings);
+ *   <li>a high connection cap ({@code maxConnections}), and per-address and per-subnet caps
+ *       ({@link ConnectionLimits}) as high, since every connection comes from 127.0.0.1;
+ *   <li>a rate limit no load of the benchmark reaches: the publisher sends thousands of messages
+ *       a second from one node id, echo clients hundreds each, and the handshakes of thousands of
+ *       connections count against 127.0.0.1 until each connection has authenticated.
+ * </ul>
+ *
+ * Everything else (the handshake, signature checks, the rate limiter's bookkeeping on every
+ * frame) is as in any node.
  *
  * <p>Prints {@code READY <port>} once listening. Reads commands on standard input, one per line:
  * {@code mem} collects garbage twice and prints {@code MEM heapUsed=<bytes> nettyDirect=<bytes>};
@@ -23,6 +38,12 @@ import org.brightchain.net.core.BrightChainNode;
  *     [--port P] [--idle-timeout-s S] [--max-connections N]</pre>
  */
 public final class BenchNode {
+  /**
+   * Messages allowed per 10 s per node id and per address: far above any load of the benchmark
+   * (the default, 100, would stop the publisher after its first hundred messages).
+   */
+  static final int RATE_LIMIT = 1_000_000_000;
+
   private BenchNode() {}
 
   public static void main(String[] args) throws Exception {
@@ -40,12 +61,16 @@ public final class BenchNode {
         }
       }
     }
+    Duration idle = Duration.ofSeconds(idleSeconds);
     BrightChainNode node =
         BrightChainNode.builder()
             .host("127.0.0.1")
             .httpPort(port)
-            .idleTimeout(Duration.ofSeconds(idleSeconds))
+            .idleTimeout(idle)
+            .heartbeat(idle, Duration.ofSeconds(Math.min(60, idleSeconds)), 3)
             .maxConnections(maxConnections)
+            .connectionLimits(ConnectionLimits.defaults().withCaps(maxConnections, maxConnections))
+            .rateLimit(new RateLimitConfig(Duration.ofSeconds(10), RATE_LIMIT, 3, Duration.ofMinutes(5)))
             .build();
     node.start().get();
     System.out.println("READY " + node.wsAddress().getPort());

@@ -2,6 +2,7 @@ package org.brightchain.net.benchmarks;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,10 +27,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.message.Challenge;
+import org.brightchain.net.message.Envelope;
+import org.brightchain.net.message.ErrorEvent;
+import org.brightchain.net.message.EventPayload;
+import org.brightchain.net.message.Resume;
 
 /**
  * The load driver's WebSocket client on Netty: plain WebSocket, or socket.io (engine.io v4)
@@ -40,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * server's {@code 40{...}}; pings {@code 2} are answered with {@code 3}; events are {@code
  * 42["name",payload]}, or for a binary payload the header {@code 451-["name",{"_placeholder":
  * true,"num":0}]} followed by one binary frame.
+ *
+ * <p>A connection to the node does the node's opening handshake ({@link Handshake}): it answers
+ * the node's {@code system:challenge} with its proof and its announcement, and counts as ready on
+ * the node's {@code system:resume}. Frames before that are the handshake's and reach no sink.
  */
 final class WsClient implements AutoCloseable {
   private final EventLoopGroup group;
@@ -65,10 +77,13 @@ final class WsClient implements AutoCloseable {
 
   /**
    * Opens a connection to {@code uri}; completes once the WebSocket handshake (and for
-   * socket.io, the namespace connect) is done. Fails after 20 s.
+   * socket.io, the namespace connect; for the node, its opening handshake with {@code auth}) is
+   * done. Fails after 25 s, or when the node refuses the handshake.
+   *
+   * @param auth the identity and announcement for a connection to the node, null for the others
    */
-  CompletableFuture<Conn> connect(URI uri, boolean socketIo, Sink sink) {
-    Conn conn = new Conn(socketIo, sink);
+  CompletableFuture<Conn> connect(URI uri, boolean socketIo, Handshake auth, Sink sink) {
+    Conn conn = new Conn(socketIo, auth, sink);
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -105,6 +120,14 @@ final class WsClient implements AutoCloseable {
           }
         });
     conn.ready.orTimeout(25, TimeUnit.SECONDS);
+    // A connection that did not get ready is of no use: close it rather than leave it open in
+    // the server, where it would count in the next measurement.
+    conn.ready.whenComplete(
+        (c, e) -> {
+          if (e != null) {
+            cf.channel().close();
+          }
+        });
     return conn.ready;
   }
 
@@ -125,6 +148,8 @@ final class WsClient implements AutoCloseable {
   /** One client connection; its handler is the last of the pipeline. */
   static final class Conn extends ChannelInboundHandlerAdapter {
     final boolean socketIo;
+    /** The node's handshake, or null (not the node). */
+    final Handshake auth;
     final CompletableFuture<Conn> ready = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     volatile Sink sink;
@@ -135,8 +160,9 @@ final class WsClient implements AutoCloseable {
     private Channel channel;
     private boolean attachmentNext;
 
-    Conn(boolean socketIo, Sink sink) {
+    Conn(boolean socketIo, Handshake auth, Sink sink) {
       this.socketIo = socketIo;
+      this.auth = auth;
       this.sink = sink;
     }
 
@@ -177,7 +203,7 @@ final class WsClient implements AutoCloseable {
     public void handlerAdded(ChannelHandlerContext ctx) {
       channel = ctx.channel();
       channel.closeFuture().addListener(f -> {
-        ready.completeExceptionally(new java.io.IOException("closed before ready"));
+        ready.completeExceptionally(new IOException("closed before ready"));
         closed.complete(null);
       });
     }
@@ -185,7 +211,7 @@ final class WsClient implements AutoCloseable {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-        if (!socketIo) {
+        if (!socketIo && auth == null) {
           ready.complete(this);
         }
       } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -200,6 +226,12 @@ final class WsClient implements AutoCloseable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
         framesIn++;
+        if (auth != null && !ready.isDone()) {
+          if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+            handshake(ctx, ((ByteBufHolder) msg).content(), msg instanceof BinaryWebSocketFrame);
+          }
+          return;
+        }
         if (msg instanceof TextWebSocketFrame t) {
           ByteBuf c = t.content();
           if (!socketIo) {
@@ -230,6 +262,36 @@ final class WsClient implements AutoCloseable {
       } finally {
         ReferenceCountUtil.release(msg);
       }
+    }
+
+    /** A frame of the node before the connection is ready: its challenge, then its resume. */
+    private void handshake(ChannelHandlerContext ctx, ByteBuf buf, boolean binaryFrame) {
+      Envelope e;
+      try {
+        e = Handshake.decode(buf, binaryFrame);
+      } catch (WireFormatException | RuntimeException ex) {
+        ready.completeExceptionally(new IOException("undecodable frame from the node during the handshake: " + ex));
+        ctx.close();
+        return;
+      }
+      EventPayload data = e.message().payload().data();
+      if (data instanceof Challenge ch) {
+        writeHandshake(auth.proof(ch.challenge(), e.message().nodeId()));
+        writeHandshake(auth.announce);
+        ctx.flush();
+      } else if (data instanceof Resume) {
+        ready.complete(this); // identified: from here on, frames go to the sink
+      } else if (data instanceof ErrorEvent err) {
+        ready.completeExceptionally(new IOException("the node refused the handshake: " + err.code() + " " + err.message()));
+        ctx.close();
+      }
+    }
+
+    private void writeHandshake(byte[] frame) {
+      channel.write(
+          auth.binary
+              ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))
+              : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
     }
 
     private void deliver(ByteBuf buf, boolean binary) {
