@@ -1045,7 +1045,8 @@ final class NodeEngine implements TransportHandler {
     }
     // Peer exchange: tell the newcomer of every other active peer, as a hint to dial.
     for (Peer other : peers.values()) {
-      if (other != peer && other.info.status() == PeerStatusType.ACTIVE) {
+      // A peer without a port to dial (a client) is no hint: receivers would ignore it.
+      if (other != peer && other.info.status() == PeerStatusType.ACTIVE && other.info.wsPort() > 0) {
         PeerInfo o = other.info;
         NodeAnnounce hint =
             new NodeAnnounce(o.nodeId(), o.address(), o.httpPort(), o.wsPort(), o.capabilities(), other.version.isEmpty() ? "unknown" : other.version, o.region());
