@@ -29,7 +29,8 @@ class ContractsTest {
     assertEquals(
         List.of("node:announce", "node:leave", "node:status", "block:temperature", "block:location",
             "block:sync", "metadata:update", "metadata:sync", "system:ping", "system:pong",
-            "system:ack", "system:resume", "system:gap", "system:subscribe"),
+            "system:ack", "system:resume", "system:gap", "system:subscribe", "system:challenge",
+            "system:auth", "system:error"),
         Arrays.stream(WSEventType.values()).map(WSEventType::wireName).toList());
     for (WSEventType t : WSEventType.values()) {
       assertEquals(t, WSEventType.fromWire(t.wireName()));
