@@ -112,6 +112,8 @@ final class NodeEngine implements TransportHandler {
   /** Ids of messages seen and verified; bounded, expires after an hour. */
   private final Cache<ByteBuffer, Boolean> seen;
   private final SecurityConfig security;
+  /** Verdicts of messages that failed verification, by id and signature. */
+  private final Cache<ByteBuffer, MessageSigning.Verdict> knownBad;
   final Sessions sessions;
   private final RateLimiter limiter;
   final AtomicLong rateLimited = new AtomicLong();
@@ -145,6 +147,13 @@ final class NodeEngine implements TransportHandler {
     this.self = settings.identity().nodeId();
     this.channel = settings.channel();
     this.security = settings.security();
+    this.knownBad =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(security.replayWindow().multipliedBy(2))
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(settings.clock().millis()))
+            .executor(Runnable::run)
+            .build();
     this.sessions = new Sessions(self, settings.clock(), security.tokenLifetime(), security.maxTrackedSources());
     this.limiter = new RateLimiter(security.rateLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(settings.clock().millis()));
     this.scheduler = settings.scheduler();
@@ -649,7 +658,19 @@ final class NodeEngine implements TransportHandler {
       failProof(conn, m, "timestamp outside the replay window");
       return null;
     }
-    MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
+    // A forged copy shares its id with the genuine message (the id covers neither signature nor
+    // key), so failures are remembered by id, signature and key: resending a bad message costs a
+    // lookup, not a verification, and cannot block the genuine one.
+    byte[] sig = m.signature();
+    byte[] key = m.publicKey();
+    ByteBuffer badKey = ByteBuffer.allocate(id.remaining() + 2 + sig.length + key.length).put(id.duplicate()).put((byte) sig.length).put(sig).put((byte) key.length).put(key).flip();
+    MessageSigning.Verdict verdict = knownBad.getIfPresent(badKey);
+    if (verdict == null) {
+      verdict = MessageSigning.verify(m, signed);
+      if (verdict != MessageSigning.Verdict.VALID) {
+        knownBad.put(badKey, verdict);
+      }
+    }
     if (verdict != MessageSigning.Verdict.VALID) {
       reject(conn, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId(), e.requestId());
       failProof(conn, m, "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");

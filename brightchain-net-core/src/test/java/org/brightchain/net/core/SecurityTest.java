@@ -250,6 +250,28 @@ class SecurityTest {
     assertEquals(rejected + 1, heard.rejected.size());
   }
 
+  @Test
+  void aForgedCopySentFirstDoesNotBlockTheGenuineMessage() {
+    BrightChainNode node = start(net.builder(A));
+    RawPeer peer = new RawPeer(net, "10.0.0.9").connect(A);
+    NodeIdentity author = NodeIdentity.generate();
+    SignedMessage genuine = signed(author, MessageSigning.EVENT_PURPOSE, new BlockTemperatureUpdate(blockId(9), DataTemperature.HOT), now(), null);
+    byte[] sig = genuine.signature();
+    sig[3] ^= 1;
+    SignedMessage forged = new SignedMessage(genuine.payload(), genuine.timestamp(), genuine.nodeId(), genuine.publicKey(), sig, null);
+    NodeIdentity thief = NodeIdentity.generate();
+    SignedMessage otherKey = new SignedMessage(genuine.payload(), genuine.timestamp(), genuine.nodeId(), thief.publicKey(), genuine.signature(), null);
+    int rejected = heard.rejected.size();
+    for (int i = 0; i < 3; i++) {
+      peer.send(forged);
+      peer.send(otherKey);
+    }
+    assertEquals(rejected + 6, heard.rejected.size(), "each copy refused");
+    assertTrue(node.metadata(blockId(9)).isEmpty());
+    peer.send(genuine);
+    assertEquals(DataTemperature.HOT, node.metadata(blockId(9)).orElseThrow().temperature(), "the genuine message still counts");
+  }
+
   // ------------------------------------------------------------------ REST
 
   private RestResponse call(String method, String path, String body, String token) {
