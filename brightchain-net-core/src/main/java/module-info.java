@@ -11,6 +11,7 @@ module org.brightchain.net.core {
   exports org.brightchain.net.core.wire;
   exports org.brightchain.net.core.testing;
   exports org.brightchain.net.core.security;
+  exports org.brightchain.net.core.discovery;
 
   uses org.brightchain.net.spi.TransportProvider;
   uses org.brightchain.net.spi.DiscoveryProvider;

@@ -12,6 +12,30 @@ public interface DiscoveryContext {
   /** The node's scheduler, for timers. */
   Scheduler scheduler();
 
+  /** The node's discovery settings: each provider reads what concerns it. */
+  org.brightchain.net.config.DiscoverySettings settings();
+
+  /** The node's clock. */
+  java.time.Clock clock();
+
+  /** The node's public key (compressed secp256k1, or Ed25519), for signed adverts. */
+  byte[] publicKey();
+
+  /**
+   * Signs {@code message} with the node's key, for adverts a provider publishes. The bytes must
+   * carry their own purpose string, so a signature made here cannot pass as anything else.
+   */
+  byte[] sign(byte[] message);
+
+  /** Peers connected now. */
+  int activePeers();
+
+  /**
+   * How many peers the node wants connected; a provider that is costly to ask (DNS seeds, say)
+   * is consulted only while {@link #activePeers()} is below this.
+   */
+  int wantedPeers();
+
   /**
    * Reports a candidate peer at {@code host:wsPort}. The node decides whether to dial it; the
    * peer's identity is checked when it connects. {@code expected} may be null when unknown.
