@@ -36,6 +36,9 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.NatConfig;
+import org.brightchain.net.config.DiscoveryConfig;
+import org.brightchain.net.config.DiscoverySettings;
+import org.brightchain.net.config.DnsSeedsConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
@@ -44,6 +47,7 @@ import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.ConnectionLimits;
+import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
@@ -540,6 +544,9 @@ public final class BrightChainNode implements AutoCloseable {
     private PortMapperProvider portMapperProvider;
     private NodeSettings.Channel channel = NodeSettings.Channel.defaults();
     private SecurityConfig security = SecurityConfig.defaults();
+    private DiscoverySettings discovery = DiscoverySettings.defaults();
+    private final List<DiscoveryProvider> discoveryProvidersAdded = new ArrayList<>();
+    private boolean loadDiscoveryProviders = true;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
     private int maxQueuedBytes = 4 << 20;
@@ -557,6 +564,59 @@ public final class BrightChainNode implements AutoCloseable {
     public Builder security(SecurityConfig config) {
       this.security = notNull(config, "security");
       return this;
+    }
+
+    /**
+     * How the node finds peers besides its bootstrap nodes: LAN multicast (off by default), DNS
+     * seeds, the DNS server, the size of the peer table. See {@code docs/discovery.md}.
+     */
+    public Builder discovery(DiscoverySettings settings) {
+      this.discovery = notNull(settings, "discovery");
+      return this;
+    }
+
+    /** Turns LAN multicast discovery on with {@code config} (needs {@code brightchain-net-netty}). */
+    public Builder multicast(DiscoveryConfig config) {
+      this.discovery = discovery.withMulticast(notNull(config, "multicast"));
+      return this;
+    }
+
+    /** DNS names that list nodes, consulted while the node has too few peers. */
+    public Builder dnsSeeds(DnsSeedsConfig seeds) {
+      this.discovery = discovery.withDnsSeeds(notNull(seeds, "dnsSeeds"));
+      return this;
+    }
+
+    /**
+     * Adds a discovery provider. Providers found through {@link java.util.ServiceLoader} are
+     * added too, unless {@link #loadDiscoveryProviders(boolean)} says not to. A provider that
+     * fails to start is logged and skipped.
+     */
+    public Builder addDiscoveryProvider(DiscoveryProvider provider) {
+      discoveryProvidersAdded.add(notNull(provider, "provider"));
+      return this;
+    }
+
+    /** Whether to add the discovery providers found through {@link java.util.ServiceLoader} (default true). */
+    public Builder loadDiscoveryProviders(boolean load) {
+      this.loadDiscoveryProviders = load;
+      return this;
+    }
+
+    private List<DiscoveryProvider> discoveryProviders() {
+      List<DiscoveryProvider> all = new ArrayList<>(discoveryProvidersAdded);
+      if (loadDiscoveryProviders) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (DiscoveryProvider p : all) {
+          names.add(p.getClass().getName());
+        }
+        for (DiscoveryProvider p : load(DiscoveryProvider.class)) {
+          if (names.add(p.getClass().getName())) {
+            all.add(p);
+          }
+        }
+      }
+      return List.copyOf(all);
     }
 
     /** The rate limit per remote address and per node; shorthand for {@link #security}. */
@@ -889,7 +949,9 @@ public final class BrightChainNode implements AutoCloseable {
               List.copyOf(allPlugins),
               channel,
               security,
-              dataDirectory);
+              dataDirectory,
+              discovery,
+              discoveryProviders());
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =

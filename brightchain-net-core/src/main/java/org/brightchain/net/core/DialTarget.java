@@ -13,6 +13,8 @@ final class DialTarget {
   boolean inFlight;
   boolean isSelf;
   Scheduler.Cancellable retry;
+  /** Where the node learned of it: "bootstrap", "persisted", a provider's name, or a peer. */
+  String source = "";
 
   DialTarget(String host, int port, boolean isStatic) {
     this.host = host;

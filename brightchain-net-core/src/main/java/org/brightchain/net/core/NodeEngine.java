@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.NetworkHealth;
+import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.NodeInfo;
 import org.brightchain.net.NodeMetrics;
@@ -38,6 +40,7 @@ import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.security.RateLimiter;
 import org.brightchain.net.core.security.Sessions;
@@ -71,6 +74,8 @@ import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.RestRequest;
+import org.brightchain.net.spi.DiscoveryContext;
+import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.RestResponse;
 import java.nio.charset.StandardCharsets;
 import org.brightchain.net.spi.Scheduler;
@@ -98,7 +103,11 @@ final class NodeEngine implements TransportHandler {
   /** Message ids remembered for de-duplication and replay refusal (about 100 bytes each). */
   static final int SEEN_CACHE_SIZE = 250_000;
   /** Most peers the table holds; hints beyond it are ignored. */
-  static final int MAX_PEERS = 1000;
+  static final int MAX_PEERS_DEFAULT = 1000;
+  /** Outbound connections to one public network group (/24, /56) at most: eclipse resistance. */
+  static final int OUTBOUND_PER_GROUP = 2;
+  /** How often a changed peer table is written to the data directory. */
+  static final Duration PEER_SAVE_INTERVAL = Duration.ofSeconds(30);
 
   final NodeSettings settings;
   final NodeId self;
@@ -117,6 +126,13 @@ final class NodeEngine implements TransportHandler {
   final Sessions sessions;
   private final RateLimiter limiter;
   final AtomicLong rateLimited = new AtomicLong();
+  private final DiscoverySettings discovery;
+  private final List<DiscoveryProvider> providers = new ArrayList<>();
+  private final PeerStore peerStore;
+  private boolean peersDirty;
+  private Scheduler.Cancellable peerSaver;
+  private volatile int activePeerCount;
+  final AtomicLong candidatesRefused = new AtomicLong();
 
   private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -147,6 +163,8 @@ final class NodeEngine implements TransportHandler {
     this.self = settings.identity().nodeId();
     this.channel = settings.channel();
     this.security = settings.security();
+    this.discovery = settings.discovery();
+    this.peerStore = settings.dataDirectory() == null ? null : new PeerStore(settings.dataDirectory());
     this.knownBad =
         Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -201,8 +219,12 @@ final class NodeEngine implements TransportHandler {
                       NodeInfo info = info();
                       emit(l -> l.nodeStarted(info));
                       for (BootstrapConfig.Node n : settings.bootstrap().nodes()) {
-                        dial(target(n.address(), n.port(), n.isStatic()));
+                        DialTarget t = target(n.address(), n.port(), n.isStatic());
+                        t.source = "bootstrap";
+                        dial(t);
                       }
+                      redialPersisted();
+                      startDiscovery();
                       return null;
                     }));
   }
@@ -215,6 +237,7 @@ final class NodeEngine implements TransportHandler {
                 return CompletableFuture.<Void>completedFuture(null);
               }
               running = false;
+              stopDiscovery();
               for (DialTarget t : targets.values()) {
                 if (t.retry != null) {
                   t.retry.cancel();
@@ -257,6 +280,297 @@ final class NodeEngine implements TransportHandler {
 
   boolean running() {
     return running;
+  }
+
+  // ------------------------------------------------------------------ discovery
+
+  /** Dials the peers of the saved table, best first. Scheduler only. */
+  private void redialPersisted() {
+    if (peerStore == null) {
+      return;
+    }
+    List<PeerStore.Entry> saved = peerStore.load();
+    int n = 0;
+    for (PeerStore.Entry e : saved) {
+      if (n >= discovery.maxPeers() || e.nodeId().equals(self)) {
+        continue;
+      }
+      Peer p = peers.get(e.nodeId());
+      if (p == null) {
+        PeerInfo info = new PeerInfo(e.nodeId(), e.address(), 0, e.wsPort(), java.time.Instant.ofEpochMilli(e.lastSeenMs()), Set.of(), PeerStatusType.PENDING, null, null);
+        p = new Peer(e.nodeId(), info);
+        p.connectedMs = e.connectedMs();
+        peers.put(e.nodeId(), p);
+      }
+      DialTarget t = target(e.address(), e.wsPort(), false);
+      t.nodeId = e.nodeId();
+      t.source = "persisted";
+      dial(t);
+      n++;
+    }
+    if (n > 0) {
+      log.info("dialling {} peers saved in {}", n, peerStore.file());
+    }
+    peerSaver = scheduler.schedule(this::savePeersPeriodically, PEER_SAVE_INTERVAL);
+  }
+
+  private void savePeersPeriodically() {
+    if (!running) {
+      return;
+    }
+    if (peersDirty) {
+      savePeers();
+    }
+    peerSaver = scheduler.schedule(this::savePeersPeriodically, PEER_SAVE_INTERVAL);
+  }
+
+  /** Writes the peers worth dialling again: with a port, not departed; longest connected first. */
+  private void savePeers() {
+    if (peerStore == null) {
+      return;
+    }
+    long now = settings.clock().millis();
+    List<PeerStore.Entry> out = new ArrayList<>();
+    for (Peer p : peers.values()) {
+      PeerInfo i = p.info;
+      if (i.wsPort() <= 0 || i.address().isEmpty() || p.departed) {
+        continue;
+      }
+      long connected = p.connectedMs + (p.connectedSince >= 0 ? now - p.connectedSince : 0);
+      out.add(new PeerStore.Entry(p.id, i.address(), i.wsPort(), i.lastSeen().toEpochMilli(), connected));
+    }
+    out.sort(java.util.Comparator.comparingLong(PeerStore.Entry::connectedMs).reversed().thenComparing(java.util.Comparator.comparingLong(PeerStore.Entry::lastSeenMs).reversed()));
+    try {
+      peerStore.save(out.size() > discovery.maxPeers() ? out.subList(0, discovery.maxPeers()) : out);
+      peersDirty = false;
+    } catch (java.io.IOException e) {
+      log.warn("cannot save the peer table to {}: {}", peerStore.file(), e.getMessage());
+    }
+  }
+
+  private void startDiscovery() {
+    List<DiscoveryProvider> all = new ArrayList<>(settings.discoveryProviders());
+    all.sort(java.util.Comparator.comparingInt(DiscoveryProvider::priority).reversed());
+    DiscoveryContext context = new Context();
+    for (DiscoveryProvider p : all) {
+      try {
+        p.start(context);
+        providers.add(p);
+        log.debug("discovery provider {} started", p.name());
+      } catch (Exception | LinkageError e) {
+        log.warn("discovery provider {} failed to start and is skipped: {}", safeName(p), rootMessage(e));
+      }
+    }
+  }
+
+  private static String safeName(DiscoveryProvider p) {
+    try {
+      return p.name();
+    } catch (RuntimeException e) {
+      return p.getClass().getName();
+    }
+  }
+
+  private void stopDiscovery() {
+    for (DiscoveryProvider p : providers) {
+      try {
+        p.stop();
+      } catch (RuntimeException e) {
+        log.warn("discovery provider {} failed to stop: {}", safeName(p), rootMessage(e));
+      }
+    }
+    providers.clear();
+    if (peerSaver != null) {
+      peerSaver.cancel();
+    }
+    savePeers();
+  }
+
+  /** Names of the discovery providers running. */
+  List<String> discoveryProviders() {
+    List<String> out = new ArrayList<>();
+    for (DiscoveryProvider p : providers) {
+      out.add(safeName(p));
+    }
+    return out;
+  }
+
+  /** What providers see of the node. Callable from any thread. */
+  private final class Context implements DiscoveryContext {
+    @Override
+    public NodeAdvertisement self() {
+      NodeAnnounce a = announceSelf();
+      return new NodeAdvertisement(a.nodeId(), a.address(), a.wsPort(), a.capabilities(), a.version());
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public DiscoverySettings settings() {
+      return discovery;
+    }
+
+    @Override
+    public java.time.Clock clock() {
+      return settings.clock();
+    }
+
+    @Override
+    public byte[] publicKey() {
+      return settings.identity().publicKey();
+    }
+
+    @Override
+    public byte[] sign(byte[] message) {
+      return settings.identity().sign(message);
+    }
+
+    @Override
+    public int activePeers() {
+      return activePeerCount;
+    }
+
+    @Override
+    public int wantedPeers() {
+      return discovery.wantedPeers();
+    }
+
+    @Override
+    public void candidate(String host, int wsPort, NodeId expected, String source) {
+      if (host == null || source == null) {
+        return;
+      }
+      scheduler.execute(() -> admit(host, wsPort, expected, source));
+    }
+  }
+
+  /** Whether the peer table can take one more peer, evicting the least valuable if need be. */
+  private boolean roomForPeer() {
+    if (peers.size() < discovery.maxPeers()) {
+      return true;
+    }
+    // Keep long-lived good peers: evict the offline peer with the least connected time.
+    Peer victim = null;
+    for (Peer p : peers.values()) {
+      if (p.connection == null && p.info.status() != PeerStatusType.ACTIVE && (victim == null || p.connectedMs < victim.connectedMs
+          || (p.connectedMs == victim.connectedMs && p.info.lastSeen().isBefore(victim.info.lastSeen())))) {
+        victim = p;
+      }
+    }
+    if (victim == null) {
+      return false;
+    }
+    peers.remove(victim.id);
+    DialTarget t = targetOf(victim.id);
+    if (t != null && !t.isStatic) {
+      if (t.retry != null) {
+        t.retry.cancel();
+      }
+      targets.remove(t.key());
+    }
+    log.debug("peer table full: evicted {} (connected {} ms in all)", victim.id.shortId(), victim.connectedMs);
+    return true;
+  }
+
+  /**
+   * A candidate peer from discovery or peer exchange: counted against its source and its
+   * network group, then dialled. Returns its target, or null if refused. Scheduler only.
+   */
+  DialTarget admit(String host, int port, NodeId expected, String source) {
+    if (!running || host.isEmpty() || port <= 0 || port > 65535 || (expected != null && expected.equals(self))) {
+      return null;
+    }
+    if (expected != null) {
+      Peer p = peers.get(expected);
+      if (p != null && (p.departed || (p.connection != null && p.connection.isOpen()))) {
+        return null;
+      }
+    }
+    DialTarget existing = targets.get(DialTarget.key(host, port));
+    if (existing != null) {
+      if (existing.nodeId == null) {
+        existing.nodeId = expected;
+      }
+      dial(existing);
+      return existing;
+    }
+    String refusal = capFor(host, source);
+    if (refusal != null) {
+      candidatesRefused.incrementAndGet();
+      log.debug("candidate {}:{} from {} refused: {}", host, port, source, refusal);
+      return null;
+    }
+    DialTarget t = target(host, port, false);
+    t.nodeId = expected;
+    t.source = source;
+    dial(t);
+    return t;
+  }
+
+  /**
+   * Eclipse resistance: no one source may fill more than a quarter of the table, and no public
+   * network group more than a sixteenth. Null if the candidate fits.
+   */
+  private String capFor(String host, String source) {
+    int max = discovery.maxPeers();
+    if (targets.size() >= max) {
+      return "dial table full (" + max + ")";
+    }
+    int perSource = Math.max(8, max / 4);
+    int perGroup = Math.max(4, max / 16);
+    String group = Netgroups.of(host);
+    int fromSource = 0;
+    int inGroup = 0;
+    for (DialTarget t : targets.values()) {
+      if (source.equals(t.source)) {
+        fromSource++;
+      }
+      if (group != null && group.equals(Netgroups.of(t.host))) {
+        inGroup++;
+      }
+    }
+    if (!source.equals("persisted") && fromSource >= perSource) {
+      return "source " + source + " already gave " + fromSource + " (limit " + perSource + ")";
+    }
+    if (group != null && inGroup >= perGroup) {
+      return "network group " + group + " already has " + inGroup + " (limit " + perGroup + ")";
+    }
+    return null;
+  }
+
+  /** Outbound connections open or being opened to {@code t}'s public network group. */
+  private boolean outboundGroupFull(DialTarget t) {
+    if (t.isStatic || t.source.equals("bootstrap")) {
+      return false;
+    }
+    String group = Netgroups.of(t.host);
+    if (group == null) {
+      return false;
+    }
+    int n = 0;
+    for (DialTarget o : targets.values()) {
+      if (o == t || !group.equals(Netgroups.of(o.host))) {
+        continue;
+      }
+      Peer p = o.nodeId == null ? null : peers.get(o.nodeId);
+      if (o.inFlight || (p != null && p.connection != null && p.connection.outbound() && p.connection.isOpen())) {
+        n++;
+      }
+    }
+    return n >= OUTBOUND_PER_GROUP;
+  }
+
+  private void recountActive() {
+    int n = 0;
+    for (Peer p : peers.values()) {
+      if (p.info.status() == PeerStatusType.ACTIVE) {
+        n++;
+      }
+    }
+    activePeerCount = n;
   }
 
   // ------------------------------------------------------------------ reads (any thread)
@@ -1019,7 +1333,12 @@ final class NodeEngine implements TransportHandler {
       peer.info = info;
     }
     peer.version = a.version();
+    if (peer.connectedSince < 0) {
+      peer.connectedSince = settings.clock().millis();
+    }
+    peersDirty = true;
     peer.connection = c.conn;
+    recountActive();
     peer.departed = false;
     peer.misses = 0;
     c.peerId = pid;
@@ -1086,7 +1405,7 @@ final class NodeEngine implements TransportHandler {
     if (data instanceof NodeAnnounce a) {
       // A hint counts only from an identified peer, addressed to this node.
       if (!a.nodeId().equals(sender) && c != null && sender.equals(c.peerId) && self.equals(m.recipient())) {
-        learn(a);
+        learn(a, "exchange:" + sender.hex());
       } else if (c != null && sender.equals(c.peerId)) {
         moved(c, a);
       }
@@ -1164,7 +1483,7 @@ final class NodeEngine implements TransportHandler {
   }
 
   /** A third-party announcement: a hint of a peer to dial. */
-  private void learn(NodeAnnounce a) {
+  private void learn(NodeAnnounce a, String source) {
     if (a.nodeId().equals(self) || a.address().isEmpty() || a.wsPort() == 0) {
       return;
     }
@@ -1172,12 +1491,14 @@ final class NodeEngine implements TransportHandler {
     if (p != null && (p.info.status() == PeerStatusType.ACTIVE || p.departed)) {
       return;
     }
-    if (p == null && peers.size() >= MAX_PEERS) {
-      log.debug("peer table full ({}): hint about {} ignored", MAX_PEERS, a.nodeId().shortId());
+    if (p == null && !roomForPeer()) {
+      log.debug("peer table full ({}): hint about {} ignored", discovery.maxPeers(), a.nodeId().shortId());
       return;
     }
-    DialTarget t = target(a.address(), a.wsPort(), false);
-    t.nodeId = a.nodeId();
+    DialTarget t = admit(a.address(), a.wsPort(), a.nodeId(), source);
+    if (t == null) {
+      return;
+    }
     if (p == null) {
       PeerInfo info = new PeerInfo(a.nodeId(), a.address(), a.httpPort(), a.wsPort(), settings.clock().instant(), a.capabilities(), PeerStatusType.PENDING, a.region(), null);
       Peer np = new Peer(a.nodeId(), info);
@@ -1476,6 +1797,13 @@ final class NodeEngine implements TransportHandler {
         return;
       }
     }
+    if (outboundGroupFull(t)) {
+      // Spread outbound slots across networks: try again later, without counting a failure.
+      if (t.retry == null) {
+        t.retry = scheduler.schedule(() -> { t.retry = null; dial(t); }, channel.maxBackoff());
+      }
+      return;
+    }
     t.inFlight = true;
     if (t.retry != null) {
       t.retry.cancel();
@@ -1565,6 +1893,12 @@ final class NodeEngine implements TransportHandler {
       return;
     }
     p.info = p.info.withStatus(status, p.info.lastSeen());
+    if (status != PeerStatusType.ACTIVE && p.connectedSince >= 0) {
+      p.connectedMs += settings.clock().millis() - p.connectedSince;
+      p.connectedSince = -1;
+    }
+    recountActive();
+    peersDirty = true;
     PeerInfo now = p.info;
     log.info("peer {} {} -> {}", p.id.shortId(), previous, status);
     emit(l -> l.peerStatusChanged(now, previous));

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
+import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.MetadataStore;
@@ -32,7 +34,9 @@ record NodeSettings(
     List<NodePlugin> plugins,
     Channel channel,
     SecurityConfig security,
-    Path dataDirectory) {
+    Path dataDirectory,
+    DiscoverySettings discovery,
+    List<DiscoveryProvider> discoveryProviders) {
 
   /**
    * How the node-to-node channel behaves.

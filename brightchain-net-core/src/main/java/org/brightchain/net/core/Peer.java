@@ -14,6 +14,10 @@ final class Peer {
   boolean departed;
   /** Heartbeats missed in a row. */
   int misses;
+  /** Time connected in all, over every connection so far (milliseconds). */
+  long connectedMs;
+  /** When the current connection was identified, or -1. */
+  long connectedSince = -1;
 
   Peer(NodeId id, PeerInfo info) {
     this.id = id;
