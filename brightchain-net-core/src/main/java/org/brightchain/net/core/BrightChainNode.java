@@ -260,6 +260,11 @@ public final class BrightChainNode implements AutoCloseable {
     return engine.sessions().operatorToken();
   }
 
+  /** Addresses the node dials or redials; for tests. */
+  CompletableFuture<Integer> dialTargetCountForTests() {
+    return engine.onScheduler(engine::dialTargetCount);
+  }
+
   /** This node's identity (key pair). */
   public NodeIdentity identity() {
     return settings.identity();

@@ -386,6 +386,11 @@ final class NodeEngine implements TransportHandler {
     savePeers();
   }
 
+  /** Addresses this node dials or would redial. Scheduler only; for tests. */
+  int dialTargetCount() {
+    return targets.size();
+  }
+
   /** Names of the discovery providers running. */
   List<String> discoveryProviders() {
     List<String> out = new ArrayList<>();
@@ -1327,6 +1332,7 @@ final class NodeEngine implements TransportHandler {
             rtt);
     PeerStatusType previous = peer == null ? null : peer.info.status();
     if (peer == null) {
+      roomForPeer(); // a live connection is kept even if nothing can be evicted
       peer = new Peer(pid, info);
       peers.put(pid, peer);
     } else {
