@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.DiscoveryConfig;
+import org.brightchain.net.config.DiscoverySettings;
+import org.brightchain.net.config.DnsSeedsConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
@@ -52,6 +55,14 @@ public final class NodeMain {
           "  --max-per-subnet N       open connections allowed from one /24 or /56 (default 256)",
           "  --public-read PATH       a REST path anyone may GET without a session; repeatable;",
           "                           replaces the default (/node/info and /node/status)",
+          "  --no-multicast           do not look for peers on the local network",
+          "  --multicast-group ADDR   multicast group for LAN discovery (default 239.255.42.42;",
+          "                           an IPv6 group such as ff02::4242 uses IPv6)",
+          "  --multicast-port PORT    UDP port for LAN discovery (default 4244)",
+          "  --dns-seed NAME          a DNS name that lists nodes; repeatable",
+          "  --dns-server HOST:PORT   the DNS server to ask (default: the system's)",
+          "  --peers-file FILE        also dial the peers listed in FILE (host:port per line;",
+          "                           read again when it changes)",
           "  --help                   show this help",
           "",
           "Local scripts act as the operator with the token the node writes at each start to",
@@ -72,6 +83,8 @@ public final class NodeMain {
       NatMode nat,
       SecurityConfig security,
       ConnectionLimits limits,
+      DiscoverySettings discovery,
+      Path peersFile,
       boolean help) {}
 
   /** Thrown for a bad command line; its message says what is wrong. */
@@ -95,6 +108,11 @@ public final class NodeMain {
     SecurityConfig security = SecurityConfig.defaults();
     ConnectionLimits limits = ConnectionLimits.defaults();
     java.util.Set<String> publicReads = new java.util.LinkedHashSet<>();
+    boolean multicast = true;
+    DiscoveryConfig mc = DiscoveryConfig.defaults();
+    List<String> seeds = new ArrayList<>();
+    String dnsServer = "";
+    Path peersFile = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -158,13 +176,46 @@ public final class NodeMain {
           }
           publicReads.add(v);
         }
+        case "--no-multicast" -> multicast = false;
+        case "--multicast-group" -> {
+          String v = nonBlank(name, value != null ? value : next(args, ++i, name));
+          if (!isMulticastGroup(v)) {
+            throw new UsageException("--multicast-group: '" + v + "' (expected: an IPv4 or IPv6 multicast address)");
+          }
+          mc = new DiscoveryConfig(mc.port(), v, mc.broadcastInterval(), mc.nodeTimeout());
+        }
+        case "--multicast-port" -> {
+          int port = port(name, value != null ? value : next(args, ++i, name));
+          if (port == 0) {
+            throw new UsageException("--multicast-port: 0 (expected: 1-65535)");
+          }
+          mc = new DiscoveryConfig(port, mc.multicastAddress(), mc.broadcastInterval(), mc.nodeTimeout());
+        }
+        case "--dns-seed" -> seeds.add(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--dns-server" -> {
+          String v = nonBlank(name, value != null ? value : next(args, ++i, name));
+          int colon = v.lastIndexOf(':');
+          boolean hasPort = colon > 0 && (v.startsWith("[") ? v.lastIndexOf(']') < colon : v.indexOf(':') == colon);
+          if (hasPort) {
+            int p = port(name, v.substring(colon + 1));
+            if (p == 0) {
+              throw new UsageException("--dns-server: port 0 (expected: 1-65535)");
+            }
+          }
+          dnsServer = v;
+        }
+        case "--peers-file" -> peersFile = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
         default -> throw new UsageException("unknown option: " + a);
       }
+    }
+    DiscoverySettings discovery = DiscoverySettings.defaults().withDnsSeeds(DnsSeedsConfig.of(seeds)).withDnsServer(dnsServer);
+    if (multicast) {
+      discovery = discovery.withMulticast(mc);
     }
     if (!publicReads.isEmpty()) {
       security = security.withPublicReads(publicReads);
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, help);
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, discovery, peersFile, help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -179,6 +230,18 @@ public final class NodeMain {
       throw new UsageException(name + ": empty value");
     }
     return v;
+  }
+
+  private static boolean isMulticastGroup(String v) {
+    String h = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+    if (!h.matches("[0-9.]+") && h.indexOf(':') < 0) {
+      return false; // names are not resolved here
+    }
+    try {
+      return java.net.InetAddress.getByName(h).isMulticastAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static long positive(String name, String v) throws UsageException {
@@ -225,7 +288,11 @@ public final class NodeMain {
             .bootstrap(BootstrapConfig.of(o.bootstrap()))
             .nat(o.nat())
             .security(o.security())
-            .connectionLimits(o.limits());
+            .connectionLimits(o.limits())
+            .discovery(o.discovery());
+    if (o.peersFile() != null) {
+      b.addDiscoveryProvider(new PeersFileDiscovery(o.peersFile()));
+    }
     if (o.wsPort() != null) {
       b.wsPort(o.wsPort());
     }

@@ -25,6 +25,28 @@ class NodeMainTest {
   }
 
   @Test
+  void discoveryOptionsAreRead() throws Exception {
+    NodeMain.Options d = NodeMain.parse(new String[0]);
+    assertTrue(d.discovery().multicast().isPresent(), "multicast on by default in the runnable node");
+    assertTrue(d.discovery().dnsSeeds().seeds().isEmpty());
+    NodeMain.Options o =
+        NodeMain.parse(
+            new String[] {
+              "--multicast-group", "ff02::4242", "--multicast-port=5000", "--dns-seed", "seed1.example.org",
+              "--dns-seed", "seed2.example.org", "--dns-server", "127.0.0.1:5353", "--peers-file", "/tmp/peers.txt"
+            });
+    assertEquals("ff02::4242", o.discovery().multicast().orElseThrow().multicastAddress());
+    assertEquals(5000, o.discovery().multicast().orElseThrow().port());
+    assertEquals(java.util.List.of("seed1.example.org", "seed2.example.org"), o.discovery().dnsSeeds().seeds());
+    assertEquals("127.0.0.1:5353", o.discovery().dnsServer());
+    assertEquals(Path.of("/tmp/peers.txt"), o.peersFile());
+    assertTrue(NodeMain.parse(new String[] {"--no-multicast"}).discovery().multicast().isEmpty());
+    assertEquals("--multicast-group: '10.0.0.1' (expected: an IPv4 or IPv6 multicast address)",
+        assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--multicast-group", "10.0.0.1"})).getMessage());
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--dns-server", "127.0.0.1:99999"})).getMessage().startsWith("--dns-server"));
+  }
+
+  @Test
   void securityOptionsAreRead() throws Exception {
     NodeMain.Options o =
         NodeMain.parse(
