@@ -207,7 +207,7 @@ final class RestApi {
       } else if (seg.length == 2 && seg[0].equals("peers")) {
         switch (seg[1]) {
           case "announce":
-            return allow(m, "POST") ? announce(req, body(req)) : notAllowed(m, "POST");
+            return allow(m, "POST") ? announce(req, body(req), who) : notAllowed(m, "POST");
           case "disconnect":
             return allow(m, "POST") ? disconnect(body(req), who) : notAllowed(m, "POST");
           default:
@@ -355,7 +355,10 @@ final class RestApi {
     return ok(o);
   }
 
-  private RestResponse announce(RestRequest req, JsonObject body) throws WireFormatException {
+  private RestResponse announce(RestRequest req, JsonObject body, Sessions.Principal who) throws WireFormatException {
+    if (body.has("advert")) {
+      return announceSigned(req, body.string("advert"));
+    }
     String address = body.has("address") ? body.string("address") : "";
     if (address.isEmpty()) {
       address = NodeEngine.hostOf(req.remoteAddress());
@@ -367,7 +370,14 @@ final class RestApi {
     if (address.length() > 255) {
       throw new WireFormatException("address: longer than 255 characters");
     }
-    node.connect(address, wsPort);
+    if (who instanceof Sessions.Node n) {
+      // A peer's word is a candidate like any other: counted against it (eclipse resistance).
+      if (node.admit(address, wsPort, null, "announce:" + n.nodeId().hex()) == null) {
+        return error(409, "refused", "the node will not dial this peer now (over a discovery cap)");
+      }
+    } else {
+      node.connect(address, wsPort); // the operator's word
+    }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("status", "dialing");
     o.put("address", address);
@@ -419,6 +429,33 @@ final class RestApi {
     } catch (IllegalArgumentException e) {
       throw new WireFormatException(o.at(key) + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code POST /peers/announce {"advert": "bcn1:..."}}: a node's own signed advertisement
+   * (docs/discovery.md), so the node dials it expecting exactly that id.
+   */
+  private RestResponse announceSigned(RestRequest req, String text) throws WireFormatException {
+    org.brightchain.net.core.discovery.SignedAdvert advert = org.brightchain.net.core.discovery.SignedAdvert.fromText(text);
+    org.brightchain.net.core.discovery.SignedAdvert.Verdict v =
+        advert.verify(node.settings.clock().millis(), node.security().replayWindow());
+    if (v != org.brightchain.net.core.discovery.SignedAdvert.Verdict.VALID) {
+      return error(400, "bad_advert", "advert refused: " + v.name().toLowerCase(Locale.ROOT));
+    }
+    String address = advert.advertisement().address().isEmpty() ? NodeEngine.hostOf(req.remoteAddress()) : advert.advertisement().address();
+    int wsPort = advert.advertisement().port();
+    if (wsPort <= 0) {
+      return error(400, "bad_advert", "advert without a port to dial");
+    }
+    if (node.admit(address, wsPort, advert.advertisement().nodeId(), "announce") == null) {
+      return error(409, "refused", "the node will not dial this peer now (itself, departed, or over a discovery cap)");
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("status", "dialing");
+    o.put("address", address);
+    o.put("wsPort", (long) wsPort);
+    o.put("nodeId", advert.advertisement().nodeId().hex());
+    return json(202, o);
   }
 
   /**

@@ -135,6 +135,32 @@ class DiscoveryTest {
     assertEquals(PeerStatusType.ACTIVE, statusOf(again, c));
   }
 
+  private org.brightchain.net.spi.RestResponse announce(BrightChainNode a, String body) {
+    return net.request("10.0.0.1", new org.brightchain.net.spi.RestRequest("POST", "/peers/announce", java.util.Map.of(),
+        java.util.Map.of("content-type", "application/json", "authorization", "Bearer " + a.operatorToken()),
+        body.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.net.InetSocketAddress.createUnresolved("10.0.0.2", 50000)));
+  }
+
+  @Test
+  void aSignedAdvertPostedToAnnounceIsDialledAndAForgedOneRefused() {
+    BrightChainNode a = net.startNode("10.0.0.1");
+    NodeIdentity bKey = NodeIdentity.generate();
+    BrightChainNode b = net.start(net.builder("10.0.0.2").identity(bKey).build());
+    long now = net.vs.clock().millis();
+    org.brightchain.net.NodeAdvertisement ad = new org.brightchain.net.NodeAdvertisement(b.nodeId(), "10.0.0.2", VirtualNet.PORT, java.util.Set.of("routing"), "x");
+    org.brightchain.net.core.discovery.SignedAdvert signed = org.brightchain.net.core.discovery.SignedAdvert.sign(ad, now, bKey.publicKey(), bKey::sign);
+    byte[] sig = signed.signature();
+    sig[5] ^= 1;
+    org.brightchain.net.core.discovery.SignedAdvert forged = new org.brightchain.net.core.discovery.SignedAdvert(ad, now, bKey.publicKey(), sig);
+    org.brightchain.net.spi.RestResponse bad = announce(a, "{\"advert\":\"" + forged.toText() + "\"}");
+    assertEquals(400, bad.status());
+    net.vs.runUntilIdle();
+    assertTrue(a.peer(b.nodeId()).isEmpty());
+    assertEquals(202, announce(a, "{\"advert\":\"" + signed.toText() + "\"}").status());
+    net.vs.runUntilIdle();
+    assertEquals(PeerStatusType.ACTIVE, statusOf(a, b));
+  }
+
   @Test
   void aDamagedPeerFileIsSetAsideAndTheNodeStillStarts() throws Exception {
     Path dir = tmp.resolve("d");
