@@ -5,6 +5,7 @@ module org.brightchain.net.core {
   requires org.bouncycastle.provider;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  requires org.dnsjava;
 
   exports org.brightchain.net.core;
   exports org.brightchain.net.core.crypto;
@@ -17,4 +18,7 @@ module org.brightchain.net.core {
   uses org.brightchain.net.spi.DiscoveryProvider;
   uses org.brightchain.net.spi.NodePlugin;
   uses org.brightchain.net.spi.PortMapperProvider;
+
+  provides org.brightchain.net.spi.DiscoveryProvider with
+      org.brightchain.net.core.discovery.DnsSeedDiscovery;
 }
