@@ -50,33 +50,14 @@ class DnsSeedDiscoveryDnsmasqTest {
   private static final String SEED = "seed.test";
 
   private final VirtualScheduler scheduler = new VirtualScheduler();
-  private Process dnsmasq;
+  private Dnsmasq dnsmasq;
   private int port;
   private DnsSeedDiscovery provider;
   @TempDir Path dir;
 
-  static Optional<Path> dnsmasqBinary() {
-    List<Path> candidates = new ArrayList<>();
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty()) {
-        candidates.add(Path.of(d, "dnsmasq"));
-      }
-    }
-    candidates.add(Path.of("/usr/sbin/dnsmasq"));
-    candidates.add(Path.of("/usr/local/sbin/dnsmasq"));
-    candidates.add(Path.of("/opt/homebrew/sbin/dnsmasq"));
-    return candidates.stream().filter(Files::isExecutable).findFirst();
-  }
-
   @BeforeEach
   void requireDnsmasq() {
-    Optional<Path> binary = dnsmasqBinary();
-    if (binary.isEmpty()) {
-      if ("1".equals(System.getenv("BRIGHTCHAIN_REQUIRE_DNSMASQ"))) {
-        fail("dnsmasq is not installed, and BRIGHTCHAIN_REQUIRE_DNSMASQ=1 requires it");
-      }
-      Assumptions.abort("dnsmasq is not installed (apt-get install dnsmasq-base); skipped");
-    }
+    Dnsmasq.require();
   }
 
   @AfterEach
@@ -85,77 +66,13 @@ class DnsSeedDiscoveryDnsmasqTest {
       provider.stop();
     }
     if (dnsmasq != null) {
-      dnsmasq.destroy();
-      if (!dnsmasq.waitFor(5, SECONDS)) {
-        dnsmasq.destroyForcibly().waitFor(5, SECONDS);
-      }
+      dnsmasq.close();
     }
   }
 
-  /** A port free for both UDP and TCP on 127.0.0.1 (dnsmasq answers on both). */
-  private static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      try (ServerSocket tcp = new ServerSocket()) {
-        tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        int p = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p))) {
-          return p;
-        } catch (IOException busy) {
-          // taken for UDP: try another
-        }
-      }
-    }
-    throw new IOException("no free port");
-  }
-
-  /** Starts dnsmasq with {@code records} (its options) and waits until it answers. */
   private void startDnsmasq(List<String> records) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      port = freePort();
-      List<String> cmd = new ArrayList<>();
-      cmd.add(dnsmasqBinary().orElseThrow().toString());
-      cmd.addAll(
-          List.of(
-              "--port=" + port,
-              "--listen-address=127.0.0.1",
-              "--bind-interfaces",
-              "--no-daemon",
-              "--no-resolv",
-              "--no-hosts",
-              "--conf-file=/dev/null",
-              "--pid-file=" + dir.resolve("dnsmasq.pid"),
-              "--local=/test/", // names under test. that it does not know are NXDOMAIN, not REFUSED
-              "--log-queries"));
-      cmd.addAll(records);
-      Path log = dir.resolve("dnsmasq-" + attempt + ".log");
-      dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (answers(Duration.ofSeconds(10))) {
-        return;
-      }
-      String output = Files.readString(log, StandardCharsets.UTF_8);
-      dnsmasq.destroyForcibly().waitFor(5, SECONDS);
-      if (attempt == 3 || !output.contains("in use")) {
-        fail("dnsmasq did not start: " + String.join(" ", cmd) + "\n" + output);
-      }
-    }
-  }
-
-  private boolean answers(Duration within) throws Exception {
-    SimpleResolver probe = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    probe.setTimeout(Duration.ofMillis(200));
-    long end = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < end && dnsmasq.isAlive()) {
-      try {
-        Message m = probe.send(Message.newQuery(Record.newRecord(Name.fromString(SEED + "."), Type.A, DClass.IN)));
-        if (!m.getSection(org.xbill.DNS.Section.ANSWER).isEmpty()) {
-          return true;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    return false;
+    dnsmasq = Dnsmasq.start(dir, SEED, records);
+    port = dnsmasq.port();
   }
 
   /**
