@@ -1,25 +1,30 @@
 package org.brightchain.net.examples;
 
+import io.netty.util.NetUtil;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.DirectoryBlockStore;
+import org.brightchain.net.netty.discovery.MulticastDiscovery;
 import org.brightchain.net.spi.ConnectionLimits;
 
 /**
  * The runnable BrightChain node: {@code java -jar brightchain-node.jar [options]}.
  *
  * <p>Serves REST and WebSocket, keeps its key in the data directory, serves blocks from {@code
- * <data-dir>/blocks/<block id>}, and on SIGTERM or Ctrl-C says goodbye to its peers and exits 0.
+ * <data-dir>/blocks/<block id>}, finds the nodes of its LAN by UDP multicast (unless {@code
+ * --no-multicast}), and on SIGTERM or Ctrl-C says goodbye to its peers and exits 0.
  * A bad option prints the usage and exits 2; a node that cannot start (a port in use, an
  * unreadable key file) exits 1.
  */
@@ -52,6 +57,10 @@ public final class NodeMain {
           "  --max-per-subnet N       open connections allowed from one /24 or /56 (default 256)",
           "  --public-read PATH       a REST path anyone may GET without a session; repeatable;",
           "                           replaces the default (/node/info and /node/status)",
+          "  --multicast-group ADDR   LAN discovery: the multicast group (default 239.255.42.42;",
+          "                           an IPv6 group such as ff02::4242 works too)",
+          "  --multicast-port PORT    LAN discovery: the UDP port (default 4244)",
+          "  --no-multicast           no LAN discovery (on by default)",
           "  --help                   show this help",
           "",
           "Local scripts act as the operator with the token the node writes at each start to",
@@ -72,6 +81,7 @@ public final class NodeMain {
       NatMode nat,
       SecurityConfig security,
       ConnectionLimits limits,
+      Optional<DiscoveryConfig> multicast,
       boolean help) {}
 
   /** Thrown for a bad command line; its message says what is wrong. */
@@ -95,6 +105,8 @@ public final class NodeMain {
     SecurityConfig security = SecurityConfig.defaults();
     ConnectionLimits limits = ConnectionLimits.defaults();
     java.util.Set<String> publicReads = new java.util.LinkedHashSet<>();
+    DiscoveryConfig multicast = DiscoveryConfig.defaults();
+    boolean noMulticast = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -158,13 +170,30 @@ public final class NodeMain {
           }
           publicReads.add(v);
         }
+        case "--no-multicast" -> noMulticast = true;
+        case "--multicast-group" -> {
+          String v = nonBlank(name, value != null ? value : next(args, ++i, name));
+          java.net.InetAddress g = NetUtil.createInetAddressFromIpAddressString(v);
+          if (g == null || !g.isMulticastAddress()) {
+            throw new UsageException("--multicast-group: '" + v + "' (expected: a multicast IP address, such as 239.255.42.42 or ff02::4242)");
+          }
+          multicast = new DiscoveryConfig(multicast.port(), v, multicast.broadcastInterval(), multicast.nodeTimeout());
+        }
+        case "--multicast-port" -> {
+          int p = port(name, value != null ? value : next(args, ++i, name));
+          if (p == 0) {
+            throw new UsageException("--multicast-port: 0 (expected: a port, 1-65535: every node uses the same one)");
+          }
+          multicast = new DiscoveryConfig(p, multicast.multicastAddress(), multicast.broadcastInterval(), multicast.nodeTimeout());
+        }
         default -> throw new UsageException("unknown option: " + a);
       }
     }
     if (!publicReads.isEmpty()) {
       security = security.withPublicReads(publicReads);
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, help);
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits,
+        noMulticast ? Optional.empty() : Optional.of(multicast), help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -263,6 +292,8 @@ public final class NodeMain {
       System.exit(1);
       return;
     }
+    // LAN discovery, before the ready line: a node that says ready is being advertised.
+    MulticastDiscovery lan = o.multicast().map(c -> NodeDiscovery.startMulticast(node, c)).orElse(null);
     String shown = o.host().equals("0.0.0.0") || o.host().equals("::") ? "localhost" : o.host();
     System.out.printf(
         "brightchain node %s ready: REST http://%s:%d/node/info WebSocket ws://%s:%d/ws%n",
@@ -274,6 +305,9 @@ public final class NodeMain {
             new Thread(
                 () -> {
                   System.out.println("brightchain node " + node.nodeId().shortId() + " leaving the network");
+                  if (lan != null) {
+                    lan.stop();
+                  }
                   node.close();
                   System.out.println("brightchain node " + node.nodeId().shortId() + " stopped");
                   System.out.flush();
