@@ -1,4 +1,7 @@
-/** The Netty transport of brightchain-net: REST over HTTP/1.1 and the WebSocket event channel. */
+/**
+ * The Netty transport of brightchain-net: REST over HTTP/1.1, the WebSocket event channel, NAT port
+ * mapping and LAN multicast discovery.
+ */
 module org.brightchain.net.netty {
   requires transitive org.brightchain.net.core;
   requires io.netty.common;
@@ -16,9 +19,13 @@ module org.brightchain.net.netty {
   requires weupnp;
 
   exports org.brightchain.net.netty;
+  // The multicast provider's table and counters, for diagnostics.
+  exports org.brightchain.net.netty.discovery;
 
   provides org.brightchain.net.spi.TransportProvider with
       org.brightchain.net.netty.NettyTransportProvider;
   provides org.brightchain.net.spi.PortMapperProvider with
       org.brightchain.net.netty.nat.NatPortMapperProvider;
+  provides org.brightchain.net.spi.DiscoveryProvider with
+      org.brightchain.net.netty.discovery.MulticastDiscovery;
 }

@@ -511,6 +511,12 @@ final class NodeEngine implements TransportHandler {
     DialTarget t = target(host, port, false);
     t.nodeId = expected;
     t.source = source;
+    if (expected != null && !peers.containsKey(expected) && roomForPeer()) {
+      // Listed at once as PENDING (what discovery said of it), ACTIVE once it proves its key.
+      PeerInfo info = new PeerInfo(expected, host, 0, port, settings.clock().instant(), Set.of(), PeerStatusType.PENDING, null, null);
+      peers.put(expected, new Peer(expected, info));
+      emit(l -> l.peerStatusChanged(info, null));
+    }
     dial(t);
     return t;
   }

@@ -22,6 +22,21 @@ class NodeMainTest {
     assertEquals(NatMode.AUTO, o.nat());
     assertEquals(org.brightchain.net.config.SecurityConfig.defaults(), o.security());
     assertEquals(org.brightchain.net.spi.ConnectionLimits.defaults(), o.limits());
+    assertEquals(java.util.Optional.of(org.brightchain.net.config.DiscoveryConfig.defaults()), o.discovery().multicast(), "LAN discovery on");
+  }
+
+  @Test
+  void multicastOptionsAreRead() throws Exception {
+    NodeMain.Options o = NodeMain.parse(new String[] {"--multicast-group", "ff02::4242", "--multicast-port=4300"});
+    assertEquals("ff02::4242", o.discovery().multicast().orElseThrow().multicastAddress());
+    assertEquals(4300, o.discovery().multicast().orElseThrow().port());
+    assertTrue(NodeMain.parse(new String[] {"--no-multicast"}).discovery().multicast().isEmpty());
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--multicast-group", "10.0.0.1"}))
+        .getMessage().contains("multicast address"));
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--multicast-group", "lan.example"}))
+        .getMessage().contains("lan.example"));
+    assertTrue(assertThrows(NodeMain.UsageException.class, () -> NodeMain.parse(new String[] {"--multicast-port", "0"}))
+        .getMessage().contains("1-65535"));
   }
 
   @Test

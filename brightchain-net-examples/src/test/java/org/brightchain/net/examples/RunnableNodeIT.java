@@ -74,7 +74,9 @@ class RunnableNodeIT {
   }
 
   private Node startAt(String name, int port, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", tmp.resolve(name).toString()));
+    // No LAN discovery: these nodes meet through their bootstrap flags only, and never through
+    // the multicast adverts of nodes that other test runs on this host start.
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", tmp.resolve(name).toString(), "--no-multicast"));
     args.addAll(List.of(extra));
     Process p = launch(args.toArray(String[]::new));
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
