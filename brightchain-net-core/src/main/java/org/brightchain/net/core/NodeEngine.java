@@ -515,6 +515,7 @@ final class NodeEngine implements TransportHandler {
       // Listed at once as PENDING (what discovery said of it), ACTIVE once it proves its key.
       PeerInfo info = new PeerInfo(expected, host, 0, port, settings.clock().instant(), Set.of(), PeerStatusType.PENDING, null, null);
       peers.put(expected, new Peer(expected, info));
+      log.info("peer {} listed at {}:{} (from {})", expected.shortId(), host, port, source.startsWith("exchange:") ? "peer exchange" : source);
       emit(l -> l.peerStatusChanged(info, null));
     }
     dial(t);
