@@ -48,6 +48,7 @@ import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.ConnectionLimits;
 import org.brightchain.net.spi.DiscoveryProvider;
+import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
@@ -346,6 +347,24 @@ public final class BrightChainNode implements AutoCloseable {
     return engine.onScheduler(() -> engine.updateTemperature(id, t));
   }
 
+  /**
+   * Tells the node a block was used (read, served, pinned...). The temperature policy (by
+   * default {@link DecayingTemperaturePolicy}) may then change the block's temperature, which
+   * is set and announced as with {@link #updateTemperature}.
+   *
+   * @return done once the access is recorded
+   */
+  public CompletableFuture<Void> recordAccess(BlockId id) {
+    notNull(id, "id");
+    if (notRunning() != null) {
+      return notRunning().thenApply(m -> null);
+    }
+    return engine.onScheduler(() -> {
+      engine.recordAccess(id);
+      return null;
+    });
+  }
+
   /** Records a copy of a block and tells the network ({@code block:location}). */
   public CompletableFuture<BlockMetadata> addLocation(BlockId id, BlockLocation location) {
     notNull(id, "id");
@@ -552,6 +571,7 @@ public final class BrightChainNode implements AutoCloseable {
     private DiscoverySettings discovery = DiscoverySettings.defaults();
     private final List<DiscoveryProvider> discoveryProvidersAdded = new ArrayList<>();
     private boolean loadDiscoveryProviders = true;
+    private TemperaturePolicy temperaturePolicy;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
     private int maxQueuedBytes = 4 << 20;
@@ -577,6 +597,15 @@ public final class BrightChainNode implements AutoCloseable {
      */
     public Builder discovery(DiscoverySettings settings) {
       this.discovery = notNull(settings, "discovery");
+      return this;
+    }
+
+    /**
+     * How block accesses ({@link BrightChainNode#recordAccess}) turn into temperatures. Default:
+     * {@link DecayingTemperaturePolicy#defaults()}, a fresh one for each node.
+     */
+    public Builder temperaturePolicy(TemperaturePolicy policy) {
+      this.temperaturePolicy = notNull(policy, "temperaturePolicy");
       return this;
     }
 
@@ -956,7 +985,8 @@ public final class BrightChainNode implements AutoCloseable {
               security,
               dataDirectory,
               discovery,
-              discoveryProviders());
+              discoveryProviders(),
+              temperaturePolicy == null ? DecayingTemperaturePolicy.defaults() : temperaturePolicy);
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =

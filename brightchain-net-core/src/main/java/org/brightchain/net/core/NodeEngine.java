@@ -225,6 +225,7 @@ final class NodeEngine implements TransportHandler {
                       }
                       redialPersisted();
                       startDiscovery();
+                      coolingTimer = scheduler.schedule(this::cool, COOLING_INTERVAL);
                       return null;
                     }));
   }
@@ -238,6 +239,9 @@ final class NodeEngine implements TransportHandler {
               }
               running = false;
               stopDiscovery();
+              if (coolingTimer != null) {
+                coolingTimer.cancel();
+              }
               for (DialTarget t : targets.values()) {
                 if (t.retry != null) {
                   t.retry.cancel();
@@ -384,6 +388,33 @@ final class NodeEngine implements TransportHandler {
       peerSaver.cancel();
     }
     savePeers();
+  }
+
+  /** How often the temperature policy is asked which blocks have cooled. */
+  static final Duration COOLING_INTERVAL = Duration.ofMinutes(1);
+
+  private Scheduler.Cancellable coolingTimer;
+
+  /** A block was used: the temperature policy may change its temperature. Scheduler only. */
+  void recordAccess(BlockId id) {
+    java.util.Optional<DataTemperature> current = settings.metadataStore().get(id).map(BlockMetadata::temperature);
+    settings.temperaturePolicy()
+        .onAccess(id, settings.clock().instant(), current)
+        .ifPresent(t -> updateTemperature(id, t));
+  }
+
+  private void cool() {
+    if (!running) {
+      return;
+    }
+    try {
+      java.util.Map<BlockId, DataTemperature> changes =
+          settings.temperaturePolicy().cool(settings.clock().instant(), id -> settings.metadataStore().get(id).map(BlockMetadata::temperature).orElse(null));
+      changes.forEach(this::updateTemperature);
+    } catch (RuntimeException e) {
+      log.warn("temperature policy failed: {}", rootMessage(e));
+    }
+    coolingTimer = scheduler.schedule(this::cool, COOLING_INTERVAL);
   }
 
   /** Addresses this node dials or would redial. Scheduler only; for tests. */

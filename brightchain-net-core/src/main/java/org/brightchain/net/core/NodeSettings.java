@@ -9,6 +9,7 @@ import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.spi.DiscoveryProvider;
+import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.MetadataStore;
@@ -36,7 +37,8 @@ record NodeSettings(
     SecurityConfig security,
     Path dataDirectory,
     DiscoverySettings discovery,
-    List<DiscoveryProvider> discoveryProviders) {
+    List<DiscoveryProvider> discoveryProviders,
+    TemperaturePolicy temperaturePolicy) {
 
   /**
    * How the node-to-node channel behaves.
