@@ -36,6 +36,61 @@ final class HttpResponses {
   }
 
   /**
+   * Like {@link #errorAndClose}, for a client that may still be sending a body it was entitled
+   * to send (an oversize upload): the answer is not lost to a reset ({@link #lingeringClose}).
+   */
+  static void errorAndLinger(ChannelHandlerContext ctx, int status, String code, String message) {
+    FullHttpResponse r =
+        json(status, "{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\"}");
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(r).addListener(f -> lingeringClose(ctx.channel()));
+  }
+
+  /** How long a refused connection may keep sending before it is cut. */
+  static final long LINGER_MS = 2000;
+
+  /**
+   * Closes after an error answer without losing it: a client still sending its body (an
+   * oversize upload, say) would otherwise get a reset, and a reset can destroy the answer before
+   * the client reads it. So: stop writing (FIN), swallow what still comes, and close when the
+   * client does or after {@link #LINGER_MS}.
+   */
+  static void lingeringClose(io.netty.channel.Channel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    if (!(ch instanceof io.netty.channel.socket.DuplexChannel d)) {
+      ch.close();
+      return;
+    }
+    ch.pipeline().addFirst("linger-discard", new io.netty.channel.ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+
+      @Override
+      public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+          c.close(); // the client is done too
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        c.close();
+      }
+    });
+    ch.config().setAutoRead(true);
+    d.shutdownOutput().addListener(f -> {
+      if (!f.isSuccess()) {
+        ch.close();
+      }
+    });
+    ch.eventLoop().schedule(() -> { ch.close(); }, LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
    * Answers a request the HTTP decoder could not take: 431 for headers over the size limit, 414
    * for a request line over its limit, 400 for anything else; then closes the connection.
    */

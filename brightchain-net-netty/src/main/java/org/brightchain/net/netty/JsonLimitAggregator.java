@@ -40,7 +40,7 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     NettyTransport.log.info("request body from {} over {} bytes: 413", ctx.channel().remoteAddress(), maxBytes);
-    HttpResponses.errorAndClose(
+    HttpResponses.errorAndLinger(
         ctx, 413, "payload_too_large", "request body larger than " + maxBytes + " bytes");
   }
 }
