@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.brightchain.net.core.sync.SyncMessage.ChildBound;
+import org.brightchain.net.core.sync.SyncMessage.Claim;
 import org.brightchain.net.core.sync.SyncMessage.Entry;
 import org.brightchain.net.core.sync.SyncMessage.Fingerprint;
 import org.brightchain.net.core.sync.SyncMessage.Header;
@@ -54,13 +55,15 @@ import org.brightchain.net.core.sync.SyncMessage.Split;
  * <p>Both sides sort their items by (timestamp, id). A message is a list of ranges of that order,
  * each with a mode: a fingerprint of the sender's items in the range (count and 32-bit checksum),
  * the same cut into parts of equal count (a split), the sender's ids (full, or 4-byte short ids),
- * or the positions in the receiver's list of what the sender lacks; and, apart, the ids the
- * receiver lacks. A side answers a fingerprint that differs from its own by, in order:
+ * the positions in the receiver's list of what the sender lacks, or a claim (the items the
+ * receiver lacks in the range); and, apart, ids the receiver lacks. A side answers a fingerprint
+ * that differs from its own by, in order:
  *
  * <ol>
- *   <li>taking out the one to three items that explain the difference, when it has that many more:
- *       the checksum is a sum of item hashes, so that is a scan, whatever the size of the range,
- *       and the items go to the other side in full;
+ *   <li>claiming the one to three items that explain the difference, when it has that many more:
+ *       the checksum is a sum of item hashes, so finding them is a scan, whatever the size of the
+ *       range; the claim carries them in full and 14 more bits of checksum, which the other side
+ *       checks before taking them (it answers a claim it refuses with its fingerprint);
  *   <li>handing back its own fingerprint when the other side has one to three items more and is
  *       likely to take them out that way;
  *   <li>a short list when the range is small or time is short (the other side then sends what this
@@ -70,7 +73,8 @@ import org.brightchain.net.core.sync.SyncMessage.Split;
  * </ol>
  *
  * <p>The length of the conversation is planned: with {@code N} the larger set, it ends within
- * {@code max(2, ceil(log16 N) + 1)} messages, unless the frame limit holds work back. The first
+ * {@code max(2, ceil(log16 N) + 1)} messages, unless the frame limit holds work back (or, rarely,
+ * a claim is refused). The first
  * split is wide (up to 256 parts, about 1.9 KB), so that most differences sit alone in a part and
  * are taken out by a scan. See {@code docs/sync.md}, "Reconciliation", for the format and the
  * measured bounds.
@@ -99,12 +103,14 @@ public final class Reconciler {
   private static final byte U_ID_LIST = 3;
   private static final byte U_SHORT_LIST = 4;
   private static final byte U_INDEXES = 5;
+  private static final byte U_CLAIM = 6;
 
   private final SyncStorage storage;
   private final boolean initiator;
   private final SyncSettings settings;
   private final int n;
 
+  private long salt;
   private long[] hashPrefix;
   private long otherCount = -1;
   private byte[] otherFingerprint;
@@ -123,6 +129,9 @@ public final class Reconciler {
   private Bound[] unitBounds = new Bound[0];
 
   private byte[] unitKinds = new byte[0];
+
+  /** For each unit of the last message sent that was a claim, the items claimed. */
+  private int[][] unitClaims = new int[0][];
 
   /** Indexes of items to send in full, in order. */
   private int[] queue = new int[16];
@@ -204,15 +213,16 @@ public final class Reconciler {
    * Reads the other side's message and returns the answer, or empty when the conversation is
    * over.
    *
-   * @throws SyncException if the message is malformed or does not fit the conversation, the
-   *     conversation exceeds {@link SyncSettings#maxMessages()}, or the result does not match the
-   *     other side's fingerprint (a checksum collision: run again, which picks another salt)
-   * @throws IllegalStateException if the conversation is over, or the initiator has not begun
+   * @throws SyncException if the message is malformed or does not fit the conversation (also: it
+   *     comes after the conversation ended), the conversation exceeds {@link
+   *     SyncSettings#maxMessages()}, or the result does not match the other side's fingerprint (a
+   *     checksum collision: run again, which picks another salt)
+   * @throws IllegalStateException if the initiator has not begun
    */
   public Optional<byte[]> reconcile(byte[] message) throws SyncException {
     notNull(message, "message");
     if (complete) {
-      throw new IllegalStateException("the conversation is over");
+      throw new SyncException("sync message after the conversation ended");
     }
     if (initiator && !started) {
       throw new IllegalStateException("call initiate() first");
@@ -238,7 +248,7 @@ public final class Reconciler {
     answer(work, out);
     boolean mustAnswer = otherHasMore || queueSize() > 0 || out.open;
     for (Work w : work) {
-      mustAnswer |= w.kind != Work.SKIP && w.kind != Work.INDEXES;
+      mustAnswer |= w.kind != Work.SKIP && w.kind != Work.INDEXES && w.kind != Work.CLAIM;
     }
     if (!mustAnswer) {
       finish();
@@ -306,6 +316,7 @@ public final class Reconciler {
 
   /** Prefix sums of the salted item hashes: the session's checksums. */
   private void hashes(long salt) {
+    this.salt = salt;
     long[] p = new long[n + 1];
     for (int i = 0; i < n; i++) {
       p[i + 1] = p[i] + hash(salt, storage.word(i, 0), storage.word(i, 1), storage.word(i, 2),
@@ -372,6 +383,7 @@ public final class Reconciler {
     bytesSent += bytes.length;
     unitBounds = out.unitBounds.toArray(new Bound[0]);
     unitKinds = Arrays.copyOf(out.unitKinds, out.unitCount);
+    unitClaims = out.claims.toArray(new int[0][]);
     if (!(out.open || out.answersShortList || more || otherHasMore)) {
       finish();
     }
@@ -435,6 +447,7 @@ public final class Reconciler {
     static final int ID_LIST = 2;
     static final int SHORT_LIST = 3;
     static final int INDEXES = 4;
+    static final int CLAIM = 5;
 
     int kind;
     Bound lower;
@@ -445,6 +458,8 @@ public final class Reconciler {
     int checksum;
     Entry entry;
     byte myKind;
+    /** The other side refused what this side claimed for the range: no scan this time. */
+    boolean noPeel;
   }
 
   private List<Work> walk(SyncMessage m) throws SyncException {
@@ -454,8 +469,10 @@ public final class Reconciler {
     int pos = 0;
     for (Entry e : m.entries) {
       Bound upper;
+      int from = pos;
       if (e.ref() == 0) {
         upper = Bound.INFINITY;
+        pos = unitBounds.length;
       } else {
         long p = (long) pos + e.ref();
         if (p > unitBounds.length) {
@@ -464,6 +481,18 @@ public final class Reconciler {
         }
         pos = (int) p;
         upper = unitBounds[pos - 1];
+      }
+      // Claims are taken unless the other side answers them: then they are withdrawn.
+      boolean refused = false;
+      if (!(e instanceof Skip)) {
+        for (int u = from; u < pos; u++) {
+          if (unitClaims[u] != null) {
+            for (int i : unitClaims[u]) {
+              have.remove(storage.id(i));
+            }
+            refused = true;
+          }
+        }
       }
       int hi = storage.lowerBound(upper, lo, n);
       if (e instanceof Split s) {
@@ -481,6 +510,9 @@ public final class Reconciler {
           w.kind = Work.COMPARE;
           w.count = f.count();
           w.checksum = f.checksum();
+          w.noPeel = refused;
+        } else if (e instanceof Claim) {
+          w.kind = Work.CLAIM;
         } else if (e instanceof IdList) {
           w.kind = Work.ID_LIST;
         } else if (e instanceof ShortList) {
@@ -583,11 +615,17 @@ public final class Reconciler {
     final Entry entry;
     final Bound[] childBounds;
     final byte kind;
+    final int[] claimed;
 
     Pending(Entry entry, byte kind, Bound[] childBounds) {
+      this(entry, kind, childBounds, null);
+    }
+
+    Pending(Entry entry, byte kind, Bound[] childBounds, int[] claimed) {
       this.entry = entry;
       this.kind = kind;
       this.childBounds = childBounds;
+      this.claimed = claimed;
     }
   }
 
@@ -619,6 +657,9 @@ public final class Reconciler {
         case Work.INDEXES:
           readIndexes(w);
           a = null;
+          break;
+        case Work.CLAIM:
+          a = readClaim(w);
           break;
         default:
           a = null;
@@ -660,11 +701,11 @@ public final class Reconciler {
     }
     long delta = mine - theirs;
     int diff = (int) checksum(lo, hi) - w.checksum;
-    if (delta >= 1
-        && delta <= 3
-        && peelable(mine, (int) delta)
-        && peel(lo, hi, (int) delta, diff)) {
-      return null;
+    if (delta >= 1 && delta <= 3 && !w.noPeel && peelable(mine, (int) delta)) {
+      int[] found = peel(lo, hi, (int) delta, diff);
+      if (found != null) {
+        return claim(lo, hi, found);
+      }
     }
     int room = settings.frameSizeLimit() / 2;
     if (r <= 1) {
@@ -678,13 +719,20 @@ public final class Reconciler {
             mine, theirs, r, odds.failure((int) -delta, theirs), odds.crowd(-delta, theirs))) {
       return new Pending(new Fingerprint(1, mine, (int) checksum(lo, hi)), U_OPEN, null);
     }
-    if ((r <= 2 || mine <= SMALL) && (long) mine * SyncMessage.SHORT_ID_BYTES <= room) {
-      return shortList(lo, hi);
+    double k = odds.crowd(Math.abs(delta), theirs);
+    boolean listFits = (long) mine * SyncMessage.SHORT_ID_BYTES <= room;
+    if (mine < 4) {
+      return listFits ? shortList(lo, hi) : idList(lo, hi);
     }
-    if (mine < 2) {
-      return idList(lo, hi);
+    int parts = bestParts(mine, Math.max(r, 2), k, room / 12);
+    if (listFits && (r <= 2 || mine <= SMALL)) {
+      // With two messages to go a split still pays when the range is large: parts left with one
+      // difference are taken out, the rest listed in full by the other side.
+      boolean split = r == 2 && splitCost(mine, parts, 2, k) < SyncMessage.SHORT_ID_BYTES * mine;
+      if (!split) {
+        return shortList(lo, hi);
+      }
     }
-    int parts = bestParts(mine, Math.max(r, 3), odds.crowd(Math.abs(delta), theirs), room / 12);
     return split(lo, hi, w.lower, w.upper, parts);
   }
 
@@ -713,12 +761,12 @@ public final class Reconciler {
       return (double) ItemId.LENGTH * count;
     }
     double list = (double) SyncMessage.SHORT_ID_BYTES * count;
-    if (r == 2 || count < 2) {
+    if (count < 4) {
       return list;
     }
     int parts = bestParts(count, r, k, Integer.MAX_VALUE);
     double split = splitCost(count, parts, r, k);
-    return count <= SMALL ? Math.min(list, split) : split;
+    return count <= SMALL || r == 2 ? Math.min(list, split) : split;
   }
 
   /**
@@ -728,8 +776,9 @@ public final class Reconciler {
    * more would be costly to settle later.
    */
   static int bestParts(long count, int r, double k, int maxParts) {
-    int limit = (int) Math.max(2, Math.min(Math.min(count, maxParts), 1 << 16));
-    int safe = Math.min(fanout((int) Math.min(count, Integer.MAX_VALUE), r), limit);
+    int limit = (int) Math.max(2, Math.min(Math.min(count / 2, maxParts), 1 << 16));
+    int safe =
+        r <= 2 ? limit : Math.min(fanout((int) Math.min(count, Integer.MAX_VALUE), r), limit);
     int best = 2;
     double bestCost = splitCost(count, 2, r, k);
     for (int f = 4; ; f *= 2) {
@@ -756,7 +805,11 @@ public final class Reconciler {
     double none = Math.pow(1 - q, k);
     double one = k * q * Math.pow(1 - q, k - 1);
     double multi = Math.max(0, 1 - none - one);
-    return 7.0 * parts + parts * multi * settleMulti(count * q, r - 1);
+    double c = count * q;
+    // A part with one difference: taken out by a scan if the other side holds it, else handed
+    // back, short-listed or listed in full, by the messages left.
+    double single = r - 1 >= 3 ? 10 : r - 1 == 2 ? Math.min(4 * c, 8 + 1.6 * c) : 32 * c;
+    return 7.0 * parts + parts * (one * (8 + single) / 2 + multi * settleMulti(c, r - 1));
   }
 
   private static final Map<Long, Double> SETTLE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -951,22 +1004,18 @@ public final class Reconciler {
    * Takes out the {@code delta} (1 to 3) items of {@code [lo, hi)} whose hashes add up to {@code
    * diff} (mod 2^32), if exactly one such choice exists: they are the items the other side lacks.
    */
-  private boolean peel(int lo, int hi, int delta, int diff) {
+  private int[] peel(int lo, int hi, int delta, int diff) {
     if (delta == 1) {
       int found = -1;
       for (int i = lo; i < hi; i++) {
         if ((int) h(i) == diff) {
           if (found >= 0) {
-            return false;
+            return null;
           }
           found = i;
         }
       }
-      if (found < 0) {
-        return false;
-      }
-      addHave(found, true);
-      return true;
+      return found < 0 ? null : new int[] {found};
     }
     // Hashes sorted with their positions, (h << 32 | position), to look up partners by hash.
     long[] sorted = new long[hi - lo];
@@ -980,7 +1029,7 @@ public final class Reconciler {
       if (delta == 2) {
         int j = partner(sorted, diff - (int) h(i), i - lo, -1);
         if (j == -2) {
-          return false;
+          return null;
         }
         if (j > i - lo) {
           ways++;
@@ -990,7 +1039,7 @@ public final class Reconciler {
         for (int j = i + 1; j < hi && ways <= 1; j++) {
           int k = partner(sorted, diff - (int) h(i) - (int) h(j), i - lo, j - lo);
           if (k == -2) {
-            return false;
+            return null;
           }
           if (k > j - lo) {
             ways++;
@@ -999,13 +1048,47 @@ public final class Reconciler {
         }
       }
     }
-    if (ways != 1) {
-      return false;
+    return ways == 1 ? found : null;
+  }
+
+  /**
+   * Claims the items a scan found: taken as lacking on the other side at once, withdrawn if the
+   * other side answers the claim (it checks 14 more bits of the checksum first).
+   */
+  private Pending claim(int lo, int hi, int[] found) {
+    byte[] ids = new byte[found.length * ItemId.LENGTH];
+    for (int k = 0; k < found.length; k++) {
+      System.arraycopy(
+          storage.ids, found[k] * ItemId.LENGTH, ids, k * ItemId.LENGTH, ItemId.LENGTH);
+      addHave(found[k], false);
     }
-    for (int i : found) {
-      addHave(i, true);
+    int check = (int) (checksum(lo, hi) >>> 32) & Claim.CHECK_MASK;
+    return new Pending(new Claim(1, check, ids), U_CLAIM, null, found);
+  }
+
+  /** The other side's claim: taken if 14 more bits of the checksums agree, else refused. */
+  private Pending readClaim(Work w) {
+    Claim c = (Claim) w.entry;
+    long sum = checksum(w.lo, w.hi);
+    byte[] ids = c.ids();
+    for (int k = 0; k < c.count(); k++) {
+      int o = k * ItemId.LENGTH;
+      sum +=
+          hash(
+              salt,
+              (long) SyncStorage.BIG_ENDIAN.get(ids, o),
+              (long) SyncStorage.BIG_ENDIAN.get(ids, o + 8),
+              (long) SyncStorage.BIG_ENDIAN.get(ids, o + 16),
+              (long) SyncStorage.BIG_ENDIAN.get(ids, o + 24));
     }
-    return true;
+    if (((int) (sum >>> 32) & Claim.CHECK_MASK) != c.check()) {
+      return new Pending(
+          new Fingerprint(1, w.hi - w.lo, (int) checksum(w.lo, w.hi)), U_OPEN, null);
+    }
+    for (int k = 0; k < c.count(); k++) {
+      need.add(ItemId.copyOf(ids, k * ItemId.LENGTH));
+    }
+    return null;
   }
 
   /**
@@ -1185,6 +1268,7 @@ public final class Reconciler {
     byte[] unitKinds = new byte[64];
     int unitCount;
     final List<Integer> ids = new ArrayList<>();
+    final List<int[]> claims = new ArrayList<>();
     int size;
     /** Position (1-based) in the answered message up to which ranges are written. */
     int written;
@@ -1220,7 +1304,7 @@ public final class Reconciler {
       Entry e = a.entry;
       if (a.kind == U_INDEXES) {
         answersShortList |= work.get(pos - 1).kind == Work.SHORT_LIST;
-      } else {
+      } else if (a.kind != U_CLAIM) {
         open = true;
       }
       if (a.childBounds != null) {
@@ -1231,6 +1315,7 @@ public final class Reconciler {
         }
       } else {
         add(e, work.get(pos - 1).upper, a.kind);
+        claims.set(claims.size() - 1, a.claimed);
       }
       written = pos;
     }
@@ -1258,6 +1343,7 @@ public final class Reconciler {
 
     private void unit(Bound b, byte kind) {
       unitBounds.add(b);
+      claims.add(null);
       if (unitCount == unitKinds.length) {
         unitKinds = Arrays.copyOf(unitKinds, 2 * unitCount);
       }

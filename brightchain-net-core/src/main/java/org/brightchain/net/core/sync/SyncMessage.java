@@ -20,6 +20,7 @@ import java.util.Objects;
  *   mode 3 ID_LIST      n:varint  Id{n}
  *   mode 4 SHORT_LIST   n:varint  shortId:4{n}
  *   mode 5 INDEXES      n:varint  gap:varint{n}
+ *   mode 6 CLAIM        (n-1 &lt;&lt; 14 | check):2  Id{n}, n = 1 to 3
  * ChildBound := varint (= q &lt;&lt; 5 | code)  [shift:varint, if code = 30]
  *               [length:varint prefix:bytes, if code = 31]
  * </pre>
@@ -48,6 +49,7 @@ final class SyncMessage {
   static final int ID_LIST = 3;
   static final int SHORT_LIST = 4;
   static final int INDEXES = 5;
+  static final int CLAIM = 6;
 
   static final int CHECKSUM_BYTES = 4;
   static final int SHORT_ID_BYTES = 4;
@@ -125,7 +127,7 @@ final class SyncMessage {
   }
 
   /** A range of the message: how far it reaches ({@link #ref}) and what it says. */
-  sealed interface Entry permits Skip, Fingerprint, Split, IdList, ShortList, Indexes {
+  sealed interface Entry permits Skip, Fingerprint, Split, IdList, ShortList, Indexes, Claim {
     /** Units of the answered message this range advances over; 0 means up to infinity. */
     int ref();
 
@@ -393,6 +395,50 @@ final class SyncMessage {
     }
   }
 
+  /**
+   * The items (one to three) that explain the difference between the sender's fingerprint of the
+   * range and the receiver's, found by a scan of the sender's items: the receiver lacks them. The
+   * scan matched 32 bits of the checksum; {@code check}, bits 32 to 45 of the sender's 64-bit
+   * checksum of the range, lets the receiver confirm 14 more before it takes them.
+   */
+  record Claim(int ref, int check, byte[] ids) implements Entry {
+    static final int CHECK_MASK = 0x3fff;
+    static final int MAX_IDS = 3;
+
+    Claim {
+      if (ids.length == 0
+          || ids.length % ItemId.LENGTH != 0
+          || ids.length > MAX_IDS * ItemId.LENGTH
+          || (check & ~CHECK_MASK) != 0) {
+        throw new IllegalArgumentException("claim");
+      }
+    }
+
+    int count() {
+      return ids.length / ItemId.LENGTH;
+    }
+
+    @Override
+    public int mode() {
+      return CLAIM;
+    }
+
+    @Override
+    public int payloadSize() {
+      return 2 + ids.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Claim c && c.ref == ref && c.check == check && Arrays.equals(c.ids, ids);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(ref, check, Arrays.hashCode(ids));
+    }
+  }
+
   // ------------------------------------------------------------------------------ encoding
 
   static int headerSize(Header header, boolean more, int entryCount) {
@@ -468,6 +514,12 @@ final class SyncMessage {
         for (int i = 0; i < x.positions().length; i++) {
           at = Varint.write(out, at, x.gap(i));
         }
+      } else if (e instanceof Claim c) {
+        int v = ((c.count() - 1) << 14) | c.check();
+        out[at++] = (byte) (v >>> 8);
+        out[at++] = (byte) v;
+        System.arraycopy(c.ids(), 0, out, at, c.ids().length);
+        at += c.ids().length;
       }
     }
     at = Varint.write(out, at, idCount());
@@ -601,6 +653,15 @@ final class SyncMessage {
             v[i] = (int) pos;
           }
           return new Indexes(ref, v);
+        }
+      case CLAIM:
+        {
+          int v = (r.u8("claim") << 8) | r.u8("claim");
+          int n = (v >>> 14) + 1;
+          if (n > Claim.MAX_IDS) {
+            throw r.error("claim of " + n + " items (expected: 1 to 3)");
+          }
+          return new Claim(ref, v & Claim.CHECK_MASK, r.bytes(n * ItemId.LENGTH, "claim"));
         }
       default:
         throw r.error("unknown range mode " + mode);

@@ -178,7 +178,7 @@ class ReconcilerTest {
   }
 
   @Example
-  void misuseIsAnIllegalState() throws SyncException {
+  void misuseIsRefused() throws SyncException {
     Reconciler a = Reconciler.initiator(SyncStorage.empty(), FIXED);
     Reconciler b = Reconciler.responder(SyncStorage.empty(), FIXED);
     assertThrows(IllegalStateException.class, b::initiate);
@@ -187,7 +187,7 @@ class ReconcilerTest {
     assertThrows(IllegalStateException.class, a::initiate);
     byte[] answer = b.reconcile(first).orElseThrow();
     assertTrue(b.isComplete());
-    assertThrows(IllegalStateException.class, () -> b.reconcile(first));
+    assertThrows(SyncException.class, () -> b.reconcile(first));
     assertFalse(a.reconcile(answer).isPresent());
     assertTrue(a.isComplete());
   }

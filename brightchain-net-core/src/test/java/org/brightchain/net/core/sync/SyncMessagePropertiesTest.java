@@ -20,6 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.brightchain.net.core.sync.SyncMessage.ChildBound;
+import org.brightchain.net.core.sync.SyncMessage.Claim;
 import org.brightchain.net.core.sync.SyncMessage.Entry;
 import org.brightchain.net.core.sync.SyncMessage.Fingerprint;
 import org.brightchain.net.core.sync.SyncMessage.Header;
@@ -62,7 +63,8 @@ class SyncMessagePropertiesTest {
 
   private Arbitrary<List<Entry>> entries() {
     Arbitrary<Entry> entry =
-        Arbitraries.oneOf(skip(), fingerprint(), split(), idList(), shortList(), indexes());
+        Arbitraries.oneOf(
+            skip(), fingerprint(), split(), idList(), shortList(), indexes(), claim());
     return entry
         .list()
         .ofMaxSize(12)
@@ -139,6 +141,14 @@ class SyncMessagePropertiesTest {
         .as((r, set) -> new Indexes(r, new TreeSet<>(set).stream().mapToInt(i -> i).toArray()));
   }
 
+  private static Arbitrary<Entry> claim() {
+    return Combinators.combine(
+            ref(),
+            Arbitraries.integers().between(0, Claim.CHECK_MASK),
+            Arbitraries.integers().between(1, Claim.MAX_IDS).flatMap(k -> bytes(32 * k)))
+        .as(Claim::new);
+  }
+
   private static Entry withRef(Entry e, int ref) {
     if (e instanceof Skip) {
       return new Skip(ref);
@@ -150,6 +160,8 @@ class SyncMessagePropertiesTest {
       return new IdList(ref, l.ids());
     } else if (e instanceof ShortList l) {
       return new ShortList(ref, l.shortIds());
+    } else if (e instanceof Claim c) {
+      return new Claim(ref, c.check(), c.ids());
     }
     return new Indexes(ref, ((Indexes) e).positions());
   }
