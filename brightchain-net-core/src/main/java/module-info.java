@@ -13,6 +13,7 @@ module org.brightchain.net.core {
   exports org.brightchain.net.core.testing;
   exports org.brightchain.net.core.security;
   exports org.brightchain.net.core.discovery;
+  exports org.brightchain.net.core.sync;
 
   uses org.brightchain.net.spi.TransportProvider;
   uses org.brightchain.net.spi.DiscoveryProvider;
