@@ -1,7 +1,5 @@
 package org.brightchain.net.core.sync;
 
-import java.util.Arrays;
-
 /**
  * A position in the item order: a timestamp and an id prefix (missing bytes read as zero). An item
  * is below the bound if its timestamp is smaller, or equal with an id below the padded prefix.
@@ -64,9 +62,5 @@ final class Bound implements Comparable<Bound> {
       }
     }
     return b.toString();
-  }
-
-  static boolean sameBytes(byte[] a, byte[] b) {
-    return Arrays.equals(a, b);
   }
 }

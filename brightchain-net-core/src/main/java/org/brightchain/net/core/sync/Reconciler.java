@@ -75,8 +75,9 @@ import org.brightchain.net.core.sync.SyncMessage.Split;
  * <p>The length of the conversation is planned: with {@code N} the larger set, it ends within
  * {@code max(2, ceil(log16 N) + 1)} messages, unless the frame limit holds work back (or, rarely,
  * a claim is refused). The first
- * split is wide (up to 256 parts, about 1.9 KB), so that most differences sit alone in a part and
- * are taken out by a scan. See {@code docs/sync.md}, "Reconciliation", for the format and the
+ * split is as wide as fits in about 1.9 KB (up to 512 parts of at least 4 items), so that most
+ * differences sit alone in a part and are claimed at once, and the parts that must be listed later
+ * are small. See {@code docs/sync.md}, "Reconciliation", for the format and the
  * measured bounds.
  *
  * <p>Not safe for concurrent use: one conversation, one thread at a time. The storage may be
@@ -85,8 +86,10 @@ import org.brightchain.net.core.sync.SyncMessage.Split;
 public final class Reconciler {
   /** Parts of a split, past the first. */
   static final int BRANCHING = 16;
-  /** Parts of the first split, at most. */
-  static final int FIRST_PARTS = 256;
+  /** Parts of the first split, at most (the size budget usually stops it first). */
+  static final int FIRST_PARTS = 512;
+  /** Items per part of the first split, at least. */
+  static final int FIRST_PART_SIZE = 4;
   /** Size of the first message, at most, if it splits: most of the 2 KB allowance. */
   static final int FIRST_BUDGET = 1900;
   /** Size of the ranges that the last split aims at. */
@@ -193,7 +196,7 @@ public final class Reconciler {
       // As wide as the opening allowance bears: most differences then sit alone in their part,
       // where a scan takes them out without further splitting. Should it be narrower than the
       // plan wants, later splits are wider.
-      int parts = Math.min(FIRST_PARTS, ceilDiv(n, SHORT_LIST_MAX));
+      int parts = Math.min(FIRST_PARTS, ceilDiv(n, FIRST_PART_SIZE));
       int budget = FIRST_BUDGET - out.size;
       first = split(0, n, Bound.ZERO, Bound.INFINITY, parts);
       for (int i = 0; i < 4 && first.entry.size() > budget && parts > BRANCHING; i++) {
@@ -724,11 +727,13 @@ public final class Reconciler {
     if (mine < 4) {
       return listFits ? shortList(lo, hi) : idList(lo, hi);
     }
-    int parts = bestParts(mine, Math.max(r, 2), k, room / 12);
+    double holds = odds.otherHolds(theirs);
+    int parts = bestParts(mine, Math.max(r, 2), k, holds, room / 12);
     if (listFits && (r <= 2 || mine <= SMALL)) {
       // With two messages to go a split still pays when the range is large: parts left with one
       // difference are taken out, the rest listed in full by the other side.
-      boolean split = r == 2 && splitCost(mine, parts, 2, k) < SyncMessage.SHORT_ID_BYTES * mine;
+      boolean split =
+          r == 2 && splitCost(mine, parts, 2, k, holds) < SyncMessage.SHORT_ID_BYTES * mine;
       if (!split) {
         return shortList(lo, hi);
       }
@@ -746,9 +751,7 @@ public final class Reconciler {
     if (r <= 1) {
       return false; // the other side could not be answered
     }
-    // The estimate of the chance is rough and a lost bet costs several times a won one: count it
-    // three times over.
-    return 8 + 3 * failure * settleCost(theirs, r - 1, k) <= settleCost(mine, r, k);
+    return 8 + failure * settleCost(theirs, r - 1, k) <= settleCost(mine, r, k);
   }
 
   /**
@@ -764,8 +767,8 @@ public final class Reconciler {
     if (count < 4) {
       return list;
     }
-    int parts = bestParts(count, r, k, Integer.MAX_VALUE);
-    double split = splitCost(count, parts, r, k);
+    int parts = bestParts(count, r, k, 0.5, Integer.MAX_VALUE);
+    double split = splitCost(count, parts, r, k, 0.5);
     return count <= SMALL || r == 2 ? Math.min(list, split) : split;
   }
 
@@ -775,18 +778,18 @@ public final class Reconciler {
    * one difference is taken out by a scan, whatever its size), more when parts left with two or
    * more would be costly to settle later.
    */
-  static int bestParts(long count, int r, double k, int maxParts) {
+  static int bestParts(long count, int r, double k, double holds, int maxParts) {
     int limit = (int) Math.max(2, Math.min(Math.min(count / 2, maxParts), 1 << 16));
     int safe =
         r <= 2 ? limit : Math.min(fanout((int) Math.min(count, Integer.MAX_VALUE), r), limit);
     int best = 2;
-    double bestCost = splitCost(count, 2, r, k);
+    double bestCost = splitCost(count, 2, r, k, holds);
     for (int f = 4; ; f *= 2) {
       int parts = Math.min(f, Math.max(safe, Math.min(BRANCHING, limit)));
       if (parts <= best) {
         break;
       }
-      double cost = splitCost(count, parts, r, k);
+      double cost = splitCost(count, parts, r, k, holds);
       if (cost < bestCost) {
         best = parts;
         bestCost = cost;
@@ -797,19 +800,22 @@ public final class Reconciler {
 
   /**
    * Expected cost of splitting {@code count} items into {@code parts} with {@code r} messages to
-   * go: about 7 bytes a part, plus settling the parts left with two or more of the {@code k}
-   * differences (one difference alone is taken out by a scan).
+   * go: about 7 bytes a part, plus settling the parts left with differences among the {@code k}.
+   * A part with one difference costs little if the other side holds it ({@code holds} is the
+   * chance: it claims it), else what handing back, short-listing or listing costs by then; a part
+   * with more, whatever settling it costs, unless the other side holds them all.
    */
-  static double splitCost(long count, int parts, int r, double k) {
+  static double splitCost(long count, int parts, int r, double k, double holds) {
     double q = 1.0 / parts;
     double none = Math.pow(1 - q, k);
     double one = k * q * Math.pow(1 - q, k - 1);
     double multi = Math.max(0, 1 - none - one);
     double c = count * q;
-    // A part with one difference: taken out by a scan if the other side holds it, else handed
-    // back, short-listed or listed in full, by the messages left.
     double single = r - 1 >= 3 ? 10 : r - 1 == 2 ? Math.min(4 * c, 8 + 1.6 * c) : 32 * c;
-    return 7.0 * parts + parts * (one * (8 + single) / 2 + multi * settleMulti(c, r - 1));
+    double theirs = holds * holds;
+    return 7.0 * parts
+        + parts * one * (holds * 8 + (1 - holds) * single)
+        + parts * multi * (theirs * 10 + (1 - theirs) * settleMulti(c, r - 1));
   }
 
   private static final Map<Long, Double> SETTLE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -860,10 +866,13 @@ public final class Reconciler {
 
     final double mine;
     final double share;
+    /** {@code mine}, pushed up by two standard errors: a lost bet costs more than a won one. */
+    final double mineHigh;
 
-    Odds(double mine, double share) {
+    Odds(double mine, double share, int ranges) {
       this.mine = mine;
       this.share = share;
+      this.mineHigh = mine + 2 * Math.sqrt(mine / Math.max(1, ranges)) + 1.0 / Math.max(1, ranges);
     }
 
     /** Collects the ranges of a message: the other side's count, and the surplus if they differ. */
@@ -884,7 +893,14 @@ public final class Reconciler {
 
       Odds build() {
         if (matched.isEmpty() && differing.isEmpty()) {
-          return new Odds(0.1, 0.01);
+          return new Odds(0.1, 0.01, 1);
+        }
+        int ranges = 0;
+        for (int c : matched.values()) {
+          ranges += c;
+        }
+        for (int c : differing.values()) {
+          ranges += c;
         }
         // A coarse grid, then two finer ones around the best point.
         double bestA = 0.1;
@@ -916,7 +932,7 @@ public final class Reconciler {
             }
           }
         }
-        return new Odds(bestA, bestP);
+        return new Odds(bestA, bestP, ranges);
       }
 
       private double likelihood(double p, double a) {
@@ -958,9 +974,18 @@ public final class Reconciler {
      * more also holds items only this side has, so that the other side's scan fails.
      */
     double failure(int k, long c) {
-      double all = surplus(-k, c, share, mine);
-      double clean = Math.exp(logBinomial(c, k, share) - mine);
+      double all = surplus(-k, c, share, mineHigh);
+      double clean = Math.exp(logBinomial(c, k, share) - mineHigh);
       return all <= 0 ? 1 : Math.max(0, 1 - clean / all);
+    }
+
+    /**
+     * The chance that a difference in a range where the other side has {@code c} items is one of
+     * the other side's items.
+     */
+    double otherHolds(long c) {
+      double theirs = c * share;
+      return theirs / (theirs + mine);
     }
 
     /** About how many differences a differing range holds, knowing it holds at least {@code k}. */
@@ -1052,15 +1077,15 @@ public final class Reconciler {
   }
 
   /**
-   * Claims the items a scan found: taken as lacking on the other side at once, withdrawn if the
-   * other side answers the claim (it checks 14 more bits of the checksum first).
+   * Claims the items a scan found: taken as lacking on the other side once the claim is written
+   * into a message, withdrawn if the other side answers it (it checks 14 more bits of the checksum
+   * first).
    */
   private Pending claim(int lo, int hi, int[] found) {
     byte[] ids = new byte[found.length * ItemId.LENGTH];
     for (int k = 0; k < found.length; k++) {
       System.arraycopy(
           storage.ids, found[k] * ItemId.LENGTH, ids, k * ItemId.LENGTH, ItemId.LENGTH);
-      addHave(found[k], false);
     }
     int check = (int) (checksum(lo, hi) >>> 32) & Claim.CHECK_MASK;
     return new Pending(new Claim(1, check, ids), U_CLAIM, null, found);
@@ -1315,7 +1340,12 @@ public final class Reconciler {
         }
       } else {
         add(e, work.get(pos - 1).upper, a.kind);
-        claims.set(claims.size() - 1, a.claimed);
+        if (a.claimed != null) {
+          claims.set(claims.size() - 1, a.claimed);
+          for (int i : a.claimed) {
+            addHave(i, false);
+          }
+        }
       }
       written = pos;
     }

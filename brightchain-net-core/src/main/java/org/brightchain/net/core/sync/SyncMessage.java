@@ -441,14 +441,6 @@ final class SyncMessage {
 
   // ------------------------------------------------------------------------------ encoding
 
-  static int headerSize(Header header, boolean more, int entryCount) {
-    int flags = flags(header, more);
-    return 1
-        + Varint.size(flags)
-        + (header == null ? 0 : header.size())
-        + Varint.size(entryCount);
-  }
-
   private static int flags(Header header, boolean more) {
     int flags = more ? FLAG_MORE : 0;
     if (header != null) {
@@ -458,7 +450,11 @@ final class SyncMessage {
   }
 
   int size() {
-    int s = headerSize(header, more, entries.size());
+    int s =
+        1
+            + Varint.size(flags(header, more))
+            + (header == null ? 0 : header.size())
+            + Varint.size(entries.size());
     for (Entry e : entries) {
       s += e.size();
     }

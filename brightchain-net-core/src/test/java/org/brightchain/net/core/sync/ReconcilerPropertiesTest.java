@@ -79,4 +79,24 @@ class ReconcilerPropertiesTest {
         () -> run.messages() + " messages (bound " + messageBound + "), " + shape);
     assertTrue(run.largest() <= SyncSettings.DEFAULT_FRAME_SIZE_LIMIT);
   }
+
+  /**
+   * With the smallest frame, most conversations outgrow it: ids wait for later messages and
+   * ranges fall back to one fingerprint for the rest. The result is still exact.
+   */
+  @Property(tries = 150)
+  void smallFramesCostRoundsNotCorrectness(@ForAll("shapes") Shape shape) throws SyncException {
+    Pair p = shape.sets();
+    SyncSettings settings =
+        SyncSettings.defaults()
+            .withSalt(shape.seed())
+            .withFrameSizeLimit(SyncSettings.MIN_FRAME_SIZE_LIMIT)
+            .withMaxMessages(1000);
+    Run run = SyncFixtures.run(p.a(), p.b(), settings);
+    assertEquals(p.onlyA(), run.a().have());
+    assertEquals(p.onlyB(), run.a().need());
+    assertEquals(p.onlyB(), run.b().have());
+    assertEquals(p.onlyA(), run.b().need());
+    assertTrue(run.largest() <= SyncSettings.MIN_FRAME_SIZE_LIMIT, () -> "" + run.largest());
+  }
 }
