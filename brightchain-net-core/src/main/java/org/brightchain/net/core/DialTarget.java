@@ -8,6 +8,8 @@ final class DialTarget {
   final String host;
   final int port;
   final boolean isStatic;
+  /** The host's network group for eclipse caps ({@link Netgroups#of}), null for a local one. */
+  final String group;
   NodeId nodeId;
   int failures;
   boolean inFlight;
@@ -20,6 +22,7 @@ final class DialTarget {
     this.host = host;
     this.port = port;
     this.isStatic = isStatic;
+    this.group = Netgroups.of(host);
   }
 
   String key() {

@@ -571,7 +571,7 @@ final class NodeEngine implements TransportHandler {
       if (source.equals(t.source)) {
         fromSource++;
       }
-      if (group != null && group.equals(Netgroups.of(t.host))) {
+      if (group != null && group.equals(t.group)) {
         inGroup++;
       }
     }
@@ -589,13 +589,13 @@ final class NodeEngine implements TransportHandler {
     if (t.isStatic || t.source.equals("bootstrap")) {
       return false;
     }
-    String group = Netgroups.of(t.host);
+    String group = t.group;
     if (group == null) {
       return false;
     }
     int n = 0;
     for (DialTarget o : targets.values()) {
-      if (o == t || !group.equals(Netgroups.of(o.host))) {
+      if (o == t || !group.equals(o.group)) {
         continue;
       }
       Peer p = o.nodeId == null ? null : peers.get(o.nodeId);
