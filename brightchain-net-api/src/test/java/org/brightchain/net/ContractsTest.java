@@ -28,7 +28,7 @@ class ContractsTest {
   void eventTypesHaveTheDesignsWireNames() {
     assertEquals(
         List.of("node:announce", "node:leave", "node:status", "block:temperature", "block:location",
-            "block:sync", "metadata:update", "metadata:sync", "system:ping", "system:pong",
+            "block:sync", "metadata:update", "metadata:sync", "block:batch", "system:ping", "system:pong",
             "system:ack", "system:resume", "system:gap", "system:subscribe", "system:challenge",
             "system:auth", "system:error"),
         Arrays.stream(WSEventType.values()).map(WSEventType::wireName).toList());

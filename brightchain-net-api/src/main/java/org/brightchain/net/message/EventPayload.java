@@ -14,6 +14,7 @@ public sealed interface EventPayload
         BlockSyncRequest,
         MetadataUpdate,
         MetadataSync,
+        BatchUpdate,
         Ping,
         Pong,
         Ack,

@@ -28,6 +28,8 @@ public enum WSEventType {
   METADATA_UPDATE("metadata:update", MetadataUpdate.class),
   /** Metadata of many blocks at once ({@link MetadataSync}). */
   METADATA_SYNC("metadata:sync", MetadataSync.class),
+  /** Many block updates, signed, sent and acknowledged as one ({@link BatchUpdate}). */
+  BLOCK_BATCH("block:batch", BatchUpdate.class),
   /** A liveness probe ({@link Ping}). */
   PING("system:ping", Ping.class),
   /** The answer to a ping ({@link Pong}). */

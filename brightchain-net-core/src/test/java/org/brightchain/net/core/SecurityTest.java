@@ -101,6 +101,7 @@ class SecurityTest {
       case BLOCK_SYNC -> new BlockSyncRequest(List.of(b));
       case METADATA_UPDATE -> new MetadataUpdate(md);
       case METADATA_SYNC -> new MetadataSync(List.of(md));
+      case BLOCK_BATCH -> new org.brightchain.net.message.BatchUpdate("evil-1", net.vs.now().toEpochMilli(), List.of(org.brightchain.net.message.BatchUpdate.Update.of(new BlockTemperatureUpdate(b, DataTemperature.HOT))));
       case PING -> new Ping(1);
       case PONG -> new Pong(1);
       case ACK -> Ack.success();

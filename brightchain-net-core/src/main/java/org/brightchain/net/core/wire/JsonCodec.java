@@ -12,6 +12,8 @@ import java.util.Set;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.BlockVersions;
+import org.brightchain.net.Stamp;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.DurabilityLevel;
 import org.brightchain.net.NetworkHealth;
@@ -217,12 +219,18 @@ public final class JsonCodec {
       List<Object> ids = new ArrayList<>();
       r.blockIds().forEach(id -> ids.add(id.hex()));
       o.put("blockIds", ids);
+      putNonEmpty(o, "session", r.session());
+      putNonEmpty(o, "reconcile", r.reconcile());
     } else if (p instanceof MetadataUpdate u) {
       o.put("metadata", metadata(u.metadata()));
     } else if (p instanceof MetadataSync s) {
       List<Object> entries = new ArrayList<>();
       s.entries().forEach(e -> entries.add(metadata(e)));
       o.put("entries", entries);
+      putNonEmpty(o, "session", s.session());
+      putNonEmpty(o, "reconcile", s.reconcile());
+    } else if (p instanceof BatchUpdate b) {
+      o.putAll(batch(b));
     } else if (p instanceof Ping ping) {
       o.put("nonce", ping.nonce());
     } else if (p instanceof Pong pong) {
@@ -292,6 +300,26 @@ public final class JsonCodec {
     o.put("locations", locations);
     o.put("updatedAt", m.updatedAt().toEpochMilli());
     o.put("updatedBy", m.updatedBy().hex());
+    if (!m.isPlain()) {
+      BlockVersions v = m.versions();
+      Map<String, Object> vo = new LinkedHashMap<>();
+      vo.put("temperature", stamp(v.temperature()));
+      vo.put("info", stamp(v.info()));
+      Map<String, Object> live = new LinkedHashMap<>();
+      v.locations().forEach((n, st) -> live.put(n.hex(), stamp(st)));
+      vo.put("locations", live);
+      Map<String, Object> removed = new LinkedHashMap<>();
+      v.removed().forEach((n, st) -> removed.put(n.hex(), stamp(st)));
+      vo.put("removed", removed);
+      o.put("versions", vo);
+    }
+    return o;
+  }
+
+  private static Map<String, Object> stamp(Stamp s) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("at", s.at().toEpochMilli());
+    o.put("by", s.by().hex());
     return o;
   }
 
@@ -348,6 +376,9 @@ public final class JsonCodec {
       uo.put("type", u.type().name());
       uo.put("blockId", u.blockId().hex());
       uo.put("data", payload(u.data()));
+      if (u.timestamp() != 0) {
+        uo.put("timestamp", u.timestamp());
+      }
       updates.add(uo);
     }
     o.put("updates", updates);
@@ -518,7 +549,7 @@ public final class JsonCodec {
           for (int i = 0; i < raw.size(); i++) {
             ids.add(blockIdOf(raw.get(i), o.at("blockIds") + "[" + i + "]"));
           }
-          return new BlockSyncRequest(ids);
+          return new BlockSyncRequest(ids, optText(o, "session"), optText(o, "reconcile"));
         }
       case METADATA_UPDATE:
         return new MetadataUpdate(metadata(o.object("metadata")));
@@ -533,7 +564,11 @@ public final class JsonCodec {
           for (int i = 0; i < raw.size(); i++) {
             entries.add(metadata(JsonObject.of(raw.get(i), o.at("entries") + "[" + i + "]")));
           }
-          return new MetadataSync(entries);
+          return new MetadataSync(entries, optText(o, "session"), optText(o, "reconcile"));
+        }
+      case BLOCK_BATCH:
+        {
+          return batch(o);
         }
       case PING:
         return new Ping(o.longValue("nonce"));
@@ -613,6 +648,16 @@ public final class JsonCodec {
     for (int i = 0; i < raw.size(); i++) {
       locations.add(location(JsonObject.of(raw.get(i), o.at("locations") + "[" + i + "]")));
     }
+    BlockVersions versions = null;
+    if (o.has("versions")) {
+      JsonObject v = o.object("versions");
+      versions =
+          new BlockVersions(
+              stamp(v.object("temperature")),
+              stamp(v.object("info")),
+              stamps(v, "locations"),
+              stamps(v, "removed"));
+    }
     return new BlockMetadata(
         blockId(o, "blockId"),
         o.has("size") ? o.longValue("size") : 0,
@@ -622,7 +667,31 @@ public final class JsonCodec {
             : DurabilityLevel.STANDARD,
         locations,
         instant(o, "updatedAt"),
-        nodeId(o, "updatedBy"));
+        nodeId(o, "updatedBy"),
+        versions);
+  }
+
+  private static Stamp stamp(JsonObject o) throws WireFormatException {
+    return new Stamp(instant(o, "at"), nodeId(o, "by"));
+  }
+
+  private static java.util.SortedMap<NodeId, Stamp> stamps(JsonObject v, String key)
+      throws WireFormatException {
+    java.util.TreeMap<NodeId, Stamp> out = new java.util.TreeMap<>();
+    if (!v.has(key)) {
+      return out;
+    }
+    JsonObject m = v.object(key);
+    for (String k : m.map().keySet()) {
+      NodeId n;
+      try {
+        n = NodeId.of(k);
+      } catch (IllegalArgumentException e) {
+        throw new WireFormatException(m.at(k) + ": " + e.getMessage());
+      }
+      out.put(n, stamp(m.object(k)));
+    }
+    return out;
   }
 
   private static NodeMetrics metrics(JsonObject o) throws WireFormatException {
@@ -665,12 +734,26 @@ public final class JsonCodec {
             case METADATA -> WSEventType.METADATA_UPDATE;
           };
       updates.add(
-          new BatchUpdate.Update(t, blockId(u, "blockId"), payload(eventType, u.object("data"))));
+          new BatchUpdate.Update(
+              t,
+              blockId(u, "blockId"),
+              payload(eventType, u.object("data")),
+              u.has("timestamp") ? u.longValue("timestamp") : 0));
     }
     return new BatchUpdate(o.string("batchId"), o.longValue("timestamp"), updates);
   }
 
   // ------------------------------------------------------------------ fields
+
+  private static void putNonEmpty(Map<String, Object> o, String key, String value) {
+    if (!value.isEmpty()) {
+      o.put(key, value);
+    }
+  }
+
+  private static String optText(JsonObject o, String key) throws WireFormatException {
+    return o.has(key) ? o.string(key) : "";
+  }
 
   private interface WireLookup<E> {
     E get(String name);

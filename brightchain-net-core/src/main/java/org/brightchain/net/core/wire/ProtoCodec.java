@@ -16,6 +16,8 @@ import java.util.Set;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.BlockVersions;
+import org.brightchain.net.Stamp;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.DurabilityLevel;
 import org.brightchain.net.NetworkHealth;
@@ -295,6 +297,8 @@ public final class ProtoCodec {
       b.setMetadataUpdate(proto(u));
     } else if (p instanceof MetadataSync s) {
       b.setMetadataSync(proto(s));
+    } else if (p instanceof BatchUpdate u) {
+      b.setBlockBatch(proto(u));
     } else if (p instanceof Ping ping) {
       b.setPing(proto(ping));
     } else if (p instanceof Pong pong) {
@@ -334,6 +338,8 @@ public final class ProtoCodec {
       return proto(u);
     } else if (p instanceof MetadataSync s) {
       return proto(s);
+    } else if (p instanceof BatchUpdate u) {
+      return proto(u);
     } else if (p instanceof Ping ping) {
       return proto(ping);
     } else if (p instanceof Pong pong) {
@@ -437,6 +443,10 @@ public final class ProtoCodec {
     for (BlockId id : r.blockIds()) {
       b.addBlockIds(bytes(id));
     }
+    b.setSession(r.session());
+    if (!r.reconcile().isEmpty()) {
+      b.setReconcile(com.google.protobuf.ByteString.copyFrom(java.util.Base64.getDecoder().decode(r.reconcile())));
+    }
     return b.build();
   }
 
@@ -450,6 +460,10 @@ public final class ProtoCodec {
     var b = org.brightchain.net.core.wire.proto.MetadataSync.newBuilder();
     for (BlockMetadata m : s.entries()) {
       b.addEntries(proto(m));
+    }
+    b.setSession(s.session());
+    if (!s.reconcile().isEmpty()) {
+      b.setReconcile(com.google.protobuf.ByteString.copyFrom(java.util.Base64.getDecoder().decode(s.reconcile())));
     }
     return b.build();
   }
@@ -561,7 +575,39 @@ public final class ProtoCodec {
     for (BlockLocation l : m.locations()) {
       b.addLocations(proto(l));
     }
+    if (!m.isPlain()) {
+      var v = org.brightchain.net.core.wire.proto.BlockVersions.newBuilder()
+          .setTemperature(proto(m.versions().temperature()))
+          .setInfo(proto(m.versions().info()));
+      m.versions().locations().forEach((n, st) -> v.addLocations(org.brightchain.net.core.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
+      m.versions().removed().forEach((n, st) -> v.addRemoved(org.brightchain.net.core.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
+      b.setVersions(v);
+    }
     return b.build();
+  }
+
+  private static org.brightchain.net.core.wire.proto.Stamp proto(Stamp s) {
+    return org.brightchain.net.core.wire.proto.Stamp.newBuilder().setAt(s.at().toEpochMilli()).setBy(bytes(s.by())).build();
+  }
+
+  private static Stamp stamp(org.brightchain.net.core.wire.proto.Stamp p, String path, String key) throws WireFormatException {
+    return new Stamp(Instant.ofEpochMilli(p.getAt()), nodeId(p.getBy(), at(path, key), "by"));
+  }
+
+  private static java.util.SortedMap<NodeId, Stamp> stamps(List<org.brightchain.net.core.wire.proto.NodeStamp> list, String path, String key)
+      throws WireFormatException {
+    java.util.TreeMap<NodeId, Stamp> out = new java.util.TreeMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String k = key + "[" + i + "]";
+      NodeId n = nodeId(list.get(i).getNodeId(), at(path, k), "nodeId");
+      if (!list.get(i).hasStamp()) {
+        throw missing(at(path, k), "stamp");
+      }
+      if (out.put(n, stamp(list.get(i).getStamp(), at(path, k), "stamp")) != null) {
+        throw new WireFormatException(at(path, k) + ": node " + n + " appears twice");
+      }
+    }
+    return out;
   }
 
   private static org.brightchain.net.core.wire.proto.NodeLocation proto(NodeLocation l) {
@@ -681,6 +727,7 @@ public final class ProtoCodec {
       } else if (data instanceof MetadataUpdate m) {
         ub.setMetadata(proto(m));
       }
+      ub.setTimestamp(u.timestamp());
       b.addUpdates(ub);
     }
     return b.build();
@@ -877,6 +924,7 @@ public final class ProtoCodec {
           case CHALLENGE -> challenge(p.getChallenge(), data);
           case AUTH -> authProof(p.getAuth(), data);
           case ERROR -> errorEvent(p.getError());
+          case BLOCK_BATCH -> batch(p.getBlockBatch(), data);
           case DATA_NOT_SET -> throw missing(path, "data");
         };
     return WSMessage.of(payload, p.getTimestamp(), nodeId(p.getSender(), path, "sender"));
@@ -946,7 +994,7 @@ public final class ProtoCodec {
     for (int i = 0; i < n; i++) {
       ids.add(blockId(p.getBlockIds(i), path, "blockIds[" + i + "]"));
     }
-    return new BlockSyncRequest(ids);
+    return new BlockSyncRequest(ids, p.getSession(), base64(p.getReconcile()));
   }
 
   private static MetadataUpdate metadataUpdate(
@@ -970,7 +1018,7 @@ public final class ProtoCodec {
     for (int i = 0; i < n; i++) {
       entries.add(metadata(p.getEntries(i), at(path, "entries[" + i + "]")));
     }
-    return new MetadataSync(entries);
+    return new MetadataSync(entries, p.getSession(), base64(p.getReconcile()));
   }
 
   private static Challenge challenge(org.brightchain.net.core.wire.proto.Challenge p, String path)
@@ -1086,6 +1134,23 @@ public final class ProtoCodec {
     for (int i = 0; i < n; i++) {
       locations.add(location(p.getLocations(i), at(path, "locations[" + i + "]")));
     }
+    BlockVersions versions = null;
+    if (p.hasVersions()) {
+      var v = p.getVersions();
+      String vp = at(path, "versions");
+      if (!v.hasTemperature()) {
+        throw missing(vp, "temperature");
+      }
+      if (!v.hasInfo()) {
+        throw missing(vp, "info");
+      }
+      versions =
+          new BlockVersions(
+              stamp(v.getTemperature(), vp, "temperature"),
+              stamp(v.getInfo(), vp, "info"),
+              stamps(v.getLocationsList(), vp, "locations"),
+              stamps(v.getRemovedList(), vp, "removed"));
+    }
     return new BlockMetadata(
         blockId,
         p.getSize(),
@@ -1093,7 +1158,8 @@ public final class ProtoCodec {
         durability,
         locations,
         Instant.ofEpochMilli(p.getUpdatedAt()),
-        nodeId(p.getUpdatedBy(), path, "updatedBy"));
+        nodeId(p.getUpdatedBy(), path, "updatedBy"),
+        versions);
   }
 
   private static NodeMetrics metrics(
@@ -1215,7 +1281,7 @@ public final class ProtoCodec {
             case METADATA -> metadataUpdate(u.getMetadata(), data);
             case DATA_NOT_SET -> throw missing(up, "data");
           };
-      updates.add(new BatchUpdate.Update(type, blockId, payload));
+      updates.add(new BatchUpdate.Update(type, blockId, payload, u.getTimestamp()));
     }
     return new BatchUpdate(p.getBatchId(), p.getTimestamp(), updates);
   }
@@ -1233,6 +1299,10 @@ public final class ProtoCodec {
   }
 
   // ------------------------------------------------------------------ fields
+
+  private static String base64(com.google.protobuf.ByteString b) {
+    return b.isEmpty() ? "" : java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+  }
 
   private static String at(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
