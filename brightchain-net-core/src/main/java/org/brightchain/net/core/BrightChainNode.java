@@ -391,6 +391,58 @@ public final class BrightChainNode implements AutoCloseable {
                 BlockLocationUpdate.Action.REMOVE));
   }
 
+  /**
+   * Merges a block's metadata into this node's, field by field (each field keeps its later
+   * version; see {@link BlockMetadata#mergedWith}), and tells the network what changed.
+   *
+   * @return the block's metadata afterwards
+   */
+  public CompletableFuture<BlockMetadata> updateMetadata(BlockMetadata metadata) {
+    notNull(metadata, "metadata");
+    if (notRunning() != null) {
+      return notRunning();
+    }
+    return engine.onScheduler(() -> engine.updateMetadata(metadata));
+  }
+
+  /**
+   * Seals and sends the updates waiting for the next batch now, instead of at the end of the
+   * batch interval.
+   *
+   * @return done once the batch is handed to the connections (not when peers acknowledge it)
+   */
+  public CompletableFuture<Void> flush() {
+    if (notRunning() != null) {
+      return notRunning().thenApply(m -> null);
+    }
+    return engine.onScheduler(
+        () -> {
+          engine.flushBatch();
+          return null;
+        });
+  }
+
+  /**
+   * Reconciles this node's block metadata with a connected peer now: both end with the union of
+   * their metadata, each block merged field by field. Bytes exchanged grow with the number of
+   * differences, not with the number of blocks ({@code docs/sync.md}).
+   *
+   * @return what the reconciliation did; fails with {@link java.net.ConnectException} if the
+   *     peer is not connected, or {@link TimeoutException} after the sync timeout
+   */
+  public CompletableFuture<SyncResult> sync(NodeId peer) {
+    notNull(peer, "peer");
+    if (notRunning() != null) {
+      return notRunning().thenApply(m -> null);
+    }
+    return engine.onScheduler(() -> engine.syncWith(peer)).thenCompose(f -> f);
+  }
+
+  /** Counters of batched updates and reconciliation since the node started. */
+  public DeliveryStats deliveryStats() {
+    return engine.deliveryStats();
+  }
+
   /** Signs {@code payload} as this node and sends it to every connected peer. */
   public CompletableFuture<Void> publish(EventPayload payload) {
     notNull(payload, "payload");
@@ -563,6 +615,8 @@ public final class BrightChainNode implements AutoCloseable {
     private final List<NodeEventListener> listeners = new ArrayList<>();
     private final List<NodePlugin> plugins = new ArrayList<>();
     private boolean loadPlugins;
+    private org.brightchain.net.config.BatchConfig batching = org.brightchain.net.config.BatchConfig.defaults();
+    private org.brightchain.net.config.SyncConfig sync = org.brightchain.net.config.SyncConfig.defaults();
     private NatConfig natConfig = NatConfig.defaults();
     private boolean natSet;
     private PortMapperProvider portMapperProvider;
@@ -927,6 +981,27 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /** Also loads plugins found through {@link ServiceLoader}. Default: off. */
+    /**
+     * How block updates made here are batched before they are sent: {@code maxSize} updates or
+     * every {@code interval}, whichever comes first, each batch acknowledged by every peer and
+     * sent again {@code retryAttempts} times {@code retryDelay} apart. Default {@link
+     * BatchConfig#defaults()} (100 updates, 1 s, 3 retries 2 s apart).
+     */
+    public Builder batching(org.brightchain.net.config.BatchConfig config) {
+      this.batching = notNull(config, "batching");
+      return this;
+    }
+
+    /**
+     * When block metadata is reconciled with peers. Default {@link
+     * org.brightchain.net.config.SyncConfig#defaults()}: on every new connection and every 5
+     * minutes with one peer.
+     */
+    public Builder sync(org.brightchain.net.config.SyncConfig config) {
+      this.sync = notNull(config, "sync");
+      return this;
+    }
+
     public Builder loadPlugins(boolean load) {
       this.loadPlugins = load;
       return this;
@@ -986,7 +1061,9 @@ public final class BrightChainNode implements AutoCloseable {
               dataDirectory,
               discovery,
               discoveryProviders(),
-              temperaturePolicy == null ? DecayingTemperaturePolicy.defaults() : temperaturePolicy);
+              temperaturePolicy == null ? DecayingTemperaturePolicy.defaults() : temperaturePolicy,
+              batching,
+              sync);
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =

@@ -760,6 +760,25 @@ final class NodeEngine implements TransportHandler {
     return m;
   }
 
+  /** Merges a host's metadata and passes the change on. Scheduler only. */
+  BlockMetadata updateMetadata(BlockMetadata m) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Seals the pending batch now. Scheduler only. */
+  void flushBatch() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Starts a reconciliation with a peer. Scheduler only. */
+  CompletableFuture<SyncResult> syncWith(NodeId peer) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  DeliveryStats deliveryStats() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
   /** Merges metadata from a host or peer; returns how many entries changed. Scheduler only. */
   int mergeMetadata(Collection<BlockMetadata> entries) {
     int changed = 0;

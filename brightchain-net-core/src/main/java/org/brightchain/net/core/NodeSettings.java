@@ -38,7 +38,9 @@ record NodeSettings(
     Path dataDirectory,
     DiscoverySettings discovery,
     List<DiscoveryProvider> discoveryProviders,
-    TemperaturePolicy temperaturePolicy) {
+    TemperaturePolicy temperaturePolicy,
+    org.brightchain.net.config.BatchConfig batching,
+    org.brightchain.net.config.SyncConfig sync) {
 
   /**
    * How the node-to-node channel behaves.
