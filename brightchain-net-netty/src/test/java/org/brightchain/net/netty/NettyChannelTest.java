@@ -118,7 +118,7 @@ class NettyChannelTest {
     try (EventReader first = new EventReader(a, "?types=block:temperature", null)) {
       Await.until(WAIT, () -> !first.events.isEmpty(), () -> "the node's announce on the stream");
       for (int i = 1; i <= 3; i++) {
-        a.updateTemperature(BlockId.of(String.format("%064x", i)), DataTemperature.HOT).join();
+        a.publish(new BlockTemperatureUpdate(BlockId.of(String.format("%064x", i)), DataTemperature.HOT)).join();
       }
       Await.until(WAIT, () -> first.temperatureEvents().size() == 3, first::temperatureEvents);
       for (String[] e : first.temperatureEvents()) {
@@ -217,7 +217,7 @@ class NettyChannelTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     int sent = 0;
     while (transport.slowConsumerCloses() == before && System.nanoTime() < deadline && sent < 200_000) {
-      a.updateTemperature(block, sent % 2 == 0 ? DataTemperature.HOT : DataTemperature.COLD).join();
+      a.publish(new BlockTemperatureUpdate(block, sent % 2 == 0 ? DataTemperature.HOT : DataTemperature.COLD)).join();
       sent++;
     }
     assertEquals(before + 1, transport.slowConsumerCloses(), "cut off after " + sent + " events");
