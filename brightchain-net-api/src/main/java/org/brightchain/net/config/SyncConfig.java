@@ -38,6 +38,11 @@ public record SyncConfig(boolean onConnect, Duration interval, Duration timeout)
     return new SyncConfig(onConnect, interval, timeout);
   }
 
+  /** A copy with another timeout. */
+  public SyncConfig withTimeout(Duration timeout) {
+    return new SyncConfig(onConnect, interval, timeout);
+  }
+
   /** A copy that does (or does not) reconcile on connect. */
   public SyncConfig withOnConnect(boolean onConnect) {
     return new SyncConfig(onConnect, interval, timeout);
