@@ -288,11 +288,11 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   /**
-   * Metadata whose locations name distinct nodes: half of it plain (every field stamped {@code
-   * (updatedAt, updatedBy)}), half with versions of its own per field and removed locations.
+   * Metadata whose locations name distinct nodes: plain (every field stamped {@code (updatedAt,
+   * updatedBy)}), and more often with versions of its own per field and removed locations.
    */
   public static Arbitrary<BlockMetadata> blockMetadata() {
-    return Arbitraries.oneOf(plainBlockMetadata(), versionedBlockMetadata());
+    return versionedBlockMetadata(0);
   }
 
   /** Plain metadata: every field stamped {@code (updatedAt, updatedBy)}, nothing removed. */
@@ -310,20 +310,30 @@ public class ContractArbitraries extends DomainContextBase {
 
   /**
    * Metadata as it is after a node has merged changes from several writers: a plain value, or
-   * the {@link BlockMetadata#empty} one, with up to 12 single-field writes applied (temperature,
+   * the {@link BlockMetadata#empty} one, with 1 to 12 single-field writes applied (temperature,
    * size and durability, location added or removed), stamped with times and writers drawn from
    * small pools so that later, earlier and equal stamps all occur. Most results are not plain;
    * some writes lose and leave the value as it was.
    */
   static Arbitrary<BlockMetadata> versionedBlockMetadata() {
+    return versionedBlockMetadata(1);
+  }
+
+  /** As {@link #versionedBlockMetadata()}, with at least {@code minWrites} writes. */
+  private static Arbitrary<BlockMetadata> versionedBlockMetadata(int minWrites) {
     Arbitrary<BlockMetadata> start =
         Arbitraries.oneOf(plainBlockMetadata(), blockIds().map(BlockMetadata::empty));
     return start.flatMap(
         m ->
             Combinators.combine(
                     nodeIds().list().ofMinSize(1).ofMaxSize(3),
-                    safeLongs().list().ofMinSize(1).ofMaxSize(3))
-                .as((nodes, times) -> writePools(m, nodes, times))
+                    Arbitraries.longs()
+                        .between(m.updatedAt().toEpochMilli(), MAX_SAFE)
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3),
+                    safeLongs())
+                .as((nodes, later, any) -> writePools(m, nodes, later, any))
                 .flatMap(
                     pools ->
                         MetadataWrite.writes(
@@ -331,23 +341,24 @@ public class ContractArbitraries extends DomainContextBase {
                                 Arbitraries.of(pools.get2()).map(Instant::ofEpochMilli),
                                 Arbitraries.of(pools.get3()))
                             .list()
+                            .ofMinSize(minWrites)
                             .ofMaxSize(12)
                             .map(writes -> MetadataWrite.applyAll(m, writes))));
   }
 
   /**
    * (holders, times, writers) for writes to {@code m}: its own nodes and {@code nodes}; its own
-   * time and its neighbours, the extremes and {@code times}.
+   * time and the next ones, the extremes, {@code later} times and {@code any} time.
    */
   private static Tuple.Tuple3<List<NodeId>, List<Long>, List<NodeId>> writePools(
-      BlockMetadata m, List<NodeId> nodes, List<Long> times) {
+      BlockMetadata m, List<NodeId> nodes, List<Long> later, long any) {
     Set<NodeId> holders = new LinkedHashSet<>(nodes);
     m.locations().forEach(l -> holders.add(l.nodeId()));
     Set<NodeId> writers = new LinkedHashSet<>(nodes);
     writers.add(m.updatedBy());
     long t = m.updatedAt().toEpochMilli();
-    Set<Long> at = new LinkedHashSet<>(times);
-    at.addAll(List.of(0L, 1L, t, Math.max(0, t - 1), Math.min(MAX_SAFE, t + 1), MAX_SAFE));
+    Set<Long> at = new LinkedHashSet<>(later);
+    at.addAll(List.of(0L, t, Math.min(MAX_SAFE, t + 1), Math.min(MAX_SAFE, t + 2), MAX_SAFE, any));
     return Tuple.of(List.copyOf(holders), List.copyOf(at), List.copyOf(writers));
   }
 
