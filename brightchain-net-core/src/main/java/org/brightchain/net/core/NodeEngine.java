@@ -1720,8 +1720,13 @@ final class NodeEngine implements TransportHandler {
     }
   }
 
-  /** Most batches one connection may have unacknowledged; past it, the peer is left to sync. */
-  static final int MAX_UNACKED_BATCHES = 256;
+  /**
+   * Batches one connection may have sent and unacknowledged at once (a window): a slow peer
+   * receives batches at the pace it acknowledges them, and retries concern only these.
+   */
+  static final int BATCH_WINDOW = 16;
+  /** Batches waiting for a connection's window to open; past it, the peer is left to sync. */
+  static final int MAX_QUEUED_BATCHES = 256;
 
   /** Queues a host update for the next batch; seals the batch when full. Scheduler only. */
   private void enqueue(UpdateKey key, BatchUpdate.Update update, int bytes) {
@@ -1780,7 +1785,7 @@ final class NodeEngine implements TransportHandler {
 
   private boolean anyBatchReceiver() {
     for (Connection c : connections.values()) {
-      if (c.peerId != null && c.conn.isOpen()) {
+      if ((c.peerId != null || (c.conn.receiveOnly() && c.authenticated != null)) && c.conn.isOpen()) {
         return true;
       }
     }
@@ -1794,21 +1799,46 @@ final class NodeEngine implements TransportHandler {
    */
   private void sendBatch(SignedMessage m, Connection from) {
     BatchUpdate b = (BatchUpdate) m.payload().data();
+    Outgoing toStreams = null;
     for (Connection c : connections.values()) {
+      if (c.conn.receiveOnly()) {
+        // An event stream cannot acknowledge: it gets the batch once, like any event.
+        if (c.authenticated != null && c.filter.matches(b)) {
+          if (toStreams == null) {
+            toStreams = new Outgoing(Envelope.of(m));
+          }
+          send(c, toStreams);
+        }
+        continue;
+      }
       if (c == from || c.peerId == null || c.peerId.equals(m.nodeId()) || !c.conn.isOpen() || !c.filter.matches(b)) {
         continue;
       }
-      if (c.unackedBatches >= MAX_UNACKED_BATCHES) {
+      if (c.unackedBatches < BATCH_WINDOW) {
+        transmit(c, m);
+      } else if (c.queuedBatches.size() < MAX_QUEUED_BATCHES) {
+        c.queuedBatches.add(m);
+      } else {
         batchesAbandoned.incrementAndGet();
         syncSoon(c.peerId);
-        continue;
       }
-      String id = "b" + Long.toString(++requestCounter, 36);
-      Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), b.batchId());
-      deliveries.put(id, d);
-      c.unackedBatches++;
-      send(c, d.out);
-      d.timer = scheduler.schedule(() -> batchTimedOut(id), ackWait());
+    }
+  }
+
+  private void transmit(Connection c, SignedMessage m) {
+    String id = "b" + Long.toString(++requestCounter, 36);
+    Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), ((BatchUpdate) m.payload().data()).batchId());
+    deliveries.put(id, d);
+    c.unackedBatches++;
+    send(c, d.out);
+    d.timer = scheduler.schedule(() -> batchTimedOut(id), ackWait());
+  }
+
+  /** A delivery of {@code c} ended: let the next queued batch through its window. */
+  private void windowOpened(Connection c) {
+    c.unackedBatches--;
+    while (c.unackedBatches < BATCH_WINDOW && !c.queuedBatches.isEmpty() && c.conn.isOpen()) {
+      transmit(c, c.queuedBatches.poll());
     }
   }
 
@@ -1832,7 +1862,7 @@ final class NodeEngine implements TransportHandler {
       return;
     }
     deliveries.remove(requestId);
-    c.unackedBatches--;
+    windowOpened(c);
     batchesAbandoned.incrementAndGet();
     log.info("batch {} to {}: not acknowledged after {} attempts; left to reconciliation", d.batchId, c.peerId.shortId(), d.attempts + 1);
     if (open) {
@@ -1848,7 +1878,7 @@ final class NodeEngine implements TransportHandler {
     }
     deliveries.remove(e.replyTo());
     d.timer.cancel();
-    c.unackedBatches--;
+    windowOpened(c);
     if (e.message().payload().data() instanceof Ack a && a.ok()) {
       batchesAcked.incrementAndGet();
     } else {
@@ -1868,6 +1898,8 @@ final class NodeEngine implements TransportHandler {
         it.remove();
         d.timer.cancel();
         batchesAbandoned.incrementAndGet();
+        batchesAbandoned.addAndGet(d.connection.queuedBatches.size());
+        d.connection.queuedBatches.clear();
       }
     }
   }
@@ -2687,6 +2719,8 @@ final class NodeEngine implements TransportHandler {
     long resumeAfter;
     /** Batches sent on this connection and not yet acknowledged. */
     int unackedBatches;
+    /** Batches waiting for the window of this connection to open. */
+    final java.util.ArrayDeque<SignedMessage> queuedBatches = new java.util.ArrayDeque<>();
 
     Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;
