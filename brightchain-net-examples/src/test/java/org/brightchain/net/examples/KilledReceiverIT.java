@@ -204,22 +204,25 @@ class KilledReceiverIT {
   }
 
   /**
-   * The stream: every block updated {@link #ROUNDS} times, each round in another order, each
-   * update to a temperature other than the block's previous one.
+   * The stream: every block updated {@link #ROUNDS} times at places spread at random over the
+   * whole stream, each update to a temperature other than the block's previous one. A block's
+   * last update can thus fall anywhere: before the kill, while the receiver is down, while it
+   * starts, or once it is back.
    */
   private static List<Update> stream(List<String> blocks) {
     Random random = new Random(20261130L);
-    Map<String, Integer> previous = new HashMap<>();
-    List<Update> out = new ArrayList<>(blocks.size() * ROUNDS);
+    List<String> order = new ArrayList<>(blocks.size() * ROUNDS);
     for (int round = 0; round < ROUNDS; round++) {
-      List<String> order = new ArrayList<>(blocks);
-      Collections.shuffle(order, random);
-      for (String b : order) {
-        Integer prev = previous.get(b);
-        int t = prev == null ? random.nextInt(TEMPERATURES.length) : (prev + 1 + random.nextInt(TEMPERATURES.length - 1)) % TEMPERATURES.length;
-        previous.put(b, t);
-        out.add(new Update(b, TEMPERATURES[t]));
-      }
+      order.addAll(blocks);
+    }
+    Collections.shuffle(order, random);
+    Map<String, Integer> previous = new HashMap<>();
+    List<Update> out = new ArrayList<>(order.size());
+    for (String b : order) {
+      Integer prev = previous.get(b);
+      int t = prev == null ? random.nextInt(TEMPERATURES.length) : (prev + 1 + random.nextInt(TEMPERATURES.length - 1)) % TEMPERATURES.length;
+      previous.put(b, t);
+      out.add(new Update(b, TEMPERATURES[t]));
     }
     return out;
   }
@@ -307,9 +310,10 @@ class KilledReceiverIT {
     List<Update> updates = stream(blocks);
     int requests = (updates.size() + PER_REQUEST - 1) / PER_REQUEST;
 
+    // The receiver is killed once a third of the stream is accepted, while the stream goes on.
     // The stream waits at three points, so that each stage of the receiver's absence sees
-    // updates: after a third (until the receiver is dead), after two thirds (until its restart
-    // is launched) and after five sixths (until it says it is ready again).
+    // updates: after two fifths (until the receiver is dead), after two thirds (until its
+    // restart is launched) and after five sixths (until it says it is ready again).
     CountDownLatch thirdAccepted = new CountDownLatch(1);
     CountDownLatch receiverDead = new CountDownLatch(1);
     CountDownLatch receiverRelaunched = new CountDownLatch(1);
@@ -320,18 +324,20 @@ class KilledReceiverIT {
     AtomicInteger resent = new AtomicInteger();
     AtomicReference<Throwable> streamFailure = new AtomicReference<>();
     Map<String, Integer> sentWhile = Collections.synchronizedMap(new LinkedHashMap<>());
+    Map<String, String> lastAcceptedWhile = new ConcurrentHashMap<>();
     Thread client = new Thread(() -> {
       try {
         for (int r = 0; r < requests; r++) {
           if (r == requests / 3) {
             thirdAccepted.countDown();
+          } else if (r == 2 * requests / 5) {
             await(receiverDead, Duration.ofSeconds(30), "the receiver is killed");
           } else if (r == 2 * requests / 3) {
             await(receiverRelaunched, Duration.ofSeconds(30), "the receiver is started again");
           } else if (r == 5 * requests / 6) {
             await(receiverReady, Duration.ofSeconds(60), "the restarted receiver is ready");
           }
-          String stage = r < requests / 3 ? "receiver up" : r < 2 * requests / 3 ? "receiver down" : r < 5 * requests / 6 ? "receiver starting" : "receiver reconnecting";
+          String stage = r < requests / 3 ? "receiver up" : r < 2 * requests / 5 ? "receiver being killed" : r < 2 * requests / 3 ? "receiver down" : r < 5 * requests / 6 ? "receiver starting" : "receiver reconnecting";
           List<Update> batch = updates.subList(r * PER_REQUEST, Math.min(updates.size(), (r + 1) * PER_REQUEST));
           String json = body(batch);
           // A request whose answer is lost is sent again, as it is: the stream is sequential,
@@ -351,6 +357,7 @@ class KilledReceiverIT {
             if (status >= 200 && status < 300) {
               for (Update u : batch) {
                 lastAccepted.put(u.blockId(), u.temperature());
+                lastAcceptedWhile.put(u.blockId(), stage);
               }
               acceptedUpdates.addAndGet(batch.size());
               acceptedRequests.incrementAndGet();
@@ -374,9 +381,10 @@ class KilledReceiverIT {
 
     await(thirdAccepted, Duration.ofSeconds(60), "a third of the stream is accepted");
     assertTrue(streamFailure.get() == null, () -> "the stream failed: " + streamFailure.get());
+    int acceptedAtKill = acceptedUpdates.get();
     b.process().destroyForcibly(); // SIGKILL: no goodbye, nothing flushed
     assertTrue(b.process().waitFor(15, TimeUnit.SECONDS), "the receiver dies");
-    System.out.printf("receiver killed (exit %d) with %d updates accepted%n", b.process().exitValue(), acceptedUpdates.get());
+    System.out.println(String.format("receiver killed (exit %d) with %d updates accepted", b.process().exitValue(), acceptedAtKill));
     receiverDead.countDown();
 
     long restartedAt = System.nanoTime();
@@ -384,17 +392,27 @@ class KilledReceiverIT {
     Node again = start("receiver", bFlags);
     assertEquals(b.nodeId(), again.nodeId(), "same data directory, same key, same node");
     receiverReady.countDown();
-    System.out.printf("receiver ready again %d ms after its restart%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
+    System.out.println(String.format("receiver ready again %d ms after its restart", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt)));
 
     client.join(TimeUnit.SECONDS.toMillis(120));
     assertTrue(!client.isAlive(), "the stream ends");
     if (streamFailure.get() != null) {
       throw new AssertionError("the stream failed", streamFailure.get());
     }
-    System.out.printf("stream: %d updates in %d requests accepted (%d sent again), by stage %s%n",
-        acceptedUpdates.get(), acceptedRequests.get(), resent.get(), sentWhile);
+    System.out.println(String.format("stream: %d updates in %d requests accepted (%d sent again), by stage %s",
+        acceptedUpdates.get(), acceptedRequests.get(), resent.get(), sentWhile));
     assertEquals(requests, acceptedRequests.get(), "every request accepted in the end");
     assertEquals(BLOCKS, lastAccepted.size(), "every block updated");
+    Map<String, Integer> finalWhile = new LinkedHashMap<>();
+    for (String stage : sentWhile.keySet()) {
+      finalWhile.put(stage, 0);
+    }
+    lastAcceptedWhile.values().forEach(stage -> finalWhile.merge(stage, 1, Integer::sum));
+    System.out.println("blocks by when their last update was accepted: " + finalWhile);
+    // What the test is about: values the receiver had and lost with its memory, and values it
+    // was never sent because it was down.
+    assertTrue(finalWhile.get("receiver up") > 0 && finalWhile.get("receiver down") > 0,
+        "some blocks last updated before the kill and some while the receiver was down: " + finalWhile);
 
     // Sanity check of the test itself: the sender holds what its host last accepted.
     Map<String, String> onA = temperatures(a.port(), blocks);
@@ -416,11 +434,11 @@ class KilledReceiverIT {
         missing++;
       }
     }
-    System.out.printf("DELIVERY killed-receiver accepted=%d blocks=%d lost=%d converged_after_ms=%d%n",
-        acceptedUpdates.get(), BLOCKS, lost, convergedAfterMs);
+    System.out.println(String.format("DELIVERY killed-receiver accepted=%d blocks=%d lost=%d converged_after_ms=%d",
+        acceptedUpdates.get(), BLOCKS, lost, convergedAfterMs));
     if (lost > 0) {
-      System.out.printf("receiver after 60 s: %d blocks missing, %d with another temperature; the sender sees it %s%n",
-          missing, lost - missing, peerStatus(a, again.nodeId()));
+      System.out.println(String.format("receiver after 60 s: %d blocks missing, %d with another temperature; the sender sees it %s",
+          missing, lost - missing, peerStatus(a, again.nodeId())));
     }
 
     // The nodes' own counters, where the node reports them.
