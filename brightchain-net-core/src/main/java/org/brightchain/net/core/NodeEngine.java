@@ -177,6 +177,8 @@ final class NodeEngine implements TransportHandler {
   /** (sender, batch id) of batches applied: applied once, acknowledged every time. */
   private final Cache<String, Boolean> seenBatches;
   private final Map<NodeId, SyncRun> syncing = new HashMap<>();
+  /** Peers that missed batches: reconciled until it succeeds (or they disconnect). */
+  private final Set<NodeId> owedSync = new java.util.HashSet<>();
   private final Map<String, SyncSession> syncSessions = new HashMap<>();
   private Scheduler.Cancellable syncTimer;
   /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
@@ -1321,6 +1323,10 @@ final class NodeEngine implements TransportHandler {
         pending.remove(e.replyTo());
         r.timeout.cancel();
         r.future.complete(e);
+        if (p.data() instanceof MetadataSync ms && !ms.session().isEmpty()) {
+          operationsOk.incrementAndGet();
+          return; // a reconciliation answer: the waiting side has merged it
+        }
       }
     }
     apply(c, m, e.requestId());
@@ -1873,23 +1879,54 @@ final class NodeEngine implements TransportHandler {
       return;
     }
     batchesReceived.incrementAndGet();
-    long changed = 0;
+    int changed = applyUpdates(settings.metadataStore(), b, sender);
+    if (changed > 0) {
+      metadataVersion++;
+    }
+    updatesApplied.addAndGet(changed);
+  }
+
+  /**
+   * Applies every update of a batch signed by {@code sender} to {@code store}: each field of each
+   * block keeps its later version (the update's stamp is its timestamp and the sender), so any
+   * order of any number of copies of a set of batches leaves the same metadata.
+   *
+   * @return how many updates changed the store
+   */
+  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender) {
+    int changed = 0;
     List<BatchUpdate.Update> updates = b.updates();
     for (int i = 0; i < updates.size(); i++) {
       EventPayload d = updates.get(i).data();
-      long ts = b.timestampOf(i);
+      Instant at = Instant.ofEpochMilli(b.timestampOf(i));
+      java.util.function.UnaryOperator<BlockMetadata> join;
+      BlockId id = updates.get(i).blockId();
       if (d instanceof BlockTemperatureUpdate t) {
-        applyTemperature(t.blockId(), t.temperature(), ts, sender);
+        join = cur -> base(id, cur).withTemperature(t.temperature(), at, sender);
       } else if (d instanceof BlockLocationUpdate l) {
-        applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
-      } else if (d instanceof MetadataUpdate u) {
-        mergeOne(u.metadata());
+        join =
+            cur ->
+                l.action() == BlockLocationUpdate.Action.ADD
+                    ? base(id, cur).withLocation(l.location(), at, sender)
+                    : base(id, cur).withoutLocation(l.location().nodeId(), at, sender);
+      } else {
+        BlockMetadata m = ((MetadataUpdate) d).metadata();
+        join = cur -> cur == null ? m : cur.mergedWith(m);
       }
-      if (lastChanged) {
+      BlockMetadata[] before = new BlockMetadata[1];
+      BlockMetadata after =
+          store.update(
+              id,
+              cur -> {
+                before[0] = cur;
+                BlockMetadata next = join.apply(cur);
+                return next == null || next.equals(cur) ? cur : next;
+              });
+      if (after != null && !after.equals(before[0])) {
         changed++;
       }
     }
-    updatesApplied.addAndGet(changed);
+    return changed;
   }
 
   DeliveryStats deliveryStats() {
@@ -1947,6 +1984,9 @@ final class NodeEngine implements TransportHandler {
     }
   }
 
+  /** Wait before reconciling again with a peer that is owed it, after a failure. */
+  static final Duration SYNC_RETRY = Duration.ofSeconds(5);
+
   /** Most reconciliations this node answers at once. */
   static final int MAX_SYNC_SESSIONS = 32;
   /** Entry budget of one metadata:sync message, estimated bytes. */
@@ -1982,9 +2022,9 @@ final class NodeEngine implements TransportHandler {
 
   /** Starts (or joins) a reconciliation with {@code peer}. Scheduler only. */
   CompletableFuture<SyncResult> syncWith(NodeId peer) {
-    SyncRun running = syncing.get(peer);
-    if (running != null) {
-      return running.future;
+    SyncRun current = syncing.get(peer);
+    if (current != null) {
+      return current.future;
     }
     Peer p = peers.get(peer);
     if (p == null || p.connection == null || !p.connection.isOpen()) {
@@ -2004,7 +2044,11 @@ final class NodeEngine implements TransportHandler {
           if (err != null) {
             syncsFailed.incrementAndGet();
             log.info("sync with {} failed: {}", peer.shortId(), rootMessage(err));
+            if (owedSync.contains(peer) && running) {
+              scheduler.schedule(() -> { if (owedSync.contains(peer)) { syncSoon(peer); } }, SYNC_RETRY);
+            }
           } else {
+            owedSync.remove(peer);
             syncsCompleted.incrementAndGet();
             log.debug("sync with {}: {}", peer.shortId(), r);
           }
@@ -2014,9 +2058,18 @@ final class NodeEngine implements TransportHandler {
     return run.future;
   }
 
-  /** Reconciles soon with a peer that may have missed batches. */
+  /** Reconciles soon with a peer that may have missed batches, and again until it succeeds. */
   private void syncSoon(NodeId peer) {
-    if (peer == null || syncing.containsKey(peer)) {
+    if (peer == null) {
+      return;
+    }
+    Peer p = peers.get(peer);
+    if (p == null || p.connection == null || !p.connection.isOpen()) {
+      owedSync.remove(peer); // reconciled when it connects again
+      return;
+    }
+    owedSync.add(peer);
+    if (syncing.containsKey(peer)) {
       return;
     }
     scheduler.execute(() -> {
@@ -2030,7 +2083,7 @@ final class NodeEngine implements TransportHandler {
     if (run.future.isDone()) {
       return;
     }
-    request(run.peer, message, syncConfig.timeout())
+    request(run.peer, message, stepTimeout())
         .whenComplete(
             (env, err) -> {
               if (err != null) {
@@ -2110,7 +2163,7 @@ final class NodeEngine implements TransportHandler {
     }
     run.sent += chunk.size();
     int next = i;
-    request(run.peer, new MetadataSync(chunk, run.session, ""), syncConfig.timeout())
+    request(run.peer, new MetadataSync(chunk, run.session, ""), stepTimeout())
         .whenComplete(
             (env, err) -> {
               if (err != null) {
@@ -2200,6 +2253,12 @@ final class NodeEngine implements TransportHandler {
               scheduleBackgroundSync();
             },
             syncConfig.interval());
+  }
+
+  /** How long one reconciliation message waits for its answer. */
+  private Duration stepTimeout() {
+    Duration t = channel.requestTimeout();
+    return t.compareTo(syncConfig.timeout()) < 0 ? t : syncConfig.timeout();
   }
 
   static String base64(byte[] b) {
