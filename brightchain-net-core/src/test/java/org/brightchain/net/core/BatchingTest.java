@@ -115,6 +115,25 @@ class BatchingTest {
   }
 
   @Test
+  void aPeerThatDoesNotAcknowledgeHasAtMostAWindowOfBatchesInFlight() {
+    BrightChainNode a = node("10.0.0.1", new BatchConfig(1, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
+    BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
+    net.vs.runUntilIdle();
+    net.network.silence("10.0.0.2", true);
+    for (int i = 0; i < 20; i++) {
+      net.await(a.updateTemperature(VirtualNet.blockId(200 + i), DataTemperature.WARM)); // one batch each
+    }
+    assertEquals(20, a.deliveryStats().batchesSent());
+    net.vs.advance(Duration.ofMillis(2_100));
+    assertEquals(NodeEngine.BATCH_WINDOW, a.deliveryStats().batchRetries(), "only the window is in flight, and retried");
+    net.network.silence("10.0.0.2", false);
+    net.vs.advance(Duration.ofSeconds(2)); // the second retries arrive; the queued four follow the acks
+    assertEquals(20, a.deliveryStats().batchesAcked());
+    assertEquals(0, a.deliveryStats().batchesAbandoned());
+    assertEquals(20, b.deliveryStats().updatesApplied());
+  }
+
+  @Test
   void aBatchNobodyAcknowledgesIsLeftToReconciliationWhichDeliversIt() {
     BrightChainNode a =
         net.start(
