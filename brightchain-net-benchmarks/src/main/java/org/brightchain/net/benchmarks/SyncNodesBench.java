@@ -64,7 +64,7 @@ public final class SyncNodesBench {
     for (int i = 0; i < common + 2 * onlyEach; i++) {
       BlockId id = BlockId.of(hex(bytes(r, 32)));
       BlockMetadata m =
-          new BlockMetadata(id, 1 + r.nextInt(1 << 20), temps[r.nextInt(4)], DurabilityLevel.STANDARD, List.of(), Instant.ofEpochMilli(base + r.nextInt(30 * 86_400_000)), writer);
+          new BlockMetadata(id, 1 + r.nextInt(1 << 20), temps[r.nextInt(4)], DurabilityLevel.STANDARD, List.of(), Instant.ofEpochMilli(base + (long) (r.nextDouble() * 30L * 86_400_000L)), writer);
       if (i < common || i % 2 == 0) {
         a.update(id, c -> m);
       }
