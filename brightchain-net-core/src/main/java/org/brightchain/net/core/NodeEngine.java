@@ -1555,7 +1555,9 @@ final class NodeEngine implements TransportHandler {
     } else if (data instanceof BlockLocationUpdate l) {
       applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
     } else if (data instanceof BatchUpdate b) {
-      applyBatch(b, sender);
+      if (applyBatch(b, sender, () -> reply(c, requestId, Ack.success()))) {
+        return; // acknowledged once the last slice is applied
+      }
     } else if (data instanceof BlockSyncRequest r && !r.session().isEmpty()) {
       if (c != null) {
         try {
@@ -1905,17 +1907,43 @@ final class NodeEngine implements TransportHandler {
   }
 
   /** Applies a received batch once; a batch seen before changes nothing. Scheduler only. */
-  private void applyBatch(BatchUpdate b, NodeId sender) {
+  /** Updates applied in one go; a longer batch is applied in slices, other work in between. */
+  static final int APPLY_SLICE = 1000;
+
+  /**
+   * Applies a received batch once; a batch seen before changes nothing. A long batch is applied
+   * in slices of {@value #APPLY_SLICE} updates, each a task of its own, so that heartbeats and
+   * other messages are not held up behind it. Scheduler only.
+   *
+   * @return true if {@code done} will run once the batch is applied; false if the batch was a
+   *     duplicate (nothing to apply, {@code done} not run)
+   */
+  private boolean applyBatch(BatchUpdate b, NodeId sender, Runnable done) {
     if (seenBatches.asMap().putIfAbsent(sender.hex() + "/" + b.batchId(), Boolean.TRUE) != null) {
       batchDuplicates.incrementAndGet();
-      return;
+      return false;
     }
     batchesReceived.incrementAndGet();
-    int changed = applyUpdates(settings.metadataStore(), b, sender);
+    applySlice(b, sender, 0, done);
+    return true;
+  }
+
+  private void applySlice(BatchUpdate b, NodeId sender, int from, Runnable done) {
+    int to = Math.min(b.updates().size(), from + APPLY_SLICE);
+    int changed = applyUpdates(settings.metadataStore(), b, sender, from, to);
     if (changed > 0) {
       metadataVersion++;
     }
     updatesApplied.addAndGet(changed);
+    if (to < b.updates().size()) {
+      scheduler.execute(() -> applySlice(b, sender, to, done));
+    } else {
+      done.run();
+    }
+  }
+
+  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender) {
+    return applyUpdates(store, b, sender, 0, b.updates().size());
   }
 
   /**
@@ -1925,10 +1953,10 @@ final class NodeEngine implements TransportHandler {
    *
    * @return how many updates changed the store
    */
-  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender) {
+  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender, int from, int to) {
     int changed = 0;
     List<BatchUpdate.Update> updates = b.updates();
-    for (int i = 0; i < updates.size(); i++) {
+    for (int i = from; i < to; i++) {
       EventPayload d = updates.get(i).data();
       Instant at = Instant.ofEpochMilli(b.timestampOf(i));
       java.util.function.UnaryOperator<BlockMetadata> join;

@@ -182,6 +182,30 @@ class BatchingTest {
   }
 
   @Test
+  void aLongBatchIsAppliedInSlicesSoAHeartbeatBehindItIsAnsweredFirst() {
+    BrightChainNode a = node("10.0.0.1", BatchConfig.defaults());
+    VirtualNet.RawPeer peer = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
+    long now = net.vs.now().toEpochMilli();
+    List<BatchUpdate.Update> updates = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      updates.add(BatchUpdate.Update.of(new BlockTemperatureUpdate(VirtualNet.blockId(10_000 + i), DataTemperature.HOT), now - 1));
+    }
+    SignedMessage batch = peer.sign(new BatchUpdate("long-1", now, updates), null);
+    SignedMessage ping = peer.sign(new org.brightchain.net.message.Ping(77), a.nodeId());
+    peer.sendAll(
+        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "batch", ""))),
+        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(ping, 0, "ping", ""))));
+    List<String> answers = new ArrayList<>();
+    for (Envelope e : peer.envelopes()) {
+      if (e.replyTo().equals("batch") || e.replyTo().equals("ping")) {
+        answers.add(e.replyTo());
+      }
+    }
+    assertEquals(List.of("ping", "batch"), answers, "the pong did not wait for the whole batch");
+    assertEquals(3000, a.deliveryStats().updatesApplied());
+  }
+
+  @Test
   void aSubscriberToTemperaturesOfOneBlockGetsTheBatchesThatNameIt() {
     BrightChainNode a = node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
     BlockId wanted = VirtualNet.blockId(6);
