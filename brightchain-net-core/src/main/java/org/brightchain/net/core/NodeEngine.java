@@ -184,6 +184,9 @@ final class NodeEngine implements TransportHandler {
   /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
   private long metadataVersion;
   private SyncSnapshot snapshot;
+  private CompletableFuture<SyncSnapshot> building;
+  private long buildingVersion;
+  private java.util.concurrent.ExecutorService syncThread;
   /** Whether the last change applied through {@link #change} changed anything. */
   private boolean lastChanged;
   final AtomicLong updatesAccepted = new AtomicLong();
@@ -322,6 +325,9 @@ final class NodeEngine implements TransportHandler {
                 ss.expiry.cancel();
               }
               syncSessions.clear();
+              if (syncThread != null) {
+                syncThread.shutdownNow();
+              }
               SignedMessage leave = sign(new NodeLeave(self, "shutdown"), stamp(), null);
               List<CompletableFuture<Void>> sent = new ArrayList<>();
               Outgoing out = new Outgoing(Envelope.of(leave));
@@ -1560,12 +1566,17 @@ final class NodeEngine implements TransportHandler {
       }
     } else if (data instanceof BlockSyncRequest r && !r.session().isEmpty()) {
       if (c != null) {
-        try {
-          reply(c, requestId, answerSync(sender.hex(), r));
-        } catch (SyncException e) {
-          log.info("sync with {} refused: {}", sender.shortId(), e.getMessage());
-          reply(c, requestId, Ack.failed("sync_failed: " + e.getMessage()));
-        }
+        answerSyncWhenReady(sender.hex(), r)
+            .whenComplete(
+                (answer, err) -> {
+                  if (err == null) {
+                    reply(c, requestId, answer);
+                  } else {
+                    String why = rootMessage(err);
+                    log.info("sync with {} refused: {}", sender.shortId(), why);
+                    reply(c, requestId, Ack.failed("sync_failed: " + why));
+                  }
+                });
       }
       return;
     } else if (data instanceof BlockSyncRequest r) {
@@ -2014,8 +2025,8 @@ final class NodeEngine implements TransportHandler {
   private final class SyncRun {
     final NodeId peer;
     final String session;
-    final SyncSnapshot snap;
-    final Reconciler reconciler;
+    SyncSnapshot snap;
+    Reconciler reconciler;
     final CompletableFuture<SyncResult> future = new CompletableFuture<>();
     final long startNanos = System.nanoTime();
     long received;
@@ -2023,11 +2034,14 @@ final class NodeEngine implements TransportHandler {
     long sent;
     Scheduler.Cancellable deadline;
 
-    SyncRun(NodeId peer, String session, SyncSnapshot snap) {
+    SyncRun(NodeId peer, String session) {
       this.peer = peer;
       this.session = session;
-      this.snap = snap;
-      this.reconciler = Reconciler.initiator(snap.storage());
+    }
+
+    void begin(SyncSnapshot s) {
+      this.snap = s;
+      this.reconciler = Reconciler.initiator(s.storage(), SYNC_SETTINGS);
     }
   }
 
@@ -2040,30 +2054,88 @@ final class NodeEngine implements TransportHandler {
 
     SyncSession(SyncSnapshot snap) {
       this.snap = snap;
-      this.reconciler = Reconciler.responder(snap.storage());
+      this.reconciler = Reconciler.responder(snap.storage(), SYNC_SETTINGS);
     }
   }
 
   /** Wait before reconciling again with a peer that is owed it, after a failure. */
   static final Duration SYNC_RETRY = Duration.ofSeconds(5);
 
+  /**
+   * Reconciliation settings between nodes: 64 KiB messages, and up to 8,192 of them, so that a
+   * node that lacks millions of blocks (a new one) can still be given all their ids; a
+   * conversation is bounded by its timeouts rather than by its length.
+   */
+  static final org.brightchain.net.core.sync.SyncSettings SYNC_SETTINGS =
+      org.brightchain.net.core.sync.SyncSettings.defaults().withMaxMessages(8192);
+  /** A session this node answers ends after this long without a message. */
+  static final Duration SESSION_IDLE = Duration.ofSeconds(60);
+
   /** Most reconciliations this node answers at once. */
   static final int MAX_SYNC_SESSIONS = 32;
   /** Entry budget of one metadata:sync message, estimated bytes. */
-  static final int SYNC_CHUNK_BYTES = 256 * 1024;
+  static final int SYNC_CHUNK_BYTES = 512 * 1024;
 
-  /** The items of the metadata now; rebuilt only when something changed. Scheduler only. */
-  private SyncSnapshot snapshot() {
-    if (snapshot != null && snapshot.version() == metadataVersion) {
-      return snapshot;
+  /** Stores up to this many blocks are snapshotted on the scheduler; larger ones on a thread. */
+  static final int INLINE_SNAPSHOT = 50_000;
+
+  /**
+   * The items of the metadata now; rebuilt only when something changed. A small store is
+   * read at once; a large one on the node's sync thread, so that heartbeats and messages go on
+   * meanwhile (the store is thread-safe; changes made during the read are picked up by the next
+   * reconciliation). Completes on the scheduler. Scheduler only.
+   */
+  private CompletableFuture<SyncSnapshot> snapshotAsync() {
+    long version = metadataVersion;
+    if (snapshot != null && snapshot.version() == version) {
+      return CompletableFuture.completedFuture(snapshot);
     }
-    long size = settings.metadataStore().size();
+    org.brightchain.net.spi.MetadataStore store = settings.metadataStore();
+    if (store.size() <= INLINE_SNAPSHOT) {
+      snapshot = buildSnapshot(store, version);
+      return CompletableFuture.completedFuture(snapshot);
+    }
+    if (building != null && buildingVersion == version) {
+      return building;
+    }
+    if (syncThread == null) {
+      syncThread =
+          java.util.concurrent.Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "brightchain-sync-" + self.shortId());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    buildingVersion = version;
+    CompletableFuture<SyncSnapshot> f =
+        CompletableFuture.supplyAsync(() -> buildSnapshot(store, version), syncThread)
+            .thenApplyAsync(
+                snap -> {
+                  if (snapshot == null || snapshot.version() <= snap.version()) {
+                    snapshot = snap;
+                  }
+                  return snap;
+                },
+                scheduler::execute);
+    building = f;
+    f.whenComplete((x, e) -> {
+      if (building == f) {
+        building = null;
+      }
+    });
+    return f;
+  }
+
+  /** Reads every block's item from {@code store}. Any thread. */
+  private static SyncSnapshot buildSnapshot(org.brightchain.net.spi.MetadataStore store, long version) {
+    long size = store.size();
     SyncStorage.Builder b = SyncStorage.builder((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, size)));
     Map<ItemId, BlockId> blocks = new HashMap<>((int) Math.min(1 << 28, size * 4 / 3 + 16));
     BlockId from = null;
     int page = 4096;
     while (true) {
-      List<BlockMetadata> got = settings.metadataStore().scan(from, page + 1);
+      List<BlockMetadata> got = store.scan(from, page + 1);
       int start = from == null ? 0 : 1; // the first entry of a later page is the last of the one before
       for (int i = start; i < got.size(); i++) {
         BlockMetadata m = got.get(i);
@@ -2076,8 +2148,7 @@ final class NodeEngine implements TransportHandler {
       }
       from = got.get(got.size() - 1).blockId();
     }
-    snapshot = new SyncSnapshot(metadataVersion, b.build(), blocks);
-    return snapshot;
+    return new SyncSnapshot(version, b.build(), blocks);
   }
 
   /** Starts (or joins) a reconciliation with {@code peer}. Scheduler only. */
@@ -2091,7 +2162,7 @@ final class NodeEngine implements TransportHandler {
       return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
     }
     String session = "s" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
-    SyncRun run = new SyncRun(peer, session, snapshot());
+    SyncRun run = new SyncRun(peer, session);
     syncing.put(peer, run);
     run.deadline =
         scheduler.schedule(
@@ -2113,8 +2184,19 @@ final class NodeEngine implements TransportHandler {
             log.debug("sync with {}: {}", peer.shortId(), r);
           }
         });
-    byte[] first = run.reconciler.initiate();
-    syncStep(run, BlockSyncRequest.reconcile(session, base64(first)));
+    snapshotAsync()
+        .whenComplete(
+            (snap, err) -> {
+              if (run.future.isDone()) {
+                return;
+              }
+              if (err != null) {
+                run.future.completeExceptionally(err);
+                return;
+              }
+              run.begin(snap);
+              syncStep(run, BlockSyncRequest.reconcile(session, base64(run.reconciler.initiate())));
+            });
     return run.future;
   }
 
@@ -2236,7 +2318,8 @@ final class NodeEngine implements TransportHandler {
 
   /**
    * Answers one step of a reconciliation started by {@code who} (a peer's node id, or an HTTP
-   * session): the next message, and the entries found so far that the asker lacks.
+   * session): the next message, and the entries found so far that the asker lacks; or {@code
+   * null} if a new session needs a snapshot of a large store that is being read (ask again).
    *
    * @throws SyncException if the message is malformed or does not fit the session
    */
@@ -2250,11 +2333,36 @@ final class NodeEngine implements TransportHandler {
       if (syncSessions.size() >= MAX_SYNC_SESSIONS) {
         throw new SyncException("busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
       }
-      s = new SyncSession(snapshot());
+      CompletableFuture<SyncSnapshot> snap = snapshotAsync();
+      if (!snap.isDone()) {
+        return null; // a large store is being read: ask again when it is
+      }
+      s = new SyncSession(snap.join());
       syncSessions.put(key, s);
       SyncSession fs = s;
-      s.expiry = scheduler.schedule(() -> syncSessions.remove(key, fs), syncConfig.timeout());
+      s.expiry = scheduler.schedule(() -> syncSessions.remove(key, fs), SESSION_IDLE);
     }
+    return step(key, s, r);
+  }
+
+  /**
+   * {@link #answerSync}, waiting for the snapshot a new session needs instead of refusing.
+   * Completes on the scheduler.
+   */
+  CompletableFuture<MetadataSync> answerSyncWhenReady(String who, BlockSyncRequest r) {
+    try {
+      MetadataSync answer = answerSync(who, r);
+      return answer != null
+          ? CompletableFuture.completedFuture(answer)
+          : snapshotAsync().thenCompose(x -> answerSyncWhenReady(who, r));
+    } catch (SyncException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private MetadataSync step(String key, SyncSession s, BlockSyncRequest r) throws SyncException {
+    s.expiry.cancel();
+    s.expiry = scheduler.schedule(() -> syncSessions.remove(key, s), SESSION_IDLE);
     String next = "";
     if (!r.reconcile().isEmpty()) {
       try {

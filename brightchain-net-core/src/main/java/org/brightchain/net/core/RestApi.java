@@ -331,6 +331,10 @@ final class RestApi {
       } catch (org.brightchain.net.core.sync.SyncException e) {
         return error(422, "sync_failed", e.getMessage());
       }
+      if (answer == null) {
+        return error(503, "unavailable", "preparing a snapshot of the metadata for reconciliation; ask again shortly")
+            .withHeader("Retry-After", "1");
+      }
       List<Object> entries = new ArrayList<>();
       answer.entries().forEach(e -> entries.add(JsonCodec.toTree(e)));
       Map<String, Object> o = new LinkedHashMap<>();
