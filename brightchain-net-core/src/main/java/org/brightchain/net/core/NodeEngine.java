@@ -816,6 +816,17 @@ final class NodeEngine implements TransportHandler {
     return lastStamp;
   }
 
+  /**
+   * The time of a write the host makes to a register whose current version is {@code current}:
+   * now, or just after the current version if that is not earlier, so that the host's write
+   * supersedes what the node holds. Per register, not per node: many writes in one millisecond
+   * to different blocks share it, and the node's stamps do not run ahead of its clock.
+   */
+  private long writeStamp(org.brightchain.net.Stamp current) {
+    long now = settings.clock().millis();
+    return current == null ? now : Math.max(now, current.at().toEpochMilli() + 1);
+  }
+
   /** Moves the clock past a received stamp, but never more than a minute ahead of real time. */
   private void observe(long ts) {
     lastStamp = Math.max(lastStamp, Math.min(ts, settings.clock().millis() + MAX_CLOCK_PULL_MS));
@@ -823,7 +834,7 @@ final class NodeEngine implements TransportHandler {
 
   /** Applies a temperature change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateTemperature(BlockId id, DataTemperature t) {
-    long ts = stamp();
+    long ts = writeStamp(settings.metadataStore().get(id).map(m -> m.versions().temperature()).orElse(null));
     BlockMetadata m = applyTemperature(id, t, ts, self);
     enqueue(new UpdateKey(id, BatchUpdate.UpdateType.TEMPERATURE, null), BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts), 200);
     return m;
@@ -831,7 +842,7 @@ final class NodeEngine implements TransportHandler {
 
   /** Applies a location change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
-    long ts = stamp();
+    long ts = writeStamp(settings.metadataStore().get(id).map(m -> m.versions().location(l.nodeId())).orElse(null));
     BlockMetadata m = applyLocation(id, l, action, ts, self);
     enqueue(new UpdateKey(id, BatchUpdate.UpdateType.LOCATION, l.nodeId()), BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts), 400);
     return m;
@@ -839,7 +850,7 @@ final class NodeEngine implements TransportHandler {
 
   /** Merges a host's metadata and queues the block's merged metadata for the next batch. */
   BlockMetadata updateMetadata(BlockMetadata md) {
-    long ts = stamp();
+    long ts = settings.clock().millis(); // the entry carries its own versions
     BlockMetadata after = mergeOne(md);
     enqueue(new UpdateKey(md.blockId(), BatchUpdate.UpdateType.METADATA, null), BatchUpdate.Update.of(new MetadataUpdate(after), ts), estimateBytes(after));
     return after;
@@ -1789,7 +1800,15 @@ final class NodeEngine implements TransportHandler {
     if (!running || !anyBatchReceiver()) {
       return; // applied here already; peers that connect later catch up by reconciliation
     }
+    long latest = 0;
+    for (BatchUpdate.Update u : updates) {
+      latest = Math.max(latest, u.timestamp());
+    }
     long ts = stamp();
+    if (ts < latest) {
+      ts = latest; // a write just after a version from a peer whose clock is ahead
+      lastStamp = ts;
+    }
     BatchUpdate b = new BatchUpdate(batchPrefix + Long.toString(++batchCounter, 36), ts, updates);
     SignedMessage m = sign(b, ts, null);
     batchesSent.incrementAndGet();

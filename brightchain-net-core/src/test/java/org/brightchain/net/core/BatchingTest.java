@@ -78,6 +78,24 @@ class BatchingTest {
   }
 
   @Test
+  void manyWritesInOneMillisecondDoNotRunTheClockAheadAndALaterWriteToTheSameBlockWins() {
+    BrightChainNode a = node("10.0.0.1", new BatchConfig(10_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
+    BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
+    net.vs.runUntilIdle();
+    long now = net.vs.now().toEpochMilli();
+    for (int i = 0; i < 5_000; i++) {
+      net.await(a.updateTemperature(VirtualNet.blockId(50_000 + i), DataTemperature.HOT));
+    }
+    BlockId x = VirtualNet.blockId(50_000);
+    net.await(a.updateTemperature(x, DataTemperature.FROZEN)); // same millisecond, same block
+    net.await(a.flush());
+    assertEquals(now, a.metadata(VirtualNet.blockId(54_999)).orElseThrow().updatedAt().toEpochMilli(), "writes to different blocks share the millisecond");
+    assertEquals(DataTemperature.FROZEN, a.metadata(x).orElseThrow().temperature(), "the later write wins here");
+    assertEquals(DataTemperature.FROZEN, b.metadata(x).orElseThrow().temperature(), "and there");
+    assertEquals(5_000, b.deliveryStats().updatesApplied());
+  }
+
+  @Test
   void aFullBatchIsSentAtOnce() {
     BrightChainNode a = node("10.0.0.1", new BatchConfig(10, Duration.ofSeconds(30), 3, Duration.ofSeconds(2)));
     BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
