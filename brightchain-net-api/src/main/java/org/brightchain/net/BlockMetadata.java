@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -52,22 +51,27 @@ public record BlockMetadata(
     notNull(temperature, "temperature");
     notNull(durability, "durability");
     locations = Values.list(locations, "locations");
-    checkArgument(
-        locations.stream().map(BlockLocation::nodeId).distinct().count() == locations.size(),
-        "locations: more than one location for the same node");
     if (!isSorted(locations)) {
       List<BlockLocation> sorted = new ArrayList<>(locations);
       sorted.sort(BY_NODE);
       locations = List.copyOf(sorted);
+    }
+    for (int i = 1; i < locations.size(); i++) {
+      // Sorted by node: a node named twice has its two locations side by side.
+      checkArgument(
+          !locations.get(i - 1).nodeId().equals(locations.get(i).nodeId()),
+          "locations: more than one location for the same node");
     }
     updatedAt = Values.millis(updatedAt, "updatedAt");
     notNull(updatedBy, "updatedBy");
     if (versions == null) {
       versions = plain(locations, new Stamp(updatedAt, updatedBy));
     } else {
-      checkArgument(
-          versions.locations().keySet().equals(new TreeSet<>(locations.stream().map(BlockLocation::nodeId).toList())),
-          "versions.locations: must name exactly the nodes in locations");
+      boolean same = versions.locations().size() == locations.size();
+      for (int i = 0; same && i < locations.size(); i++) {
+        same = versions.locations().containsKey(locations.get(i).nodeId());
+      }
+      checkArgument(same, "versions.locations: must name exactly the nodes in locations");
       Stamp latest = versions.latest();
       checkArgument(
           latest.at().equals(updatedAt) && latest.by().equals(updatedBy),
@@ -109,6 +113,9 @@ public record BlockMetadata(
   }
 
   private static BlockVersions plain(List<BlockLocation> locations, Stamp s) {
+    if (locations.isEmpty()) {
+      return new BlockVersions(s, s, java.util.Collections.emptySortedMap(), java.util.Collections.emptySortedMap());
+    }
     TreeMap<NodeId, Stamp> live = new TreeMap<>();
     for (BlockLocation l : locations) {
       live.put(l.nodeId(), s);

@@ -37,8 +37,13 @@ public record BlockVersions(
     }
   }
 
+  private static final SortedMap<NodeId, Stamp> NONE = Collections.unmodifiableSortedMap(new TreeMap<>());
+
   private static SortedMap<NodeId, Stamp> copy(Map<NodeId, Stamp> map, String name) {
     notNull(map, name);
+    if (map.isEmpty()) {
+      return NONE; // the common case (no locations): nothing to copy
+    }
     TreeMap<NodeId, Stamp> t = new TreeMap<>();
     map.forEach(
         (k, v) -> {
