@@ -179,6 +179,8 @@ final class NodeEngine implements TransportHandler {
   private final Map<NodeId, SyncRun> syncing = new HashMap<>();
   /** Peers that missed batches: reconciled until it succeeds (or they disconnect). */
   private final Set<NodeId> owedSync = new java.util.HashSet<>();
+  /** Peers that lost batches while a reconciliation with them was running. */
+  private final Set<NodeId> syncAgain = new java.util.HashSet<>();
   private final Map<String, SyncSession> syncSessions = new HashMap<>();
   private Scheduler.Cancellable syncTimer;
   /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
@@ -2193,10 +2195,14 @@ final class NodeEngine implements TransportHandler {
           syncing.remove(peer, run);
           if (err != null) {
             syncsFailed.incrementAndGet();
+            syncAgain.remove(peer); // the retry reads a fresh snapshot
             log.info("sync with {} failed: {}", peer.shortId(), rootMessage(err));
             if (owedSync.contains(peer) && running) {
               scheduler.schedule(() -> { if (owedSync.contains(peer)) { syncSoon(peer); } }, SYNC_RETRY);
             }
+          } else if (syncAgain.remove(peer) && running) {
+            syncsCompleted.incrementAndGet();
+            syncSoon(peer); // batches were lost while it ran
           } else {
             owedSync.remove(peer);
             syncsCompleted.incrementAndGet();
@@ -2231,6 +2237,8 @@ final class NodeEngine implements TransportHandler {
     }
     owedSync.add(peer);
     if (syncing.containsKey(peer)) {
+      // The running one read its snapshot before this loss: reconcile once more after it.
+      syncAgain.add(peer);
       return;
     }
     scheduler.execute(() -> {
