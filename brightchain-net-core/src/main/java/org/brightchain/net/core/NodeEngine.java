@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -39,7 +42,15 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
+import org.brightchain.net.config.BatchConfig;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.SyncConfig;
+import org.brightchain.net.core.sync.ItemId;
+import org.brightchain.net.core.sync.Reconciler;
+import org.brightchain.net.core.sync.SyncException;
+import org.brightchain.net.core.sync.SyncItem;
+import org.brightchain.net.core.sync.SyncStorage;
+import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.security.RateLimiter;
@@ -151,6 +162,41 @@ final class NodeEngine implements TransportHandler {
   final AtomicLong duplicates = new AtomicLong();
   final AtomicLong gapsReported = new AtomicLong();
 
+  // ------------------------------------------------------------------ batching and sync state
+  private final BatchConfig batching;
+  private final SyncConfig syncConfig;
+  /** Host updates waiting for the next batch, coalesced per field of a block. */
+  private final LinkedHashMap<UpdateKey, BatchUpdate.Update> pendingUpdates = new LinkedHashMap<>();
+  private long pendingBytes;
+  private Scheduler.Cancellable batchTimer;
+  /** Makes batch ids unique across restarts of this node. */
+  private final String batchPrefix;
+  private long batchCounter;
+  /** Batches sent to a connection and not yet acknowledged, by request id. */
+  private final Map<String, Delivery> deliveries = new HashMap<>();
+  /** (sender, batch id) of batches applied: applied once, acknowledged every time. */
+  private final Cache<String, Boolean> seenBatches;
+  private final Map<NodeId, SyncRun> syncing = new HashMap<>();
+  private final Map<String, SyncSession> syncSessions = new HashMap<>();
+  private Scheduler.Cancellable syncTimer;
+  /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
+  private long metadataVersion;
+  private SyncSnapshot snapshot;
+  /** Whether the last change applied through {@link #change} changed anything. */
+  private boolean lastChanged;
+  final AtomicLong updatesAccepted = new AtomicLong();
+  final AtomicLong updatesCoalesced = new AtomicLong();
+  final AtomicLong batchesSent = new AtomicLong();
+  final AtomicLong batchesAcked = new AtomicLong();
+  final AtomicLong batchRetries = new AtomicLong();
+  final AtomicLong batchesAbandoned = new AtomicLong();
+  final AtomicLong batchesReceived = new AtomicLong();
+  final AtomicLong batchDuplicates = new AtomicLong();
+  final AtomicLong updatesApplied = new AtomicLong();
+  final AtomicLong syncsCompleted = new AtomicLong();
+  final AtomicLong syncsFailed = new AtomicLong();
+  final AtomicLong syncEntriesReceived = new AtomicLong();
+
   private volatile boolean running;
   private volatile Instant startedAt;
   private volatile Transport.BoundAddresses bound;
@@ -179,6 +225,16 @@ final class NodeEngine implements TransportHandler {
     this.listeners = new CopyOnWriteArrayList<>(settings.listeners());
     this.random = new SplittableRandom(self.hashCode() ^ System.identityHashCode(this));
     this.seen =
+        Caffeine.newBuilder()
+            .maximumSize(SEEN_CACHE_SIZE)
+            .expireAfterWrite(settings.security().replayWindow().multipliedBy(2))
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(settings.clock().millis()))
+            .executor(Runnable::run)
+            .build();
+    this.batching = settings.batching();
+    this.syncConfig = settings.sync();
+    this.batchPrefix = Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "-";
+    this.seenBatches =
         Caffeine.newBuilder()
             .maximumSize(SEEN_CACHE_SIZE)
             .expireAfterWrite(settings.security().replayWindow().multipliedBy(2))
@@ -226,6 +282,7 @@ final class NodeEngine implements TransportHandler {
                       redialPersisted();
                       startDiscovery();
                       coolingTimer = scheduler.schedule(this::cool, COOLING_INTERVAL);
+                      scheduleBackgroundSync();
                       return null;
                     }));
   }
@@ -237,8 +294,15 @@ final class NodeEngine implements TransportHandler {
               if (!running) {
                 return CompletableFuture.<Void>completedFuture(null);
               }
+              flushBatch(); // the last updates go out before the goodbye
               running = false;
               stopDiscovery();
+              if (syncTimer != null) {
+                syncTimer.cancel();
+              }
+              if (batchTimer != null) {
+                batchTimer.cancel();
+              }
               if (coolingTimer != null) {
                 coolingTimer.cancel();
               }
@@ -251,6 +315,11 @@ final class NodeEngine implements TransportHandler {
                 c.cancelTimers();
               }
               failPending(null, new ConnectException("node stopped"));
+              dropDeliveries(null);
+              for (SyncSession ss : syncSessions.values()) {
+                ss.expiry.cancel();
+              }
+              syncSessions.clear();
               SignedMessage leave = sign(new NodeLeave(self, "shutdown"), stamp(), null);
               List<CompletableFuture<Void>> sent = new ArrayList<>();
               Outgoing out = new Outgoing(Envelope.of(leave));
@@ -744,60 +813,44 @@ final class NodeEngine implements TransportHandler {
     lastStamp = Math.max(lastStamp, Math.min(ts, settings.clock().millis() + MAX_CLOCK_PULL_MS));
   }
 
-  /** Applies a temperature change made here and tells the peers. Scheduler only. */
+  /** Applies a temperature change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateTemperature(BlockId id, DataTemperature t) {
     long ts = stamp();
     BlockMetadata m = applyTemperature(id, t, ts, self);
-    broadcastNow(new BlockTemperatureUpdate(id, t), ts);
+    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.TEMPERATURE, null), BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts), 200);
     return m;
   }
 
-  /** Applies a location change made here and tells the peers. Scheduler only. */
+  /** Applies a location change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
     long ts = stamp();
     BlockMetadata m = applyLocation(id, l, action, ts, self);
-    broadcastNow(new BlockLocationUpdate(id, l, action), ts);
+    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.LOCATION, l.nodeId()), BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts), 400);
     return m;
   }
 
-  /** Merges a host's metadata and passes the change on. Scheduler only. */
-  BlockMetadata updateMetadata(BlockMetadata m) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  /** Seals the pending batch now. Scheduler only. */
-  void flushBatch() {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  /** Starts a reconciliation with a peer. Scheduler only. */
-  CompletableFuture<SyncResult> syncWith(NodeId peer) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  DeliveryStats deliveryStats() {
-    throw new UnsupportedOperationException("not yet");
+  /** Merges a host's metadata and queues the block's merged metadata for the next batch. */
+  BlockMetadata updateMetadata(BlockMetadata md) {
+    long ts = stamp();
+    BlockMetadata after = mergeOne(md);
+    enqueue(new UpdateKey(md.blockId(), BatchUpdate.UpdateType.METADATA, null), BatchUpdate.Update.of(new MetadataUpdate(after), ts), estimateBytes(after));
+    return after;
   }
 
   /** Merges metadata from a host or peer; returns how many entries changed. Scheduler only. */
   int mergeMetadata(Collection<BlockMetadata> entries) {
     int changed = 0;
     for (BlockMetadata incoming : entries) {
-      BlockMetadata[] before = new BlockMetadata[1];
-      BlockMetadata after =
-          settings
-              .metadataStore()
-              .update(
-                  incoming.blockId(),
-                  cur -> {
-                    before[0] = cur;
-                    return cur == null || incoming.isNewerThan(cur) ? incoming : cur;
-                  });
-      if (after != before[0]) {
+      mergeOne(incoming);
+      if (lastChanged) {
         changed++;
       }
     }
     return changed;
+  }
+
+  private BlockMetadata mergeOne(BlockMetadata incoming) {
+    return change(incoming.blockId(), cur -> cur == null ? incoming : cur.mergedWith(incoming));
   }
 
   /** Signs and sends a payload to every open connection. Scheduler only. */
@@ -1133,6 +1186,7 @@ final class NodeEngine implements TransportHandler {
           }
           c.cancelTimers();
           failPending(c, new ConnectException("connection closed: " + code + " " + reason));
+          dropDeliveries(c);
           log.debug("connection {} closed: {} {}", conn.id(), code, reason);
           if (c.peerId == null) {
             DialTarget t = c.target;
@@ -1190,9 +1244,12 @@ final class NodeEngine implements TransportHandler {
     if (!e.requestId().isEmpty()) {
       // A retried request gets its real answer again; only changes are not applied twice.
       EventPayload data = e.message().payload().data();
-      if (data instanceof BlockSyncRequest || data instanceof Ping) {
+      if ((data instanceof BlockSyncRequest r && r.session().isEmpty()) || data instanceof Ping) {
         apply(c, e.message(), e.requestId());
       } else {
+        if (data instanceof BatchUpdate) {
+          batchDuplicates.incrementAndGet();
+        }
         reply(c, e.requestId(), Ack.success());
       }
     }
@@ -1255,6 +1312,9 @@ final class NodeEngine implements TransportHandler {
       }
     }
     noteSequence(c, e.sequence());
+    if (!e.replyTo().isEmpty() && batchAnswered(c, e)) {
+      return;
+    }
     if (!e.replyTo().isEmpty()) {
       PendingRequest r = pending.get(e.replyTo());
       if (r != null && r.connection == c) {
@@ -1343,7 +1403,7 @@ final class NodeEngine implements TransportHandler {
   /** Events passed on to the other peers: what concerns the whole network. */
   private static boolean relayed(WSMessage w) {
     return switch (w.type()) {
-      case NODE_LEAVE, BLOCK_TEMPERATURE, BLOCK_LOCATION, METADATA_UPDATE -> true;
+      case NODE_LEAVE, BLOCK_TEMPERATURE, BLOCK_LOCATION, METADATA_UPDATE, BLOCK_BATCH -> true;
       // A node's word about itself travels; its view of others stays with its neighbours.
       case NODE_STATUS -> ((NodeStatusUpdate) w.data()).nodeId().equals(w.sender());
       default -> false;
@@ -1457,6 +1517,10 @@ final class NodeEngine implements TransportHandler {
       }
     }
     scheduleHeartbeat(c);
+    if (syncConfig.onConnect() && c.conn.outbound()) {
+      // Whatever either side missed while apart (or never had) comes across now; the dialler asks.
+      syncWith(pid);
+    }
     return true;
   }
 
@@ -1484,6 +1548,18 @@ final class NodeEngine implements TransportHandler {
       applyTemperature(t.blockId(), t.temperature(), ts, sender);
     } else if (data instanceof BlockLocationUpdate l) {
       applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
+    } else if (data instanceof BatchUpdate b) {
+      applyBatch(b, sender);
+    } else if (data instanceof BlockSyncRequest r && !r.session().isEmpty()) {
+      if (c != null) {
+        try {
+          reply(c, requestId, answerSync(sender.hex(), r));
+        } catch (SyncException e) {
+          log.info("sync with {} refused: {}", sender.shortId(), e.getMessage());
+          reply(c, requestId, Ack.failed("sync_failed: " + e.getMessage()));
+        }
+      }
+      return;
     } else if (data instanceof BlockSyncRequest r) {
       List<BlockMetadata> known = new ArrayList<>();
       for (BlockId id : r.blockIds()) {
@@ -1494,6 +1570,9 @@ final class NodeEngine implements TransportHandler {
     } else if (data instanceof MetadataUpdate u) {
       mergeMetadata(List.of(u.metadata()));
     } else if (data instanceof MetadataSync s) {
+      if (!s.session().isEmpty()) {
+        syncEntriesReceived.addAndGet(s.entries().size());
+      }
       mergeMetadata(s.entries());
     } else if (data instanceof Ping ping) {
       reply(c, requestId, new Pong(ping.nonce()));
@@ -1573,40 +1652,558 @@ final class NodeEngine implements TransportHandler {
   }
 
   BlockMetadata applyTemperature(BlockId id, DataTemperature t, long ts, NodeId by) {
-    return applyStamped(id, ts, by, (base, at) -> base.withTemperature(t, at, by));
+    Instant at = Instant.ofEpochMilli(ts);
+    return change(id, cur -> base(id, cur).withTemperature(t, at, by));
   }
 
   BlockMetadata applyLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action, long ts, NodeId by) {
-    return applyStamped(
+    Instant at = Instant.ofEpochMilli(ts);
+    return change(
         id,
-        ts,
-        by,
-        (base, at) ->
+        cur ->
             action == BlockLocationUpdate.Action.ADD
-                ? base.withLocation(l, at, by)
-                : base.withoutLocation(l.nodeId(), at, by));
+                ? base(id, cur).withLocation(l, at, by)
+                : base(id, cur).withoutLocation(l.nodeId(), at, by));
   }
 
-  /** Applies a change stamped (ts, by) unless the stored metadata is strictly newer. */
-  private BlockMetadata applyStamped(
-      BlockId id, long ts, NodeId by, java.util.function.BiFunction<BlockMetadata, Instant, BlockMetadata> change) {
-    Instant at = Instant.ofEpochMilli(ts);
-    return settings
-        .metadataStore()
-        .update(
-            id,
-            cur -> {
-              if (cur != null && newer(cur, at, by)) {
-                return cur;
+  private static BlockMetadata base(BlockId id, BlockMetadata cur) {
+    return cur == null ? BlockMetadata.empty(id) : cur;
+  }
+
+  /**
+   * Applies a join to one block's metadata: every field keeps its later version, so changes
+   * applied in any order, any number of times, leave the same metadata. Sets {@link
+   * #lastChanged}.
+   */
+  private BlockMetadata change(BlockId id, java.util.function.UnaryOperator<BlockMetadata> join) {
+    BlockMetadata[] before = new BlockMetadata[1];
+    BlockMetadata after =
+        settings
+            .metadataStore()
+            .update(
+                id,
+                cur -> {
+                  before[0] = cur;
+                  BlockMetadata next = join.apply(cur);
+                  return next == null || next.equals(cur) ? cur : next;
+                });
+    lastChanged = after != null && !after.equals(before[0]);
+    if (lastChanged) {
+      metadataVersion++;
+    }
+    return after;
+  }
+
+  // ------------------------------------------------------------------ batching
+
+  /** One field of one block: updates to the same key are coalesced, the later one kept. */
+  private record UpdateKey(BlockId block, BatchUpdate.UpdateType type, NodeId holder) {}
+
+  /** A batch sent to one connection, waiting for its acknowledgement. */
+  private static final class Delivery {
+    final Connection connection;
+    final Outgoing out;
+    final String batchId;
+    int attempts;
+    Scheduler.Cancellable timer;
+
+    Delivery(Connection connection, Outgoing out, String batchId) {
+      this.connection = connection;
+      this.out = out;
+      this.batchId = batchId;
+    }
+  }
+
+  /** Most batches one connection may have unacknowledged; past it, the peer is left to sync. */
+  static final int MAX_UNACKED_BATCHES = 256;
+
+  /** Queues a host update for the next batch; seals the batch when full. Scheduler only. */
+  private void enqueue(UpdateKey key, BatchUpdate.Update update, int bytes) {
+    updatesAccepted.incrementAndGet();
+    if (pendingUpdates.put(key, update) != null) {
+      updatesCoalesced.incrementAndGet();
+    } else {
+      pendingBytes += bytes;
+    }
+    if (pendingUpdates.size() >= batching.maxSize() || pendingBytes >= maxBatchBytes()) {
+      flushBatch();
+    } else if (batchTimer == null) {
+      batchTimer =
+          scheduler.schedule(
+              () -> {
+                batchTimer = null;
+                flushBatch();
+              },
+              batching.interval());
+    }
+  }
+
+  /**
+   * The most bytes a batch may take, estimated: half the frame limit, so that a batch fits a
+   * text frame at a peer with the same limit.
+   */
+  private long maxBatchBytes() {
+    return Math.max(64 * 1024, settings.transport().maxFrameBytes() / 2);
+  }
+
+  private static int estimateBytes(BlockMetadata m) {
+    return 400 + 300 * m.locations().size() + 150 * m.versions().removed().size();
+  }
+
+  /** Seals the pending updates into one signed batch and sends it to every peer. */
+  void flushBatch() {
+    if (batchTimer != null) {
+      batchTimer.cancel();
+      batchTimer = null;
+    }
+    if (pendingUpdates.isEmpty()) {
+      return;
+    }
+    List<BatchUpdate.Update> updates = new ArrayList<>(pendingUpdates.values());
+    pendingUpdates.clear();
+    pendingBytes = 0;
+    if (!running || !anyBatchReceiver()) {
+      return; // applied here already; peers that connect later catch up by reconciliation
+    }
+    long ts = stamp();
+    BatchUpdate b = new BatchUpdate(batchPrefix + Long.toString(++batchCounter, 36), ts, updates);
+    SignedMessage m = sign(b, ts, null);
+    batchesSent.incrementAndGet();
+    sendBatch(m, null);
+  }
+
+  private boolean anyBatchReceiver() {
+    for (Connection c : connections.values()) {
+      if (c.peerId != null && c.conn.isOpen()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sends a signed batch (ours, or one we relay) to every identified connection but {@code from}
+   * and its signer, each as a request that the peer acknowledges; unacknowledged ones are sent
+   * again.
+   */
+  private void sendBatch(SignedMessage m, Connection from) {
+    BatchUpdate b = (BatchUpdate) m.payload().data();
+    for (Connection c : connections.values()) {
+      if (c == from || c.peerId == null || c.peerId.equals(m.nodeId()) || !c.conn.isOpen() || !c.filter.matches(b)) {
+        continue;
+      }
+      if (c.unackedBatches >= MAX_UNACKED_BATCHES) {
+        batchesAbandoned.incrementAndGet();
+        syncSoon(c.peerId);
+        continue;
+      }
+      String id = "b" + Long.toString(++requestCounter, 36);
+      Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), b.batchId());
+      deliveries.put(id, d);
+      c.unackedBatches++;
+      send(c, d.out);
+      d.timer = scheduler.schedule(() -> batchTimedOut(id), ackWait());
+    }
+  }
+
+  private Duration ackWait() {
+    return batching.retryDelay().isZero() ? channel.requestTimeout() : batching.retryDelay();
+  }
+
+  private void batchTimedOut(String requestId) {
+    Delivery d = deliveries.get(requestId);
+    if (d == null) {
+      return;
+    }
+    Connection c = d.connection;
+    boolean open = c.conn.isOpen() && connections.get(c.conn.id()) == c;
+    if (open && d.attempts < batching.retryAttempts()) {
+      d.attempts++;
+      batchRetries.incrementAndGet();
+      log.debug("batch {} to {}: no acknowledgement, sending it again ({} of {})", d.batchId, c.peerId.shortId(), d.attempts, batching.retryAttempts());
+      send(c, d.out);
+      d.timer = scheduler.schedule(() -> batchTimedOut(requestId), ackWait());
+      return;
+    }
+    deliveries.remove(requestId);
+    c.unackedBatches--;
+    batchesAbandoned.incrementAndGet();
+    log.info("batch {} to {}: not acknowledged after {} attempts; left to reconciliation", d.batchId, c.peerId.shortId(), d.attempts + 1);
+    if (open) {
+      syncSoon(c.peerId);
+    }
+  }
+
+  /** An answer to a batch we sent. True if it was one. */
+  private boolean batchAnswered(Connection c, Envelope e) {
+    Delivery d = deliveries.get(e.replyTo());
+    if (d == null || d.connection != c) {
+      return false;
+    }
+    deliveries.remove(e.replyTo());
+    d.timer.cancel();
+    c.unackedBatches--;
+    if (e.message().payload().data() instanceof Ack a && a.ok()) {
+      batchesAcked.incrementAndGet();
+    } else {
+      batchesAbandoned.incrementAndGet();
+      log.info("peer {} refused batch {}: {}; left to reconciliation", c.peerId.shortId(), d.batchId, e.message().payload().data());
+      syncSoon(c.peerId);
+    }
+    return true;
+  }
+
+  /** Forgets the deliveries of a closed connection: reconciliation on reconnect covers them. */
+  private void dropDeliveries(Connection c) {
+    Iterator<Map.Entry<String, Delivery>> it = deliveries.entrySet().iterator();
+    while (it.hasNext()) {
+      Delivery d = it.next().getValue();
+      if (c == null || d.connection == c) {
+        it.remove();
+        d.timer.cancel();
+        batchesAbandoned.incrementAndGet();
+      }
+    }
+  }
+
+  /** Applies a received batch once; a batch seen before changes nothing. Scheduler only. */
+  private void applyBatch(BatchUpdate b, NodeId sender) {
+    if (seenBatches.asMap().putIfAbsent(sender.hex() + "/" + b.batchId(), Boolean.TRUE) != null) {
+      batchDuplicates.incrementAndGet();
+      return;
+    }
+    batchesReceived.incrementAndGet();
+    long changed = 0;
+    List<BatchUpdate.Update> updates = b.updates();
+    for (int i = 0; i < updates.size(); i++) {
+      EventPayload d = updates.get(i).data();
+      long ts = b.timestampOf(i);
+      if (d instanceof BlockTemperatureUpdate t) {
+        applyTemperature(t.blockId(), t.temperature(), ts, sender);
+      } else if (d instanceof BlockLocationUpdate l) {
+        applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
+      } else if (d instanceof MetadataUpdate u) {
+        mergeOne(u.metadata());
+      }
+      if (lastChanged) {
+        changed++;
+      }
+    }
+    updatesApplied.addAndGet(changed);
+  }
+
+  DeliveryStats deliveryStats() {
+    return new DeliveryStats(
+        updatesAccepted.get(),
+        updatesCoalesced.get(),
+        batchesSent.get(),
+        batchesAcked.get(),
+        batchRetries.get(),
+        batchesAbandoned.get(),
+        batchesReceived.get(),
+        batchDuplicates.get(),
+        updatesApplied.get(),
+        syncsCompleted.get(),
+        syncsFailed.get(),
+        syncEntriesReceived.get());
+  }
+
+  // ------------------------------------------------------------------ reconciliation
+
+  /** The items of this node's metadata at one moment, and which block each item is. */
+  private record SyncSnapshot(long version, SyncStorage storage, Map<ItemId, BlockId> blocks) {}
+
+  /** A reconciliation this node started. */
+  private final class SyncRun {
+    final NodeId peer;
+    final String session;
+    final SyncSnapshot snap;
+    final Reconciler reconciler;
+    final CompletableFuture<SyncResult> future = new CompletableFuture<>();
+    final long startNanos = System.nanoTime();
+    long received;
+    long changed;
+    long sent;
+    Scheduler.Cancellable deadline;
+
+    SyncRun(NodeId peer, String session, SyncSnapshot snap) {
+      this.peer = peer;
+      this.session = session;
+      this.snap = snap;
+      this.reconciler = Reconciler.initiator(snap.storage());
+    }
+  }
+
+  /** The answering side of a reconciliation another node started. */
+  private static final class SyncSession {
+    final SyncSnapshot snap;
+    final Reconciler reconciler;
+    final Set<ItemId> sent = new java.util.HashSet<>();
+    Scheduler.Cancellable expiry;
+
+    SyncSession(SyncSnapshot snap) {
+      this.snap = snap;
+      this.reconciler = Reconciler.responder(snap.storage());
+    }
+  }
+
+  /** Most reconciliations this node answers at once. */
+  static final int MAX_SYNC_SESSIONS = 32;
+  /** Entry budget of one metadata:sync message, estimated bytes. */
+  static final int SYNC_CHUNK_BYTES = 256 * 1024;
+
+  /** The items of the metadata now; rebuilt only when something changed. Scheduler only. */
+  private SyncSnapshot snapshot() {
+    if (snapshot != null && snapshot.version() == metadataVersion) {
+      return snapshot;
+    }
+    long size = settings.metadataStore().size();
+    SyncStorage.Builder b = SyncStorage.builder((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, size)));
+    Map<ItemId, BlockId> blocks = new HashMap<>((int) Math.min(1 << 28, size * 4 / 3 + 16));
+    BlockId from = null;
+    int page = 4096;
+    while (true) {
+      List<BlockMetadata> got = settings.metadataStore().scan(from, page + 1);
+      int start = from == null ? 0 : 1; // the first entry of a later page is the last of the one before
+      for (int i = start; i < got.size(); i++) {
+        BlockMetadata m = got.get(i);
+        SyncItem item = SyncItem.of(m);
+        b.add(item);
+        blocks.put(item.id(), m.blockId());
+      }
+      if (got.size() < page + 1) {
+        break;
+      }
+      from = got.get(got.size() - 1).blockId();
+    }
+    snapshot = new SyncSnapshot(metadataVersion, b.build(), blocks);
+    return snapshot;
+  }
+
+  /** Starts (or joins) a reconciliation with {@code peer}. Scheduler only. */
+  CompletableFuture<SyncResult> syncWith(NodeId peer) {
+    SyncRun running = syncing.get(peer);
+    if (running != null) {
+      return running.future;
+    }
+    Peer p = peers.get(peer);
+    if (p == null || p.connection == null || !p.connection.isOpen()) {
+      return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
+    }
+    String session = "s" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+    SyncRun run = new SyncRun(peer, session, snapshot());
+    syncing.put(peer, run);
+    run.deadline =
+        scheduler.schedule(
+            () -> run.future.completeExceptionally(new TimeoutException("sync with " + peer.shortId() + ": not done within " + syncConfig.timeout())),
+            syncConfig.timeout());
+    run.future.whenComplete(
+        (r, err) -> {
+          run.deadline.cancel();
+          syncing.remove(peer, run);
+          if (err != null) {
+            syncsFailed.incrementAndGet();
+            log.info("sync with {} failed: {}", peer.shortId(), rootMessage(err));
+          } else {
+            syncsCompleted.incrementAndGet();
+            log.debug("sync with {}: {}", peer.shortId(), r);
+          }
+        });
+    byte[] first = run.reconciler.initiate();
+    syncStep(run, BlockSyncRequest.reconcile(session, base64(first)));
+    return run.future;
+  }
+
+  /** Reconciles soon with a peer that may have missed batches. */
+  private void syncSoon(NodeId peer) {
+    if (peer == null || syncing.containsKey(peer)) {
+      return;
+    }
+    scheduler.execute(() -> {
+      if (running) {
+        syncWith(peer);
+      }
+    });
+  }
+
+  private void syncStep(SyncRun run, EventPayload message) {
+    if (run.future.isDone()) {
+      return;
+    }
+    request(run.peer, message, syncConfig.timeout())
+        .whenComplete(
+            (env, err) -> {
+              if (err != null) {
+                run.future.completeExceptionally(err);
+                return;
               }
-              return change.apply(cur == null ? BlockMetadata.initial(id, at, by) : cur, at);
+              try {
+                syncAnswered(run, env);
+              } catch (SyncException | RuntimeException e) {
+                run.future.completeExceptionally(e);
+              }
             });
   }
 
-  /** True if {@code cur} was stamped strictly later than (at, by): last writer wins. */
-  private static boolean newer(BlockMetadata cur, Instant at, NodeId by) {
-    int c = cur.updatedAt().compareTo(at);
-    return c != 0 ? c > 0 : cur.updatedBy().compareTo(by) > 0;
+  private void syncAnswered(SyncRun run, Envelope env) throws SyncException {
+    if (run.future.isDone()) {
+      return;
+    }
+    EventPayload data = env.message().payload().data();
+    if (data instanceof Ack a) {
+      if (!run.reconciler.isComplete() || !a.ok()) {
+        throw new SyncException("peer answered " + (a.ok() ? "without sync data" : a.error()));
+      }
+      pushNext(run, new ArrayList<>(run.reconciler.have()), 0);
+      return;
+    }
+    if (!(data instanceof MetadataSync ms) || !ms.session().equals(run.session)) {
+      throw new SyncException("unexpected answer " + data.type().wireName());
+    }
+    run.received += ms.entries().size();
+    syncEntriesReceived.addAndGet(ms.entries().size());
+    run.changed += mergeMetadata(ms.entries());
+    if (!run.reconciler.isComplete()) {
+      if (ms.reconcile().isEmpty()) {
+        throw new SyncException("peer stopped before the reconciliation ended");
+      }
+      Optional<byte[]> next = run.reconciler.reconcile(Base64.getDecoder().decode(ms.reconcile()));
+      if (next.isPresent()) {
+        syncStep(run, BlockSyncRequest.reconcile(run.session, base64(next.get())));
+        return;
+      }
+    }
+    // Done: fetch the rest of what the peer found we lack, then send what it lacks.
+    if (run.received < run.reconciler.need().size() && !ms.entries().isEmpty()) {
+      syncStep(run, new BlockSyncRequest(List.of(), run.session, ""));
+      return;
+    }
+    pushNext(run, new ArrayList<>(run.reconciler.have()), 0);
+  }
+
+  /** Sends the peer, chunk by chunk, the metadata of the items it lacks; then completes. */
+  private void pushNext(SyncRun run, List<ItemId> have, int from) {
+    List<BlockMetadata> chunk = new ArrayList<>();
+    int i = from;
+    long bytes = 0;
+    while (i < have.size() && chunk.size() < MetadataSync.MAX_ENTRIES && bytes < SYNC_CHUNK_BYTES) {
+      BlockId id = run.snap.blocks().get(have.get(i++));
+      BlockMetadata m = id == null ? null : settings.metadataStore().get(id).orElse(null);
+      if (m != null) {
+        chunk.add(m);
+        bytes += estimateBytes(m);
+      }
+    }
+    if (chunk.isEmpty()) {
+      run.future.complete(
+          new SyncResult(
+              run.peer,
+              run.snap.storage().size(),
+              run.reconciler.messages(),
+              run.reconciler.bytesSent(),
+              run.reconciler.bytesReceived(),
+              run.sent,
+              run.received,
+              run.changed,
+              Duration.ofNanos(System.nanoTime() - run.startNanos)));
+      return;
+    }
+    run.sent += chunk.size();
+    int next = i;
+    request(run.peer, new MetadataSync(chunk, run.session, ""), syncConfig.timeout())
+        .whenComplete(
+            (env, err) -> {
+              if (err != null) {
+                run.future.completeExceptionally(err);
+              } else {
+                pushNext(run, have, next);
+              }
+            });
+  }
+
+  /**
+   * Answers one step of a reconciliation started by {@code who} (a peer's node id, or an HTTP
+   * session): the next message, and the entries found so far that the asker lacks.
+   *
+   * @throws SyncException if the message is malformed or does not fit the session
+   */
+  MetadataSync answerSync(String who, BlockSyncRequest r) throws SyncException {
+    String key = who + "/" + r.session();
+    SyncSession s = syncSessions.get(key);
+    if (s == null) {
+      if (r.reconcile().isEmpty()) {
+        return new MetadataSync(List.of(), r.session(), ""); // over, or never was: nothing more
+      }
+      if (syncSessions.size() >= MAX_SYNC_SESSIONS) {
+        throw new SyncException("busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
+      }
+      s = new SyncSession(snapshot());
+      syncSessions.put(key, s);
+      SyncSession fs = s;
+      s.expiry = scheduler.schedule(() -> syncSessions.remove(key, fs), syncConfig.timeout());
+    }
+    String next = "";
+    if (!r.reconcile().isEmpty()) {
+      try {
+        next = s.reconciler.reconcile(Base64.getDecoder().decode(r.reconcile())).map(NodeEngine::base64).orElse("");
+      } catch (SyncException e) {
+        syncSessions.remove(key);
+        s.expiry.cancel();
+        syncsFailed.incrementAndGet();
+        throw e;
+      }
+    }
+    List<BlockMetadata> entries = new ArrayList<>();
+    long bytes = 0;
+    boolean more = false;
+    for (ItemId id : s.reconciler.have()) {
+      if (s.sent.contains(id)) {
+        continue;
+      }
+      if (entries.size() >= MetadataSync.MAX_ENTRIES || bytes >= SYNC_CHUNK_BYTES) {
+        more = true;
+        break;
+      }
+      s.sent.add(id);
+      BlockId block = s.snap.blocks().get(id);
+      BlockMetadata m = block == null ? null : settings.metadataStore().get(block).orElse(null);
+      if (m != null) {
+        entries.add(m);
+        bytes += estimateBytes(m);
+      }
+    }
+    if (s.reconciler.isComplete() && !more) {
+      syncSessions.remove(key);
+      s.expiry.cancel();
+      syncsCompleted.incrementAndGet();
+    }
+    return new MetadataSync(entries, r.session(), next);
+  }
+
+  /** Starts background reconciliation: every interval, with one connected peer at random. */
+  private void scheduleBackgroundSync() {
+    if (syncConfig.interval().isZero() || !running) {
+      return;
+    }
+    syncTimer =
+        scheduler.schedule(
+            () -> {
+              List<NodeId> candidates = new ArrayList<>();
+              for (Connection c : connections.values()) {
+                if (c.peerId != null && c.conn.isOpen()) {
+                  candidates.add(c.peerId);
+                }
+              }
+              if (!candidates.isEmpty()) {
+                syncWith(candidates.get(random.nextInt(candidates.size())));
+              }
+              scheduleBackgroundSync();
+            },
+            syncConfig.interval());
+  }
+
+  static String base64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
   }
 
   // ------------------------------------------------------------------ events from REST
@@ -1757,6 +2354,10 @@ final class NodeEngine implements TransportHandler {
   }
 
   private void relay(SignedMessage m, Connection from) {
+    if (m.payload().data() instanceof BatchUpdate) {
+      sendBatch(m, from); // acknowledged hop by hop, not logged
+      return;
+    }
     fanOut(m, from);
   }
 
@@ -2025,6 +2626,8 @@ final class NodeEngine implements TransportHandler {
     long lastRefusalMs = Long.MIN_VALUE / 2;
     /** Where the other side asked us to resume our log (inbound connections). */
     long resumeAfter;
+    /** Batches sent on this connection and not yet acknowledged. */
+    int unackedBatches;
 
     Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;

@@ -17,9 +17,15 @@ import org.brightchain.net.internal.Hex;
  *
  * <ul>
  *   <li>timestamp = {@code updatedAt} in milliseconds since the epoch;
- *   <li>id = SHA-256( blockId bytes ‖ updatedAt as 8 bytes big-endian ‖ updatedBy bytes ), where
- *       the block id bytes are its 32 or 64 raw checksum bytes (the hex decoded) and updatedBy the
- *       32 raw bytes of the node id.
+ *   <li>id, for metadata whose fields all carry the version {@code (updatedAt, updatedBy)} ({@link
+ *       BlockMetadata#isPlain()}) = SHA-256( blockId bytes ‖ updatedAt as 8 bytes big-endian ‖
+ *       updatedBy bytes ), where the block id bytes are its 32 or 64 raw checksum bytes (the hex
+ *       decoded) and updatedBy the 32 raw bytes of the node id;
+ *   <li>id, for any other metadata = SHA-256( blockId bytes ‖ updatedAt ‖ updatedBy ‖ 'v' ‖
+ *       temperature stamp ‖ info stamp ‖ for each live location in node order: 0x01 ‖ node ‖ stamp
+ *       ‖ for each removed location in node order: 0x00 ‖ node ‖ stamp ), each stamp its time as
+ *       8 bytes big-endian then its node's 32 bytes: two nodes holding the same versions of every
+ *       field hold the same item.
  * </ul>
  *
  * <p>Two versions of a block are two different items, so after reconciliation each side knows the
@@ -57,9 +63,26 @@ public record SyncItem(long timestamp, ItemId id) implements Comparable<SyncItem
   public static ItemId idOf(BlockMetadata metadata) {
     byte[] block = Hex.decode(metadata.blockId().hex());
     byte[] by = metadata.updatedBy().toBytes();
-    ByteBuffer b = ByteBuffer.allocate(block.length + 8 + by.length);
-    b.put(block).putLong(metadata.updatedAt().toEpochMilli()).put(by);
-    return ItemId.of(sha256(b.array()));
+    if (metadata.isPlain()) {
+      ByteBuffer b = ByteBuffer.allocate(block.length + 8 + by.length);
+      b.put(block).putLong(metadata.updatedAt().toEpochMilli()).put(by);
+      return ItemId.of(sha256(b.array()));
+    }
+    org.brightchain.net.BlockVersions v = metadata.versions();
+    int registers = 2 + v.locations().size() + v.removed().size();
+    ByteBuffer b = ByteBuffer.allocate(block.length + 8 + by.length + 1 + registers * (1 + 32 + 40));
+    b.put(block).putLong(metadata.updatedAt().toEpochMilli()).put(by).put((byte) 'v');
+    putStamp(b, v.temperature());
+    putStamp(b, v.info());
+    v.locations().forEach((n, s) -> putStamp(b.put((byte) 1).put(n.toBytes()), s));
+    v.removed().forEach((n, s) -> putStamp(b.put((byte) 0).put(n.toBytes()), s));
+    byte[] bytes = new byte[b.position()];
+    b.flip().get(bytes);
+    return ItemId.of(sha256(bytes));
+  }
+
+  private static void putStamp(ByteBuffer b, org.brightchain.net.Stamp s) {
+    b.putLong(s.at().toEpochMilli()).put(s.by().toBytes());
   }
 
   static byte[] sha256(byte[] bytes) {
