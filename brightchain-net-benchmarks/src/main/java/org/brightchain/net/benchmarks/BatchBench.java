@@ -68,7 +68,11 @@ public final class BatchBench {
           "  --retry-attempts R      BatchConfig retryAttempts (default 3)",
           "  --retry-delay-ms D      BatchConfig retryDelay (default 2000)",
           "  --window W              updates the host has handed to the node and not yet seen applied",
-          "                          locally, at most (default 65536)",
+          "                          locally, at most (default 16384)",
+          "  --max-unacked K         the host pauses while its node has K batches or more sent and not yet",
+          "                          acknowledged (DeliveryStats), and hands it at most K/2 full batches",
+          "                          ahead; 0: never (default 16; the node itself gives up sending to a",
+          "                          peer with 256 unacknowledged, and a deep queue delays heartbeats)",
           "  --timeout-s S           longest wait for one run to be applied and acknowledged (default 300)",
           "  --heap SIZE             -Xmx of each node's JVM (default 3g)",
           "  --jvm-opt OPT           an extra option for both nodes' JVMs (repeatable)",
@@ -139,7 +143,8 @@ public final class BatchBench {
     long intervalMs = 10;
     int retryAttempts = 3;
     long retryDelayMs = 2000;
-    int window = 65_536;
+    int window = 16_384;
+    int maxUnacked = 16;
     int timeoutSeconds = 300;
     String heap = "3g";
     List<String> jvmOptions = new ArrayList<>();
@@ -176,6 +181,7 @@ public final class BatchBench {
           case "--retry-attempts" -> o.retryAttempts = nonNegative(a, args, ++i);
           case "--retry-delay-ms" -> o.retryDelayMs = nonNegative(a, args, ++i);
           case "--window" -> o.window = positive(a, args, ++i);
+          case "--max-unacked" -> o.maxUnacked = nonNegative(a, args, ++i);
           case "--timeout-s" -> o.timeoutSeconds = positive(a, args, ++i);
           case "--heap" -> o.heap = value(a, args, ++i);
           case "--jvm-opt" -> o.jvmOptions.add(value(a, args, ++i));
@@ -252,6 +258,7 @@ public final class BatchBench {
     if (o.logDir == null) {
       o.logDir = Files.createTempDirectory("bench-batch-logs");
     }
+    o.logDir = o.logDir.resolve("batch-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
     Files.createDirectories(o.logDir);
     if (o.profileDir != null) {
       Files.createDirectories(o.profileDir);
@@ -317,9 +324,10 @@ public final class BatchBench {
     out("java %s (%s); each node in its own JVM: -Xmx%s, default GC%s", System.getProperty("java.version"), System.getProperty("java.vm.name"), o.heap,
         o.jvmOptions.isEmpty() ? "" : ", " + String.join(" ", o.jvmOptions));
     out("signatures here and now (the node's default scheme, one thread, warmed): %s", cryptoSpeed());
-    out("load: %,d updates per run (unbatched: %,d), each to a distinct block (64-hex ids), warm-up %d%% first; %d rounds; host window %,d; retries %d, %d ms apart",
-        o.updates, o.unbatchedUpdates, o.warmupPercent, o.rounds, o.window, o.retryAttempts, o.retryDelayMs);
-    out("nodes: loopback, default transport (Netty), reconciliation off, rate limit raised; all else default");
+    out("load: %,d updates per run (unbatched: %,d), each to a distinct block (64-hex ids), warm-up %d%% first; %d rounds; host window %,d updates, %s; retries %d, %d ms apart",
+        o.updates, o.unbatchedUpdates, o.warmupPercent, o.rounds, o.window,
+        o.maxUnacked == 0 ? "never paused" : String.format(Locale.ROOT, "paused at %d unacknowledged batches", o.maxUnacked), o.retryAttempts, o.retryDelayMs);
+    out("nodes: loopback, default transport (Netty), reconciliation off, rate limit raised; all else default; logs in %s", o.logDir);
     for (Contender c : o.contenders) {
       out("contender %s", c.describe());
     }
@@ -393,7 +401,7 @@ public final class BatchBench {
       long acked = Long.parseLong(p.acked.get("t"));
       long issued = Long.parseLong(p.sent.get("issued"));
       Map<String, String> s = new HashMap<>(p.acked);
-      s.putAll(Map.of("t0", p.sent.get("t0"), "issued", p.sent.get("issued"), "flushed", p.sent.get("flushed")));
+      s.putAll(Map.of("t0", p.sent.get("t0"), "issued", p.sent.get("issued"), "flushed", p.sent.get("flushed"), "paused", p.sent.getOrDefault("paused", "0")));
       return new Result(c, round, n, true, "", (applied - t0) / 1e9, acked > 0 ? (acked - t0) / 1e9 : Double.NaN, (issued - t0) / 1e9,
           p.wall, p.senderCpu[0] + p.senderCpu[1], p.senderCpu[1], p.receiverCpu[0] + p.receiverCpu[1], p.receiverCpu[1], s, p.applied);
     }
@@ -429,7 +437,7 @@ public final class BatchBench {
     double[] s0 = sender.cpu();
     double[] r0 = receiver.cpu();
     long w0 = System.nanoTime();
-    sender.send("send " + o.window);
+    sender.send("send " + o.window + " " + o.maxUnacked);
     try {
       p.sent = fields(sender.await("SENT", timeout));
       p.applied = fields(receiver.await("APPLIED", timeout));
@@ -514,6 +522,9 @@ public final class BatchBench {
         r.s("bytesOut") / (double) r.updates, r.r("bytesOut") / (double) r.updates,
         r.senderCpu, r.senderCpu / r.wall, r.receiverCpu, r.receiverCpu / r.wall, r.s("gcMs"), r.r("gcMs"));
     List<String> notes = new ArrayList<>();
+    if (r.s("paused") > 0) {
+      notes.add(String.format(Locale.ROOT, "host paused %.0f%% of the time for acknowledgements", 100 * r.s("paused") / 1e9 / r.appliedSeconds));
+    }
     if (BatchNodeStats.present(r.sender) && r.s("accepted") != r.updates) {
       notes.add("sender accepted " + r.s("accepted"));
     }
@@ -577,15 +588,20 @@ public final class BatchBench {
       double batches = median(ok, r -> r.s("sent"));
       double acks = median(ok, r -> r.s("acked"));
       double retries = median(ok, r -> r.s("retries"));
+      double abandoned = median(ok, r -> r.s("abandoned"));
+      double paused = median(ok, r -> r.s("paused") / 1e9 / r.appliedSeconds);
       String ratio = base == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", rate / base);
-      out("BATCH contender=%s updates=%d rate=%.0f/s ratio=%s goal=%s(%.2fx) applied_s=%.3f acked_s=%.3f issue_rate=%.0f/s batches=%.0f acks=%.0f retries=%.0f bytes_per_update=%.1f ack_bytes_per_update=%.1f sender_cores=%.2f receiver_cores=%.2f cpu_share=%.0f%% sender_us_per_update=%.2f receiver_us_per_update=%.2f kernel_share=%.0f%%/%.0f%% runs=%d failed=%d",
-          c.label, o.updatesOf(c), rate, ratio, rate >= GOAL ? "MET" : "NOT-MET", rate / GOAL, applied, acked, issueRate, batches, acks, retries,
+      out("BATCH contender=%s updates=%d rate=%.0f/s ratio=%s goal=%s(%.2fx) applied_s=%.3f acked_s=%.3f issue_rate=%.0f/s batches=%.0f acks=%.0f retries=%.0f abandoned=%.0f host_paused=%.0f%% bytes_per_update=%.1f ack_bytes_per_update=%.1f sender_cores=%.2f receiver_cores=%.2f cpu_share=%.0f%% sender_us_per_update=%.2f receiver_us_per_update=%.2f kernel_share=%.0f%%/%.0f%% runs=%d failed=%d",
+          c.label, o.updatesOf(c), rate, ratio, rate >= GOAL ? "MET" : "NOT-MET", rate / GOAL, applied, acked, issueRate, batches, acks, retries, abandoned, 100 * paused,
           bytesOut, bytesBack, senderCores, receiverCores, 100 * (senderCores + receiverCores) / cores, senderUs, receiverUs,
           100 * senderSys, 100 * receiverSys, ok.size(), failed);
     }
     out("");
     out("   rate: updates / (receiver's last applied - sender's first update); acked_s: until the sender saw every batch acknowledged;");
     out("   issue_rate: updates / time the sender's host took to hand them all to its node (and see them applied locally);");
+    out("   host_paused: share of the time the host waited because its node had --max-unacked batches unacknowledged;");
+    out("   abandoned: batches the sender gave up on (after its retries, or at 256 unacknowledged); their updates reach the");
+    out("   receiver by reconciliation, which the node then starts with that peer even with background reconciliation off;");
     out("   bytes_per_update: the sender's transport bytes out / updates; ack_bytes: the receiver's bytes out / updates;");
     out("   cores: CPU seconds (user + system, /proc) / wall time of the phase; cpu_share: both JVMs' CPU / (wall x %d cores);", cores);
     out("   us_per_update: CPU microseconds per update; kernel_share: system time / CPU time, sender/receiver");

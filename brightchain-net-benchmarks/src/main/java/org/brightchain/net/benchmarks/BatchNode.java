@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
@@ -54,10 +55,12 @@ import org.brightchain.net.spi.MetadataStore;
  *   <li>{@code await-peer}: waits until some peer is active; {@code PEER <peerId>}.
  *   <li>{@code prepare <count>}: makes the ids of the next {@code count} blocks to update
  *       (SHA-256 of a random salt and a counter, as 64 hex digits); {@code PREPARED}.
- *   <li>{@code send <window>}: the host updates the temperature of each prepared block once, as
- *       fast as it can, with at most {@code window} updates handed to the node and not yet
- *       applied here; then {@link BrightChainNode#flush()}. {@code SENT t0=<ns> issued=<ns>
- *       flushed=<ns>}.
+ *   <li>{@code send <window> <max-unacked>}: the host updates the temperature of each prepared
+ *       block once, as fast as it can, with at most {@code window} updates handed to the node
+ *       and not yet applied here, and (unless {@code max-unacked} is 0) pausing while the node
+ *       has {@code max-unacked} batches or more sent and not yet acknowledged ({@link
+ *       BrightChainNode#deliveryStats()}); then {@link BrightChainNode#flush()}. {@code SENT
+ *       t0=<ns> issued=<ns> flushed=<ns> paused=<ns>}.
  *   <li>{@code await-acks <timeout-s>}: waits until every batch sealed since {@code send} is
  *       acknowledged or abandoned; {@code ACKED t=<ns> ...} with the counters since {@code send}.
  *   <li>{@code expect <count>}: from now, the {@code count}-th change to the metadata store
@@ -77,15 +80,17 @@ public final class BatchNode {
 
   private final BrightChainNode node;
   private final CountingStore store;
+  private final int maxSize;
   private final byte[] salt = new byte[16];
   private long nextBlock;
   private BlockId[] prepared = new BlockId[0];
   /** Counters at the start of the last {@code send}. */
   private Snapshot sendStart;
 
-  private BatchNode(BrightChainNode node, CountingStore store) {
+  private BatchNode(BrightChainNode node, CountingStore store, int maxSize) {
     this.node = node;
     this.store = store;
+    this.maxSize = maxSize;
     new SecureRandom().nextBytes(salt);
   }
 
@@ -120,7 +125,7 @@ public final class BatchNode {
             .sync(SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO))
             .build();
     node.start().get();
-    BatchNode b = new BatchNode(node, store);
+    BatchNode b = new BatchNode(node, store, maxSize);
     b.say("READY " + node.wsAddress().getPort() + " " + node.nodeId());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
@@ -151,7 +156,7 @@ public final class BatchNode {
         nextBlock += prepared.length;
         say("PREPARED " + prepared.length);
       }
-      case "send" -> send(Integer.parseInt(w[1]));
+      case "send" -> send(Integer.parseInt(w[1]), w.length > 2 ? Integer.parseInt(w[2]) : 0);
       case "await-acks" -> awaitAcks(Duration.ofSeconds(Long.parseLong(w[1])));
       case "expect" -> expect(Long.parseLong(w[1]));
       case "progress" -> say("PROGRESS changes=" + store.changes() + " " + Snapshot.take(node).minus(Snapshot.ZERO));
@@ -164,22 +169,39 @@ public final class BatchNode {
   /**
    * The host's loop: one temperature update per prepared block. The node applies each on its
    * scheduler, in order, so the completion of one means every earlier one is applied too; the
-   * loop keeps the future of every 1024th update only and waits on the oldest when more than
-   * {@code window} are outstanding.
+   * loop keeps the future of one update in {@code step} only and waits on the oldest when more
+   * than {@code window} are outstanding.
+   *
+   * <p>With {@code maxUnacked}, updates not yet sealed into batches count too: the window shrinks
+   * to {@code maxUnacked / 2} full batches, so that what waits in the node's queue cannot make
+   * more than {@code 1.5 * maxUnacked} batches unacknowledged between two checks.
    */
-  private void send(int window) throws Exception {
+  private void send(int window, int maxUnacked) throws Exception {
     BlockId[] ids = prepared;
     prepared = new BlockId[0];
     sendStart = Snapshot.take(node);
+    boolean pace = maxUnacked > 0 && Snapshot.batching;
+    if (pace) {
+      window = (int) Math.min(window, Math.max(1, maxUnacked / 2) * (long) maxSize);
+    }
+    int step = Math.max(1, Math.min(1024, window / 4));
     ArrayDeque<Tracked> outstanding = new ArrayDeque<>();
+    long paused = 0;
     long t0 = System.nanoTime();
     CompletableFuture<BlockMetadata> last = null;
     for (int i = 0; i < ids.length; i++) {
       while (!outstanding.isEmpty() && i - outstanding.peekFirst().index >= window) {
         outstanding.pollFirst().future.join();
       }
+      if (pace && i % step == 0 && unacked() >= maxUnacked) {
+        long p0 = System.nanoTime();
+        do {
+          LockSupport.parkNanos(50_000);
+        } while (unacked() >= maxUnacked);
+        paused += System.nanoTime() - p0;
+      }
       last = node.updateTemperature(ids[i], TEMPERATURES[i & 3]);
-      if ((i & 1023) == 0) {
+      if (i % step == 0) {
         outstanding.addLast(new Tracked(i, last));
       }
     }
@@ -199,7 +221,13 @@ public final class BatchNode {
       // A node without batching sends every update at once: nothing to flush.
     }
     long flushed = System.nanoTime();
-    say("SENT t0=" + t0 + " issued=" + issued + " flushed=" + flushed + " updates=" + ids.length);
+    say("SENT t0=" + t0 + " issued=" + issued + " flushed=" + flushed + " paused=" + paused + " updates=" + ids.length);
+  }
+
+  /** Batches this node has sent and not yet seen acknowledged or given up. */
+  private long unacked() {
+    DeliveryStats s = node.deliveryStats();
+    return s.batchesSent() - s.batchesAcked() - s.batchesAbandoned();
   }
 
   private record Tracked(int index, CompletableFuture<BlockMetadata> future) {}
