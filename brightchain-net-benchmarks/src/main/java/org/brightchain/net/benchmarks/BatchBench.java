@@ -53,9 +53,9 @@ public final class BatchBench {
           "\n",
           "Usage: scripts/bench-batch.sh [options]",
           "",
-          "  --quick                 a short run: 100,000 updates (unbatched 5,000), 1 round",
+          "  --quick                 a short run: 100,000 updates (unbatched 2,000), 1 round",
           "  --updates N             temperature updates per run, batched contenders (default 1000000)",
-          "  --unbatched-updates N   updates per run for the unbatched contender (default 20000)",
+          "  --unbatched-updates N   updates per run for the unbatched contender (default 5000)",
           "  --rounds R              measured rounds (default 3); each run first sends a warm-up",
           "  --warmup-percent P      warm-up updates, as a share of the run's (default 20)",
           "  --contenders LIST       comma-separated, taking turns in this order (default",
@@ -71,7 +71,7 @@ public final class BatchBench {
           "                          locally, at most (default 16384)",
           "  --max-unacked K         the host pauses while its node has K batches or more sent and not yet",
           "                          acknowledged (DeliveryStats), and hands it at most K/2 full batches",
-          "                          ahead; 0: never (default 16; the node itself gives up sending to a",
+          "                          ahead; 0: never (default 4; the node itself gives up sending to a",
           "                          peer with 256 unacknowledged, and a deep queue delays heartbeats)",
           "  --timeout-s S           longest wait for one run to be applied and acknowledged (default 300)",
           "  --heap SIZE             -Xmx of each node's JVM (default 3g)",
@@ -135,7 +135,7 @@ public final class BatchBench {
   static final class Options {
     boolean quick;
     int updates = 1_000_000;
-    int unbatchedUpdates = 20_000;
+    int unbatchedUpdates = 5_000;
     int rounds = 3;
     int warmupPercent = 20;
     List<Contender> contenders;
@@ -144,7 +144,7 @@ public final class BatchBench {
     int retryAttempts = 3;
     long retryDelayMs = 2000;
     int window = 16_384;
-    int maxUnacked = 16;
+    int maxUnacked = 4;
     int timeoutSeconds = 300;
     String heap = "3g";
     List<String> jvmOptions = new ArrayList<>();
@@ -160,7 +160,7 @@ public final class BatchBench {
         if (a.equals("--quick")) {
           o.quick = true;
           o.updates = 100_000;
-          o.unbatchedUpdates = 5_000;
+          o.unbatchedUpdates = 2_000;
           o.rounds = 1;
         }
       }
@@ -292,9 +292,10 @@ public final class BatchBench {
     o.contenders.forEach(c -> results.put(c, new ArrayList<>()));
     try {
       header(started);
-      out("== runs (the time goes from the sender's first update to the receiver's last applied one)");
-      out("%-5s %-14s %10s %12s %9s %9s %8s %8s %7s %5s %8s %8s %14s %14s %9s",
-          "round", "contender", "updates", "rate/s", "applied s", "acked s", "batches", "acks", "retries", "aband",
+      out("== runs (the time goes from the sender's first update to the receiver's last applied one; load: the machine's");
+    out("   1-minute load average as the run's JVMs start)");
+      out("%-5s %-14s %5s %10s %12s %9s %9s %8s %8s %7s %5s %8s %8s %14s %14s %9s",
+          "round", "contender", "load", "updates", "rate/s", "applied s", "acked s", "batches", "acks", "retries", "aband",
           "B/upd ->", "B/upd <-", "sender cpu s", "receiver cpu s", "gc ms s/r");
       for (int round = 1; round <= o.rounds; round++) {
         for (Contender c : o.contenders) {
@@ -340,6 +341,7 @@ public final class BatchBench {
   record Result(
       Contender contender,
       int round,
+      String load,
       long updates,
       boolean ok,
       String failure,
@@ -377,6 +379,7 @@ public final class BatchBench {
 
   private Result runOnce(Contender c, int round) throws IOException {
     String tag = c.label.replace('/', '_') + "-r" + round;
+    String load = ChannelBench.loadAverage().split(" ")[0];
     int n = o.updatesOf(c);
     try (Child receiver = Child.start(command(c, tag + "-receiver"), o.logDir.resolve(tag + "-receiver.log"));
         Child sender = Child.start(command(c, tag + "-sender"), o.logDir.resolve(tag + "-sender.log"))) {
@@ -388,13 +391,13 @@ public final class BatchBench {
       if (warm > 0) {
         Phase w = phase(sender, receiver, warm);
         if (!w.ok) {
-          return failed(c, round, n, "warm-up: " + w.failure, w);
+          return failed(c, round, load, n, "warm-up: " + w.failure, w);
         }
         sleep(500); // let the warm-up's garbage collection and compilation settle
       }
       Phase p = phase(sender, receiver, n);
       if (!p.ok) {
-        return failed(c, round, n, p.failure, p);
+        return failed(c, round, load, n, p.failure, p);
       }
       long t0 = Long.parseLong(p.sent.get("t0"));
       long applied = Long.parseLong(p.applied.get("t"));
@@ -402,13 +405,13 @@ public final class BatchBench {
       long issued = Long.parseLong(p.sent.get("issued"));
       Map<String, String> s = new HashMap<>(p.acked);
       s.putAll(Map.of("t0", p.sent.get("t0"), "issued", p.sent.get("issued"), "flushed", p.sent.get("flushed"), "paused", p.sent.getOrDefault("paused", "0")));
-      return new Result(c, round, n, true, "", (applied - t0) / 1e9, acked > 0 ? (acked - t0) / 1e9 : Double.NaN, (issued - t0) / 1e9,
+      return new Result(c, round, load, n, true, "", (applied - t0) / 1e9, acked > 0 ? (acked - t0) / 1e9 : Double.NaN, (issued - t0) / 1e9,
           p.wall, p.senderCpu[0] + p.senderCpu[1], p.senderCpu[1], p.receiverCpu[0] + p.receiverCpu[1], p.receiverCpu[1], s, p.applied);
     }
   }
 
-  private static Result failed(Contender c, int round, int n, String why, Phase p) {
-    return new Result(c, round, n, false, why, Double.NaN, Double.NaN, Double.NaN, p.wall, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of());
+  private static Result failed(Contender c, int round, String load, int n, String why, Phase p) {
+    return new Result(c, round, load, n, false, why, Double.NaN, Double.NaN, Double.NaN, p.wall, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of());
   }
 
   /** What one phase (warm-up or measured) of a run gave. */
@@ -514,11 +517,11 @@ public final class BatchBench {
 
   private void print(Result r) {
     if (!r.ok) {
-      out("%-5d %-14s %10d   FAILED: %s", r.round, r.contender.label, r.updates, r.failure);
+      out("%-5d %-14s %5s %10d   FAILED: %s", r.round, r.contender.label, r.load, r.updates, r.failure);
       return;
     }
-    out("%-5d %-14s %,10d %,12.0f %9.3f %9.3f %8d %8d %7d %5d %8.1f %8.1f %7.2f (%4.2f) %7.2f (%4.2f) %4d/%-4d",
-        r.round, r.contender.label, r.updates, r.rate(), r.appliedSeconds, r.ackedSeconds, r.s("sent"), r.s("acked"), r.s("retries"), r.s("abandoned"),
+    out("%-5d %-14s %5s %,10d %,12.0f %9.3f %9.3f %8d %8d %7d %5d %8.1f %8.1f %7.2f (%4.2f) %7.2f (%4.2f) %4d/%-4d",
+        r.round, r.contender.label, r.load, r.updates, r.rate(), r.appliedSeconds, r.ackedSeconds, r.s("sent"), r.s("acked"), r.s("retries"), r.s("abandoned"),
         r.s("bytesOut") / (double) r.updates, r.r("bytesOut") / (double) r.updates,
         r.senderCpu, r.senderCpu / r.wall, r.receiverCpu, r.receiverCpu / r.wall, r.s("gcMs"), r.r("gcMs"));
     List<String> notes = new ArrayList<>();
