@@ -73,6 +73,10 @@ public final class BatchBench {
           "                          acknowledged (DeliveryStats), and hands it at most K/2 full batches",
           "                          ahead; 0: never (default 4; the node itself gives up sending to a",
           "                          peer with 256 unacknowledged, and a deep queue delays heartbeats)",
+          "  --heartbeat-timeout-s T heartbeats every max(T, 5) s, answered within T s (default 30); 0: the",
+          "                          node's defaults (every 5 s, within 2 s), which on a busy 2-core machine",
+          "                          dropped the link mid-run, and with reconciliation off a dropped link",
+          "                          loses the batches sealed meanwhile",
           "  --timeout-s S           longest wait for one run to be applied and acknowledged (default 300)",
           "  --heap SIZE             -Xmx of each node's JVM (default 3g)",
           "  --jvm-opt OPT           an extra option for both nodes' JVMs (repeatable)",
@@ -146,6 +150,7 @@ public final class BatchBench {
     int window = 16_384;
     int maxUnacked = 4;
     int timeoutSeconds = 300;
+    int heartbeatTimeoutSeconds = 30;
     String heap = "3g";
     List<String> jvmOptions = new ArrayList<>();
     Path profileDir;
@@ -183,6 +188,7 @@ public final class BatchBench {
           case "--window" -> o.window = positive(a, args, ++i);
           case "--max-unacked" -> o.maxUnacked = nonNegative(a, args, ++i);
           case "--timeout-s" -> o.timeoutSeconds = positive(a, args, ++i);
+          case "--heartbeat-timeout-s" -> o.heartbeatTimeoutSeconds = nonNegative(a, args, ++i);
           case "--heap" -> o.heap = value(a, args, ++i);
           case "--jvm-opt" -> o.jvmOptions.add(value(a, args, ++i));
           case "--profile" -> o.profileDir = Path.of(value(a, args, ++i));
@@ -328,7 +334,11 @@ public final class BatchBench {
     out("load: %,d updates per run (unbatched: %,d), each to a distinct block (64-hex ids), warm-up %d%% first; %d rounds; host window %,d updates, %s; retries %d, %d ms apart",
         o.updates, o.unbatchedUpdates, o.warmupPercent, o.rounds, o.window,
         o.maxUnacked == 0 ? "never paused" : String.format(Locale.ROOT, "paused at %d unacknowledged batches", o.maxUnacked), o.retryAttempts, o.retryDelayMs);
-    out("nodes: loopback, default transport (Netty), reconciliation off, rate limit raised; all else default; logs in %s", o.logDir);
+    out("nodes: loopback, default transport (Netty), reconciliation off, rate limit raised, %s; all else default; logs in %s",
+        o.heartbeatTimeoutSeconds == 0
+            ? "default heartbeats"
+            : String.format(Locale.ROOT, "heartbeats every %d s answered within %d s", Math.max(5, o.heartbeatTimeoutSeconds), o.heartbeatTimeoutSeconds),
+        o.logDir);
     for (Contender c : o.contenders) {
       out("contender %s", c.describe());
     }
@@ -494,7 +504,9 @@ public final class BatchBench {
             "--retry-attempts",
             Integer.toString(o.retryAttempts),
             "--retry-delay-ms",
-            Long.toString(o.retryDelayMs)));
+            Long.toString(o.retryDelayMs),
+            "--heartbeat-timeout-s",
+            Integer.toString(o.heartbeatTimeoutSeconds)));
     return cmd;
   }
 

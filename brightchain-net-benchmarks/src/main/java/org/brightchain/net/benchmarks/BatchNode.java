@@ -39,8 +39,9 @@ import org.brightchain.net.spi.MetadataStore;
  * built with {@link BrightChainNode#builder()} on loopback, its default transport (Netty), with
  * the batching under test, reconciliation off (so that only batches carry updates) and the rate
  * limit raised as in {@link BenchNode} (one message per update, in the unbatched case, is far
- * above the default 100 per 10 s). Everything else (heartbeats, frame and queue limits, the
- * handshake, signatures) is the default.
+ * above the default 100 per 10 s); with {@code --heartbeat-timeout-s T}, heartbeats every
+ * {@code max(T, 5)} seconds that may take {@code T} seconds to be answered. Everything else
+ * (frame and queue limits, the handshake, signatures) is the default.
  *
  * <p>Its metadata store is the default in-memory one, wrapped to count the changes made to it
  * and to note the time ({@link System#nanoTime()}, which on Linux is one clock for every process
@@ -73,7 +74,8 @@ import org.brightchain.net.spi.MetadataStore;
  * A command that fails answers {@code ERR <message>}.
  *
  * <pre>java -cp brightchain-bench.jar org.brightchain.net.benchmarks.BatchNode
- *     --max-size N --interval-ms I [--retry-attempts R] [--retry-delay-ms D]</pre>
+ *     --max-size N --interval-ms I [--retry-attempts R] [--retry-delay-ms D]
+ *     [--heartbeat-timeout-s T]</pre>
  */
 public final class BatchNode {
   private static final DataTemperature[] TEMPERATURES = DataTemperature.values();
@@ -99,12 +101,14 @@ public final class BatchNode {
     long intervalMs = BatchConfig.defaults().interval().toMillis();
     int retryAttempts = BatchConfig.defaults().retryAttempts();
     long retryDelayMs = BatchConfig.defaults().retryDelay().toMillis();
+    long heartbeatTimeoutS = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--max-size" -> maxSize = Integer.parseInt(args[++i]);
         case "--interval-ms" -> intervalMs = Long.parseLong(args[++i]);
         case "--retry-attempts" -> retryAttempts = Integer.parseInt(args[++i]);
         case "--retry-delay-ms" -> retryDelayMs = Long.parseLong(args[++i]);
+        case "--heartbeat-timeout-s" -> heartbeatTimeoutS = Long.parseLong(args[++i]);
         default -> {
           System.err.println("unknown option: " + args[i]);
           System.exit(2);
@@ -112,8 +116,13 @@ public final class BatchNode {
       }
     }
     CountingStore store = new CountingStore();
+    BrightChainNode.Builder builder = BrightChainNode.builder();
+    if (heartbeatTimeoutS > 0) {
+      Duration t = Duration.ofSeconds(heartbeatTimeoutS);
+      builder.heartbeat(t.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : t, t, 3);
+    }
     BrightChainNode node =
-        BrightChainNode.builder()
+        builder
             .host("127.0.0.1")
             .httpPort(0)
             .rateLimit(
