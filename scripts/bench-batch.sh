@@ -5,9 +5,9 @@
 # line per contender with the median rate and its ratio to the unbatched one. docs/benchmarks.md
 # explains the figures.
 #
-#   scripts/bench-batch.sh                    3 rounds; 1,000,000 updates per run (unbatched 20,000)
-#   scripts/bench-batch.sh --quick            1 round; 100,000 updates (unbatched 5,000)
-#   scripts/bench-batch.sh --updates 2000000 --heap 5g --contenders batch-10000,unbatched
+#   scripts/bench-batch.sh                    3 rounds; 300,000 updates per run (unbatched 5,000)
+#   scripts/bench-batch.sh --quick            1 round; 100,000 updates (unbatched 2,000)
+#   scripts/bench-batch.sh --rounds 5 --contenders batch-10000,unbatched
 #   scripts/bench-batch.sh --help
 #
 # Needs Java 17+ and, with the defaults, up to 3 GB of heap for each of the two node JVMs.
