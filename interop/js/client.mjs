@@ -288,6 +288,24 @@ ws.on('message', (raw, isBinary) => {
       // replay log, so it has nothing to send.
       state.resume = d.afterSequence;
       break;
+    case 'block:batch':
+      // Section 6.17: temperatures the other node set arrive in batches, relayed by ours.
+      if (m.nodeId === me.nodeId) {
+        fail('our own block:batch was sent back to us (section 9.6)');
+      }
+      for (const u of d.updates) {
+        if (u.type === 'TEMPERATURE' && m.nodeId !== state.nodeId && !state.relayed) {
+          state.relayed = {
+            sender: m.nodeId,
+            blockId: u.blockId,
+            temperature: u.data.temperature,
+            timestamp: u.timestamp ?? d.timestamp,
+            seq: m.seq ?? 0,
+            messageId: messageId(m),
+          };
+        }
+      }
+      break;
     case 'block:temperature':
       if (m.nodeId === me.nodeId) {
         fail('our own block:temperature was sent back to us (section 9.6)');
@@ -314,7 +332,8 @@ ws.on('message', (raw, isBinary) => {
 
 /** Section 9.11: a request addressed to us gets an answer with replyTo = its requestId. */
 function answerRequest(m) {
-  if (!m.requestId || m.recipient !== me.nodeId) return;
+  // A request may also leave the recipient out (a batch sent to every peer): answered the same.
+  if (!m.requestId || (m.recipient !== undefined && m.recipient !== me.nodeId)) return;
   const type = m.payload.type;
   if (type === 'block:sync') {
     send('metadata:sync', { entries: [] }, { recipient: m.nodeId, replyTo: m.requestId });

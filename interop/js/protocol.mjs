@@ -25,7 +25,7 @@ export function purposeOf(type) {
 export const EVENT_TYPES = Object.freeze([
   'node:announce', 'node:leave', 'node:status',
   'block:temperature', 'block:location', 'block:sync',
-  'metadata:update', 'metadata:sync',
+  'metadata:update', 'metadata:sync', 'block:batch',
   'system:ping', 'system:pong',
   'system:ack', 'system:resume', 'system:gap', 'system:subscribe',
   'system:challenge', 'system:auth', 'system:error',
@@ -68,16 +68,18 @@ export function canonicalize(value) {
 // The fields this specification defines for each shape (sections 5 and 6). A receiver derives
 // the signed bytes from these only, leaving out anything else (sections 7.4 and 13).
 const LOCATION = ['nodeId', 'lastSeen', 'isAuthoritative', 'latencyMs', 'poolId'];
-const METADATA = ['blockId', 'size', 'temperature', 'durability', 'locations', 'updatedAt', 'updatedBy'];
+const METADATA = ['blockId', 'size', 'temperature', 'durability', 'locations', 'updatedAt', 'updatedBy', 'versions'];
+const STAMP = ['at', 'by'];
 const DATA_FIELDS = {
   'node:announce': ['nodeId', 'address', 'httpPort', 'wsPort', 'capabilities', 'version', 'region'],
   'node:leave': ['nodeId', 'reason'],
   'node:status': ['nodeId', 'status'],
   'block:temperature': ['blockId', 'temperature'],
   'block:location': ['blockId', 'location', 'action'],
-  'block:sync': ['blockIds'],
+  'block:sync': ['blockIds', 'session', 'reconcile'],
   'metadata:update': ['metadata'],
-  'metadata:sync': ['entries'],
+  'metadata:sync': ['entries', 'session', 'reconcile'],
+  'block:batch': ['batchId', 'timestamp', 'updates'],
   'system:ping': ['nonce'],
   'system:pong': ['nonce'],
   'system:ack': ['ok', 'error'],
@@ -105,13 +107,44 @@ function pick(obj, fields) {
   return out;
 }
 
+function pickStamps(map) {
+  const out = {};
+  for (const [node, stamp] of Object.entries(map)) {
+    out[node] = pick(stamp, STAMP);
+  }
+  return out;
+}
+
 function pickMetadata(m) {
   const out = pick(m, METADATA);
   if (Array.isArray(out.locations)) {
     out.locations = out.locations.map((l) => pick(l, LOCATION));
   }
+  if (out.versions !== undefined) {
+    // Section 10: the version of each field; present only when the fields carry different ones.
+    const v = pick(out.versions, ['temperature', 'info', 'locations', 'removed']);
+    if (v.temperature !== undefined) v.temperature = pick(v.temperature, STAMP);
+    if (v.info !== undefined) v.info = pick(v.info, STAMP);
+    if (v.locations !== undefined) v.locations = pickStamps(v.locations);
+    if (v.removed !== undefined) v.removed = pickStamps(v.removed);
+    out.versions = v;
+  }
   return out;
 }
+
+/** The data of one event of `type`, restricted to the fields of the specification. */
+function pickData(type, d) {
+  const data = pick(d, DATA_FIELDS[type]);
+  if (type === 'block:location' && data.location !== undefined) {
+    data.location = pick(data.location, LOCATION);
+  }
+  if (type === 'metadata:update' && data.metadata !== undefined) {
+    data.metadata = pickMetadata(data.metadata);
+  }
+  return data;
+}
+
+const UPDATE_TYPES = { TEMPERATURE: 'block:temperature', LOCATION: 'block:location', METADATA: 'metadata:update' };
 
 /** The WSMessage restricted to the fields of the specification. */
 export function knownPayload(payload) {
@@ -129,6 +162,16 @@ export function knownPayload(payload) {
   }
   if (p.type === 'metadata:sync' && Array.isArray(data.entries)) {
     data.entries = data.entries.map(pickMetadata);
+  }
+  if (p.type === 'block:batch' && Array.isArray(data.updates)) {
+    // Section 6.17: each update's data is the data of the event its type names.
+    data.updates = data.updates.map((u) => {
+      const out = pick(u, ['type', 'blockId', 'data', 'timestamp']);
+      const eventType = UPDATE_TYPES[out.type];
+      if (eventType === undefined) throw new Error('unknown update type ' + JSON.stringify(out.type));
+      out.data = pickData(eventType, out.data);
+      return out;
+    });
   }
   if (p.type === 'system:error') {
     // Section 6.16 gives message and retryAfterMs defaults ("" and 0). A receiver decodes a

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.brightchain.net.internal.Values;
@@ -275,12 +274,15 @@ public record BlockMetadata(
 
   /**
    * Orders the values of one location register when two writes carry the same stamp (only a
-   * misbehaving node does that): a removal ({@code null}) wins, then the larger record.
+   * misbehaving node does that): a removal ({@code null}) wins, then the larger record. Only
+   * equal records compare equal (an absent pool is smaller than every pool, even {@code ""}), or
+   * the winner would depend on the order the writes arrive in.
    */
   private static final Comparator<BlockLocation> LOCATION_ORDER =
       Comparator.nullsLast(
           Comparator.comparing(BlockLocation::lastSeen)
               .thenComparing(BlockLocation::authoritative)
               .thenComparing(l -> l.latencyMs() == null ? -1L : l.latencyMs())
-              .thenComparing(l -> Objects.toString(l.poolId(), "")));
+              .thenComparing(
+                  BlockLocation::poolId, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
 }

@@ -13,8 +13,9 @@ import java.time.Duration;
  *     it was away.
  * @param interval time between background reconciliations, each with one connected peer chosen
  *     at random; {@link Duration#ZERO} turns them off; default 5 minutes
- * @param timeout longest a reconciliation may take before it is abandoned (and retried at the
- *     next occasion); default 60 s
+ * @param timeout longest a reconciliation this node starts may take before it is abandoned (and
+ *     retried at the next occasion); default 10 minutes, enough to give a new node millions of
+ *     blocks. Each message of it waits at most the request timeout for its answer.
  */
 public record SyncConfig(boolean onConnect, Duration interval, Duration timeout) {
 
@@ -28,13 +29,18 @@ public record SyncConfig(boolean onConnect, Duration interval, Duration timeout)
         interval);
   }
 
-  /** The defaults: on connect, every 5 minutes, 60 s timeout. */
+  /** The defaults: on connect, every 5 minutes, 10 minutes timeout. */
   public static SyncConfig defaults() {
-    return new SyncConfig(true, Duration.ofMinutes(5), Duration.ofSeconds(60));
+    return new SyncConfig(true, Duration.ofMinutes(5), Duration.ofMinutes(10));
   }
 
   /** A copy with another background interval. */
   public SyncConfig withInterval(Duration interval) {
+    return new SyncConfig(onConnect, interval, timeout);
+  }
+
+  /** A copy with another timeout. */
+  public SyncConfig withTimeout(Duration timeout) {
     return new SyncConfig(onConnect, interval, timeout);
   }
 

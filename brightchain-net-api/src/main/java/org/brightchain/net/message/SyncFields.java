@@ -32,11 +32,18 @@ final class SyncFields {
       return "";
     }
     checkArgument(s.length() <= MAX_RECONCILE, "reconcile: longer than %s characters", MAX_RECONCILE);
+    byte[] bytes;
     try {
-      Base64.getDecoder().decode(s);
+      bytes = Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("reconcile: not base64 (" + e.getMessage() + ")");
     }
+    // Binary peers carry the bytes, so only the one text that writes them back is accepted:
+    // padded, unused bits zero. Otherwise a message relayed through protobuf would change (and
+    // its signature would no longer verify).
+    checkArgument(
+        Base64.getEncoder().encodeToString(bytes).equals(s),
+        "reconcile: not canonical base64 (expected: padded with '=', unused bits zero)");
     return s;
   }
 }

@@ -177,11 +177,16 @@ final class NodeEngine implements TransportHandler {
   /** (sender, batch id) of batches applied: applied once, acknowledged every time. */
   private final Cache<String, Boolean> seenBatches;
   private final Map<NodeId, SyncRun> syncing = new HashMap<>();
+  /** Peers that missed batches: reconciled until it succeeds (or they disconnect). */
+  private final Set<NodeId> owedSync = new java.util.HashSet<>();
   private final Map<String, SyncSession> syncSessions = new HashMap<>();
   private Scheduler.Cancellable syncTimer;
   /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
   private long metadataVersion;
   private SyncSnapshot snapshot;
+  private CompletableFuture<SyncSnapshot> building;
+  private long buildingVersion;
+  private java.util.concurrent.ExecutorService syncThread;
   /** Whether the last change applied through {@link #change} changed anything. */
   private boolean lastChanged;
   final AtomicLong updatesAccepted = new AtomicLong();
@@ -320,6 +325,9 @@ final class NodeEngine implements TransportHandler {
                 ss.expiry.cancel();
               }
               syncSessions.clear();
+              if (syncThread != null) {
+                syncThread.shutdownNow();
+              }
               SignedMessage leave = sign(new NodeLeave(self, "shutdown"), stamp(), null);
               List<CompletableFuture<Void>> sent = new ArrayList<>();
               Outgoing out = new Outgoing(Envelope.of(leave));
@@ -1321,6 +1329,10 @@ final class NodeEngine implements TransportHandler {
         pending.remove(e.replyTo());
         r.timeout.cancel();
         r.future.complete(e);
+        if (p.data() instanceof MetadataSync ms && !ms.session().isEmpty()) {
+          operationsOk.incrementAndGet();
+          return; // a reconciliation answer: the waiting side has merged it
+        }
       }
     }
     apply(c, m, e.requestId());
@@ -1549,15 +1561,22 @@ final class NodeEngine implements TransportHandler {
     } else if (data instanceof BlockLocationUpdate l) {
       applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
     } else if (data instanceof BatchUpdate b) {
-      applyBatch(b, sender);
+      if (applyBatch(b, sender, () -> reply(c, requestId, Ack.success()))) {
+        return; // acknowledged once the last slice is applied
+      }
     } else if (data instanceof BlockSyncRequest r && !r.session().isEmpty()) {
       if (c != null) {
-        try {
-          reply(c, requestId, answerSync(sender.hex(), r));
-        } catch (SyncException e) {
-          log.info("sync with {} refused: {}", sender.shortId(), e.getMessage());
-          reply(c, requestId, Ack.failed("sync_failed: " + e.getMessage()));
-        }
+        answerSyncWhenReady(sender.hex(), r)
+            .whenComplete(
+                (answer, err) -> {
+                  if (err == null) {
+                    reply(c, requestId, answer);
+                  } else {
+                    String why = rootMessage(err);
+                    log.info("sync with {} refused: {}", sender.shortId(), why);
+                    reply(c, requestId, Ack.failed("sync_failed: " + why));
+                  }
+                });
       }
       return;
     } else if (data instanceof BlockSyncRequest r) {
@@ -1714,8 +1733,13 @@ final class NodeEngine implements TransportHandler {
     }
   }
 
-  /** Most batches one connection may have unacknowledged; past it, the peer is left to sync. */
-  static final int MAX_UNACKED_BATCHES = 256;
+  /**
+   * Batches one connection may have sent and unacknowledged at once (a window): a slow peer
+   * receives batches at the pace it acknowledges them, and retries concern only these.
+   */
+  static final int BATCH_WINDOW = 16;
+  /** Batches waiting for a connection's window to open; past it, the peer is left to sync. */
+  static final int MAX_QUEUED_BATCHES = 256;
 
   /** Queues a host update for the next batch; seals the batch when full. Scheduler only. */
   private void enqueue(UpdateKey key, BatchUpdate.Update update, int bytes) {
@@ -1774,7 +1798,7 @@ final class NodeEngine implements TransportHandler {
 
   private boolean anyBatchReceiver() {
     for (Connection c : connections.values()) {
-      if (c.peerId != null && c.conn.isOpen()) {
+      if ((c.peerId != null || (c.conn.receiveOnly() && c.authenticated != null)) && c.conn.isOpen()) {
         return true;
       }
     }
@@ -1788,21 +1812,46 @@ final class NodeEngine implements TransportHandler {
    */
   private void sendBatch(SignedMessage m, Connection from) {
     BatchUpdate b = (BatchUpdate) m.payload().data();
+    Outgoing toStreams = null;
     for (Connection c : connections.values()) {
+      if (c.conn.receiveOnly()) {
+        // An event stream cannot acknowledge: it gets the batch once, like any event.
+        if (c.authenticated != null && c.filter.matches(b)) {
+          if (toStreams == null) {
+            toStreams = new Outgoing(Envelope.of(m));
+          }
+          send(c, toStreams);
+        }
+        continue;
+      }
       if (c == from || c.peerId == null || c.peerId.equals(m.nodeId()) || !c.conn.isOpen() || !c.filter.matches(b)) {
         continue;
       }
-      if (c.unackedBatches >= MAX_UNACKED_BATCHES) {
+      if (c.unackedBatches < BATCH_WINDOW) {
+        transmit(c, m);
+      } else if (c.queuedBatches.size() < MAX_QUEUED_BATCHES) {
+        c.queuedBatches.add(m);
+      } else {
         batchesAbandoned.incrementAndGet();
         syncSoon(c.peerId);
-        continue;
       }
-      String id = "b" + Long.toString(++requestCounter, 36);
-      Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), b.batchId());
-      deliveries.put(id, d);
-      c.unackedBatches++;
-      send(c, d.out);
-      d.timer = scheduler.schedule(() -> batchTimedOut(id), ackWait());
+    }
+  }
+
+  private void transmit(Connection c, SignedMessage m) {
+    String id = "b" + Long.toString(++requestCounter, 36);
+    Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), ((BatchUpdate) m.payload().data()).batchId());
+    deliveries.put(id, d);
+    c.unackedBatches++;
+    send(c, d.out);
+    d.timer = scheduler.schedule(() -> batchTimedOut(id), ackWait());
+  }
+
+  /** A delivery of {@code c} ended: let the next queued batch through its window. */
+  private void windowOpened(Connection c) {
+    c.unackedBatches--;
+    while (c.unackedBatches < BATCH_WINDOW && !c.queuedBatches.isEmpty() && c.conn.isOpen()) {
+      transmit(c, c.queuedBatches.poll());
     }
   }
 
@@ -1826,7 +1875,7 @@ final class NodeEngine implements TransportHandler {
       return;
     }
     deliveries.remove(requestId);
-    c.unackedBatches--;
+    windowOpened(c);
     batchesAbandoned.incrementAndGet();
     log.info("batch {} to {}: not acknowledged after {} attempts; left to reconciliation", d.batchId, c.peerId.shortId(), d.attempts + 1);
     if (open) {
@@ -1842,7 +1891,7 @@ final class NodeEngine implements TransportHandler {
     }
     deliveries.remove(e.replyTo());
     d.timer.cancel();
-    c.unackedBatches--;
+    windowOpened(c);
     if (e.message().payload().data() instanceof Ack a && a.ok()) {
       batchesAcked.incrementAndGet();
     } else {
@@ -1862,34 +1911,93 @@ final class NodeEngine implements TransportHandler {
         it.remove();
         d.timer.cancel();
         batchesAbandoned.incrementAndGet();
+        batchesAbandoned.addAndGet(d.connection.queuedBatches.size());
+        d.connection.queuedBatches.clear();
       }
     }
   }
 
   /** Applies a received batch once; a batch seen before changes nothing. Scheduler only. */
-  private void applyBatch(BatchUpdate b, NodeId sender) {
+  /** Updates applied in one go; a longer batch is applied in slices, other work in between. */
+  static final int APPLY_SLICE = 1000;
+
+  /**
+   * Applies a received batch once; a batch seen before changes nothing. A long batch is applied
+   * in slices of {@value #APPLY_SLICE} updates, each a task of its own, so that heartbeats and
+   * other messages are not held up behind it. Scheduler only.
+   *
+   * @return true if {@code done} will run once the batch is applied; false if the batch was a
+   *     duplicate (nothing to apply, {@code done} not run)
+   */
+  private boolean applyBatch(BatchUpdate b, NodeId sender, Runnable done) {
     if (seenBatches.asMap().putIfAbsent(sender.hex() + "/" + b.batchId(), Boolean.TRUE) != null) {
       batchDuplicates.incrementAndGet();
-      return;
+      return false;
     }
     batchesReceived.incrementAndGet();
-    long changed = 0;
+    applySlice(b, sender, 0, done);
+    return true;
+  }
+
+  private void applySlice(BatchUpdate b, NodeId sender, int from, Runnable done) {
+    int to = Math.min(b.updates().size(), from + APPLY_SLICE);
+    int changed = applyUpdates(settings.metadataStore(), b, sender, from, to);
+    if (changed > 0) {
+      metadataVersion++;
+    }
+    updatesApplied.addAndGet(changed);
+    if (to < b.updates().size()) {
+      scheduler.execute(() -> applySlice(b, sender, to, done));
+    } else {
+      done.run();
+    }
+  }
+
+  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender) {
+    return applyUpdates(store, b, sender, 0, b.updates().size());
+  }
+
+  /**
+   * Applies every update of a batch signed by {@code sender} to {@code store}: each field of each
+   * block keeps its later version (the update's stamp is its timestamp and the sender), so any
+   * order of any number of copies of a set of batches leaves the same metadata.
+   *
+   * @return how many updates changed the store
+   */
+  static int applyUpdates(org.brightchain.net.spi.MetadataStore store, BatchUpdate b, NodeId sender, int from, int to) {
+    int changed = 0;
     List<BatchUpdate.Update> updates = b.updates();
-    for (int i = 0; i < updates.size(); i++) {
+    for (int i = from; i < to; i++) {
       EventPayload d = updates.get(i).data();
-      long ts = b.timestampOf(i);
+      Instant at = Instant.ofEpochMilli(b.timestampOf(i));
+      java.util.function.UnaryOperator<BlockMetadata> join;
+      BlockId id = updates.get(i).blockId();
       if (d instanceof BlockTemperatureUpdate t) {
-        applyTemperature(t.blockId(), t.temperature(), ts, sender);
+        join = cur -> base(id, cur).withTemperature(t.temperature(), at, sender);
       } else if (d instanceof BlockLocationUpdate l) {
-        applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
-      } else if (d instanceof MetadataUpdate u) {
-        mergeOne(u.metadata());
+        join =
+            cur ->
+                l.action() == BlockLocationUpdate.Action.ADD
+                    ? base(id, cur).withLocation(l.location(), at, sender)
+                    : base(id, cur).withoutLocation(l.location().nodeId(), at, sender);
+      } else {
+        BlockMetadata m = ((MetadataUpdate) d).metadata();
+        join = cur -> cur == null ? m : cur.mergedWith(m);
       }
-      if (lastChanged) {
+      BlockMetadata[] before = new BlockMetadata[1];
+      BlockMetadata after =
+          store.update(
+              id,
+              cur -> {
+                before[0] = cur;
+                BlockMetadata next = join.apply(cur);
+                return next == null || next.equals(cur) ? cur : next;
+              });
+      if (after != null && !after.equals(before[0])) {
         changed++;
       }
     }
-    updatesApplied.addAndGet(changed);
+    return changed;
   }
 
   DeliveryStats deliveryStats() {
@@ -1917,8 +2025,8 @@ final class NodeEngine implements TransportHandler {
   private final class SyncRun {
     final NodeId peer;
     final String session;
-    final SyncSnapshot snap;
-    final Reconciler reconciler;
+    SyncSnapshot snap;
+    Reconciler reconciler;
     final CompletableFuture<SyncResult> future = new CompletableFuture<>();
     final long startNanos = System.nanoTime();
     long received;
@@ -1926,11 +2034,14 @@ final class NodeEngine implements TransportHandler {
     long sent;
     Scheduler.Cancellable deadline;
 
-    SyncRun(NodeId peer, String session, SyncSnapshot snap) {
+    SyncRun(NodeId peer, String session) {
       this.peer = peer;
       this.session = session;
-      this.snap = snap;
-      this.reconciler = Reconciler.initiator(snap.storage());
+    }
+
+    void begin(SyncSnapshot s) {
+      this.snap = s;
+      this.reconciler = Reconciler.initiator(s.storage(), SYNC_SETTINGS);
     }
   }
 
@@ -1943,27 +2054,88 @@ final class NodeEngine implements TransportHandler {
 
     SyncSession(SyncSnapshot snap) {
       this.snap = snap;
-      this.reconciler = Reconciler.responder(snap.storage());
+      this.reconciler = Reconciler.responder(snap.storage(), SYNC_SETTINGS);
     }
   }
+
+  /** Wait before reconciling again with a peer that is owed it, after a failure. */
+  static final Duration SYNC_RETRY = Duration.ofSeconds(5);
+
+  /**
+   * Reconciliation settings between nodes: 64 KiB messages, and up to 8,192 of them, so that a
+   * node that lacks millions of blocks (a new one) can still be given all their ids; a
+   * conversation is bounded by its timeouts rather than by its length.
+   */
+  static final org.brightchain.net.core.sync.SyncSettings SYNC_SETTINGS =
+      org.brightchain.net.core.sync.SyncSettings.defaults().withMaxMessages(8192);
+  /** A session this node answers ends after this long without a message. */
+  static final Duration SESSION_IDLE = Duration.ofSeconds(60);
 
   /** Most reconciliations this node answers at once. */
   static final int MAX_SYNC_SESSIONS = 32;
   /** Entry budget of one metadata:sync message, estimated bytes. */
-  static final int SYNC_CHUNK_BYTES = 256 * 1024;
+  static final int SYNC_CHUNK_BYTES = 512 * 1024;
 
-  /** The items of the metadata now; rebuilt only when something changed. Scheduler only. */
-  private SyncSnapshot snapshot() {
-    if (snapshot != null && snapshot.version() == metadataVersion) {
-      return snapshot;
+  /** Stores up to this many blocks are snapshotted on the scheduler; larger ones on a thread. */
+  static final int INLINE_SNAPSHOT = 50_000;
+
+  /**
+   * The items of the metadata now; rebuilt only when something changed. A small store is
+   * read at once; a large one on the node's sync thread, so that heartbeats and messages go on
+   * meanwhile (the store is thread-safe; changes made during the read are picked up by the next
+   * reconciliation). Completes on the scheduler. Scheduler only.
+   */
+  private CompletableFuture<SyncSnapshot> snapshotAsync() {
+    long version = metadataVersion;
+    if (snapshot != null && snapshot.version() == version) {
+      return CompletableFuture.completedFuture(snapshot);
     }
-    long size = settings.metadataStore().size();
+    org.brightchain.net.spi.MetadataStore store = settings.metadataStore();
+    if (store.size() <= INLINE_SNAPSHOT) {
+      snapshot = buildSnapshot(store, version);
+      return CompletableFuture.completedFuture(snapshot);
+    }
+    if (building != null && buildingVersion == version) {
+      return building;
+    }
+    if (syncThread == null) {
+      syncThread =
+          java.util.concurrent.Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "brightchain-sync-" + self.shortId());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    buildingVersion = version;
+    CompletableFuture<SyncSnapshot> f =
+        CompletableFuture.supplyAsync(() -> buildSnapshot(store, version), syncThread)
+            .thenApplyAsync(
+                snap -> {
+                  if (snapshot == null || snapshot.version() <= snap.version()) {
+                    snapshot = snap;
+                  }
+                  return snap;
+                },
+                scheduler::execute);
+    building = f;
+    f.whenComplete((x, e) -> {
+      if (building == f) {
+        building = null;
+      }
+    });
+    return f;
+  }
+
+  /** Reads every block's item from {@code store}. Any thread. */
+  private static SyncSnapshot buildSnapshot(org.brightchain.net.spi.MetadataStore store, long version) {
+    long size = store.size();
     SyncStorage.Builder b = SyncStorage.builder((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, size)));
     Map<ItemId, BlockId> blocks = new HashMap<>((int) Math.min(1 << 28, size * 4 / 3 + 16));
     BlockId from = null;
     int page = 4096;
     while (true) {
-      List<BlockMetadata> got = settings.metadataStore().scan(from, page + 1);
+      List<BlockMetadata> got = store.scan(from, page + 1);
       int start = from == null ? 0 : 1; // the first entry of a later page is the last of the one before
       for (int i = start; i < got.size(); i++) {
         BlockMetadata m = got.get(i);
@@ -1976,22 +2148,21 @@ final class NodeEngine implements TransportHandler {
       }
       from = got.get(got.size() - 1).blockId();
     }
-    snapshot = new SyncSnapshot(metadataVersion, b.build(), blocks);
-    return snapshot;
+    return new SyncSnapshot(version, b.build(), blocks);
   }
 
   /** Starts (or joins) a reconciliation with {@code peer}. Scheduler only. */
   CompletableFuture<SyncResult> syncWith(NodeId peer) {
-    SyncRun running = syncing.get(peer);
-    if (running != null) {
-      return running.future;
+    SyncRun current = syncing.get(peer);
+    if (current != null) {
+      return current.future;
     }
     Peer p = peers.get(peer);
     if (p == null || p.connection == null || !p.connection.isOpen()) {
       return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
     }
     String session = "s" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
-    SyncRun run = new SyncRun(peer, session, snapshot());
+    SyncRun run = new SyncRun(peer, session);
     syncing.put(peer, run);
     run.deadline =
         scheduler.schedule(
@@ -2004,19 +2175,43 @@ final class NodeEngine implements TransportHandler {
           if (err != null) {
             syncsFailed.incrementAndGet();
             log.info("sync with {} failed: {}", peer.shortId(), rootMessage(err));
+            if (owedSync.contains(peer) && running) {
+              scheduler.schedule(() -> { if (owedSync.contains(peer)) { syncSoon(peer); } }, SYNC_RETRY);
+            }
           } else {
+            owedSync.remove(peer);
             syncsCompleted.incrementAndGet();
             log.debug("sync with {}: {}", peer.shortId(), r);
           }
         });
-    byte[] first = run.reconciler.initiate();
-    syncStep(run, BlockSyncRequest.reconcile(session, base64(first)));
+    snapshotAsync()
+        .whenComplete(
+            (snap, err) -> {
+              if (run.future.isDone()) {
+                return;
+              }
+              if (err != null) {
+                run.future.completeExceptionally(err);
+                return;
+              }
+              run.begin(snap);
+              syncStep(run, BlockSyncRequest.reconcile(session, base64(run.reconciler.initiate())));
+            });
     return run.future;
   }
 
-  /** Reconciles soon with a peer that may have missed batches. */
+  /** Reconciles soon with a peer that may have missed batches, and again until it succeeds. */
   private void syncSoon(NodeId peer) {
-    if (peer == null || syncing.containsKey(peer)) {
+    if (peer == null) {
+      return;
+    }
+    Peer p = peers.get(peer);
+    if (p == null || p.connection == null || !p.connection.isOpen()) {
+      owedSync.remove(peer); // reconciled when it connects again
+      return;
+    }
+    owedSync.add(peer);
+    if (syncing.containsKey(peer)) {
       return;
     }
     scheduler.execute(() -> {
@@ -2030,7 +2225,7 @@ final class NodeEngine implements TransportHandler {
     if (run.future.isDone()) {
       return;
     }
-    request(run.peer, message, syncConfig.timeout())
+    request(run.peer, message, stepTimeout())
         .whenComplete(
             (env, err) -> {
               if (err != null) {
@@ -2110,7 +2305,7 @@ final class NodeEngine implements TransportHandler {
     }
     run.sent += chunk.size();
     int next = i;
-    request(run.peer, new MetadataSync(chunk, run.session, ""), syncConfig.timeout())
+    request(run.peer, new MetadataSync(chunk, run.session, ""), stepTimeout())
         .whenComplete(
             (env, err) -> {
               if (err != null) {
@@ -2123,7 +2318,8 @@ final class NodeEngine implements TransportHandler {
 
   /**
    * Answers one step of a reconciliation started by {@code who} (a peer's node id, or an HTTP
-   * session): the next message, and the entries found so far that the asker lacks.
+   * session): the next message, and the entries found so far that the asker lacks; or {@code
+   * null} if a new session needs a snapshot of a large store that is being read (ask again).
    *
    * @throws SyncException if the message is malformed or does not fit the session
    */
@@ -2137,11 +2333,36 @@ final class NodeEngine implements TransportHandler {
       if (syncSessions.size() >= MAX_SYNC_SESSIONS) {
         throw new SyncException("busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
       }
-      s = new SyncSession(snapshot());
+      CompletableFuture<SyncSnapshot> snap = snapshotAsync();
+      if (!snap.isDone()) {
+        return null; // a large store is being read: ask again when it is
+      }
+      s = new SyncSession(snap.join());
       syncSessions.put(key, s);
       SyncSession fs = s;
-      s.expiry = scheduler.schedule(() -> syncSessions.remove(key, fs), syncConfig.timeout());
+      s.expiry = scheduler.schedule(() -> syncSessions.remove(key, fs), SESSION_IDLE);
     }
+    return step(key, s, r);
+  }
+
+  /**
+   * {@link #answerSync}, waiting for the snapshot a new session needs instead of refusing.
+   * Completes on the scheduler.
+   */
+  CompletableFuture<MetadataSync> answerSyncWhenReady(String who, BlockSyncRequest r) {
+    try {
+      MetadataSync answer = answerSync(who, r);
+      return answer != null
+          ? CompletableFuture.completedFuture(answer)
+          : snapshotAsync().thenCompose(x -> answerSyncWhenReady(who, r));
+    } catch (SyncException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private MetadataSync step(String key, SyncSession s, BlockSyncRequest r) throws SyncException {
+    s.expiry.cancel();
+    s.expiry = scheduler.schedule(() -> syncSessions.remove(key, s), SESSION_IDLE);
     String next = "";
     if (!r.reconcile().isEmpty()) {
       try {
@@ -2200,6 +2421,12 @@ final class NodeEngine implements TransportHandler {
               scheduleBackgroundSync();
             },
             syncConfig.interval());
+  }
+
+  /** How long one reconciliation message waits for its answer. */
+  private Duration stepTimeout() {
+    Duration t = channel.requestTimeout();
+    return t.compareTo(syncConfig.timeout()) < 0 ? t : syncConfig.timeout();
   }
 
   static String base64(byte[] b) {
@@ -2628,6 +2855,8 @@ final class NodeEngine implements TransportHandler {
     long resumeAfter;
     /** Batches sent on this connection and not yet acknowledged. */
     int unackedBatches;
+    /** Batches waiting for the window of this connection to open. */
+    final java.util.ArrayDeque<SignedMessage> queuedBatches = new java.util.ArrayDeque<>();
 
     Connection(PeerConnection conn, Subscription filter) {
       this.conn = conn;

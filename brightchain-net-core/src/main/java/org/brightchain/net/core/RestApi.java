@@ -163,7 +163,7 @@ final class RestApi {
           case "peers":
             return allow(m, "GET") ? peers() : notAllowed(m, "GET");
           case "status":
-            return allow(m, "GET") ? ok(JsonCodec.toTree(node.statusReport())) : notAllowed(m, "GET");
+            return allow(m, "GET") ? status() : notAllowed(m, "GET");
           default:
             break;
         }
@@ -184,7 +184,7 @@ final class RestApi {
       } else if (seg.length == 2 && seg[0].equals("sync")) {
         switch (seg[1]) {
           case "request":
-            return allow(m, "POST") ? syncRequest(body(req)) : notAllowed(m, "POST");
+            return allow(m, "POST") ? syncRequest(body(req), who) : notAllowed(m, "POST");
           case "metadata":
             return allow(m, "POST") ? syncMetadata(body(req)) : notAllowed(m, "POST");
           case "temperature":
@@ -284,7 +284,65 @@ final class RestApi {
     return ok(JsonCodec.toTree(node.updateLocation(id, location, action)));
   }
 
-  private RestResponse syncRequest(JsonObject body) throws WireFormatException {
+  @SuppressWarnings("unchecked")
+  private RestResponse status() {
+    Map<String, Object> o = (Map<String, Object>) JsonCodec.toTree(node.statusReport());
+    DeliveryStats d = node.deliveryStats();
+    Map<String, Object> delivery = new LinkedHashMap<>();
+    delivery.put("updatesAccepted", d.updatesAccepted());
+    delivery.put("updatesCoalesced", d.updatesCoalesced());
+    delivery.put("batchesSent", d.batchesSent());
+    delivery.put("batchesAcked", d.batchesAcked());
+    delivery.put("batchRetries", d.batchRetries());
+    delivery.put("batchesAbandoned", d.batchesAbandoned());
+    delivery.put("batchesReceived", d.batchesReceived());
+    delivery.put("batchDuplicates", d.batchDuplicates());
+    delivery.put("updatesApplied", d.updatesApplied());
+    delivery.put("syncsCompleted", d.syncsCompleted());
+    delivery.put("syncsFailed", d.syncsFailed());
+    delivery.put("syncEntriesReceived", d.syncEntriesReceived());
+    o.put("delivery", delivery);
+    return ok(o);
+  }
+
+  /**
+   * {@code POST /sync/request}: with {@code blockIds}, the metadata of those blocks; with {@code
+   * session} (and {@code reconcile}), one step of a reconciliation, as over the WebSocket.
+   */
+  private RestResponse syncRequest(JsonObject body, Sessions.Principal who) throws WireFormatException {
+    if (body.has("session") || body.has("reconcile")) {
+      org.brightchain.net.message.BlockSyncRequest r;
+      try {
+        r =
+            new org.brightchain.net.message.BlockSyncRequest(
+                List.of(),
+                body.has("session") ? body.string("session") : "",
+                body.has("reconcile") ? body.string("reconcile") : "");
+      } catch (IllegalArgumentException e) {
+        throw new WireFormatException(e.getMessage());
+      }
+      if (r.session().isEmpty()) {
+        throw new WireFormatException("session: required with reconcile");
+      }
+      String principal = "http:" + (who instanceof Sessions.Node n ? n.nodeId().hex() : "operator");
+      MetadataSync answer;
+      try {
+        answer = node.answerSync(principal, r);
+      } catch (org.brightchain.net.core.sync.SyncException e) {
+        return error(422, "sync_failed", e.getMessage());
+      }
+      if (answer == null) {
+        return error(503, "unavailable", "preparing a snapshot of the metadata for reconciliation; ask again shortly")
+            .withHeader("Retry-After", "1");
+      }
+      List<Object> entries = new ArrayList<>();
+      answer.entries().forEach(e -> entries.add(JsonCodec.toTree(e)));
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("session", answer.session());
+      o.put("reconcile", answer.reconcile());
+      o.put("entries", entries);
+      return ok(o);
+    }
     List<Object> raw = body.array("blockIds");
     if (raw.size() > MAX_SYNC_ENTRIES) {
       return error(413, "payload_too_large", "blockIds: " + raw.size() + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
@@ -322,9 +380,13 @@ final class RestApi {
         throw new WireFormatException("entries[" + i + "]." + e.getMessage());
       }
     }
-    int applied = node.mergeMetadata(entries);
-    if (!entries.isEmpty()) {
-      node.broadcast(new MetadataSync(entries));
+    int applied = 0;
+    for (BlockMetadata e : entries) {
+      Optional<BlockMetadata> before = node.settings.metadataStore().get(e.blockId());
+      BlockMetadata after = node.updateMetadata(e); // merged here, batched to the peers
+      if (before.isEmpty() || !before.get().equals(after)) {
+        applied++;
+      }
     }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("received", (long) entries.size());

@@ -1,5 +1,7 @@
 package org.brightchain.net.core;
 
+import org.brightchain.net.message.BatchUpdate;
+
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +66,9 @@ record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
     if (ALWAYS.contains(type)) {
       return true;
     }
+    if (data instanceof BatchUpdate b) {
+      return matchesBatch(b);
+    }
     if (!types.isEmpty() && !types.contains(type)) {
       return false;
     }
@@ -76,6 +81,35 @@ record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
     }
     for (BlockId id : named) {
       if (blocks.contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A batch goes to a connection that wants {@code block:batch} or the type of any update in it,
+   * and, with a block filter, names any of its blocks. The batch travels whole: it is one signed
+   * message.
+   */
+  private boolean matchesBatch(BatchUpdate b) {
+    if (!types.isEmpty() && !types.contains(WSEventType.BLOCK_BATCH)) {
+      boolean any = false;
+      for (BatchUpdate.Update u : b.updates()) {
+        if (types.contains(u.data().type())) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    if (blocks.isEmpty()) {
+      return true;
+    }
+    for (BatchUpdate.Update u : b.updates()) {
+      if (blocks.contains(u.blockId())) {
         return true;
       }
     }

@@ -115,9 +115,11 @@ class BrightChainNodeTest {
 
     net.await(a.updateTemperature(blockId(1), DataTemperature.HOT));
 
+    net.await(a.flush());
+
     assertEquals(DataTemperature.HOT, b.metadata(blockId(1)).orElseThrow().temperature());
     assertEquals(DataTemperature.HOT, c.metadata(blockId(1)).orElseThrow().temperature());
-    assertTrue(after.received.stream().anyMatch(m -> m.payload().data() instanceof BlockTemperatureUpdate),
+    assertTrue(after.received.stream().anyMatch(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate),
         "later listeners still hear of it");
   }
 
@@ -174,6 +176,8 @@ class BrightChainNodeTest {
         && s.status() == NodeStatus.MAINTENANCE && m.nodeId().equals(a.nodeId())));
 
     net.await(b.addLocation(blockId(2), BlockLocation.of(b.nodeId(), net.vs.now(), true)));
+
+    net.await(b.flush());
     assertTrue(
         pluginListener.received.stream().anyMatch(m -> m.nodeId().equals(b.nodeId())),
         "the plugin's listener hears events");
@@ -188,11 +192,14 @@ class BrightChainNodeTest {
     BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
 
     net.await(a.addLocation(blockId(4), BlockLocation.of(a.nodeId(), net.vs.now(), true)));
+
+    net.await(a.flush());
     assertEquals(1, b.metadata(blockId(4)).orElseThrow().locations().size());
     assertEquals(1.0, b.health().averageRedundancy());
 
     net.vs.advance(java.time.Duration.ofMillis(1));
     net.await(a.removeLocation(blockId(4), a.nodeId()));
+    net.await(a.flush());
     assertEquals(0, b.metadata(blockId(4)).orElseThrow().locations().size());
   }
 }

@@ -107,7 +107,7 @@ class ChannelTest {
     VirtualNet.RecordingListener seenByB = new VirtualNet.RecordingListener();
     BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByB).build());
     net.vs.runUntilIdle();
-    net.await(a.updateTemperature(VirtualNet.blockId(1), DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     assertEquals(List.of(VirtualNet.blockId(1)), temperatureBlocks(seenByB.received));
 
     net.network.partition("10.0.0.1", "10.0.0.2", true);
@@ -116,7 +116,7 @@ class ChannelTest {
     List<BlockId> missed = new ArrayList<>();
     for (int i = 2; i <= 6; i++) {
       missed.add(VirtualNet.blockId(i));
-      net.await(a.updateTemperature(VirtualNet.blockId(i), DataTemperature.COLD));
+      net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(i), DataTemperature.COLD)));
     }
     net.network.partition("10.0.0.1", "10.0.0.2", false);
     net.vs.advance(Duration.ofSeconds(70)); // b redials a and resumes
@@ -126,7 +126,7 @@ class ChannelTest {
     assertEquals(expected, temperatureBlocks(seenByB.received), "each missed event once, in order");
     assertTrue(seenByB.missed.isEmpty(), "no gap");
     // And live events flow after the replay.
-    net.await(a.updateTemperature(VirtualNet.blockId(7), DataTemperature.WARM));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(7), DataTemperature.WARM)));
     assertEquals(VirtualNet.blockId(7), temperatureBlocks(seenByB.received).get(expected.size()));
   }
 
@@ -136,11 +136,11 @@ class ChannelTest {
     VirtualNet.RecordingListener seenByB = new VirtualNet.RecordingListener();
     BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByB).build());
     net.vs.runUntilIdle();
-    net.await(a.updateTemperature(VirtualNet.blockId(1), DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     net.network.partition("10.0.0.1", "10.0.0.2", true);
     net.vs.runUntilIdle();
     for (int i = 2; i <= 10; i++) {
-      net.await(a.updateTemperature(VirtualNet.blockId(i), DataTemperature.COLD));
+      net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(i), DataTemperature.COLD)));
     }
     net.network.partition("10.0.0.1", "10.0.0.2", false);
     net.vs.advance(Duration.ofSeconds(70));
@@ -154,12 +154,12 @@ class ChannelTest {
   @Test
   void aClientResumingWithAnUrlParameterGetsTheEventsAfterIt() {
     BrightChainNode a = net.startNode("10.0.0.1");
-    net.await(a.updateTemperature(VirtualNet.blockId(1), DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     VirtualNet.RawPeer first = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
-    net.await(a.updateTemperature(VirtualNet.blockId(2), DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(2), DataTemperature.HOT)));
     long seqOf2 = first.envelopes().stream().filter(e -> e.sequence() > 0).mapToLong(Envelope::sequence).max().orElseThrow();
-    net.await(a.updateTemperature(VirtualNet.blockId(3), DataTemperature.HOT));
-    net.await(a.updateTemperature(VirtualNet.blockId(4), DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(3), DataTemperature.HOT)));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(4), DataTemperature.HOT)));
 
     VirtualNet.RawPeer again = new VirtualNet.RawPeer(net, "10.0.0.9").connect("10.0.0.1", Map.of("resume", Long.toString(seqOf2)));
     List<BlockId> got = new ArrayList<>();
@@ -177,9 +177,9 @@ class ChannelTest {
     BrightChainNode a = net.startNode("10.0.0.1");
     BlockId wanted = VirtualNet.blockId(1);
     VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1", Map.of("types", "block:temperature", "blocks", wanted.hex()));
-    net.await(a.updateTemperature(VirtualNet.blockId(2), DataTemperature.HOT));
-    net.await(a.updateTemperature(wanted, DataTemperature.COLD));
-    net.await(a.addLocation(wanted, org.brightchain.net.BlockLocation.of(a.nodeId(), net.vs.now(), true)));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(2), DataTemperature.HOT)));
+    net.await(a.publish(new BlockTemperatureUpdate(wanted, DataTemperature.COLD)));
+    net.await(a.publish(new org.brightchain.net.message.BlockLocationUpdate(wanted, org.brightchain.net.BlockLocation.of(a.nodeId(), net.vs.now(), true), org.brightchain.net.message.BlockLocationUpdate.Action.ADD)));
     List<WSEventType> types = new ArrayList<>();
     for (SignedMessage m : sub.messages()) {
       if (m.payload().type() != WSEventType.NODE_ANNOUNCE && !m.payload().type().wireName().startsWith("system:")) {
@@ -204,8 +204,8 @@ class ChannelTest {
                 net.vs.now().toEpochMilli(),
                 client.nodeId()));
     sub.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(subscribe)));
-    net.await(a.updateTemperature(VirtualNet.blockId(8), DataTemperature.HOT));
-    net.await(a.updateTemperature(wanted, DataTemperature.HOT));
+    net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(8), DataTemperature.HOT)));
+    net.await(a.publish(new BlockTemperatureUpdate(wanted, DataTemperature.HOT)));
     assertEquals(List.of(wanted), temperatureBlocks(sub.messages()));
   }
 

@@ -151,6 +151,7 @@ class DecayingTemperaturePolicyTest {
     for (int i = 0; i < 16; i++) {
       net.await(a.recordAccess(B)); // at one virtual instant: heat exactly 16
     }
+    net.await(a.flush());
     assertEquals(DataTemperature.HOT, a.metadata(B).orElseThrow().temperature());
     assertEquals(DataTemperature.HOT, b.metadata(B).orElseThrow().temperature(), "announced");
     net.vs.advance(Duration.ofMinutes(62)); // cooling runs every minute
@@ -158,6 +159,7 @@ class DecayingTemperaturePolicyTest {
     assertEquals(DataTemperature.WARM, b.metadata(B).orElseThrow().temperature());
     // An explicit setting still works.
     net.await(a.updateTemperature(B, DataTemperature.FROZEN));
+    net.await(a.flush());
     net.vs.advance(Duration.ofMinutes(5));
     assertEquals(DataTemperature.FROZEN, a.metadata(B).orElseThrow().temperature(), "cooling never heats");
     assertEquals(DataTemperature.FROZEN, b.metadata(B).orElseThrow().temperature());

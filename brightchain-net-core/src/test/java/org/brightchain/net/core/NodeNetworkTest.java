@@ -53,7 +53,11 @@ class NodeNetworkTest {
   private static long temperatureUpdatesFor(RecordingListener l, BlockId block) {
     return l.received.stream()
         .map(SignedMessage::payload)
-        .filter(p -> p.data() instanceof BlockTemperatureUpdate t && t.blockId().equals(block))
+        .filter(
+            p ->
+                (p.data() instanceof BlockTemperatureUpdate t && t.blockId().equals(block))
+                    || (p.data() instanceof org.brightchain.net.message.BatchUpdate b
+                        && b.updates().stream().anyMatch(u -> u.data() instanceof BlockTemperatureUpdate t && t.blockId().equals(block))))
         .count();
   }
 
@@ -86,6 +90,8 @@ class NodeNetworkTest {
 
     BlockMetadata local = net.await(a.updateTemperature(block, DataTemperature.HOT));
 
+    net.await(a.flush());
+
     assertEquals(DataTemperature.HOT, local.temperature());
     for (BrightChainNode n : List.of(a, b, c)) {
       BlockMetadata m = n.metadata(block).orElseThrow(() -> new AssertionError(n + " has no metadata"));
@@ -97,6 +103,7 @@ class NodeNetworkTest {
     // A later change from another node wins everywhere.
     net.vs.advance(Duration.ofMillis(5));
     net.await(c.updateTemperature(block, DataTemperature.COLD));
+    net.await(c.flush());
     for (BrightChainNode n : List.of(a, b, c)) {
       BlockMetadata m = n.metadata(block).orElseThrow();
       assertEquals(DataTemperature.COLD, m.temperature(), n.toString());
@@ -119,6 +126,8 @@ class NodeNetworkTest {
     long framesAtC = net.framesReceived("10.0.0.3");
 
     net.await(a.updateTemperature(block, DataTemperature.FROZEN));
+
+    net.await(a.flush());
 
     // C got the event twice (from A, and relayed by B) but applied and reported it once.
     assertTrue(net.framesReceived("10.0.0.3") - framesAtC >= 2, "the event was not relayed");
@@ -163,6 +172,7 @@ class NodeNetworkTest {
     net.vs.advance(Duration.ofMinutes(5));
     BlockId block = blockId(99);
     net.await(b.updateTemperature(block, DataTemperature.HOT));
+    net.await(b.flush());
     assertEquals(DataTemperature.HOT, c.metadata(block).orElseThrow().temperature());
     assertEquals(b.nodeId(), c.metadata(block).orElseThrow().updatedBy());
     assertEquals(PeerStatusType.OFFLINE, statusOf(b, a));
@@ -225,9 +235,11 @@ class NodeNetworkTest {
     // The surviving connection carries events both ways.
     BlockId block = blockId(3);
     net.await(a.updateTemperature(block, DataTemperature.WARM));
+    net.await(a.flush());
     assertEquals(a.nodeId(), b.metadata(block).orElseThrow().updatedBy());
     net.vs.advance(Duration.ofMillis(1));
     net.await(b.updateTemperature(block, DataTemperature.COLD));
+    net.await(b.flush());
     assertEquals(DataTemperature.COLD, a.metadata(block).orElseThrow().temperature());
   }
 
@@ -266,6 +278,7 @@ class NodeNetworkTest {
     assertEquals(ids(b, c), peerIds(a2, PeerStatusType.ACTIVE));
     BlockId block = blockId(11);
     net.await(a2.updateTemperature(block, DataTemperature.COLD));
+    net.await(a2.flush());
     assertEquals(a2.nodeId(), c.metadata(block).orElseThrow().updatedBy());
   }
 
@@ -327,6 +340,7 @@ class NodeNetworkTest {
     assertEquals(1, net.openConnections("10.0.0.2"));
     BlockId block = blockId(12);
     net.await(b.updateTemperature(block, DataTemperature.HOT));
+    net.await(b.flush());
     assertEquals(b.nodeId(), a.metadata(block).orElseThrow().updatedBy());
   }
 

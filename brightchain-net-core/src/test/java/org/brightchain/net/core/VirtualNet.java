@@ -286,6 +286,14 @@ final class VirtualNet {
       net.vs.runUntilIdle();
     }
 
+    /** Sends frames back to back, then lets the node handle them. */
+    void sendAll(Frame... frames) {
+      for (Frame f : frames) {
+        conn.send(f).join();
+      }
+      net.vs.runUntilIdle();
+    }
+
     /** Every message received so far, decoded. */
     List<SignedMessage> messages() {
       List<SignedMessage> out = new java.util.ArrayList<>();

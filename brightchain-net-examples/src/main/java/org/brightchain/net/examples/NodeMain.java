@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import org.brightchain.net.config.BatchConfig;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.config.SyncConfig;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
@@ -63,6 +65,11 @@ public final class NodeMain {
           "  --dns-server HOST:PORT   the DNS server to ask (default: the system's)",
           "  --peers-file FILE        also dial the peers listed in FILE (host:port per line;",
           "                           read again when it changes)",
+          "  --batch-size N           most block updates per signed batch (default 100, at most",
+          "                           10000)",
+          "  --batch-interval MS      longest wait before a batch is sent (default 1000)",
+          "  --sync-interval SECONDS  reconcile metadata with a random peer this often (default",
+          "                           300; 0 turns it off; peers are always reconciled on connect)",
           "  --help                   show this help",
           "",
           "Local scripts act as the operator with the token the node writes at each start to",
@@ -85,6 +92,8 @@ public final class NodeMain {
       ConnectionLimits limits,
       DiscoverySettings discovery,
       Path peersFile,
+      BatchConfig batching,
+      SyncConfig sync,
       boolean help) {}
 
   /** Thrown for a bad command line; its message says what is wrong. */
@@ -113,6 +122,8 @@ public final class NodeMain {
     List<String> seeds = new ArrayList<>();
     String dnsServer = "";
     Path peersFile = null;
+    BatchConfig batching = BatchConfig.defaults();
+    SyncConfig sync = SyncConfig.defaults();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -205,6 +216,22 @@ public final class NodeMain {
           dnsServer = v;
         }
         case "--peers-file" -> peersFile = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--batch-size" -> {
+          long n = positive(name, value != null ? value : next(args, ++i, name));
+          if (n > 10_000) {
+            throw new UsageException("--batch-size: " + n + " (expected: 1-10000)");
+          }
+          batching = new BatchConfig((int) n, batching.interval(), batching.retryAttempts(), batching.retryDelay());
+        }
+        case "--batch-interval" -> {
+          long ms = positive(name, value != null ? value : next(args, ++i, name));
+          batching = new BatchConfig(batching.maxSize(), Duration.ofMillis(ms), batching.retryAttempts(), batching.retryDelay());
+        }
+        case "--sync-interval" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          long seconds = v.trim().equals("0") ? 0 : positive(name, v);
+          sync = sync.withInterval(Duration.ofSeconds(seconds));
+        }
         default -> throw new UsageException("unknown option: " + a);
       }
     }
@@ -215,7 +242,7 @@ public final class NodeMain {
     if (!publicReads.isEmpty()) {
       security = security.withPublicReads(publicReads);
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, discovery, peersFile, help);
+    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, discovery, peersFile, batching, sync, help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -289,7 +316,9 @@ public final class NodeMain {
             .nat(o.nat())
             .security(o.security())
             .connectionLimits(o.limits())
-            .discovery(o.discovery());
+            .discovery(o.discovery())
+            .batching(o.batching())
+            .sync(o.sync());
     if (o.peersFile() != null) {
       b.addDiscoveryProvider(new PeersFileDiscovery(o.peersFile()));
     }

@@ -111,6 +111,26 @@ class NettyChannelTest {
   }
 
   @Test
+  void anEventStreamGetsTheBatchesOfTheBlocksItAskedFor() throws Exception {
+    BrightChainNode a = start(local());
+    BlockId wanted = BlockId.of("5e".repeat(32));
+    try (EventReader stream = new EventReader(a, "?types=block:temperature&blocks=" + wanted.hex(), null)) {
+      Await.until(WAIT, () -> !stream.events.isEmpty(), () -> "the node's announce on the stream");
+      a.updateTemperature(BlockId.of("6f".repeat(32)), DataTemperature.COLD).join();
+      a.flush().join();
+      a.updateTemperature(wanted, DataTemperature.HOT).join();
+      a.flush().join();
+      Await.until(WAIT, () -> stream.events.stream().anyMatch(e -> e[2].contains("block:batch")), () -> stream.events.toString());
+      List<String[]> batches = stream.events.stream().filter(e -> e[2].contains("block:batch")).toList();
+      assertEquals(1, batches.size(), "only the batch that names the block");
+      SignedMessage m = JsonCodec.fromJson(batches.get(0)[2], SignedMessage.class);
+      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m));
+      org.brightchain.net.message.BatchUpdate b = (org.brightchain.net.message.BatchUpdate) m.payload().data();
+      assertEquals(wanted, b.updates().get(0).blockId());
+    }
+  }
+
+  @Test
   void anEventStreamDeliversEventsAndResumesWithLastEventId() throws Exception {
     BrightChainNode a = start(local());
     int port = a.httpAddress().getPort();
@@ -118,7 +138,7 @@ class NettyChannelTest {
     try (EventReader first = new EventReader(a, "?types=block:temperature", null)) {
       Await.until(WAIT, () -> !first.events.isEmpty(), () -> "the node's announce on the stream");
       for (int i = 1; i <= 3; i++) {
-        a.updateTemperature(BlockId.of(String.format("%064x", i)), DataTemperature.HOT).join();
+        a.publish(new BlockTemperatureUpdate(BlockId.of(String.format("%064x", i)), DataTemperature.HOT)).join();
       }
       Await.until(WAIT, () -> first.temperatureEvents().size() == 3, first::temperatureEvents);
       for (String[] e : first.temperatureEvents()) {
@@ -217,7 +237,7 @@ class NettyChannelTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     int sent = 0;
     while (transport.slowConsumerCloses() == before && System.nanoTime() < deadline && sent < 200_000) {
-      a.updateTemperature(block, sent % 2 == 0 ? DataTemperature.HOT : DataTemperature.COLD).join();
+      a.publish(new BlockTemperatureUpdate(block, sent % 2 == 0 ? DataTemperature.HOT : DataTemperature.COLD)).join();
       sent++;
     }
     assertEquals(before + 1, transport.slowConsumerCloses(), "cut off after " + sent + " events");

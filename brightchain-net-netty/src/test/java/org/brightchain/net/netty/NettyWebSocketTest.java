@@ -147,7 +147,8 @@ class NettyWebSocketTest {
 
     BlockId block = BlockId.of("9a".repeat(64));
     node.updateTemperature(block, DataTemperature.WARM).join();
-    Await.until(WAIT, () -> c.texts.stream().anyMatch(t -> t.contains("block:temperature")), () -> c.texts);
+    // Sent in the next batch, as JSON text to this client.
+    Await.until(WAIT, () -> c.texts.stream().anyMatch(t -> t.contains("block:batch") && t.contains(block.hex())), () -> c.texts);
 
     long now = System.currentTimeMillis();
     SignedMessage mine = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.HOT), now + 5, client.nodeId()));

@@ -85,13 +85,22 @@ public record SyncItem(long timestamp, ItemId id) implements Comparable<SyncItem
     b.putLong(s.at().toEpochMilli()).put(s.by().toBytes());
   }
 
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+            }
+          });
+
   static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    MessageDigest d = SHA256.get();
+    d.reset();
+    return d.digest(bytes);
   }
+
 
   @Override
   public int compareTo(SyncItem o) {

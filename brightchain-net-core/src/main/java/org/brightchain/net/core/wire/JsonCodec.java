@@ -689,7 +689,10 @@ public final class JsonCodec {
       } catch (IllegalArgumentException e) {
         throw new WireFormatException(m.at(k) + ": " + e.getMessage());
       }
-      out.put(n, stamp(m.object(k)));
+      // Keys are distinct, but "AB.." and "ab.." are the same node.
+      if (out.put(n, stamp(m.object(k))) != null) {
+        throw new WireFormatException(m.at(k) + ": node " + n + " appears twice");
+      }
     }
     return out;
   }

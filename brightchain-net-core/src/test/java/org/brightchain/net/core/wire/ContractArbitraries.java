@@ -3,6 +3,8 @@ package org.brightchain.net.core.wire;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -58,7 +60,9 @@ import org.brightchain.net.message.WSMessage;
  * jqwik arbitraries for every contract type, generating valid values with their edge cases:
  * optional fields null and present, empty and full collections, Unicode text (control
  * characters, emoji, U+2028, quotes and backslashes) up to the records' length limits, both
- * lengths of block id, times and counters in the range JSON peers read exactly.
+ * lengths of block id, times and counters in the range JSON peers read exactly; block metadata
+ * plain and with per-field versions and removed locations; batch updates with their own times;
+ * sync messages in and out of a reconciliation.
  *
  * <p>Two ways to use it: call the static methods ({@code ContractArbitraries.signedMessages()}),
  * or put {@code @Domain(ContractArbitraries.class)} on a test class (with {@code
@@ -68,7 +72,7 @@ import org.brightchain.net.message.WSMessage;
  * <p>Text is well-formed UTF-16 (no unpaired surrogates), because protobuf strings cannot carry
  * anything else; {@link #anyText(int)} adds unpaired surrogates, which JSON can carry.
  */
-class ContractArbitraries extends DomainContextBase {
+public class ContractArbitraries extends DomainContextBase {
 
   /** 2<sup>53</sup>-1, the largest timestamp or nonce a JSON peer reads exactly. */
   static final long MAX_SAFE = WSMessage.MAX_SAFE_INTEGER;
@@ -247,12 +251,52 @@ class ContractArbitraries extends DomainContextBase {
         .as(BlockLocationUpdate::new);
   }
 
-  static Arbitrary<BlockSyncRequest> blockSyncRequests() {
-    return blockIds().list().ofMaxSize(20).map(BlockSyncRequest::new);
+  /** Session ids: 1 to 64 letters, digits, '-' and '_'. */
+  static Arbitrary<String> sessions() {
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .withCharRange('A', 'Z')
+        .withCharRange('0', '9')
+        .withChars("-_")
+        .ofMinLength(1)
+        .ofMaxLength(64);
   }
 
-  /** Metadata whose locations name distinct nodes. */
-  static Arbitrary<BlockMetadata> blockMetadata() {
+  /** Reconciliation messages: base64 (padded, as the encoder writes it) of random bytes. */
+  static Arbitrary<String> reconcileMessages() {
+    return Arbitraries.frequencyOf(
+            Tuple.of(10, bytes(1, 300)), Tuple.of(1, bytes(4000, 6000)))
+        .map(b -> Base64.getEncoder().encodeToString(b));
+  }
+
+  /**
+   * The reconciliation fields {@code (session, reconcile)} of block:sync and metadata:sync:
+   * neither (not reconciling), a session alone (an initiator's last push, an answerer's last
+   * answer) or both.
+   */
+  static Arbitrary<Tuple.Tuple2<String, String>> syncFields() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(Tuple.of("", ""))),
+        Tuple.of(1, sessions().map(s -> Tuple.of(s, ""))),
+        Tuple.of(2, Combinators.combine(sessions(), reconcileMessages()).as(Tuple::of)));
+  }
+
+  /** Requests for blocks' metadata, and reconciliation steps (usually without block ids). */
+  static Arbitrary<BlockSyncRequest> blockSyncRequests() {
+    return Combinators.combine(blockIds().list().ofMaxSize(20), syncFields())
+        .as((ids, sync) -> new BlockSyncRequest(ids, sync.get1(), sync.get2()));
+  }
+
+  /**
+   * Metadata whose locations name distinct nodes: plain (every field stamped {@code (updatedAt,
+   * updatedBy)}), and more often with versions of its own per field and removed locations.
+   */
+  public static Arbitrary<BlockMetadata> blockMetadata() {
+    return versionedBlockMetadata(0);
+  }
+
+  /** Plain metadata: every field stamped {@code (updatedAt, updatedBy)}, nothing removed. */
+  static Arbitrary<BlockMetadata> plainBlockMetadata() {
     return Combinators.combine(
             blockIds(),
             safeLongs(),
@@ -264,12 +308,68 @@ class ContractArbitraries extends DomainContextBase {
         .as(BlockMetadata::new);
   }
 
+  /**
+   * Metadata as it is after a node has merged changes from several writers: a plain value, or
+   * the {@link BlockMetadata#empty} one, with 1 to 12 single-field writes applied (temperature,
+   * size and durability, location added or removed), stamped with times and writers drawn from
+   * small pools so that later, earlier and equal stamps all occur. Most results are not plain;
+   * some writes lose and leave the value as it was.
+   */
+  static Arbitrary<BlockMetadata> versionedBlockMetadata() {
+    return versionedBlockMetadata(1);
+  }
+
+  /** As {@link #versionedBlockMetadata()}, with at least {@code minWrites} writes. */
+  private static Arbitrary<BlockMetadata> versionedBlockMetadata(int minWrites) {
+    Arbitrary<BlockMetadata> start =
+        Arbitraries.oneOf(plainBlockMetadata(), blockIds().map(BlockMetadata::empty));
+    return start.flatMap(
+        m ->
+            Combinators.combine(
+                    nodeIds().list().ofMinSize(1).ofMaxSize(3),
+                    Arbitraries.longs()
+                        .between(m.updatedAt().toEpochMilli(), MAX_SAFE)
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3),
+                    safeLongs())
+                .as((nodes, later, any) -> writePools(m, nodes, later, any))
+                .flatMap(
+                    pools ->
+                        MetadataWrite.writes(
+                                Arbitraries.of(pools.get1()),
+                                Arbitraries.of(pools.get2()).map(Instant::ofEpochMilli),
+                                Arbitraries.of(pools.get3()))
+                            .list()
+                            .ofMinSize(minWrites)
+                            .ofMaxSize(12)
+                            .map(writes -> MetadataWrite.applyAll(m, writes))));
+  }
+
+  /**
+   * (holders, times, writers) for writes to {@code m}: its own nodes and {@code nodes}; its own
+   * time and the next ones, the extremes, {@code later} times and {@code any} time.
+   */
+  private static Tuple.Tuple3<List<NodeId>, List<Long>, List<NodeId>> writePools(
+      BlockMetadata m, List<NodeId> nodes, List<Long> later, long any) {
+    Set<NodeId> holders = new LinkedHashSet<>(nodes);
+    m.locations().forEach(l -> holders.add(l.nodeId()));
+    Set<NodeId> writers = new LinkedHashSet<>(nodes);
+    writers.add(m.updatedBy());
+    long t = m.updatedAt().toEpochMilli();
+    Set<Long> at = new LinkedHashSet<>(later);
+    at.addAll(List.of(0L, t, Math.min(MAX_SAFE, t + 1), Math.min(MAX_SAFE, t + 2), MAX_SAFE, any));
+    return Tuple.of(List.copyOf(holders), List.copyOf(at), List.copyOf(writers));
+  }
+
   static Arbitrary<MetadataUpdate> metadataUpdates() {
     return blockMetadata().map(MetadataUpdate::new);
   }
 
+  /** Entries outside a reconciliation, and a reconciliation's answers and pushes. */
   static Arbitrary<MetadataSync> metadataSyncs() {
-    return blockMetadata().list().ofMaxSize(4).map(MetadataSync::new);
+    return Combinators.combine(blockMetadata().list().ofMaxSize(4), syncFields())
+        .as((entries, sync) -> new MetadataSync(entries, sync.get1(), sync.get2()));
   }
 
   static Arbitrary<Ping> pings() {
@@ -322,7 +422,7 @@ class ContractArbitraries extends DomainContextBase {
   }
 
   /** Any of the payloads, control messages included. */
-  static Arbitrary<EventPayload> eventPayloads() {
+  public static Arbitrary<EventPayload> eventPayloads() {
     return Arbitraries.oneOf(
         nodeAnnounces(),
         nodeLeaves(),
@@ -332,6 +432,7 @@ class ContractArbitraries extends DomainContextBase {
         blockSyncRequests(),
         metadataUpdates(),
         metadataSyncs(),
+        batchUpdates(),
         pings(),
         pongs(),
         acks(),
@@ -384,16 +485,30 @@ class ContractArbitraries extends DomainContextBase {
                 new Envelope(message, sequence, kind == 1 ? id : "", kind == 2 ? id : ""));
   }
 
-  static Arbitrary<BatchUpdate.Update> batchUpdateEntries() {
-    return Arbitraries.<EventPayload>oneOf(
-            blockTemperatureUpdates(), blockLocationUpdates(), metadataUpdates())
-        .map(BatchUpdate.Update::of);
+  /**
+   * Updates of a batch sealed at {@code batchTimestamp}, each made at 0 (the batch's time), at
+   * the batch's time itself, or at any earlier time.
+   */
+  static Arbitrary<BatchUpdate.Update> batchUpdateEntries(long batchTimestamp) {
+    Arbitrary<Long> madeAt =
+        Arbitraries.frequencyOf(
+            Tuple.of(2, Arbitraries.just(0L)),
+            Tuple.of(1, Arbitraries.just(batchTimestamp)),
+            Tuple.of(3, Arbitraries.longs().between(0, batchTimestamp)));
+    return Combinators.combine(
+            Arbitraries.<EventPayload>oneOf(
+                blockTemperatureUpdates(), blockLocationUpdates(), metadataUpdates()),
+            madeAt)
+        .as(BatchUpdate.Update::of);
   }
 
   static Arbitrary<BatchUpdate> batchUpdates() {
-    return Combinators.combine(
-            text(1, 128), safeLongs(), batchUpdateEntries().list().ofMaxSize(8))
-        .as(BatchUpdate::new);
+    return safeLongs()
+        .flatMap(
+            timestamp ->
+                Combinators.combine(
+                        text(1, 128), batchUpdateEntries(timestamp).list().ofMaxSize(8))
+                    .as((id, updates) -> new BatchUpdate(id, timestamp, updates)));
   }
 
   static Arbitrary<NodeAuthentication> nodeAuthentications() {

@@ -22,11 +22,13 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.domains.Domain;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.DataTemperature;
 import org.brightchain.net.NetworkHealth;
 import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.NodeId;
@@ -181,6 +183,13 @@ class JsonCodecPropertiesTest {
   @Property(tries = 500)
   void metadataSyncsRoundTrip(@ForAll MetadataSync p) throws WireFormatException {
     roundTrips(p, MetadataSync.class);
+    Statistics.label("sync").collect(
+        p.session().isEmpty() ? "plain" : p.reconcile().isEmpty() ? "session" : "reconcile");
+    Statistics.label("sync").coverage(c -> {
+      c.check("plain").count(n -> n > 0);
+      c.check("session").count(n -> n > 0);
+      c.check("reconcile").count(n -> n > 0);
+    });
   }
 
   @Property
@@ -266,6 +275,16 @@ class JsonCodecPropertiesTest {
   @Property
   void blockMetadataRoundTrip(@ForAll BlockMetadata m) throws WireFormatException {
     roundTrips(m, BlockMetadata.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) JsonCodec.toTree(m);
+    assertEquals(!m.isPlain(), tree.containsKey("versions"));
+    Statistics.label("plain").collect(m.isPlain());
+    Statistics.label("removed").collect(!m.versions().removed().isEmpty());
+    Statistics.label("plain").coverage(c -> {
+      c.check(false).percentage(p -> p >= 25);
+      c.check(true).percentage(p -> p >= 10);
+    });
+    Statistics.label("removed").coverage(c -> c.check(true).percentage(p -> p >= 10));
   }
 
   @Property
@@ -296,6 +315,14 @@ class JsonCodecPropertiesTest {
   @Property(tries = 200)
   void batchUpdatesRoundTrip(@ForAll BatchUpdate b) throws WireFormatException {
     roundTrips(b, BatchUpdate.class);
+    for (BatchUpdate.Update u : b.updates()) {
+      Statistics.label("update time").collect(
+          u.timestamp() == 0 ? "batch's" : u.timestamp() == b.timestamp() ? "same" : "earlier");
+    }
+    Statistics.label("update time").coverage(c -> {
+      c.check("batch's").count(n -> n > 0);
+      c.check("earlier").count(n -> n > 0);
+    });
   }
 
   @Property
@@ -446,11 +473,20 @@ class JsonCodecPropertiesTest {
         fail("parsed once, refused the second time: " + e.getMessage());
       }
     }
+    SignedMessage m;
     try {
-      SignedMessage m = JsonCodec.fromJson(text, SignedMessage.class);
-      assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), SignedMessage.class));
+      m = JsonCodec.fromJson(text, SignedMessage.class);
     } catch (WireFormatException e) {
-      // refused: fine
+      m = null; // refused: fine
+    }
+    if (m != null) {
+      try {
+        assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), SignedMessage.class));
+        // What JSON accepts, a binary peer carries unchanged (so its signature still verifies).
+        assertEquals(m, ProtoCodec.decodeSignedMessage(ProtoCodec.encode(m)));
+      } catch (WireFormatException e) {
+        fail("decoded once, refused the second time: " + e.getMessage());
+      }
     }
     try {
       Envelope e = JsonCodec.fromJson(text, Envelope.class);
@@ -670,6 +706,80 @@ class JsonCodecPropertiesTest {
     assertEquals("types[0]: expected a string", refusal("{\"types\":[1]}", Subscribe.class));
     assertTrue(
         refusal("{\"blockIds\":[\"xyz\"]}", Subscribe.class).startsWith("blockIds[0]: "));
+  }
+
+  @Example
+  void syncFieldsAreWrittenOnlyWhenSet() {
+    assertEquals(
+        "{\"blockIds\":[\"" + BLOCK.hex() + "\"]}",
+        JsonCodec.toJson(new BlockSyncRequest(List.of(BLOCK))));
+    assertEquals(
+        "{\"blockIds\":[],\"session\":\"s-1\",\"reconcile\":\"AQID\"}",
+        JsonCodec.toJson(BlockSyncRequest.reconcile("s-1", "AQID")));
+    assertEquals("{\"entries\":[]}", JsonCodec.toJson(new MetadataSync(List.of())));
+    assertEquals(
+        "{\"entries\":[],\"session\":\"s-1\"}",
+        JsonCodec.toJson(new MetadataSync(List.of(), "s-1", "")));
+    assertEquals(
+        BlockSyncRequest.reconcile("s-1", "AQID"),
+        decodes("{\"blockIds\":[],\"session\":\"s-1\",\"reconcile\":\"AQID\"}", BlockSyncRequest.class));
+  }
+
+  /**
+   * Binary peers carry a reconciliation message as bytes, so JSON accepts only the one base64
+   * text of those bytes: the same message must not read differently after a protobuf hop.
+   */
+  @Example
+  void reconcileIsCanonicalBase64() {
+    assertEquals(
+        new MetadataSync(List.of(), "s", "QQ=="),
+        decodes("{\"entries\":[],\"session\":\"s\",\"reconcile\":\"QQ==\"}", MetadataSync.class));
+    for (String bad : List.of("QQ", "QR==", "QUI", "QUJ=", "Q", "QQ=", "Q Q=", "QQ==QQ==", "-_8=")) {
+      String json = "{\"entries\":[],\"session\":\"s\",\"reconcile\":\"" + bad + "\"}";
+      String message = refusal(json, MetadataSync.class);
+      assertTrue(message.startsWith("reconcile: "), bad + ": " + message);
+      String request = "{\"blockIds\":[],\"session\":\"s\",\"reconcile\":\"" + bad + "\"}";
+      assertTrue(refusal(request, BlockSyncRequest.class).startsWith("reconcile: "), bad);
+    }
+    assertEquals(
+        "session: empty while reconcile is set",
+        refusal("{\"blockIds\":[],\"reconcile\":\"QQ==\"}", BlockSyncRequest.class));
+    assertEquals(
+        "session: expected letters, digits, '-' or '_'",
+        refusal("{\"entries\":[],\"session\":\"a b\"}", MetadataSync.class));
+    assertTrue(
+        refusal("{\"entries\":[],\"session\":\"" + "s".repeat(65) + "\"}", MetadataSync.class)
+            .startsWith("session: longer than 64"));
+  }
+
+  @Example
+  void batchUpdateTimesAreWrittenOnlyWhenSet() throws WireFormatException {
+    BatchUpdate batch =
+        new BatchUpdate(
+            "b-1",
+            1_764_000_000_500L,
+            List.of(
+                BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
+                BatchUpdate.Update.of(
+                    new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 1_764_000_000_400L)));
+    String update = "{\"type\":\"TEMPERATURE\",\"blockId\":\"" + BLOCK.hex() + "\",\"data\":{\"blockId\":\""
+        + BLOCK.hex() + "\",\"temperature\":\"";
+    assertEquals(
+        "{\"batchId\":\"b-1\",\"timestamp\":1764000000500,\"updates\":["
+            + update + "cold\"}},"
+            + update + "hot\"},\"timestamp\":1764000000400}]}",
+        JsonCodec.toJson(batch));
+    assertEquals(batch, JsonCodec.fromJson(JsonCodec.toJson(batch), BatchUpdate.class));
+    assertEquals(1_764_000_000_500L, batch.timestampOf(0));
+    assertEquals(1_764_000_000_400L, batch.timestampOf(1));
+    String late = JsonCodec.toJson(batch).replace("1764000000400", "1764000000501");
+    assertTrue(
+        refusal(late, BatchUpdate.class)
+            .startsWith("updates[1].timestamp: 1764000000501 is after the batch's timestamp"));
+    // In a message, under its event type.
+    WSMessage m = WSMessage.of(batch, 1_764_000_000_600L, A);
+    assertTrue(JsonCodec.toJson(m).startsWith("{\"type\":\"block:batch\",\"data\":{\"batchId\":\"b-1\""));
+    assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), WSMessage.class));
   }
 
   @Example

@@ -444,6 +444,54 @@ class ProtoCodecPropertiesTest {
   }
 
   @Example
+  void reconcileTravelsAsBytes() throws WireFormatException {
+    var request =
+        (org.brightchain.net.core.wire.proto.BlockSyncRequest)
+            ProtoCodec.toProto(BlockSyncRequest.reconcile("s-1", "AQID"));
+    assertEquals("s-1", request.getSession());
+    assertEquals(ByteString.copyFrom(new byte[] {1, 2, 3}), request.getReconcile());
+    assertEquals(0, request.getBlockIdsCount());
+    assertEquals(
+        BlockSyncRequest.reconcile("s-1", "AQID"),
+        ProtoCodec.fromBytes(request.toByteArray(), BlockSyncRequest.class));
+    var sync =
+        (org.brightchain.net.core.wire.proto.MetadataSync)
+            ProtoCodec.toProto(new MetadataSync(List.of(), "s-1", ""));
+    assertEquals("s-1", sync.getSession());
+    assertTrue(sync.getReconcile().isEmpty());
+    // Outside a reconciliation neither field is on the wire.
+    assertEquals(0, ProtoCodec.toBytes(new MetadataSync(List.of())).length);
+    assertEquals(
+        "session: empty while reconcile is set",
+        refusal(request.toBuilder().clearSession().build().toByteArray(), BlockSyncRequest.class));
+    assertEquals(
+        "session: expected letters, digits, '-' or '_'",
+        refusal(sync.toBuilder().setSession("s 1").build().toByteArray(), MetadataSync.class));
+  }
+
+  @Example
+  void batchUpdatesCarryTheirTimesAndTheirEventType() throws WireFormatException {
+    BatchUpdate batch =
+        new BatchUpdate(
+            "b-1",
+            500,
+            List.of(
+                BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
+                BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 400)));
+    var p = (org.brightchain.net.core.wire.proto.BatchUpdate) ProtoCodec.toProto(batch);
+    assertEquals(0, p.getUpdates(0).getTimestamp());
+    assertEquals(400, p.getUpdates(1).getTimestamp());
+    var late = p.toBuilder();
+    late.getUpdatesBuilder(1).setTimestamp(501);
+    assertTrue(
+        refusal(late.build().toByteArray(), BatchUpdate.class)
+            .startsWith("updates[1].timestamp: 501 is after the batch's timestamp 500"));
+    var ws = (org.brightchain.net.core.wire.proto.WSMessage) ProtoCodec.toProto(WSMessage.of(batch, 600, A));
+    assertEquals(org.brightchain.net.core.wire.proto.WSMessage.DataCase.BLOCK_BATCH, ws.getDataCase());
+    assertEquals(WSMessage.of(batch, 600, A), ProtoCodec.fromBytes(ws.toByteArray(), WSMessage.class));
+  }
+
+  @Example
   void messageWithoutDataIsRefused() {
     assertEquals("data: missing", refusal(ws().build().toByteArray(), WSMessage.class));
     assertEquals(
