@@ -562,6 +562,9 @@ public final class BatchBench {
     if (BatchNodeStats.present(r.receiver) && r.r("applied") != r.updates) {
       notes.add("receiver counted " + r.r("applied") + " applied");
     }
+    if (r.r("syncEntries") > 0) {
+      notes.add("receiver got " + r.r("syncEntries") + " entries by reconciliation");
+    }
     if (r.r("duplicates") > 0) {
       notes.add(r.r("duplicates") + " duplicate batches received");
     }

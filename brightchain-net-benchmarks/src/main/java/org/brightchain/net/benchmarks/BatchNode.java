@@ -390,9 +390,10 @@ public final class BatchNode {
       DeliveryStats s = stats;
       return String.format(
           Locale.ROOT,
-          "accepted=%d coalesced=%d sent=%d acked=%d retries=%d abandoned=%d received=%d duplicates=%d applied=%d syncs=%d bytesIn=%d bytesOut=%d gcs=%d gcMs=%d",
+          "accepted=%d coalesced=%d sent=%d acked=%d retries=%d abandoned=%d received=%d duplicates=%d applied=%d syncs=%d syncsFailed=%d syncEntries=%d bytesIn=%d bytesOut=%d gcs=%d gcMs=%d",
           s.updatesAccepted(), s.updatesCoalesced(), s.batchesSent(), s.batchesAcked(), s.batchRetries(), s.batchesAbandoned(),
-          s.batchesReceived(), s.batchDuplicates(), s.updatesApplied(), s.syncsCompleted(), bytesIn, bytesOut, gcCount, gcMillis)
+          s.batchesReceived(), s.batchDuplicates(), s.updatesApplied(), s.syncsCompleted(), s.syncsFailed(), s.syncEntriesReceived(),
+          bytesIn, bytesOut, gcCount, gcMillis)
           + (batching ? "" : " nostats");
     }
   }
