@@ -743,7 +743,7 @@ public final class ChannelBench {
 
   // ------------------------------------------------------------------ machine
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -752,7 +752,7 @@ public final class ChannelBench {
     }
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {
