@@ -154,6 +154,31 @@ class BatchingTest {
   }
 
   @Test
+  void aHostThatOutrunsAStalledPeerLosesNothingOnceThePeerRecovers() {
+    BrightChainNode a =
+        net.start(
+            net.builder("10.0.0.1")
+                .batching(new BatchConfig(1, Duration.ofMillis(100), 3, Duration.ofSeconds(2)))
+                .sync(SyncConfig.defaults().withInterval(Duration.ZERO))
+                .build());
+    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
+    net.vs.runUntilIdle();
+    net.network.silence("10.0.0.2", true);
+    int n = NodeEngine.BATCH_WINDOW + NodeEngine.MAX_QUEUED_BATCHES + 128;
+    for (int i = 0; i < n; i++) {
+      net.await(a.updateTemperature(VirtualNet.blockId(70_000 + i), DataTemperature.values()[i % 4])); // one batch each
+    }
+    assertEquals(128, a.deliveryStats().batchesAbandoned(), "past the window and the queue");
+    net.vs.advance(Duration.ofSeconds(3));
+    net.network.silence("10.0.0.2", false);
+    net.vs.advance(Duration.ofSeconds(90));
+    for (int i = 0; i < n; i++) {
+      BlockId id = VirtualNet.blockId(70_000 + i);
+      assertEquals(a.metadata(id), b.metadata(id), "block " + i);
+    }
+  }
+
+  @Test
   void aBatchNobodyAcknowledgesIsLeftToReconciliationWhichDeliversIt() {
     BrightChainNode a =
         net.start(
