@@ -182,11 +182,20 @@ final class NodeEngine implements TransportHandler {
   /** Peers that lost batches while a reconciliation with them was running. */
   private final Set<NodeId> syncAgain = new java.util.HashSet<>();
   private final Map<String, SyncSession> syncSessions = new HashMap<>();
+  /** Sessions asked for while the snapshot they need is read: the version it must reach. */
+  private final Map<String, Long> awaitingSnapshot =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > 4 * MAX_SYNC_SESSIONS;
+        }
+      };
   private Scheduler.Cancellable syncTimer;
   /** Bumped whenever block metadata changes: a snapshot of an unchanged store is reused. */
   private long metadataVersion;
   private SyncSnapshot snapshot;
   private CompletableFuture<SyncSnapshot> building;
+  private CompletableFuture<SyncSnapshot> nextBuild;
   private long buildingVersion;
   private java.util.concurrent.ExecutorService syncThread;
   /** Whether the last change applied through {@link #change} changed anything. */
@@ -327,6 +336,21 @@ final class NodeEngine implements TransportHandler {
                 ss.expiry.cancel();
               }
               syncSessions.clear();
+              awaitingSnapshot.clear();
+              owedSync.clear();
+              syncAgain.clear();
+              for (SyncRun run : new ArrayList<>(syncing.values())) {
+                run.future.completeExceptionally(new ConnectException("node stopped"));
+              }
+              syncing.clear();
+              if (nextBuild != null) {
+                nextBuild.completeExceptionally(new IllegalStateException("node stopped"));
+                nextBuild = null;
+              }
+              if (building != null) {
+                building.completeExceptionally(new IllegalStateException("node stopped"));
+                building = null;
+              }
               if (syncThread != null) {
                 syncThread.shutdownNow();
               }
@@ -826,7 +850,9 @@ final class NodeEngine implements TransportHandler {
    */
   private long writeStamp(org.brightchain.net.Stamp current) {
     long now = settings.clock().millis();
-    return current == null ? now : Math.max(now, current.at().toEpochMilli() + 1);
+    // Never more than a minute ahead of the clock: a register stamped far ahead (a peer's clock
+    // off by minutes) keeps its value until real time passes it.
+    return current == null ? now : Math.min(Math.max(now, current.at().toEpochMilli() + 1), now + MAX_CLOCK_PULL_MS);
   }
 
   /** Moves the clock past a received stamp, but never more than a minute ahead of real time. */
@@ -852,8 +878,10 @@ final class NodeEngine implements TransportHandler {
 
   /** Merges a host's metadata and queues the block's merged metadata for the next batch. */
   BlockMetadata updateMetadata(BlockMetadata md) {
-    long ts = settings.clock().millis(); // the entry carries its own versions
+    long now = settings.clock().millis();
     BlockMetadata after = mergeOne(md);
+    // The update carries its own versions; its stamp only keeps the batch's at or after them.
+    long ts = Math.max(now, Math.min(after.updatedAt().toEpochMilli(), now + MAX_CLOCK_PULL_MS));
     enqueue(new UpdateKey(md.blockId(), BatchUpdate.UpdateType.METADATA, null), BatchUpdate.Update.of(new MetadataUpdate(after), ts), estimateBytes(after));
     return after;
   }
@@ -861,7 +889,14 @@ final class NodeEngine implements TransportHandler {
   /** Merges metadata from a host or peer; returns how many entries changed. Scheduler only. */
   int mergeMetadata(Collection<BlockMetadata> entries) {
     int changed = 0;
+    long latestAllowed = settings.clock().millis() + security.replayWindow().toMillis();
     for (BlockMetadata incoming : entries) {
+      if (incoming.updatedAt().toEpochMilli() > latestAllowed) {
+        // A version from the future would pin its register (and pull this node's clock) ahead.
+        messagesRejected.incrementAndGet();
+        log.info("metadata of {} stamped {} ms ahead: ignored", incoming.blockId(), incoming.updatedAt().toEpochMilli() - settings.clock().millis());
+        continue;
+      }
       mergeOne(incoming);
       if (lastChanged) {
         changed++;
@@ -1351,8 +1386,8 @@ final class NodeEngine implements TransportHandler {
     apply(c, m, e.requestId());
     operationsOk.incrementAndGet();
     emit(l -> l.messageReceived(m));
-    if (m.recipient() == null && relayed(p)) {
-      relay(m, c);
+    if (m.recipient() == null && relayed(p) && !(p.data() instanceof BatchUpdate)) {
+      relay(m, c); // a batch is passed on once it is applied (apply)
     }
   }
 
@@ -1543,8 +1578,14 @@ final class NodeEngine implements TransportHandler {
     }
     scheduleHeartbeat(c);
     if (syncConfig.onConnect() && c.conn.outbound()) {
-      // Whatever either side missed while apart (or never had) comes across now; the dialler asks.
-      syncWith(pid);
+      // Whatever either side missed while apart (or never had) comes across now; the dialler
+      // asks, and asks again until it succeeds (or the peer leaves).
+      owedSync.add(pid);
+      if (syncing.containsKey(pid)) {
+        syncAgain.add(pid); // a run from before this connection read an older snapshot
+      } else {
+        syncWith(pid);
+      }
     }
     return true;
   }
@@ -1573,9 +1614,24 @@ final class NodeEngine implements TransportHandler {
       applyTemperature(t.blockId(), t.temperature(), ts, sender);
     } else if (data instanceof BlockLocationUpdate l) {
       applyLocation(l.blockId(), l.location(), l.action(), ts, sender);
+    } else if (data instanceof BatchUpdate b && b.timestamp() > ts) {
+      // Its updates could be stamped ahead of the replay window the message itself passed.
+      messagesRejected.incrementAndGet();
+      reply(c, requestId, Ack.failed("batch timestamp after its message's"));
+      return;
     } else if (data instanceof BatchUpdate b) {
-      if (applyBatch(b, sender, () -> reply(c, requestId, Ack.success()))) {
-        return; // acknowledged once the last slice is applied
+      boolean pending =
+          applyBatch(
+              b,
+              sender,
+              ok -> {
+                reply(c, requestId, ok ? Ack.success() : Ack.failed("could not apply the batch"));
+                if (ok && m.recipient() == null) {
+                  relay(m, c); // passed on whole, once applied here
+                }
+              });
+      if (pending) {
+        return; // acknowledged (and relayed) once the last slice is applied
       }
     } else if (data instanceof BlockSyncRequest r && !r.session().isEmpty()) {
       if (c != null) {
@@ -1759,9 +1815,8 @@ final class NodeEngine implements TransportHandler {
     updatesAccepted.incrementAndGet();
     if (pendingUpdates.put(key, update) != null) {
       updatesCoalesced.incrementAndGet();
-    } else {
-      pendingBytes += bytes;
     }
+    pendingBytes += bytes; // a replaced update still counts: the estimate errs on the large side
     if (pendingUpdates.size() >= batching.maxSize() || pendingBytes >= maxBatchBytes()) {
       flushBatch();
     } else if (batchTimer == null) {
@@ -1780,11 +1835,11 @@ final class NodeEngine implements TransportHandler {
    * text frame at a peer with the same limit.
    */
   private long maxBatchBytes() {
-    return Math.max(64 * 1024, settings.transport().maxFrameBytes() / 2);
+    return Math.max(4 * 1024, settings.transport().maxFrameBytes() / 2);
   }
 
   private static int estimateBytes(BlockMetadata m) {
-    return 400 + 300 * m.locations().size() + 150 * m.versions().removed().size();
+    return 400 + 450 * m.locations().size() + 150 * m.versions().removed().size();
   }
 
   /** Seals the pending updates into one signed batch and sends it to every peer. */
@@ -1950,7 +2005,7 @@ final class NodeEngine implements TransportHandler {
    * @return true if {@code done} will run once the batch is applied; false if the batch was a
    *     duplicate (nothing to apply, {@code done} not run)
    */
-  private boolean applyBatch(BatchUpdate b, NodeId sender, Runnable done) {
+  private boolean applyBatch(BatchUpdate b, NodeId sender, java.util.function.Consumer<Boolean> done) {
     if (seenBatches.asMap().putIfAbsent(sender.hex() + "/" + b.batchId(), Boolean.TRUE) != null) {
       batchDuplicates.incrementAndGet();
       return false;
@@ -1960,9 +2015,20 @@ final class NodeEngine implements TransportHandler {
     return true;
   }
 
-  private void applySlice(BatchUpdate b, NodeId sender, int from, Runnable done) {
+  private void applySlice(BatchUpdate b, NodeId sender, int from, java.util.function.Consumer<Boolean> done) {
     int to = Math.min(b.updates().size(), from + APPLY_SLICE);
-    int changed = applyUpdates(settings.metadataStore(), b, sender, from, to);
+    int changed;
+    try {
+      changed = applyUpdates(settings.metadataStore(), b, sender, from, to);
+    } catch (RuntimeException e) {
+      // The store failed: refuse the batch, so that the sender reconciles instead, and let a
+      // copy of it be applied again.
+      seenBatches.invalidate(sender.hex() + "/" + b.batchId());
+      metadataVersion++;
+      log.warn("applying batch {} from {} failed: {}", b.batchId(), sender.shortId(), rootMessage(e));
+      done.accept(false);
+      return;
+    }
     if (changed > 0) {
       metadataVersion++;
     }
@@ -1970,7 +2036,7 @@ final class NodeEngine implements TransportHandler {
     if (to < b.updates().size()) {
       scheduler.execute(() -> applySlice(b, sender, to, done));
     } else {
-      done.run();
+      done.accept(true);
     }
   }
 
@@ -2003,6 +2069,9 @@ final class NodeEngine implements TransportHandler {
                     : base(id, cur).withoutLocation(l.location().nodeId(), at, sender);
       } else {
         BlockMetadata m = ((MetadataUpdate) d).metadata();
+        if (m.updatedAt().toEpochMilli() > b.timestamp()) {
+          continue; // versions later than the batch that carries them: not from its signer's time
+        }
         join = cur -> cur == null ? m : cur.mergedWith(m);
       }
       BlockMetadata[] before = new BlockMetadata[1];
@@ -2092,6 +2161,9 @@ final class NodeEngine implements TransportHandler {
   /** A session this node answers ends after this long without a message. */
   static final Duration SESSION_IDLE = Duration.ofSeconds(60);
 
+  /** Most reconciliations one asker may have this node answer at once. */
+  static final int MAX_SESSIONS_PER_ASKER = 2;
+
   /** Most reconciliations this node answers at once. */
   static final int MAX_SYNC_SESSIONS = 32;
   /** Entry budget of one metadata:sync message, estimated bytes. */
@@ -2107,18 +2179,37 @@ final class NodeEngine implements TransportHandler {
    * reconciliation). Completes on the scheduler. Scheduler only.
    */
   private CompletableFuture<SyncSnapshot> snapshotAsync() {
-    long version = metadataVersion;
-    if (snapshot != null && snapshot.version() == version) {
+    return snapshotAsync(metadataVersion);
+  }
+
+  /**
+   * A snapshot that holds at least the changes up to {@code minVersion}. At most one read runs
+   * at a time; requests that need a newer one than the running read share the next read,
+   * started when the running one ends.
+   */
+  private CompletableFuture<SyncSnapshot> snapshotAsync(long minVersion) {
+    if (snapshot != null && snapshot.version() >= minVersion) {
       return CompletableFuture.completedFuture(snapshot);
     }
     org.brightchain.net.spi.MetadataStore store = settings.metadataStore();
     if (store.size() <= INLINE_SNAPSHOT) {
-      snapshot = buildSnapshot(store, version);
+      snapshot = buildSnapshot(store, metadataVersion);
       return CompletableFuture.completedFuture(snapshot);
     }
-    if (building != null && buildingVersion == version) {
+    if (building != null && buildingVersion >= minVersion) {
       return building;
     }
+    if (building != null) {
+      if (nextBuild == null) {
+        nextBuild = new CompletableFuture<>();
+      }
+      return nextBuild; // started, at the then current version, when the running read ends
+    }
+    startBuild(store);
+    return building;
+  }
+
+  private void startBuild(org.brightchain.net.spi.MetadataStore store) {
     if (syncThread == null) {
       syncThread =
           java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -2128,24 +2219,41 @@ final class NodeEngine implements TransportHandler {
                 return t;
               });
     }
+    long version = metadataVersion;
     buildingVersion = version;
-    CompletableFuture<SyncSnapshot> f =
-        CompletableFuture.supplyAsync(() -> buildSnapshot(store, version), syncThread)
-            .thenApplyAsync(
-                snap -> {
-                  if (snapshot == null || snapshot.version() <= snap.version()) {
-                    snapshot = snap;
-                  }
-                  return snap;
-                },
-                scheduler::execute);
+    CompletableFuture<SyncSnapshot> f = new CompletableFuture<>();
     building = f;
-    f.whenComplete((x, e) -> {
-      if (building == f) {
-        building = null;
-      }
-    });
-    return f;
+    CompletableFuture.supplyAsync(() -> buildSnapshot(store, version), syncThread)
+        .whenCompleteAsync( // back on the scheduler, whatever the outcome
+            (snap, err) -> {
+              if (snap != null && (snapshot == null || snapshot.version() <= snap.version())) {
+                snapshot = snap;
+              }
+              if (building == f) {
+                building = null;
+              }
+              CompletableFuture<SyncSnapshot> waiting = nextBuild;
+              nextBuild = null;
+              if (waiting != null && running) {
+                startBuild(store);
+                building.whenComplete((s2, e2) -> {
+                  if (e2 != null) {
+                    waiting.completeExceptionally(e2);
+                  } else {
+                    waiting.complete(s2);
+                  }
+                });
+              } else if (waiting != null) {
+                waiting.completeExceptionally(new IllegalStateException("node stopped"));
+              }
+              if (err != null) {
+                log.warn("reading the metadata for reconciliation failed: {}", rootMessage(err));
+                f.completeExceptionally(err);
+              } else {
+                f.complete(snap);
+              }
+            },
+            scheduler::execute);
   }
 
   /** Reads every block's item from {@code store}. Any thread. */
@@ -2305,10 +2413,13 @@ final class NodeEngine implements TransportHandler {
 
   /** Sends the peer, chunk by chunk, the metadata of the items it lacks; then completes. */
   private void pushNext(SyncRun run, List<ItemId> have, int from) {
+    if (run.future.isDone()) {
+      return; // failed or timed out meanwhile
+    }
     List<BlockMetadata> chunk = new ArrayList<>();
     int i = from;
     long bytes = 0;
-    while (i < have.size() && chunk.size() < MetadataSync.MAX_ENTRIES && bytes < SYNC_CHUNK_BYTES) {
+    while (i < have.size() && chunk.size() < MetadataSync.MAX_ENTRIES && bytes < syncChunkBytes()) {
       BlockId id = run.snap.blocks().get(have.get(i++));
       BlockMetadata m = id == null ? null : settings.metadataStore().get(id).orElse(null);
       if (m != null) {
@@ -2357,12 +2468,36 @@ final class NodeEngine implements TransportHandler {
       if (r.reconcile().isEmpty()) {
         return new MetadataSync(List.of(), r.session(), ""); // over, or never was: nothing more
       }
+      // One asker holds at most two sessions: a new one replaces its oldest.
+      String prefix = who + "/";
+      String oldest = null;
+      int mine = 0;
+      for (String k : syncSessions.keySet()) {
+        if (k.startsWith(prefix)) {
+          mine++;
+          oldest = oldest == null ? k : oldest;
+        }
+      }
+      if (mine >= MAX_SESSIONS_PER_ASKER && oldest != null) {
+        SyncSession gone = syncSessions.remove(oldest);
+        gone.expiry.cancel();
+      }
       if (syncSessions.size() >= MAX_SYNC_SESSIONS) {
         throw new SyncException("busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
       }
-      CompletableFuture<SyncSnapshot> snap = snapshotAsync();
+      // The snapshot must hold every change made before the session was asked for.
+      Long since = awaitingSnapshot.get(key);
+      if (since == null) {
+        since = metadataVersion;
+        awaitingSnapshot.put(key, since);
+      }
+      CompletableFuture<SyncSnapshot> snap = snapshotAsync(since);
       if (!snap.isDone()) {
         return null; // a large store is being read: ask again when it is
+      }
+      awaitingSnapshot.remove(key);
+      if (snap.isCompletedExceptionally()) {
+        throw new SyncException("cannot read this node's metadata now; try again later");
       }
       s = new SyncSession(snap.join());
       syncSessions.put(key, s);
@@ -2379,9 +2514,11 @@ final class NodeEngine implements TransportHandler {
   CompletableFuture<MetadataSync> answerSyncWhenReady(String who, BlockSyncRequest r) {
     try {
       MetadataSync answer = answerSync(who, r);
-      return answer != null
-          ? CompletableFuture.completedFuture(answer)
-          : snapshotAsync().thenCompose(x -> answerSyncWhenReady(who, r));
+      if (answer != null) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      Long since = awaitingSnapshot.get(who + "/" + r.session());
+      return snapshotAsync(since == null ? metadataVersion : since).thenCompose(x -> answerSyncWhenReady(who, r));
     } catch (SyncException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -2408,7 +2545,7 @@ final class NodeEngine implements TransportHandler {
       if (s.sent.contains(id)) {
         continue;
       }
-      if (entries.size() >= MetadataSync.MAX_ENTRIES || bytes >= SYNC_CHUNK_BYTES) {
+      if (entries.size() >= MetadataSync.MAX_ENTRIES || bytes >= syncChunkBytes()) {
         more = true;
         break;
       }
@@ -2448,6 +2585,11 @@ final class NodeEngine implements TransportHandler {
               scheduleBackgroundSync();
             },
             syncConfig.interval());
+  }
+
+  /** Entry budget of one metadata:sync message: a third of the frame limit, at most 512 KiB. */
+  private long syncChunkBytes() {
+    return Math.min(SYNC_CHUNK_BYTES, Math.max(4 * 1024, settings.transport().maxFrameBytes() / 3));
   }
 
   /** How long one reconciliation message waits for its answer. */
@@ -2504,7 +2646,7 @@ final class NodeEngine implements TransportHandler {
     observe(m.payload().timestamp());
     apply(null, m, e.requestId());
     emit(l -> l.messageReceived(m));
-    if (m.recipient() == null && relayed(m.payload())) {
+    if (m.recipient() == null && relayed(m.payload()) && !(m.payload().data() instanceof BatchUpdate)) {
       relay(m, null);
     }
     return Accepted.ACCEPTED;

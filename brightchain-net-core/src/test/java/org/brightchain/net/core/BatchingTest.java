@@ -251,6 +251,35 @@ class BatchingTest {
   }
 
   @Test
+  void versionsFromTheFutureAreRefusedSoTheyCannotPinARegisterOrPullTheClock() {
+    BrightChainNode a = node("10.0.0.1", BatchConfig.defaults());
+    VirtualNet.RawPeer peer = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
+    long now = net.vs.now().toEpochMilli();
+    long yearAhead = now + Duration.ofDays(365).toMillis();
+    BlockId x = VirtualNet.blockId(900);
+    // A batch whose own timestamp (and so its updates') is far ahead of its message's.
+    SignedMessage batch =
+        peer.sign(new BatchUpdate("future-1", yearAhead, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(x, DataTemperature.FROZEN), yearAhead))), null);
+    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "f1", ""))));
+    boolean refused = false;
+    for (Envelope e : peer.envelopes()) {
+      if (e.replyTo().equals("f1") && e.message().payload().data() instanceof org.brightchain.net.message.Ack ack) {
+        refused = !ack.ok();
+      }
+    }
+    assertTrue(refused, "the batch is refused");
+    assertTrue(a.metadata(x).isEmpty(), "and not applied");
+    // Metadata entries stamped beyond the replay window are ignored too.
+    org.brightchain.net.BlockMetadata ahead =
+        org.brightchain.net.BlockMetadata.initial(x, java.time.Instant.ofEpochMilli(yearAhead), peer.identity.nodeId());
+    peer.send(peer.sign(new org.brightchain.net.message.MetadataSync(List.of(ahead)), a.nodeId()));
+    assertTrue(a.metadata(x).isEmpty(), "future metadata ignored");
+    // The host's own write still lands, stamped now.
+    net.await(a.updateTemperature(x, DataTemperature.COLD));
+    assertEquals(now, a.metadata(x).orElseThrow().updatedAt().toEpochMilli());
+  }
+
+  @Test
   void aSubscriberToTemperaturesOfOneBlockGetsTheBatchesThatNameIt() {
     BrightChainNode a = node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
     BlockId wanted = VirtualNet.blockId(6);
