@@ -395,7 +395,9 @@ public final class BrightChainNode implements AutoCloseable {
    * Merges a block's metadata into this node's, field by field (each field keeps its later
    * version; see {@link BlockMetadata#mergedWith}), and tells the network what changed.
    *
-   * @return the block's metadata afterwards
+   * @return the block's metadata afterwards; fails with {@link IllegalArgumentException} if a
+   *     version of {@code metadata} lies further ahead of this node's clock than the replay
+   *     window (it would pin its field and pull the node's clock ahead)
    */
   public CompletableFuture<BlockMetadata> updateMetadata(BlockMetadata metadata) {
     notNull(metadata, "metadata");

@@ -876,8 +876,27 @@ final class NodeEngine implements TransportHandler {
     return m;
   }
 
-  /** Merges a host's metadata and queues the block's merged metadata for the next batch. */
+  /**
+   * Why {@code m} cannot be merged because a version of it lies beyond the replay window (it
+   * would pin its register and pull this node's clock ahead), or {@code null} if it can.
+   */
+  String futureVersion(BlockMetadata m) {
+    long ahead = m.updatedAt().toEpochMilli() - settings.clock().millis();
+    return ahead > security.replayWindow().toMillis()
+        ? ahead + " ms ahead of this node's clock (at most " + security.replayWindow().toMillis() + ")"
+        : null;
+  }
+
+  /**
+   * Merges a host's metadata and queues the block's merged metadata for the next batch.
+   *
+   * @throws IllegalArgumentException if a version of it lies beyond the replay window
+   */
   BlockMetadata updateMetadata(BlockMetadata md) {
+    String future = futureVersion(md);
+    if (future != null) {
+      throw new IllegalArgumentException("metadata of " + md.blockId() + ": updatedAt " + future);
+    }
     long now = settings.clock().millis();
     BlockMetadata after = mergeOne(md);
     // The update carries its own versions; its stamp only keeps the batch's at or after them.
@@ -889,9 +908,8 @@ final class NodeEngine implements TransportHandler {
   /** Merges metadata from a host or peer; returns how many entries changed. Scheduler only. */
   int mergeMetadata(Collection<BlockMetadata> entries) {
     int changed = 0;
-    long latestAllowed = settings.clock().millis() + security.replayWindow().toMillis();
     for (BlockMetadata incoming : entries) {
-      if (incoming.updatedAt().toEpochMilli() > latestAllowed) {
+      if (futureVersion(incoming) != null) {
         // A version from the future would pin its register (and pull this node's clock) ahead.
         messagesRejected.incrementAndGet();
         log.info("metadata of {} stamped {} ms ahead: ignored", incoming.blockId(), incoming.updatedAt().toEpochMilli() - settings.clock().millis());

@@ -379,6 +379,10 @@ final class RestApi {
       } catch (WireFormatException e) {
         throw new WireFormatException("entries[" + i + "]." + e.getMessage());
       }
+      String future = node.futureVersion(entries.get(i));
+      if (future != null) {
+        throw new WireFormatException("entries[" + i + "].updatedAt: " + future);
+      }
     }
     int applied = 0;
     for (BlockMetadata e : entries) {

@@ -329,6 +329,23 @@ class RestApiTest {
   }
 
   @Test
+  void syncMetadataRefusesVersionsFromBeyondTheReplayWindowAndChangesNothing() {
+    BlockId ok = blockId(32);
+    BlockId ahead = blockId(33);
+    NodeId other = NodeId.of(hex(31));
+    BlockMetadata fine = BlockMetadata.initial(ok, net.vs.now(), other);
+    BlockMetadata future = BlockMetadata.initial(ahead, net.vs.now().plus(java.time.Duration.ofDays(365)), other);
+    String body = "{\"entries\":[" + JsonCodec.toJson(fine) + "," + JsonCodec.toJson(future) + "]}";
+
+    Reply r = post("/sync/metadata", body);
+
+    assertError(r, 400, "bad_request");
+    assertTrue(((String) r.get("message")).startsWith("entries[1].updatedAt: "), () -> "message: " + r.get("message"));
+    assertTrue(node.metadata(ok).isEmpty(), "nothing merged");
+    assertTrue(node.metadata(ahead).isEmpty(), "nothing merged");
+  }
+
+  @Test
   void syncTemperatureAppliesEveryUpdate() {
     Reply r =
         post(
