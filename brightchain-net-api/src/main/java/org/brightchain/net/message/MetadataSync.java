@@ -8,7 +8,8 @@ import org.brightchain.net.internal.Values;
 
 /**
  * {@code metadata:sync}: the metadata of many blocks, sent in answer to a {@link
- * BlockSyncRequest} or to bring a peer up to date; receivers keep the newer value per block.
+ * BlockSyncRequest} or to bring a peer up to date; receivers merge each entry field by
+ * field ({@link org.brightchain.net.BlockMetadata#mergedWith}).
  *
  * <p>In a reconciliation ({@code session} set), it answers a {@link BlockSyncRequest} step with
  * the next message ({@code reconcile}, empty once the answerer is done) and the entries the asker

@@ -89,8 +89,10 @@ import org.slf4j.LoggerFactory;
  * WebSocket event channel ({@code docs/protocol.md}); dials its bootstrap nodes; announces itself
  * to every peer it connects to and tells it of its other peers; signs every message it sends;
  * verifies every message it receives exactly once, dropping bad ones with a log line and a
- * counter; applies block temperature, location and metadata events to its {@link MetadataStore}
- * (last writer wins) and passes them on to its other peers. On {@link #stop()} it says goodbye
+ * counter; applies block temperature, location and metadata changes to its {@link MetadataStore}
+ * field by field (each field keeps its later version) and passes them on to its other peers;
+ * sends the host's changes in signed, acknowledged batches ({@link Builder#batching}); and
+ * reconciles its metadata with each peer it dials ({@link Builder#sync}). On {@link #stop()} it says goodbye
  * ({@code node:leave}) before closing.
  *
  * <h2>Threads</h2>
