@@ -862,17 +862,28 @@ final class NodeEngine implements TransportHandler {
 
   /** Applies a temperature change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateTemperature(BlockId id, DataTemperature t) {
-    long ts = writeStamp(settings.metadataStore().get(id).map(m -> m.versions().temperature()).orElse(null));
-    BlockMetadata m = applyTemperature(id, t, ts, self);
-    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.TEMPERATURE, null), BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts), 200);
+    long[] ts = new long[1]; // stamped inside the store's atomic update: one lookup per write
+    BlockMetadata m =
+        change(id, cur -> {
+          ts[0] = writeStamp(cur == null ? null : cur.versions().temperature());
+          return base(id, cur).withTemperature(t, Instant.ofEpochMilli(ts[0]), self);
+        });
+    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.TEMPERATURE, null), BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts[0]), 200);
     return m;
   }
 
   /** Applies a location change made here and queues it for the next batch. Scheduler only. */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
-    long ts = writeStamp(settings.metadataStore().get(id).map(m -> m.versions().location(l.nodeId())).orElse(null));
-    BlockMetadata m = applyLocation(id, l, action, ts, self);
-    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.LOCATION, l.nodeId()), BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts), 400);
+    long[] ts = new long[1]; // stamped inside the store's atomic update: one lookup per write
+    BlockMetadata m =
+        change(id, cur -> {
+          ts[0] = writeStamp(cur == null ? null : cur.versions().location(l.nodeId()));
+          Instant at = Instant.ofEpochMilli(ts[0]);
+          return action == BlockLocationUpdate.Action.ADD
+              ? base(id, cur).withLocation(l, at, self)
+              : base(id, cur).withoutLocation(l.nodeId(), at, self);
+        });
+    enqueue(new UpdateKey(id, BatchUpdate.UpdateType.LOCATION, l.nodeId()), BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts[0]), 400);
     return m;
   }
 
