@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import org.brightchain.net.core.sync.ItemId;
-import org.brightchain.net.core.sync.Reconciler;
-import org.brightchain.net.core.sync.SyncException;
-import org.brightchain.net.core.sync.SyncSettings;
-import org.brightchain.net.core.sync.SyncStorage;
+import org.brightchain.net.core.internal.sync.ItemId;
+import org.brightchain.net.core.internal.sync.Reconciler;
+import org.brightchain.net.core.internal.sync.SyncException;
+import org.brightchain.net.core.internal.sync.SyncSettings;
+import org.brightchain.net.core.internal.sync.SyncStorage;
 
 /**
  * The reconciliation benchmark: two sets of a million items that differ in a hundred, reconciled

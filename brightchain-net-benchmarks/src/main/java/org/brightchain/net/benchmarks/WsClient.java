@@ -32,7 +32,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.ErrorEvent;

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.wire.JsonCodec;
-import org.brightchain.net.core.wire.ProtoCodec;
+import org.brightchain.net.core.internal.wire.JsonCodec;
+import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.message.Envelope;
 import org.junit.jupiter.api.Test;
 

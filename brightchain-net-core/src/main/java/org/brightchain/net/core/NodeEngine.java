@@ -45,20 +45,20 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.config.BatchConfig;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.SyncConfig;
-import org.brightchain.net.core.sync.ItemId;
-import org.brightchain.net.core.sync.Reconciler;
-import org.brightchain.net.core.sync.SyncException;
-import org.brightchain.net.core.sync.SyncItem;
-import org.brightchain.net.core.sync.SyncStorage;
+import org.brightchain.net.core.internal.sync.ItemId;
+import org.brightchain.net.core.internal.sync.Reconciler;
+import org.brightchain.net.core.internal.sync.SyncException;
+import org.brightchain.net.core.internal.sync.SyncItem;
+import org.brightchain.net.core.internal.sync.SyncStorage;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
-import org.brightchain.net.core.security.RateLimiter;
-import org.brightchain.net.core.security.Sessions;
+import org.brightchain.net.core.internal.security.RateLimiter;
+import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.crypto.MessageSigning;
-import org.brightchain.net.core.wire.JsonCodec;
-import org.brightchain.net.core.wire.ProtoCodec;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.wire.JsonCodec;
+import org.brightchain.net.core.internal.wire.ProtoCodec;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.Challenge;
@@ -2185,8 +2185,8 @@ final class NodeEngine implements TransportHandler {
    * node that lacks millions of blocks (a new one) can still be given all their ids; a
    * conversation is bounded by its timeouts rather than by its length.
    */
-  static final org.brightchain.net.core.sync.SyncSettings SYNC_SETTINGS =
-      org.brightchain.net.core.sync.SyncSettings.defaults().withMaxMessages(8192);
+  static final org.brightchain.net.core.internal.sync.SyncSettings SYNC_SETTINGS =
+      org.brightchain.net.core.internal.sync.SyncSettings.defaults().withMaxMessages(8192);
   /** A session this node answers ends after this long without a message. */
   static final Duration SESSION_IDLE = Duration.ofSeconds(60);
 

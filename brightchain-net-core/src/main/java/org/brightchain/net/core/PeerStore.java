@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.brightchain.net.NodeId;
-import org.brightchain.net.core.wire.Json;
-import org.brightchain.net.core.wire.JsonObject;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.internal.wire.JsonObject;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,11 +15,11 @@ import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
-import org.brightchain.net.core.security.Sessions;
-import org.brightchain.net.core.wire.Json;
-import org.brightchain.net.core.wire.JsonCodec;
-import org.brightchain.net.core.wire.JsonObject;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.security.Sessions;
+import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.internal.wire.JsonCodec;
+import org.brightchain.net.core.internal.wire.JsonObject;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.SignedMessage;
@@ -328,7 +328,7 @@ final class RestApi {
       MetadataSync answer;
       try {
         answer = node.answerSync(principal, r);
-      } catch (org.brightchain.net.core.sync.SyncException e) {
+      } catch (org.brightchain.net.core.internal.sync.SyncException e) {
         return error(422, "sync_failed", e.getMessage());
       }
       if (answer == null) {
@@ -502,10 +502,10 @@ final class RestApi {
    * (docs/discovery.md), so the node dials it expecting exactly that id.
    */
   private RestResponse announceSigned(RestRequest req, String text) throws WireFormatException {
-    org.brightchain.net.core.discovery.SignedAdvert advert = org.brightchain.net.core.discovery.SignedAdvert.fromText(text);
-    org.brightchain.net.core.discovery.SignedAdvert.Verdict v =
+    org.brightchain.net.core.internal.discovery.SignedAdvert advert = org.brightchain.net.core.internal.discovery.SignedAdvert.fromText(text);
+    org.brightchain.net.core.internal.discovery.SignedAdvert.Verdict v =
         advert.verify(node.settings.clock().millis(), node.security().replayWindow());
-    if (v != org.brightchain.net.core.discovery.SignedAdvert.Verdict.VALID) {
+    if (v != org.brightchain.net.core.internal.discovery.SignedAdvert.Verdict.VALID) {
       return error(400, "bad_advert", "advert refused: " + v.name().toLowerCase(Locale.ROOT));
     }
     String address = advert.advertisement().address().isEmpty() ? NodeEngine.hostOf(req.remoteAddress()) : advert.advertisement().address();

@@ -209,9 +209,9 @@ class BatchingTest {
     long now = net.vs.now().toEpochMilli();
     SignedMessage batch =
         peer.sign(new BatchUpdate("b-1", now, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(x, DataTemperature.COLD), now - 5))), null);
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q1", ""))));
+    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q1", ""))));
     net.vs.runUntilIdle();
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q2", ""))));
+    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q2", ""))));
     net.vs.runUntilIdle();
     List<String> acked = new ArrayList<>();
     for (Envelope e : peer.envelopes()) {
@@ -238,8 +238,8 @@ class BatchingTest {
     SignedMessage batch = peer.sign(new BatchUpdate("long-1", now, updates), null);
     SignedMessage ping = peer.sign(new org.brightchain.net.message.Ping(77), a.nodeId());
     peer.sendAll(
-        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "batch", ""))),
-        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(ping, 0, "ping", ""))));
+        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "batch", ""))),
+        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(ping, 0, "ping", ""))));
     List<String> answers = new ArrayList<>();
     for (Envelope e : peer.envelopes()) {
       if (e.replyTo().equals("batch") || e.replyTo().equals("ping")) {
@@ -260,7 +260,7 @@ class BatchingTest {
     // A batch whose own timestamp (and so its updates') is far ahead of its message's.
     SignedMessage batch =
         peer.sign(new BatchUpdate("future-1", yearAhead, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(x, DataTemperature.FROZEN), yearAhead))), null);
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "f1", ""))));
+    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "f1", ""))));
     boolean refused = false;
     for (Envelope e : peer.envelopes()) {
       if (e.replyTo().equals("f1") && e.message().payload().data() instanceof org.brightchain.net.message.Ack ack) {

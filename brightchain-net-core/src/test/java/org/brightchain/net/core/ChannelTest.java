@@ -203,7 +203,7 @@ class ChannelTest {
                 new org.brightchain.net.message.Subscribe(java.util.Set.of(WSEventType.BLOCK_TEMPERATURE), java.util.Set.of(wanted)),
                 net.vs.now().toEpochMilli(),
                 client.nodeId()));
-    sub.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(subscribe)));
+    sub.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encode(subscribe)));
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(8), DataTemperature.HOT)));
     net.await(a.publish(new BlockTemperatureUpdate(wanted, DataTemperature.HOT)));
     assertEquals(List.of(wanted), temperatureBlocks(sub.messages()));
@@ -245,8 +245,8 @@ class ChannelTest {
     SignedMessage sync = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockSyncRequest(List.of(id)), now, me.nodeId()));
     SignedMessage change = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockTemperatureUpdate(id, DataTemperature.HOT), now + 1, me.nodeId()));
     for (int attempt = 0; attempt < 2; attempt++) {
-      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(sync, 0, "s", ""))));
-      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encodeEnvelope(new Envelope(change, 0, "c", ""))));
+      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(sync, 0, "s", ""))));
+      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(change, 0, "c", ""))));
     }
     long syncAnswers = client.envelopes().stream().filter(e -> e.replyTo().equals("s") && e.message().payload().data() instanceof MetadataSync).count();
     long changeAcks = client.envelopes().stream().filter(e -> e.replyTo().equals("c") && e.message().payload().data() instanceof Ack ack && ack.ok()).count();

@@ -148,10 +148,10 @@ class DiscoveryTest {
     BrightChainNode b = net.start(net.builder("10.0.0.2").identity(bKey).build());
     long now = net.vs.clock().millis();
     org.brightchain.net.NodeAdvertisement ad = new org.brightchain.net.NodeAdvertisement(b.nodeId(), "10.0.0.2", VirtualNet.PORT, java.util.Set.of("routing"), "x");
-    org.brightchain.net.core.discovery.SignedAdvert signed = org.brightchain.net.core.discovery.SignedAdvert.sign(ad, now, bKey.publicKey(), bKey::sign);
+    org.brightchain.net.core.internal.discovery.SignedAdvert signed = org.brightchain.net.core.internal.discovery.SignedAdvert.sign(ad, now, bKey.publicKey(), bKey::sign);
     byte[] sig = signed.signature();
     sig[5] ^= 1;
-    org.brightchain.net.core.discovery.SignedAdvert forged = new org.brightchain.net.core.discovery.SignedAdvert(ad, now, bKey.publicKey(), sig);
+    org.brightchain.net.core.internal.discovery.SignedAdvert forged = new org.brightchain.net.core.internal.discovery.SignedAdvert(ad, now, bKey.publicKey(), sig);
     org.brightchain.net.spi.RestResponse bad = announce(a, "{\"advert\":\"" + forged.toText() + "\"}");
     assertEquals(400, bad.status());
     net.vs.runUntilIdle();

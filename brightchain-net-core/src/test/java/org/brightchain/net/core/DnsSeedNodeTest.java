@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
-import org.brightchain.net.core.discovery.Dnsmasq;
+import org.brightchain.net.core.internal.discovery.Dnsmasq;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -15,7 +15,7 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.Reachability.State;
 import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.NatMode;
-import org.brightchain.net.core.wire.Json;
+import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.PortMapper;
 import org.brightchain.net.spi.PortMapperProvider;

@@ -25,10 +25,10 @@ import org.brightchain.net.core.VirtualNet.RawPeer;
 import org.brightchain.net.core.VirtualNet.RecordingListener;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.security.Sessions;
-import org.brightchain.net.core.wire.Json;
-import org.brightchain.net.core.wire.ProtoCodec;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.security.Sessions;
+import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.internal.wire.ProtoCodec;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
@@ -299,7 +299,7 @@ class SecurityTest {
   /** Every endpoint that is not a public read, with a body that would change state if allowed. */
   private List<String[]> protectedCalls(BrightChainNode node, NodeId peer) {
     String block = blockId(5).hex();
-    String event = org.brightchain.net.core.wire.JsonCodec.toJson(MessageSigning.sign(NodeIdentity.generate(), WSMessage.of(new BlockTemperatureUpdate(blockId(6), DataTemperature.HOT), now(), NodeIdentity.generate().nodeId())));
+    String event = org.brightchain.net.core.internal.wire.JsonCodec.toJson(MessageSigning.sign(NodeIdentity.generate(), WSMessage.of(new BlockTemperatureUpdate(blockId(6), DataTemperature.HOT), now(), NodeIdentity.generate().nodeId())));
     return List.of(
         new String[] {"POST", "/blocks/" + block + "/temperature", "{\"temperature\":\"hot\"}"},
         new String[] {"POST", "/blocks/" + block + "/location", "{}"},

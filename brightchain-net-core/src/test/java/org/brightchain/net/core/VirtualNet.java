@@ -261,7 +261,7 @@ final class VirtualNet {
 
     /** Sends a message as a binary frame and lets the node handle it. */
     void send(SignedMessage m) {
-      send(Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(m)));
+      send(Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encode(m)));
     }
 
     /** Every envelope received so far, decoded. */
@@ -271,9 +271,9 @@ final class VirtualNet {
         try {
           out.add(
               f.type() == Frame.Type.BINARY
-                  ? org.brightchain.net.core.wire.ProtoCodec.decodeEnvelope(f.bytes())
-                  : org.brightchain.net.core.wire.JsonCodec.fromJson(f.bytes(), org.brightchain.net.message.Envelope.class));
-        } catch (org.brightchain.net.core.wire.WireFormatException e) {
+                  ? org.brightchain.net.core.internal.wire.ProtoCodec.decodeEnvelope(f.bytes())
+                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(f.bytes(), org.brightchain.net.message.Envelope.class));
+        } catch (org.brightchain.net.core.internal.wire.WireFormatException e) {
           throw new AssertionError("the node sent an undecodable frame", e);
         }
       }
@@ -301,9 +301,9 @@ final class VirtualNet {
         try {
           out.add(
               f.type() == Frame.Type.BINARY
-                  ? org.brightchain.net.core.wire.ProtoCodec.decodeSignedMessage(f.bytes())
-                  : org.brightchain.net.core.wire.JsonCodec.fromJson(f.bytes(), SignedMessage.class));
-        } catch (org.brightchain.net.core.wire.WireFormatException e) {
+                  ? org.brightchain.net.core.internal.wire.ProtoCodec.decodeSignedMessage(f.bytes())
+                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(f.bytes(), SignedMessage.class));
+        } catch (org.brightchain.net.core.internal.wire.WireFormatException e) {
           throw new AssertionError("the node sent an undecodable frame", e);
         }
       }
@@ -326,11 +326,11 @@ final class VirtualNet {
       frames.add(frame);
       if (answerPings) {
         try {
-          SignedMessage m = org.brightchain.net.core.wire.ProtoCodec.decodeSignedMessage(frame.bytes());
+          SignedMessage m = org.brightchain.net.core.internal.wire.ProtoCodec.decodeSignedMessage(frame.bytes());
           if (m.payload().data() instanceof org.brightchain.net.message.Ping ping) {
-            connection.send(Frame.binary(org.brightchain.net.core.wire.ProtoCodec.encode(sign(new org.brightchain.net.message.Pong(ping.nonce()), m.nodeId()))));
+            connection.send(Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encode(sign(new org.brightchain.net.message.Pong(ping.nonce()), m.nodeId()))));
           }
-        } catch (org.brightchain.net.core.wire.WireFormatException | RuntimeException ignored) {
+        } catch (org.brightchain.net.core.internal.wire.WireFormatException | RuntimeException ignored) {
           // not ours to judge here
         }
       }

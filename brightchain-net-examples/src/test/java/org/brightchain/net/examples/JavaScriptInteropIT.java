@@ -28,7 +28,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
-import org.brightchain.net.core.wire.Json;
+import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.SignedMessage;

@@ -32,7 +32,7 @@ import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.UPNPConfig;
 import org.brightchain.net.core.BrightChainNode;
-import org.brightchain.net.core.wire.Json;
+import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.netty.nat.NatPortMapperProvider;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.PortMapper;

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.InMemoryBlockStore;
-import org.brightchain.net.core.wire.Json;
+import org.brightchain.net.core.internal.wire.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.NodeId;
-import org.brightchain.net.core.discovery.SignedAdvert;
-import org.brightchain.net.core.wire.WireFormatException;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.netty.discovery.MulticastDiscovery.HeardNode;
 
 /**

@@ -6,7 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.time.Clock;
 import java.util.function.Consumer;
-import org.brightchain.net.core.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

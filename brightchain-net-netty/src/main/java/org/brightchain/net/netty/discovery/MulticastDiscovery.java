@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.DiscoveryConfig;
-import org.brightchain.net.core.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.netty.discovery.AdvertIntake.Candidate;
 import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.brightchain.net.spi.DiscoveryContext;

@@ -16,7 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.brightchain.net.netty.discovery.AdvertIntake.Limits;
 import org.brightchain.net.netty.discovery.MulticastDiscovery.Counters;

@@ -27,7 +27,7 @@ import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.core.Schedulers;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.netty.discovery.MulticastDiscovery.Counters;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.junit.jupiter.api.AfterEach;

@@ -10,7 +10,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.discovery.SignedAdvert;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.Scheduler;
 
