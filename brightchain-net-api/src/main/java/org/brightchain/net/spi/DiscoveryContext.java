@@ -18,6 +18,20 @@ public interface DiscoveryContext {
   /** The node's clock. */
   java.time.Clock clock();
 
+  /**
+   * Where a provider runs blocking work (DNS queries, file reads) that must not hold up the
+   * scheduler. Tasks may run on any thread and concurrently: a provider that needs them in order
+   * serializes them itself. The node's own implementation runs them on its background executor;
+   * this default, for contexts made by hand, starts a daemon thread per task.
+   */
+  default java.util.concurrent.Executor backgroundExecutor() {
+    return task -> {
+      Thread t = new Thread(task, "brightchain-discovery");
+      t.setDaemon(true);
+      t.start();
+    };
+  }
+
   /** The node's public key (compressed secp256k1, or Ed25519), for signed adverts. */
   byte[] publicKey();
 

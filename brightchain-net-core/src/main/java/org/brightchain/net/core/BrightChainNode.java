@@ -43,6 +43,11 @@ import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.core.internal.channel.NodeCounters;
+import org.brightchain.net.core.internal.node.NodeEngine;
+import org.brightchain.net.core.internal.node.NodeSettings;
+import org.brightchain.net.core.internal.node.Plugins;
+import org.brightchain.net.core.internal.node.Providers;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.spi.BlockStore;
@@ -109,8 +114,7 @@ public final class BrightChainNode implements AutoCloseable {
 
   private final NodeSettings settings;
   private final NodeEngine engine;
-  private final List<NodeEventListener> pluginListeners = new ArrayList<>();
-  private final List<NodePlugin> startedPlugins = new ArrayList<>();
+  private final Plugins plugins;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile CompletableFuture<Void> stopFuture;
 
@@ -123,18 +127,16 @@ public final class BrightChainNode implements AutoCloseable {
 
   private final Transport transport;
 
-  private final NatManager nat;
-
   private BrightChainNode(NodeSettings settings, Transport transport, NatConfig natConfig, PortMapperProvider mappers) {
     this.transport = transport;
     this.settings = settings;
-    this.engine = new NodeEngine(settings, transport);
-    this.nat = new NatManager(
-        natConfig,
-        () -> mappers == null ? List.of() : mappers.create(natConfig, settings.transport().host()),
-        settings.scheduler(),
-        settings.clock(),
-        engine::reachability);
+    this.engine =
+        new NodeEngine(
+            settings,
+            transport,
+            natConfig,
+            () -> mappers == null ? List.of() : mappers.create(natConfig, settings.transport().host()));
+    this.plugins = new Plugins(settings.plugins(), engine, this::publish);
   }
 
   /** A builder with every setting at its default. */
@@ -158,10 +160,7 @@ public final class BrightChainNode implements AutoCloseable {
     return engine
         .start()
         .thenCompose(v -> engine.onScheduler(() -> {
-          setupPlugins();
-          // Port mapping runs in the background: no gateway, or a bad one, never fails a start.
-          NodeInfo bound = engine.info();
-          nat.start(settings.transport().host(), bound.httpPort(), bound.wsPort());
+          plugins.setup();
           return null;
         }))
         .<Void>thenApply(v -> {
@@ -191,15 +190,12 @@ public final class BrightChainNode implements AutoCloseable {
       stopFuture = CompletableFuture.completedFuture(null);
       return stopFuture;
     }
-    // Mappings go first, while the transport still serves.
+    // Mappings go first, while the transport still serves (the engine does that).
     stopFuture =
         engine
-            .onScheduler(nat::stop)
-            .thenCompose(f -> f)
-            .exceptionally(e -> null)
-            .thenCompose(v -> engine.stop())
+            .stop()
             .thenCompose(v -> engine.onScheduler(() -> {
-              closePlugins();
+              plugins.close();
               return null;
             }))
             .<Void>thenApply(v -> null)
@@ -223,28 +219,6 @@ public final class BrightChainNode implements AutoCloseable {
     if (settings.ownsScheduler() && settings.scheduler() instanceof Schedulers.ThreadScheduler t) {
       t.shutdown();
     }
-  }
-
-  private void setupPlugins() {
-    for (NodePlugin plugin : settings.plugins()) {
-      try {
-        plugin.setup(new Context(plugin));
-        startedPlugins.add(plugin);
-      } catch (Exception | LinkageError e) {
-        log.error("plugin {} failed to start and is skipped", plugin.name(), e);
-      }
-    }
-  }
-
-  private void closePlugins() {
-    for (NodePlugin plugin : startedPlugins) {
-      try {
-        plugin.close();
-      } catch (RuntimeException e) {
-        log.warn("plugin {} failed to close", plugin.name(), e);
-      }
-    }
-    pluginListeners.forEach(engine::removeListener);
   }
 
   // ------------------------------------------------------------------ reads
@@ -439,12 +413,39 @@ public final class BrightChainNode implements AutoCloseable {
     if (notRunning() != null) {
       return notRunning().thenApply(m -> null);
     }
-    return engine.onScheduler(() -> engine.syncWith(peer)).thenCompose(f -> f);
+    return engine
+        .onScheduler(() -> engine.syncWith(peer))
+        .thenCompose(f -> f)
+        .thenApply(
+            r ->
+                new SyncResult(
+                    r.peer(),
+                    r.items(),
+                    r.messages(),
+                    r.bytesSent(),
+                    r.bytesReceived(),
+                    r.entriesSent(),
+                    r.entriesReceived(),
+                    r.changed(),
+                    r.elapsed()));
   }
 
   /** Counters of batched updates and reconciliation since the node started. */
   public DeliveryStats deliveryStats() {
-    return engine.deliveryStats();
+    NodeCounters c = engine.counters();
+    return new DeliveryStats(
+        c.updatesAccepted.get(),
+        c.updatesCoalesced.get(),
+        c.batchesSent.get(),
+        c.batchesAcked.get(),
+        c.batchRetries.get(),
+        c.batchesAbandoned.get(),
+        c.batchesReceived.get(),
+        c.batchDuplicates.get(),
+        c.updatesApplied.get(),
+        c.syncsCompleted.get(),
+        c.syncsFailed.get(),
+        c.syncEntriesReceived.get());
   }
 
   /** Signs {@code payload} as this node and sends it to every connected peer. */
@@ -545,45 +546,6 @@ public final class BrightChainNode implements AutoCloseable {
     return "BrightChainNode[" + nodeId() + ", " + state.get().name().toLowerCase() + "]";
   }
 
-  private final class Context implements PluginContext {
-    private final NodePlugin plugin;
-
-    Context(NodePlugin plugin) {
-      this.plugin = plugin;
-    }
-
-    @Override
-    public NodeId nodeId() {
-      return BrightChainNode.this.nodeId();
-    }
-
-    @Override
-    public Clock clock() {
-      return settings.clock();
-    }
-
-    @Override
-    public Scheduler scheduler() {
-      return settings.scheduler();
-    }
-
-    @Override
-    public void addListener(NodeEventListener listener) {
-      pluginListeners.add(listener);
-      engine.addListener(listener);
-    }
-
-    @Override
-    public void broadcast(EventPayload payload) {
-      publish(payload);
-    }
-
-    @Override
-    public String toString() {
-      return "PluginContext[" + plugin.name() + "]";
-    }
-  }
-
   // ------------------------------------------------------------------ builder
 
   /**
@@ -636,6 +598,7 @@ public final class BrightChainNode implements AutoCloseable {
     private TransportSettings.SlowConsumerPolicy slowConsumerPolicy =
         TransportSettings.SlowConsumerPolicy.DISCONNECT;
     private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
+    private java.util.concurrent.Executor backgroundExecutor;
 
     private Builder() {}
 
@@ -693,22 +656,6 @@ public final class BrightChainNode implements AutoCloseable {
     public Builder loadDiscoveryProviders(boolean load) {
       this.loadDiscoveryProviders = load;
       return this;
-    }
-
-    private List<DiscoveryProvider> discoveryProviders() {
-      List<DiscoveryProvider> all = new ArrayList<>(discoveryProvidersAdded);
-      if (loadDiscoveryProviders) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (DiscoveryProvider p : all) {
-          names.add(p.getClass().getName());
-        }
-        for (DiscoveryProvider p : load(DiscoveryProvider.class)) {
-          if (names.add(p.getClass().getName())) {
-            all.add(p);
-          }
-        }
-      }
-      return List.copyOf(all);
     }
 
     /** The rate limit per remote address and per node; shorthand for {@link #security}. */
@@ -876,8 +823,7 @@ public final class BrightChainNode implements AutoCloseable {
       checkPositive(timeout, "heartbeat timeout");
       checkArgument(timeout.compareTo(interval) <= 0, "heartbeat timeout: %s (expected: <= interval %s)", timeout, interval);
       checkArgument(misses > 0, "heartbeat misses: %s (expected: > 0)", misses);
-      NodeSettings.Channel c = channel;
-      channel = new NodeSettings.Channel(interval, timeout, misses, c.replayLogSize(), c.requestTimeout(), c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      channel = channel.withHeartbeat(interval, timeout, misses);
       return this;
     }
 
@@ -888,8 +834,7 @@ public final class BrightChainNode implements AutoCloseable {
      */
     public Builder replayLogSize(int events) {
       checkArgument(events > 0, "replayLogSize: %s (expected: > 0)", events);
-      NodeSettings.Channel c = channel;
-      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), events, c.requestTimeout(), c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      channel = channel.withReplayLogSize(events);
       return this;
     }
 
@@ -900,16 +845,14 @@ public final class BrightChainNode implements AutoCloseable {
     public Builder reconnect(Duration maxBackoff, Duration stableAfter) {
       checkPositive(maxBackoff, "maxBackoff");
       checkPositive(stableAfter, "stableAfter");
-      NodeSettings.Channel c = channel;
-      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), c.replayLogSize(), c.requestTimeout(), stableAfter, maxBackoff, c.resumeWait());
+      channel = channel.withReconnect(maxBackoff, stableAfter);
       return this;
     }
 
     /** Default time a {@link BrightChainNode#request} waits for its answer. Default 10 s. */
     public Builder requestTimeout(Duration timeout) {
       checkPositive(timeout, "requestTimeout");
-      NodeSettings.Channel c = channel;
-      channel = new NodeSettings.Channel(c.heartbeatInterval(), c.heartbeatTimeout(), c.heartbeatMisses(), c.replayLogSize(), timeout, c.stableAfter(), c.maxBackoff(), c.resumeWait());
+      channel = channel.withRequestTimeout(timeout);
       return this;
     }
 
@@ -984,7 +927,6 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
-    /** Also loads plugins found through {@link ServiceLoader}. Default: off. */
     /**
      * How block updates made here are batched before they are sent: {@code maxSize} updates or
      * every {@code interval}, whichever comes first, each batch acknowledged by every peer and
@@ -1006,6 +948,18 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the node runs slow work that must not hold up its scheduler, such as reading a large
+     * metadata store for reconciliation; must run tasks eventually, in any order. The node never
+     * shuts it down. Default: a daemon thread of the node's own, started on first use and stopped
+     * with the node.
+     */
+    public Builder backgroundExecutor(java.util.concurrent.Executor executor) {
+      this.backgroundExecutor = notNull(executor, "backgroundExecutor");
+      return this;
+    }
+
+    /** Also loads plugins found through {@link ServiceLoader}. Default: off. */
     public Builder loadPlugins(boolean load) {
       this.loadPlugins = load;
       return this;
@@ -1036,14 +990,14 @@ public final class BrightChainNode implements AutoCloseable {
               maxConnections, maxQueuedBytes, slowConsumerPolicy, connectionLimits);
       Transport t = transport;
       if (t == null) {
-        TransportProvider p = transportProvider != null ? transportProvider : findTransport();
+        TransportProvider p = transportProvider != null ? transportProvider : Providers.transport();
         t = p.create(ts);
       }
       boolean owns = scheduler == null;
       Scheduler s = owns ? Schedulers.singleThread("brightchain-node-" + id.nodeId().shortId()) : scheduler;
       List<NodePlugin> allPlugins = new ArrayList<>(plugins);
       if (loadPlugins) {
-        allPlugins.addAll(load(NodePlugin.class));
+        allPlugins.addAll(Providers.load(NodePlugin.class));
       }
       NodeSettings settings =
           new NodeSettings(
@@ -1064,58 +1018,16 @@ public final class BrightChainNode implements AutoCloseable {
               security,
               dataDirectory,
               discovery,
-              discoveryProviders(),
+              Providers.discovery(discoveryProvidersAdded, loadDiscoveryProviders),
               temperaturePolicy == null ? DecayingTemperaturePolicy.defaults() : temperaturePolicy,
               batching,
-              sync);
+              sync,
+              backgroundExecutor);
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =
-          nc.mode() == NatMode.NONE ? null : portMapperProvider != null ? portMapperProvider : findPortMappers();
+          nc.mode() == NatMode.NONE ? null : portMapperProvider != null ? portMapperProvider : Providers.portMappers();
       return new BrightChainNode(settings, t, nc, mappers);
     }
-
-    private static PortMapperProvider findPortMappers() {
-      return load(PortMapperProvider.class).stream()
-          .max(Comparator.comparingInt(PortMapperProvider::priority))
-          .orElse(null);
-    }
-
-    private static TransportProvider findTransport() {
-      String wanted = System.getProperty("brightchain.transport");
-      List<TransportProvider> found = load(TransportProvider.class);
-      Optional<TransportProvider> chosen =
-          found.stream()
-              .filter(p -> wanted == null || p.name().equals(wanted))
-              .max(Comparator.comparingInt(TransportProvider::priority));
-      return chosen.orElseThrow(
-          () ->
-              new IllegalStateException(
-                  wanted != null
-                      ? "no transport named '" + wanted + "' (system property brightchain.transport)"
-                      : "no transport: add brightchain-net-netty to the class path, or call transport(...)"));
-    }
-
-    /** Loads providers, logging and skipping any that fail. */
-    static <T> List<T> load(Class<T> type) {
-      List<T> out = new ArrayList<>();
-      var it = ServiceLoader.load(type).stream().iterator();
-      while (true) {
-        try {
-          if (!it.hasNext()) {
-            break;
-          }
-          out.add(it.next().get());
-        } catch (java.util.ServiceConfigurationError | RuntimeException | LinkageError e) {
-          log.warn("skipping a broken {} provider: {}", type.getSimpleName(), e.toString());
-        }
-      }
-      return out;
-    }
-  }
-
-  static RuntimeException unwrap(Throwable e) {
-    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t instanceof RuntimeException r ? r : new CompletionException(t);
   }
 }

@@ -29,7 +29,7 @@ import org.brightchain.net.message.MetadataUpdate;
 
 /**
  * Any interleaving, duplication and reordering of a set of batches leaves every node with the
- * same metadata: the receiving path ({@link NodeEngine#applyUpdates}) is a join.
+ * same metadata: the receiving path ({@link org.brightchain.net.core.internal.batch.BatchApplier#applyUpdates}) is a join.
  */
 class BatchConvergencePropertiesTest {
   private static final List<NodeId> NODES =
@@ -93,7 +93,7 @@ class BatchConvergencePropertiesTest {
   private static Map<BlockId, BlockMetadata> applyAll(List<Sent> order) {
     InMemoryMetadataStore store = new InMemoryMetadataStore();
     for (Sent s : order) {
-      NodeEngine.applyUpdates(store, s.batch(), s.sender());
+      org.brightchain.net.core.internal.batch.BatchApplier.applyUpdates(store, s.batch(), s.sender());
     }
     Map<BlockId, BlockMetadata> out = new TreeMap<>();
     for (BlockMetadata m : store.scan(null, Integer.MAX_VALUE)) {

@@ -145,7 +145,7 @@ class BatchingTest {
     }
     assertEquals(20, a.deliveryStats().batchesSent());
     net.vs.advance(Duration.ofMillis(2_100));
-    assertEquals(NodeEngine.BATCH_WINDOW, a.deliveryStats().batchRetries(), "only the window is in flight, and retried");
+    assertEquals(org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW, a.deliveryStats().batchRetries(), "only the window is in flight, and retried");
     net.network.silence("10.0.0.2", false);
     net.vs.advance(Duration.ofSeconds(2)); // the second retries arrive; the queued four follow the acks
     assertEquals(20, a.deliveryStats().batchesAcked());
@@ -164,7 +164,7 @@ class BatchingTest {
     BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
     net.vs.runUntilIdle();
     net.network.silence("10.0.0.2", true);
-    int n = NodeEngine.BATCH_WINDOW + NodeEngine.MAX_QUEUED_BATCHES + 128;
+    int n = org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW + org.brightchain.net.core.internal.batch.BatchDelivery.MAX_QUEUED_BATCHES + 128;
     for (int i = 0; i < n; i++) {
       net.await(a.updateTemperature(VirtualNet.blockId(70_000 + i), DataTemperature.values()[i % 4])); // one batch each
     }

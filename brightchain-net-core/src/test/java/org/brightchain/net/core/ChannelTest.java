@@ -297,7 +297,7 @@ class ChannelTest {
   @Test
   void backoffIsFullJitterBetweenAFloorAndAnExponentialCeiling() {
     BrightChainNode a = net.startNode("10.0.0.1");
-    NodeEngine engine = a.engineForTests();
+    org.brightchain.net.core.internal.node.NodeEngine engine = a.engineForTests();
     for (int failures = 0; failures < 12; failures++) {
       long ceiling = Math.min(60_000, 2_000L << failures);
       long min = Long.MAX_VALUE;

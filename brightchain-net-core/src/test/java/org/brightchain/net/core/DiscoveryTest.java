@@ -18,6 +18,7 @@ import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.core.internal.peer.PeerStore;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.junit.jupiter.api.Test;

@@ -17,46 +17,46 @@ import org.brightchain.net.spi.PortMappingException;
  * port, {@link #address}, {@link #lifetime}); a test replaces any operation's behaviour, and
  * reads the calls it got, each with the virtual time it came at.
  */
-final class FakePortMapper implements PortMapper {
+public final class FakePortMapper implements PortMapper {
   /** One call: what, for which internal port, when. */
-  record Call(String op, int port, Instant at) {}
+  public record Call(String op, int port, Instant at) {}
 
   private final String name;
   private final VirtualScheduler vs;
-  final List<Call> calls = new CopyOnWriteArrayList<>();
-  volatile String address = "203.0.113.7";
-  volatile Duration lifetime = Duration.ofHours(1);
-  volatile int portOffset;
-  volatile boolean closed;
+  public final List<Call> calls = new CopyOnWriteArrayList<>();
+  public volatile String address = "203.0.113.7";
+  public volatile Duration lifetime = Duration.ofHours(1);
+  public volatile int portOffset;
+  public volatile boolean closed;
 
-  Function<UPNPConfig, CompletableFuture<PortMapping>> map = r -> CompletableFuture.completedFuture(mapping(r.port(), r.port() + portOffset));
-  Function<PortMapping, CompletableFuture<PortMapping>> renew = m -> CompletableFuture.completedFuture(mapping(m.internalPort(), m.externalPort()));
-  Function<PortMapping, CompletableFuture<PortMapping>> check = m -> CompletableFuture.completedFuture(m.withExternalAddress(address));
-  Function<PortMapping, CompletableFuture<Void>> unmap = m -> CompletableFuture.completedFuture(null);
+  public Function<UPNPConfig, CompletableFuture<PortMapping>> map = r -> CompletableFuture.completedFuture(mapping(r.port(), r.port() + portOffset));
+  public Function<PortMapping, CompletableFuture<PortMapping>> renew = m -> CompletableFuture.completedFuture(mapping(m.internalPort(), m.externalPort()));
+  public Function<PortMapping, CompletableFuture<PortMapping>> check = m -> CompletableFuture.completedFuture(m.withExternalAddress(address));
+  public Function<PortMapping, CompletableFuture<Void>> unmap = m -> CompletableFuture.completedFuture(null);
 
-  FakePortMapper(String name, VirtualScheduler vs) {
+  public FakePortMapper(String name, VirtualScheduler vs) {
     this.name = name;
     this.vs = vs;
   }
 
-  PortMapping mapping(int internal, int external) {
+  public PortMapping mapping(int internal, int external) {
     return new PortMapping(name, UPNPConfig.Protocol.TCP, "192.168.1.20", internal, address, external, lifetime, "192.168.1.1");
   }
 
-  static <T> CompletableFuture<T> failing(PortMappingException.Reason reason, String method, int code, String message) {
+  public static <T> CompletableFuture<T> failing(PortMappingException.Reason reason, String method, int code, String message) {
     return CompletableFuture.failedFuture(new PortMappingException(reason, method, code, message, null));
   }
 
   /** A future that never completes: a gateway that does not answer. */
-  static <T> CompletableFuture<T> silent() {
+  public static <T> CompletableFuture<T> silent() {
     return new CompletableFuture<>();
   }
 
-  long count(String op) {
+  public long count(String op) {
     return calls.stream().filter(c -> c.op().equals(op)).count();
   }
 
-  List<Call> calls(String op) {
+  public List<Call> calls(String op) {
     return calls.stream().filter(c -> c.op().equals(op)).toList();
   }
 

@@ -97,7 +97,7 @@ class SyncTest {
     InMemoryMetadataStore sa = new InMemoryMetadataStore();
     InMemoryMetadataStore sb = new InMemoryMetadataStore();
     NodeId x = NodeId.of("33".repeat(32));
-    int n = NodeEngine.INLINE_SNAPSHOT + 10_000;
+    int n = org.brightchain.net.core.internal.sync.SnapshotCache.INLINE_SNAPSHOT + 10_000;
     for (int i = 0; i < n; i++) {
       BlockMetadata m = md(i, DataTemperature.COLD, 1_700_000_000_000L + i, x);
       sa.update(m.blockId(), c -> m);

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +26,7 @@ import org.brightchain.net.config.DnsSeedsConfig;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.core.internal.channel.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -159,7 +158,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     }
   }
 
-  /** Makes the resolver a round asks; called on the provider's thread, may block. */
+  /** Makes the resolver a round asks; called on the provider's serial executor, may block. */
   @FunctionalInterface
   interface ResolverFactory {
     Resolver create(DiscoverySettings settings) throws IOException;
@@ -178,7 +177,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile DiscoveryContext context;
-  private volatile ExecutorService executor;
+  private volatile SerialExecutor executor;
   private volatile Scheduler.Cancellable timer;
   private volatile CompletableFuture<Stats> lastRound;
   private volatile LogLimiter logLimiter;
@@ -226,17 +225,12 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
       return;
     }
     logLimiter = new LogLimiter(context.clock(), 5, Duration.ofMinutes(1));
-    executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "brightchain-dns-seeds");
-              t.setDaemon(true);
-              return t;
-            });
+    // Rounds run one at a time, in order, on the node's background executor.
+    executor = new SerialExecutor(context.backgroundExecutor());
     context.scheduler().execute(this::tick);
   }
 
-  /** Cancels the timer and the provider's thread; answers still on their way are dropped. */
+  /** Cancels the timer and the tasks not yet run; answers still on their way are dropped. */
   @Override
   public synchronized void stop() {
     if (stopped) {
@@ -247,9 +241,9 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     if (t != null) {
       t.cancel();
     }
-    ExecutorService e = executor;
+    SerialExecutor e = executor;
     if (e != null) {
-      e.shutdownNow();
+      e.close();
     }
     CompletableFuture<Stats> round = lastRound;
     if (round != null) {
@@ -339,13 +333,13 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
 
   // ------------------------------------------------------------------ one round
 
-  /** One pass over every seed. Confined to the provider's thread. */
+  /** One pass over every seed. Confined to the provider's serial executor. */
   private final class Round {
     final CompletableFuture<Stats> done = new CompletableFuture<>();
     final DiscoveryContext ctx;
     final Set<String> reported = new HashSet<>();
     final Set<String> resolvingTargets = new HashSet<>();
-    final long startNanos = System.nanoTime();
+    final long startMs;
     int pending;
     int found;
     int refused;
@@ -354,6 +348,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
 
     Round(DiscoveryContext ctx) {
       this.ctx = ctx;
+      this.startMs = ctx.clock().millis();
     }
 
     void start() {
@@ -501,7 +496,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
 
     void finish() {
       rounds.incrementAndGet();
-      long ms = (System.nanoTime() - startNanos) / 1_000_000;
+      long ms = Math.max(0, ctx.clock().millis() - startMs);
       if (sent > 0 && failed == sent) {
         warn("no seed answered ({} queries failed)", failed);
       }

@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.channel;
 
 import org.brightchain.net.message.BatchUpdate;
 
@@ -18,9 +18,9 @@ import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 
 /** Which events one connection wants; immutable. */
-record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
+public record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
 
-  static final Subscription ALL = new Subscription(Set.of(), Set.of());
+  public static final Subscription ALL = new Subscription(Set.of(), Set.of());
 
   /** Announcements and control messages reach every connection whatever it subscribed to. */
   private static final Set<WSEventType> ALWAYS =
@@ -33,7 +33,7 @@ record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
           WSEventType.GAP,
           WSEventType.SUBSCRIBE);
 
-  static Subscription of(Subscribe s) {
+  public static Subscription of(Subscribe s) {
     return new Subscription(Set.copyOf(s.types()), Set.copyOf(s.blockIds()));
   }
 
@@ -42,7 +42,7 @@ record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
    *
    * @throws IllegalArgumentException naming the bad value
    */
-  static Subscription parse(String types, String blocks) {
+  public static Subscription parse(String types, String blocks) {
     Set<WSEventType> t = new LinkedHashSet<>();
     if (types != null && !types.isBlank()) {
       for (String name : types.split(",")) {
@@ -61,7 +61,7 @@ record Subscription(Set<WSEventType> types, Set<BlockId> blocks) {
     return new Subscription(Set.copyOf(t), Set.copyOf(b));
   }
 
-  boolean matches(EventPayload data) {
+  public boolean matches(EventPayload data) {
     WSEventType type = data.type();
     if (ALWAYS.contains(type)) {
       return true;

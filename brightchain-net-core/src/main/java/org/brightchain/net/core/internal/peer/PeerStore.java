@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.peer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,18 +21,18 @@ import org.slf4j.LoggerFactory;
  * it knew without asking bootstrap nodes, seeds or the LAN. Written atomically; a damaged file is
  * set aside and ignored.
  */
-final class PeerStore {
+public final class PeerStore {
   private static final Logger log = LoggerFactory.getLogger(PeerStore.class);
 
   /** The file name in the data directory. */
-  static final String FILE = "peers.json";
+  public static final String FILE = "peers.json";
 
   /** A peer worth dialling again: where it was, and how long it was connected in all. */
-  record Entry(NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {}
+  public record Entry(NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {}
 
   private final Path file;
 
-  PeerStore(Path dataDirectory) {
+  public PeerStore(Path dataDirectory) {
     this.file = dataDirectory.resolve(FILE);
   }
 
@@ -71,7 +71,7 @@ final class PeerStore {
   }
 
   /** Replaces the file with {@code entries}. */
-  void save(List<Entry> entries) throws IOException {
+  public void save(List<Entry> entries) throws IOException {
     List<Object> list = new ArrayList<>();
     for (Entry e : entries) {
       Map<String, Object> o = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.peer;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

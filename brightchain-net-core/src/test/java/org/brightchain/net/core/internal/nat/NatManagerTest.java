@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.nat;
 
 import static org.brightchain.net.core.FakePortMapper.failing;
 import static org.brightchain.net.core.FakePortMapper.silent;
@@ -15,6 +15,7 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.Reachability.State;
 import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.NatMode;
+import org.brightchain.net.core.FakePortMapper;
 import org.brightchain.net.core.testing.VirtualScheduler;
 import org.brightchain.net.spi.PortMapper;
 import org.brightchain.net.spi.PortMapping;

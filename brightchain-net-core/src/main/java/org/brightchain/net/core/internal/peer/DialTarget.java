@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.peer;
 
 import org.brightchain.net.NodeId;
 import org.brightchain.net.spi.Scheduler;

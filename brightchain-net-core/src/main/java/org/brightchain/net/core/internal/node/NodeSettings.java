@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.node;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,8 +18,11 @@ import org.brightchain.net.spi.NodePlugin;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.TransportSettings;
 
-/** Everything the builder decided, frozen. */
-record NodeSettings(
+/**
+ * Everything the builder decided, frozen. {@code background} runs slow work off the scheduler
+ * (null: a thread of the node's own).
+ */
+public record NodeSettings(
     NodeIdentity identity,
     TransportSettings transport,
     String advertisedAddress,
@@ -40,7 +43,8 @@ record NodeSettings(
     List<DiscoveryProvider> discoveryProviders,
     TemperaturePolicy temperaturePolicy,
     org.brightchain.net.config.BatchConfig batching,
-    org.brightchain.net.config.SyncConfig sync) {
+    org.brightchain.net.config.SyncConfig sync,
+    java.util.concurrent.Executor background) {
 
   /**
    * How the node-to-node channel behaves.
@@ -56,7 +60,7 @@ record NodeSettings(
    * @param resumeWait how long a dialled connection waits for the other side's resume before
    *     sending live events anyway
    */
-  record Channel(
+  public record Channel(
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
       int heartbeatMisses,
@@ -66,7 +70,28 @@ record NodeSettings(
       Duration maxBackoff,
       Duration resumeWait) {
 
-    static Channel defaults() {
+    /** These settings with other heartbeats. */
+    public Channel withHeartbeat(Duration interval, Duration timeout, int misses) {
+      return new Channel(interval, timeout, misses, replayLogSize, requestTimeout, stableAfter, maxBackoff, resumeWait);
+    }
+
+    /** These settings with another replay log size. */
+    public Channel withReplayLogSize(int events) {
+      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, events, requestTimeout, stableAfter, maxBackoff, resumeWait);
+    }
+
+    /** These settings with another reconnection backoff. */
+    public Channel withReconnect(Duration maxBackoff, Duration stableAfter) {
+      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, replayLogSize, requestTimeout, stableAfter, maxBackoff, resumeWait);
+    }
+
+    /** These settings with another request timeout. */
+    public Channel withRequestTimeout(Duration timeout) {
+      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, replayLogSize, timeout, stableAfter, maxBackoff, resumeWait);
+    }
+
+    /** The defaults: BrightChain's heartbeats (5 s, 2 s, 3 misses), 10,000 events, 10 s requests. */
+    public static Channel defaults() {
       return new Channel(
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),

@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.channel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,21 +14,21 @@ import java.util.List;
  * per event, so a restarted node's numbers are higher than any its previous run gave out, and a
  * peer resuming across the restart is told of the gap instead of being sent the wrong events.
  */
-final class ReplayLog {
+public final class ReplayLog {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final int capacity;
   private long next;
 
   /** One logged event. */
-  record Entry(long sequence, Object event) {}
+  public record Entry(long sequence, Object event) {}
 
-  ReplayLog(int capacity, long startMillis) {
+  public ReplayLog(int capacity, long startMillis) {
     this.capacity = capacity;
     this.next = Math.max(1, startMillis * 1000);
   }
 
   /** Appends an event; returns its sequence number. Drops the oldest beyond capacity. */
-  long append(Object event) {
+  public long append(Object event) {
     long seq = next++;
     entries.addLast(new Entry(seq, event));
     if (entries.size() > capacity) {
@@ -38,17 +38,17 @@ final class ReplayLog {
   }
 
   /** The sequence number the next event will get. */
-  long nextSequence() {
+  public long nextSequence() {
     return next;
   }
 
   /** The oldest sequence number still held, or {@link #nextSequence()} if empty. */
-  long oldest() {
+  public long oldest() {
     return entries.isEmpty() ? next : entries.peekFirst().sequence();
   }
 
   /** Entries with a sequence number above {@code after}, oldest first. */
-  List<Entry> after(long after) {
+  public List<Entry> after(long after) {
     List<Entry> out = new ArrayList<>();
     Iterator<Entry> it = entries.descendingIterator();
     while (it.hasNext()) {
@@ -62,7 +62,7 @@ final class ReplayLog {
     return out;
   }
 
-  int size() {
+  public int size() {
     return entries.size();
   }
 }

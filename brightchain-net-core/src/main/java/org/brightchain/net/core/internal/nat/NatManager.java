@@ -1,4 +1,4 @@
-package org.brightchain.net.core;
+package org.brightchain.net.core.internal.nat;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * backoff work on virtual time. Mapper answers arrive on the mappers' threads and are handed
  * over to the scheduler. {@link #current()} may be called from any thread.
  */
-final class NatManager {
+public final class NatManager {
   private static final Logger log = LoggerFactory.getLogger(NatManager.class);
   private static final Duration MIN_RENEWAL = Duration.ofSeconds(1);
 
@@ -83,7 +83,7 @@ final class NatManager {
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
   private boolean busy;
 
-  NatManager(
+  public NatManager(
       NatConfig config,
       Supplier<List<PortMapper>> mapperFactory,
       Scheduler scheduler,
@@ -97,7 +97,7 @@ final class NatManager {
   }
 
   /** Where the node stands now. Any thread. */
-  Reachability current() {
+  public Reachability current() {
     return current;
   }
 
@@ -109,7 +109,7 @@ final class NatManager {
    * @param http the bound REST port
    * @param ws the bound WebSocket port (may equal {@code http})
    */
-  void start(String bindHost, int http, int ws) {
+  public void start(String bindHost, int http, int ws) {
     if (running || stopped) {
       return;
     }
@@ -156,7 +156,7 @@ final class NatManager {
    * removal is bounded by the request timeout, so a dead gateway delays the stop by seconds, not
    * forever. Idempotent. Scheduler only.
    */
-  CompletableFuture<Void> stop() {
+  public CompletableFuture<Void> stop() {
     if (stopped) {
       return CompletableFuture.completedFuture(null);
     }
