@@ -141,14 +141,14 @@ public final class Outbox {
     }
   }
 
-  /** Ends the hold of a connection: replay what the other side asks for, then go live. */
-  public void release(Connection c, long after) {
+  /** Ends the hold of a connection: replay what the other side asks for, then go live. Returns false. */
+  public boolean release(Connection c, long after) {
     assert Confinement.onScheduler(scheduler);
     if (!c.held) {
       if (after > 0) {
         replay(c, after); // a later resume request: honour it too
       }
-      return;
+      return false;
     }
     c.held = false;
     if (c.resumeTimer != null) {
@@ -156,6 +156,7 @@ public final class Outbox {
     }
     // Live events logged while holding are due in any case.
     replay(c, after > 0 ? after : c.heldFrom);
+    return false;
   }
 
   /** Sends the logged events after {@code after} that the connection wants, in order. */

@@ -162,7 +162,7 @@ public final class InboundPipeline {
         new Handshake(p.self(), p.security().handshakeTimeout(), p.scheduler(), p.connections(), p.outbox(), p.sessions(),
             p.peers(), p.dialer(), p.heartbeats(), p.sync(), p.resume(), p.counters(), rejections, p.announceSelf(), p.running());
     MessageDispatcher dispatcher =
-        new MessageDispatcher(p.self(), p.peers(), p.dialer(), p.heartbeats(), p.outbox(), p.resume(), p.changes(),
+        new MessageDispatcher(p.self(), p.scheduler(), p.peers(), p.dialer(), p.heartbeats(), p.outbox(), p.resume(), p.changes(),
             p.batches(), p.delivery(), p.responder(), p.counters(), p.events());
     return new InboundPipeline(p.self(), p.security(), p.clock(), p.limiter(), p.seen(), p.connections(), p.scheduler(),
         p.stamps(), p.resume(), p.requests(), p.peers(), p.outbox(), handshake, dispatcher, p.delivery(), p.counters(),

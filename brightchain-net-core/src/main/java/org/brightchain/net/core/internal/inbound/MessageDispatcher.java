@@ -40,6 +40,8 @@ import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSMessage;
+import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ final class MessageDispatcher {
   private static final Logger log = LoggerFactory.getLogger(MessageDispatcher.class);
 
   private final NodeId self;
+  private final Scheduler scheduler;
   private final PeerTable peers;
   private final Dialer dialer;
   private final Heartbeats heartbeats;
@@ -67,6 +70,7 @@ final class MessageDispatcher {
 
   MessageDispatcher(
       NodeId self,
+      Scheduler scheduler,
       PeerTable peers,
       Dialer dialer,
       Heartbeats heartbeats,
@@ -79,6 +83,7 @@ final class MessageDispatcher {
       NodeCounters counters,
       NodeEvents events) {
     this.self = self;
+    this.scheduler = scheduler;
     this.peers = peers;
     this.dialer = dialer;
     this.heartbeats = heartbeats;
@@ -97,87 +102,36 @@ final class MessageDispatcher {
    * and answers it if it was a request ({@code requestId} not empty).
    */
   void apply(Connection c, SignedMessage m, String requestId) {
-    WSMessage w = m.payload();
-    NodeId sender = w.sender();
-    long ts = w.timestamp();
-    EventPayload data = w.data();
-    boolean answered =
-        switch (w.type()) {
-          case NODE_ANNOUNCE -> {
-            announced(c, m, (NodeAnnounce) data);
-            yield false;
-          }
-          case NODE_LEAVE -> {
-            NodeLeave leave = (NodeLeave) data;
-            if (leave.nodeId().equals(sender)) {
-              peers.depart(leave.nodeId());
-            }
-            yield false;
-          }
-          // Reported to listeners; the peer table tracks connectivity, not hearsay.
-          case NODE_STATUS -> false;
-          case BLOCK_TEMPERATURE -> {
-            BlockTemperatureUpdate t = (BlockTemperatureUpdate) data;
-            Instant at = Instant.ofEpochMilli(ts);
-            changes.apply(t.blockId(), cur -> MetadataChanges.base(t.blockId(), cur).withTemperature(t.temperature(), at, sender));
-            yield false;
-          }
-          case BLOCK_LOCATION -> {
-            location((BlockLocationUpdate) data, ts, sender);
-            yield false;
-          }
-          case BLOCK_BATCH -> batch(c, m, requestId);
-          case BLOCK_SYNC -> {
-            syncRequest(c, sender, (BlockSyncRequest) data, requestId);
-            yield true;
-          }
-          case METADATA_UPDATE -> {
-            changes.mergeAll(List.of(((MetadataUpdate) data).metadata()), counters.messagesRejected::incrementAndGet);
-            yield false;
-          }
-          case METADATA_SYNC -> {
-            MetadataSync s = (MetadataSync) data;
-            if (!s.session().isEmpty()) {
-              counters.syncEntriesReceived.addAndGet(s.entries().size());
-            }
-            changes.mergeAll(s.entries(), counters.messagesRejected::incrementAndGet);
-            yield false;
-          }
-          case PING -> {
-            outbox.reply(c, requestId, new Pong(((Ping) data).nonce()));
-            yield true;
-          }
-          case PONG -> {
-            if (c != null) {
-              heartbeats.pong(c, (Pong) data);
-            }
-            yield false;
-          }
-          case RESUME -> {
-            if (c != null) {
-              outbox.release(c, ((Resume) data).afterSequence());
-            }
-            yield false;
-          }
-          case GAP -> {
-            if (c != null) {
-              gap(sender, (Gap) data);
-            }
-            yield false;
-          }
-          case SUBSCRIBE -> {
-            if (c != null) {
-              c.filter = Subscription.of((Subscribe) data);
-            }
-            yield false;
-          }
-          // Answers are matched to their request by replyTo; the handshake and refusals are
-          // handled before a message gets here.
-          case ACK, CHALLENGE, AUTH, ERROR -> false;
-        };
-    if (!answered && !requestId.isEmpty()) {
+    assert Confinement.onScheduler(scheduler);
+    if (!answer(c, m, requestId) && !requestId.isEmpty()) {
       outbox.reply(c, requestId, Ack.success());
     }
+  }
+
+  /** Applies {@code m}; true if it was (or will be) answered, so needs no plain acknowledgement. */
+  private boolean answer(Connection c, SignedMessage m, String requestId) {
+    WSMessage w = m.payload();
+    NodeId sender = w.sender();
+    EventPayload data = w.data();
+    return switch (w.type()) {
+      case NODE_ANNOUNCE -> announced(c, m, (NodeAnnounce) data);
+      case NODE_LEAVE -> left(sender, (NodeLeave) data);
+      case NODE_STATUS -> false; // reported to listeners; the peer table tracks connectivity, not hearsay
+      case BLOCK_TEMPERATURE -> temperature((BlockTemperatureUpdate) data, w.timestamp(), sender);
+      case BLOCK_LOCATION -> location((BlockLocationUpdate) data, w.timestamp(), sender);
+      case BLOCK_BATCH -> batch(c, m, requestId);
+      case BLOCK_SYNC -> syncRequest(c, sender, (BlockSyncRequest) data, requestId);
+      case METADATA_UPDATE -> merged(List.of(((MetadataUpdate) data).metadata()), false);
+      case METADATA_SYNC -> merged(((MetadataSync) data).entries(), !((MetadataSync) data).session().isEmpty());
+      case PING -> pinged(c, (Ping) data, requestId);
+      case PONG -> c != null && heartbeats.pong(c, (Pong) data);
+      case RESUME -> c != null && outbox.release(c, ((Resume) data).afterSequence());
+      case GAP -> c != null && gap(sender, (Gap) data);
+      case SUBSCRIBE -> c != null && subscribed(c, (Subscribe) data);
+      // Answers are matched to their request by replyTo; the handshake and refusals are handled
+      // before a message gets here.
+      case ACK, CHALLENGE, AUTH, ERROR -> false;
+    };
   }
 
   /**
@@ -219,10 +173,10 @@ final class MessageDispatcher {
     }
   }
 
-  private void announced(Connection c, SignedMessage m, NodeAnnounce a) {
+  private boolean announced(Connection c, SignedMessage m, NodeAnnounce a) {
     NodeId sender = m.payload().sender();
     if (c == null || !sender.equals(c.peerId)) {
-      return;
+      return false;
     }
     if (!a.nodeId().equals(sender) && self.equals(m.recipient())) {
       // A hint counts only from an identified peer, addressed to this node.
@@ -232,9 +186,41 @@ final class MessageDispatcher {
       // The peer announced itself again: its endpoint changed (a port mapping came or went).
       peers.moved(c.peerId, c.conn, host, a.httpPort(), a.wsPort());
     }
+    return false;
   }
 
-  private void location(BlockLocationUpdate l, long ts, NodeId sender) {
+  private boolean left(NodeId sender, NodeLeave leave) {
+    if (leave.nodeId().equals(sender)) {
+      peers.depart(leave.nodeId());
+    }
+    return false;
+  }
+
+  private boolean temperature(BlockTemperatureUpdate t, long ts, NodeId sender) {
+    Instant at = Instant.ofEpochMilli(ts);
+    changes.apply(t.blockId(), cur -> MetadataChanges.base(t.blockId(), cur).withTemperature(t.temperature(), at, sender));
+    return false;
+  }
+
+  private boolean merged(List<BlockMetadata> entries, boolean reconciliation) {
+    if (reconciliation) {
+      counters.syncEntriesReceived.addAndGet(entries.size());
+    }
+    changes.mergeAll(entries, counters.messagesRejected::incrementAndGet);
+    return false;
+  }
+
+  private boolean pinged(Connection c, Ping ping, String requestId) {
+    outbox.reply(c, requestId, new Pong(ping.nonce()));
+    return true;
+  }
+
+  private static boolean subscribed(Connection c, Subscribe s) {
+    c.filter = Subscription.of(s);
+    return false;
+  }
+
+  private boolean location(BlockLocationUpdate l, long ts, NodeId sender) {
     Instant at = Instant.ofEpochMilli(ts);
     BlockId id = l.blockId();
     changes.apply(
@@ -243,6 +229,7 @@ final class MessageDispatcher {
             l.action() == BlockLocationUpdate.Action.ADD
                 ? MetadataChanges.base(id, cur).withLocation(l.location(), at, sender)
                 : MetadataChanges.base(id, cur).withoutLocation(l.location().nodeId(), at, sender));
+    return false;
   }
 
   /** Applies a batch; true if it was (or will be) answered. */
@@ -265,7 +252,7 @@ final class MessageDispatcher {
         });
   }
 
-  private void syncRequest(Connection c, NodeId sender, BlockSyncRequest r, String requestId) {
+  private boolean syncRequest(Connection c, NodeId sender, BlockSyncRequest r, String requestId) {
     if (!r.session().isEmpty()) {
       if (c != null) {
         responder
@@ -281,18 +268,20 @@ final class MessageDispatcher {
                   }
                 });
       }
-      return;
+      return true;
     }
     List<BlockMetadata> known = new ArrayList<>();
     for (BlockId id : r.blockIds()) {
       changes.store().get(id).ifPresent(known::add);
     }
     outbox.reply(c, requestId, new MetadataSync(known));
+    return true;
   }
 
-  private void gap(NodeId sender, Gap g) {
+  private boolean gap(NodeId sender, Gap g) {
     counters.gapsReported.incrementAndGet();
     log.info("peer {} no longer has events {}..{}: catching up needs metadata sync", sender.shortId(), g.afterSequence() + 1, g.oldestAvailable() - 1);
     events.emit(l -> l.eventsMissed(sender, g.afterSequence(), g.oldestAvailable()));
+    return false;
   }
 }

@@ -119,12 +119,12 @@ public final class Heartbeats {
     }
   }
 
-  /** An answer to a ping: the peer is alive, and its round-trip time known. */
-  public void pong(Connection c, Pong pong) {
+  /** An answer to a ping: the peer is alive, and its round-trip time known. Returns false. */
+  public boolean pong(Connection c, Pong pong) {
     assert Confinement.onScheduler(scheduler);
     Beat b = beats.get(c);
     if (b == null || pong.nonce() != b.nonce) {
-      return; // late or unsolicited
+      return false; // late or unsolicited
     }
     b.nonce = -1;
     if (b.timeout != null) {
@@ -132,6 +132,7 @@ public final class Heartbeats {
     }
     long rttMs = Math.max(0, (nanos() - b.sentNanos) / 1_000_000);
     peers.answered(c.peerId, c.conn, rttMs);
+    return false;
   }
 
   /** A connection closed: its heartbeat stops. */
