@@ -4,6 +4,7 @@ import static org.brightchain.net.internal.Checks.checkPort;
 import static org.brightchain.net.internal.Checks.notNull;
 
 import java.util.Set;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -21,7 +22,7 @@ public record NodeAdvertisement(
   /** Validates and copies. */
   public NodeAdvertisement {
     notNull(nodeId, "nodeId");
-    Values.text(address, "address", 255);
+    HostNames.checkOrEmpty(address, "address");
     checkPort(port, "port");
     capabilities = Values.capabilities(capabilities);
     Values.text(version, "version", 64);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 import org.brightchain.net.internal.Hex;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -45,7 +46,7 @@ public record NodeInfo(
     Values.text(version, "version", 64);
     org.brightchain.net.internal.Checks.checkArgument(
         protocolVersion >= 0, "protocolVersion: %s (expected: >= 0)", protocolVersion);
-    Values.text(address, "address", 255);
+    HostNames.checkOrEmpty(address, "address");
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
     capabilities = Values.capabilities(capabilities);

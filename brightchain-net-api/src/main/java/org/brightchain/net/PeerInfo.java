@@ -5,6 +5,7 @@ import static org.brightchain.net.internal.Checks.notNull;
 
 import java.time.Instant;
 import java.util.Set;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -36,7 +37,7 @@ public record PeerInfo(
   /** Validates and copies. */
   public PeerInfo {
     notNull(nodeId, "nodeId");
-    Values.text(address, "address", 255);
+    HostNames.checkOrEmpty(address, "address");
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
     lastSeen = Values.millis(lastSeen, "lastSeen");

@@ -5,6 +5,7 @@ import static org.brightchain.net.internal.Checks.checkPort;
 
 import java.time.Duration;
 import java.util.List;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -45,8 +46,7 @@ public record BootstrapConfig(List<Node> nodes, Duration retryInterval, int maxR
 
     /** Validates. */
     public Node {
-      Values.text(address, "address", 255);
-      checkArgument(!address.isBlank(), "address: blank");
+      HostNames.check(address, "address");
       checkPort(port, "port");
       checkArgument(port > 0, "port: 0 (expected: 1-65535)");
     }

@@ -5,6 +5,7 @@ import static org.brightchain.net.internal.Checks.notNull;
 
 import java.util.Set;
 import org.brightchain.net.NodeId;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -33,7 +34,7 @@ public record NodeAnnounce(
   /** Validates and copies. */
   public NodeAnnounce {
     notNull(nodeId, "nodeId");
-    Values.text(address, "address", 255);
+    HostNames.checkOrEmpty(address, "address");
     checkPort(httpPort, "httpPort");
     checkPort(wsPort, "wsPort");
     capabilities = Values.capabilities(capabilities);

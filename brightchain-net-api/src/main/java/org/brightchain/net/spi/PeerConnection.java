@@ -28,7 +28,8 @@ public interface PeerConnection {
   /**
    * Parameters the other end gave when it connected: the query of the WebSocket URL (for example
    * {@code format}, {@code resume}, {@code types}, {@code blocks}), or of the event-stream
-   * request, with {@code Last-Event-ID} as {@code resume}. Empty for outbound connections.
+   * request, with {@code Last-Event-ID} as {@code resume}. For outbound connections, the
+   * parameters this node dialled with (what it asked the other end for).
    */
   default java.util.Map<String, String> parameters() {
     return java.util.Map.of();

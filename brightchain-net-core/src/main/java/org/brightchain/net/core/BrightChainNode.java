@@ -320,7 +320,7 @@ public final class BrightChainNode implements AutoCloseable {
     if (notRunning() != null) {
       return notRunning();
     }
-    return engine.onScheduler(() -> engine.updateTemperature(id, t));
+    return engine.onScheduler(() -> engine.updateTemperature(id, t, engine.self()));
   }
 
   /**

@@ -128,6 +128,7 @@ public final class InMemoryNetwork {
       MemoryConnection mine = new MemoryConnection("mem-" + n + "o", this, toHost, true);
       MemoryConnection theirs = new MemoryConnection("mem-" + n + "i", target, host, false);
       theirs.parameters = Map.copyOf(parameters);
+      mine.parameters = theirs.parameters;
       mine.peer = theirs;
       theirs.peer = mine;
       connections.put(mine.id, mine);

@@ -22,6 +22,7 @@ import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class BatchApplier {
       // copy of it be applied again.
       applied.invalidate(key(sender, b));
       changes.touched();
-      log.warn("applying batch {} from {} failed: {}", b.batchId(), sender.shortId(), Errors.rootMessage(e));
+      log.warn("applying batch {} from {} failed: {}", LogText.safe(b.batchId()), sender.shortId(), Errors.rootMessage(e));
       done.accept(false);
       return;
     }

@@ -19,6 +19,7 @@ import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,8 +181,8 @@ public final class BatchDelivery {
   public boolean answered(Connection c, Envelope e) {
     assert Confinement.onScheduler(scheduler);
     Delivery d = deliveries.get(e.replyTo());
-    if (d == null || d.connection != c) {
-      return false;
+    if (d == null || d.connection != c || !e.message().nodeId().equals(c.peerId)) {
+      return false; // replyTo is not signed: only the peer's own answer counts
     }
     deliveries.remove(e.replyTo());
     d.timer.cancel();
@@ -190,7 +191,7 @@ public final class BatchDelivery {
       counters.batchesAcked.incrementAndGet();
     } else {
       counters.batchesAbandoned.incrementAndGet();
-      log.info("peer {} refused batch {}: {}; left to reconciliation", c.peerId.shortId(), d.batchId, e.message().payload().data());
+      log.info("peer {} refused batch {}: {}; left to reconciliation", c.peerId.shortId(), d.batchId, LogText.safe(e.message().payload().data()));
       reconcile.accept(c.peerId);
     }
     return true;

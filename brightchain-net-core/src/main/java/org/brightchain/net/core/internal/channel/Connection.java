@@ -27,6 +27,14 @@ public final class Connection {
   public boolean closing;
   /** When the last rate-limit refusal was sent, to send at most one a second. */
   public long lastRefusalMs = Long.MIN_VALUE / 2;
+  /**
+   * The sequence number after which this node asked the other side to replay its log on this
+   * connection (0: it asked nothing). Only events above it, in order, may be older than the
+   * replay window. Set once the connection is identified.
+   */
+  public volatile long replaysAfter;
+  /** The highest sequence number of a replayed (older than the window) event accepted here. */
+  public long lastReplayed;
 
   // The node's log is held back until the other side says where to resume (Outbox).
   boolean held;

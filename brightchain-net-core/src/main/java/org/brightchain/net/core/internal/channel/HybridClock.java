@@ -10,18 +10,23 @@ import org.brightchain.net.Stamp;
  * <p>A message stamp is the local time unless a message already signed or received carried a
  * later one, and is strictly greater than the previous one: every message gets distinct signed
  * bytes, and a change made after hearing of another is stamped after it, whatever the two clocks
- * say. A received stamp pulls the clock at most a minute ahead of real time.
+ * say. A received stamp pulls the clock at most the allowed skew ahead of real time.
  */
 public final class HybridClock {
-  /** How far ahead of the local clock a peer's stamp may pull this node's clock. */
-  public static final long MAX_CLOCK_PULL_MS = 60_000;
-
   private final Clock clock;
+  /** How far ahead of the local clock what the node hears may pull it, and its writes may go. */
+  private final long maxSkewMs;
   private long last;
 
-  /** A clock reading {@code clock} for the local time. */
-  public HybridClock(Clock clock) {
+  /** A clock reading {@code clock}, pulled at most {@code maxSkewMs} ahead of it. */
+  public HybridClock(Clock clock, long maxSkewMs) {
     this.clock = clock;
+    this.maxSkewMs = maxSkewMs;
+  }
+
+  /** How far ahead of the local clock a stamp may be. */
+  public long maxSkewMs() {
+    return maxSkewMs;
   }
 
   /** The local time, in milliseconds. */
@@ -45,9 +50,9 @@ public final class HybridClock {
     return s;
   }
 
-  /** Moves the clock past a received stamp, but never more than a minute ahead of real time. */
+  /** Moves the clock past a received stamp, but never more than the skew ahead of real time. */
   public void observe(long ts) {
-    last = Math.max(last, Math.min(ts, clock.millis() + MAX_CLOCK_PULL_MS));
+    last = Math.max(last, Math.min(ts, clock.millis() + maxSkewMs));
   }
 
   /**
@@ -55,12 +60,13 @@ public final class HybridClock {
    * now, or just after the current version if that is not earlier, so that the host's write
    * supersedes what the node holds. Per register, not per node: many writes in one millisecond
    * to different blocks share it, and the node's stamps do not run ahead of its clock. Never more
-   * than a minute ahead: a register stamped far ahead keeps its value until real time passes it.
+   * than the skew ahead. Since no stamp beyond the skew is ever accepted, a write made a
+   * millisecond or more after another always supersedes it.
    */
   public long writeStamp(Stamp current) {
     long now = clock.millis();
     return current == null
         ? now
-        : Math.min(Math.max(now, current.at().toEpochMilli() + 1), now + MAX_CLOCK_PULL_MS);
+        : Math.min(Math.max(now, current.at().toEpochMilli() + 1), now + maxSkewMs);
   }
 }

@@ -67,11 +67,16 @@ public final class Requests {
     return r.future;
   }
 
-  /** Completes the request {@code e} answers, if it was sent on {@code c}; true if it did. */
+  /**
+   * Completes the request {@code e} answers, if it was sent on {@code c} and {@code e} is signed by
+   * the peer identified there; true if it did.
+   */
   public boolean answer(Connection c, Envelope e) {
     assert Confinement.onScheduler(scheduler);
     Pending r = pending.get(e.replyTo());
-    if (r == null || r.connection != c) {
+    // The answer must come from the peer asked: replyTo is not signed, so a message signed by
+    // another node, relayed with it, answers nothing.
+    if (r == null || r.connection != c || !e.message().nodeId().equals(c.peerId)) {
       return false;
     }
     pending.remove(e.replyTo());

@@ -27,6 +27,7 @@ import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.core.internal.channel.SerialExecutor;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -421,7 +422,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     void fail(Name name, int type, String why) {
       failed++;
       failedQueries.incrementAndGet();
-      log.debug("{}: {}/{} failed: {}", NAME, name, Type.string(type), why);
+      log.debug("{}: {}/{} failed: {}", NAME, name, Type.string(type), LogText.safe(why));
     }
 
     /** A and AAAA records of the answer (after any CNAME), each a candidate at {@code port}. */
@@ -476,7 +477,7 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
         } else {
           refused++;
           rejected.get(o.rejection()).incrementAndGet();
-          warn("seed {}: TXT record ignored ({}): {}", seed, o.rejection(), o.detail());
+          warn("seed {}: TXT record ignored ({}): {}", seed, o.rejection(), LogText.safe(o.detail()));
         }
       }
     }

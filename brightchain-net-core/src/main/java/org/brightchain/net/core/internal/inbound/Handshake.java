@@ -29,6 +29,7 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,8 +236,11 @@ public final class Handshake {
     c.conn.close(1008, "connected to self");
   }
 
-  /** Binds a connection to the peer that announced itself on it; false if it was closed. */
-  boolean identify(Connection c, NodeAnnounce a) {
+  /**
+   * Binds a connection to the peer that announced itself on it (in a message stamped {@code
+   * announcedAt}); false if it was closed.
+   */
+  boolean identify(Connection c, NodeAnnounce a, long announcedAt) {
     assert Confinement.onScheduler(scheduler);
     NodeId pid = a.nodeId();
     if (pid.equals(self)) {
@@ -257,20 +261,24 @@ public final class Handshake {
       existing.close(1000, "duplicate connection");
     }
     String host = a.address().isEmpty() ? Addresses.hostOf(c.conn.remoteAddress()) : a.address();
-    PeerStatusType previous = peers.bind(c.conn, a, host);
+    PeerStatusType previous = peers.bind(c.conn, a, host, announcedAt);
     c.peerId = pid;
     State s = states.get(c);
     if (s != null && s.timer != null) {
       s.timer.cancel();
     }
     dialer.identified(c, a, host);
-    log.info("peer {} active at {}:{} ({})", pid.shortId(), host, a.wsPort(), c.conn.outbound() ? "outbound" : "inbound");
+    log.info("peer {} active at {}:{} ({})", pid.shortId(), LogText.safe(host), a.wsPort(), c.conn.outbound() ? "outbound" : "inbound");
     if (!c.conn.outbound()) {
       // The dialler waits to hear where to resume its log for us: after the last event we saw.
-      outbox.sendSigned(c, new Resume(resume.after(pid)), pid);
+      long after = resume.after(pid);
+      c.replaysAfter = after;
+      outbox.sendSigned(c, new Resume(after), pid);
       // And we send it what it asked for when dialling, then what was logged since it opened.
       outbox.releaseInbound(c);
     } else {
+      // What we asked the other side to replay when we dialled it.
+      c.replaysAfter = parseResume(c.conn.parameters().get("resume"));
       // Hold our logged events until the other side says where to resume (or stops waiting).
       outbox.awaitResume(c);
     }

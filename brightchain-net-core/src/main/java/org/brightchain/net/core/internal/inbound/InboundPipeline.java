@@ -46,6 +46,7 @@ import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,7 @@ public final class InboundPipeline {
   private final NodeCounters counters;
   private final NodeEvents events;
   private final Rejections rejections;
+  private final WriteRules rules;
 
   /** Outcome of an event posted over HTTP. */
   public enum Accepted {
@@ -126,6 +128,7 @@ public final class InboundPipeline {
     this.counters = counters;
     this.events = events;
     this.rejections = rejections;
+    this.rules = new WriteRules(clock, security.maxClockSkew().toMillis());
   }
 
   /** What the pipeline and its parts (handshake, dispatcher) are built from. */
@@ -185,7 +188,7 @@ public final class InboundPipeline {
   }
 
   /** A verified, first-seen message with its envelope. */
-  private record Inbound(Envelope envelope, ByteBuffer id) {}
+  private record Inbound(Envelope envelope, ByteBuffer id, boolean replayed) {}
 
   // ------------------------------------------------------------------ transport threads
 
@@ -293,7 +296,12 @@ public final class InboundPipeline {
       handshake.failProof(conn, m, "bad signature (" + v + ")");
       return null;
     }
-    return new Inbound(e, id);
+    String refused = rules.refusal(m);
+    if (refused != null) {
+      rejections.reject(conn, "refused " + m.payload().type().wireName() + " from " + m.nodeId().shortId() + ": " + refused, e.requestId());
+      return null;
+    }
+    return new Inbound(e, id, m.timestamp() < clock.millis() - security.replayWindow().toMillis());
   }
 
   /**
@@ -323,20 +331,43 @@ public final class InboundPipeline {
   }
 
   /**
-   * The replay window: null if {@code m}'s timestamp is acceptable, else why not. A message from
-   * the future could win every last-writer-wins contest, so it is refused; one from the past is
-   * refused unless it comes from the sender's log (a sequence number: replayed after a
-   * reconnection), where last-writer-wins keeps an old event harmless.
+   * The replay rule, its first half (the second is in {@link #verified}): null if {@code m} may
+   * go on for its timestamp, else why not. Nothing outside the window is applied — a message from
+   * the future could win every last-writer-wins contest — unless this node asked for it: an event
+   * replayed from the log of the peer identified on the connection, above the sequence number
+   * this node asked it to resume after, and only a register write that re-applying cannot harm.
+   * Liveness events ({@code node:leave}, {@code node:status}, announcements, pings) never are.
+   * Whether this node asked is known only on the scheduler (the connection may not be identified
+   * yet when a frame is checked here): an old register write with a sequence number goes on to
+   * be decided there. The sequence number is a hop-by-hop field, not signed: it can widen nothing
+   * beyond what this node asked for.
    */
   private String outsideWindow(SignedMessage m, long sequence) {
     long now = clock.millis();
     long window = security.replayWindow().toMillis();
-    if (m.timestamp() > now + window || (m.timestamp() < now - window && sequence <= 0)) {
+    boolean future = m.timestamp() > now + window;
+    boolean mayBeAsked = sequence > 0 && WriteRules.REPLAYABLE.contains(m.payload().type());
+    if (future || (m.timestamp() < now - window && !mayBeAsked)) {
       counters.staleMessages.incrementAndGet();
-      return "timestamp " + m.timestamp() + " outside the replay window (now " + now + " +/- "
-          + window + " ms) on " + m.payload().type().wireName() + " from " + m.nodeId().shortId();
+      return stale(m, now, window);
     }
     return null;
+  }
+
+  private String stale(SignedMessage m, long now, long window) {
+    return "timestamp " + m.timestamp() + " outside the replay window (now " + now + " +/- " + window
+        + " ms) on " + m.payload().type().wireName() + " from " + m.nodeId().shortId();
+  }
+
+  /**
+   * Whether an old {@code m} is part of a replay this node asked {@code c}'s peer for: above the
+   * sequence number asked for, after the last one accepted (in log order, once). Scheduler only.
+   */
+  private static boolean asked(Connection c, SignedMessage m, long sequence) {
+    return c.peerId != null
+        && c.replaysAfter > 0
+        && sequence > Math.max(c.replaysAfter, c.lastReplayed)
+        && WriteRules.REPLAYABLE.contains(m.payload().type());
   }
 
   // ------------------------------------------------------------------ scheduler
@@ -346,15 +377,25 @@ public final class InboundPipeline {
     if (c == null) {
       return; // closed meanwhile: not marked seen, so another copy can still be applied
     }
-    if (!seen.add(in.id())) {
-      counters.duplicates.incrementAndGet();
-      dispatcher.duplicate(c, in.envelope());
-      return;
-    }
-    c.frameType = frameType;
     Envelope e = in.envelope();
     SignedMessage m = e.message();
     WSMessage p = m.payload();
+    if (in.replayed() && !asked(c, m, e.sequence())) {
+      // Refused before it is marked seen: a copy this node does ask for may still come.
+      counters.staleMessages.incrementAndGet();
+      long window = security.replayWindow().toMillis();
+      rejections.reject(c.conn, stale(m, clock.millis(), window) + " (not a replay this node asked for)", e.requestId());
+      return;
+    }
+    if (!seen.add(in.id())) {
+      counters.duplicates.incrementAndGet();
+      dispatcher.duplicate(c, e);
+      return;
+    }
+    if (in.replayed()) {
+      c.lastReplayed = e.sequence();
+    }
+    c.frameType = frameType;
     stamps.observe(p.timestamp());
     if (p.sender().equals(self)) {
       // Our own challenge or announcement coming back means we dialled ourselves.
@@ -401,7 +442,7 @@ public final class InboundPipeline {
       return false;
     }
     if (p.data() instanceof ErrorEvent err) {
-      log.info("connection {} ({}) refused something we sent: {} {}", c.id(), c.peerId == null ? c.conn.remoteAddress() : c.peerId.shortId(), err.code(), err.message());
+      log.info("connection {} ({}) refused something we sent: {} {}", c.id(), c.peerId == null ? c.conn.remoteAddress() : c.peerId.shortId(), LogText.safe(err.code()), LogText.safe(err.message()));
       return false;
     }
     if (c.authenticated == null) {
@@ -415,7 +456,7 @@ public final class InboundPipeline {
         outbox.refuse(c, "not_authenticated", "a connection can announce only the node that authenticated on it", 0);
         return false;
       }
-      return handshake.identify(c, a);
+      return handshake.identify(c, a, m.timestamp());
     }
     return true;
   }
@@ -449,6 +490,11 @@ public final class InboundPipeline {
     if (verdict != MessageSigning.Verdict.VALID) {
       counters.messagesRejected.incrementAndGet();
       throw new IllegalArgumentException("bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");
+    }
+    String refused = rules.refusal(m);
+    if (refused != null) {
+      counters.messagesRejected.incrementAndGet();
+      throw new IllegalArgumentException(refused);
     }
     if (!seen.add(id) || m.payload().sender().equals(self)) {
       return Accepted.DUPLICATE;

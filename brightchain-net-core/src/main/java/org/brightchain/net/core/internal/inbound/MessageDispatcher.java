@@ -42,6 +42,7 @@ import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.core.internal.channel.Confinement;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ final class MessageDispatcher {
     EventPayload data = w.data();
     return switch (w.type()) {
       case NODE_ANNOUNCE -> announced(c, m, (NodeAnnounce) data);
-      case NODE_LEAVE -> left(sender, (NodeLeave) data);
+      case NODE_LEAVE -> left(sender, (NodeLeave) data, w.timestamp());
       case NODE_STATUS -> false; // reported to listeners; the peer table tracks connectivity, not hearsay
       case BLOCK_TEMPERATURE -> temperature((BlockTemperatureUpdate) data, w.timestamp(), sender);
       case BLOCK_LOCATION -> location((BlockLocationUpdate) data, w.timestamp(), sender);
@@ -180,7 +181,7 @@ final class MessageDispatcher {
     }
     if (!a.nodeId().equals(sender) && self.equals(m.recipient())) {
       // A hint counts only from an identified peer, addressed to this node.
-      dialer.learn(a, "exchange:" + sender.hex());
+      dialer.learn(a, "exchange:" + sender.hex(), Addresses.hostOf(c.conn.remoteAddress()));
     } else {
       String host = a.address().isEmpty() ? Addresses.hostOf(c.conn.remoteAddress()) : a.address();
       // The peer announced itself again: its endpoint changed (a port mapping came or went).
@@ -189,9 +190,9 @@ final class MessageDispatcher {
     return false;
   }
 
-  private boolean left(NodeId sender, NodeLeave leave) {
+  private boolean left(NodeId sender, NodeLeave leave, long at) {
     if (leave.nodeId().equals(sender)) {
-      peers.depart(leave.nodeId());
+      peers.depart(leave.nodeId(), at);
     }
     return false;
   }
@@ -232,15 +233,9 @@ final class MessageDispatcher {
     return false;
   }
 
-  /** Applies a batch; true if it was (or will be) answered. */
+  /** Applies a batch ({@link WriteRules} checked its stamps); true if it was (or will be) answered. */
   private boolean batch(Connection c, SignedMessage m, String requestId) {
     BatchUpdate b = (BatchUpdate) m.payload().data();
-    if (b.timestamp() > m.payload().timestamp()) {
-      // Its updates could be stamped ahead of the replay window the message itself passed.
-      counters.messagesRejected.incrementAndGet();
-      outbox.reply(c, requestId, Ack.failed("batch timestamp after its message's"));
-      return true;
-    }
     return batches.apply(
         b,
         m.payload().sender(),
@@ -263,7 +258,7 @@ final class MessageDispatcher {
                     outbox.reply(c, requestId, answer);
                   } else {
                     String why = Errors.rootMessage(err);
-                    log.info("sync with {} refused: {}", sender.shortId(), why);
+                    log.info("sync with {} refused: {}", sender.shortId(), LogText.safe(why));
                     outbox.reply(c, requestId, Ack.failed("sync_failed: " + why));
                   }
                 });

@@ -8,6 +8,7 @@ import org.brightchain.net.core.internal.channel.Outbox;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class Rejections {
   void reject(PeerConnection conn, String reason, String requestId) {
     counters.messagesRejected.incrementAndGet();
     counters.operationsFailed.incrementAndGet();
-    log.info("dropped message on {} from {}: {}", conn == null ? "REST" : conn.id(), conn == null ? "-" : conn.remoteAddress(), reason);
+    log.info("dropped message on {} from {}: {}", conn == null ? "REST" : conn.id(), conn == null ? "-" : conn.remoteAddress(), LogText.safe(reason));
     scheduler.execute(
         () -> {
           events.emit(l -> l.messageRejected(conn == null ? "rest" : conn.id(), reason));

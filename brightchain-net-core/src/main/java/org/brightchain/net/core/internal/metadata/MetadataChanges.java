@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * reconciliation's — is a join applied atomically to one block in the {@link MetadataStore}, so
  * changes applied in any order, any number of times, leave the same metadata. Counts a version
  * that moves whenever something changed (reconciliation snapshots of an unchanged store are
- * reused), and refuses versions stamped beyond the replay window.
+ * reused), and refuses versions stamped further ahead than the allowed clock skew.
  *
  * <p>{@link #apply} may run on any thread (the store is atomic per block); {@link #version()} is
  * read and bumped on the scheduler.
@@ -25,7 +25,7 @@ public final class MetadataChanges {
 
   private final MetadataStore store;
   private final Clock clock;
-  private final Duration window;
+  private final Duration maxSkew;
   private volatile long version;
 
   /** What one write did. */
@@ -36,11 +36,11 @@ public final class MetadataChanges {
     }
   }
 
-  /** Changes to {@code store}; versions more than {@code window} ahead of {@code clock} are refused. */
-  public MetadataChanges(MetadataStore store, Clock clock, Duration window) {
+  /** Changes to {@code store}; versions more than {@code maxSkew} ahead of {@code clock} are refused. */
+  public MetadataChanges(MetadataStore store, Clock clock, Duration maxSkew) {
     this.store = store;
     this.clock = clock;
-    this.window = window;
+    this.maxSkew = maxSkew;
   }
 
   /** Changes to {@code store} with no check of stamps: for tools and tests. */
@@ -100,7 +100,7 @@ public final class MetadataChanges {
   }
 
   /**
-   * Merges metadata from a peer; entries with a version beyond the replay window are skipped
+   * Merges metadata from a peer; entries with a version beyond the allowed skew are skipped
    * (counted in {@code refused}).
    *
    * @return how many entries changed the store
@@ -123,13 +123,19 @@ public final class MetadataChanges {
   }
 
   /**
-   * Why {@code m} cannot be merged because a version of it lies beyond the replay window (it
-   * would pin its register and pull this node's clock ahead), or {@code null} if it can.
+   * Why {@code m} cannot be merged because a version of it lies further ahead of this node's
+   * clock than the allowed skew (it would pin its register, and stop the operator from
+   * overriding it), or {@code null} if it can. The latest version bounds all the others.
    */
   public String futureVersion(BlockMetadata m) {
-    long ahead = m.updatedAt().toEpochMilli() - clock.millis();
-    return ahead > window.toMillis()
-        ? ahead + " ms ahead of this node's clock (at most " + window.toMillis() + ")"
+    return futureStamp(m.updatedAt().toEpochMilli());
+  }
+
+  /** Why a version stamped at {@code atMillis} is too far ahead, or {@code null} if it is not. */
+  public String futureStamp(long atMillis) {
+    long ahead = atMillis - clock.millis();
+    return ahead > maxSkew.toMillis()
+        ? ahead + " ms ahead of this node's clock (at most " + maxSkew.toMillis() + ")"
         : null;
   }
 }

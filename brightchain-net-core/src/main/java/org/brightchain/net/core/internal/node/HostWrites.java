@@ -64,39 +64,61 @@ public final class HostWrites {
     this.running = running;
   }
 
-  /** Applies a temperature change made here and queues it for the next batch. */
-  BlockMetadata updateTemperature(BlockId id, DataTemperature t) {
-    assert Confinement.onScheduler(scheduler);
+  /**
+   * Applies a temperature change made here on {@code author}'s word (this node for the host and
+   * the operator, a session's node for a REST session) and queues it for the next batch.
+   */
+  BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author) {
     long[] ts = new long[1]; // stamped inside the store's atomic update: one lookup per write
     BlockMetadata m =
         changes.apply(
                 id,
                 cur -> {
                   ts[0] = stamps.writeStamp(cur == null ? null : cur.versions().temperature());
-                  return MetadataChanges.base(id, cur).withTemperature(t, Instant.ofEpochMilli(ts[0]), self);
+                  return MetadataChanges.base(id, cur).withTemperature(t, Instant.ofEpochMilli(ts[0]), author);
                 })
             .after();
-    batcher.enqueue(BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts[0]), 200);
+    if (author.equals(self)) {
+      batcher.enqueue(BatchUpdate.Update.of(new BlockTemperatureUpdate(id, t), ts[0]), 200);
+    } else {
+      enqueueState(m);
+    }
     return m;
   }
 
-  /** Applies a location change made here and queues it for the next batch. */
+  /**
+   * Applies a location change made here and queues it for the next batch. A location is stamped
+   * by the node that holds the block: by this node for its own copies (sent as a location update
+   * it signs), and — when the operator or the host records another node's copy — by that node,
+   * sent as state (a metadata update), as reconciliation would carry it.
+   */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
-    assert Confinement.onScheduler(scheduler);
+    NodeId holder = l.nodeId();
     long[] ts = new long[1];
     BlockMetadata m =
         changes.apply(
                 id,
                 cur -> {
-                  ts[0] = stamps.writeStamp(cur == null ? null : cur.versions().location(l.nodeId()));
+                  ts[0] = stamps.writeStamp(cur == null ? null : cur.versions().location(holder));
                   Instant at = Instant.ofEpochMilli(ts[0]);
                   return action == BlockLocationUpdate.Action.ADD
-                      ? MetadataChanges.base(id, cur).withLocation(l, at, self)
-                      : MetadataChanges.base(id, cur).withoutLocation(l.nodeId(), at, self);
+                      ? MetadataChanges.base(id, cur).withLocation(l, at, holder)
+                      : MetadataChanges.base(id, cur).withoutLocation(holder, at, holder);
                 })
             .after();
-    batcher.enqueue(BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts[0]), 400);
+    if (holder.equals(self)) {
+      batcher.enqueue(BatchUpdate.Update.of(new BlockLocationUpdate(id, l, action), ts[0]), 400);
+    } else {
+      enqueueState(m);
+    }
     return m;
+  }
+
+  /** Queues a block's whole metadata, with the stamps it carries, for the next batch. */
+  private void enqueueState(BlockMetadata m) {
+    long now = clock.millis();
+    long ts = Math.max(now, Math.min(m.updatedAt().toEpochMilli(), now + stamps.maxSkewMs()));
+    batcher.enqueue(BatchUpdate.Update.of(new MetadataUpdate(m), ts), MetadataChanges.estimateBytes(m));
   }
 
   /**
@@ -110,11 +132,9 @@ public final class HostWrites {
     if (future != null) {
       throw new IllegalArgumentException("metadata of " + md.blockId() + ": updatedAt " + future);
     }
-    long now = clock.millis();
     BlockMetadata after = changes.merge(md).after();
     // The update carries its own versions; its stamp only keeps the batch's at or after them.
-    long ts = Math.max(now, Math.min(after.updatedAt().toEpochMilli(), now + HybridClock.MAX_CLOCK_PULL_MS));
-    batcher.enqueue(BatchUpdate.Update.of(new MetadataUpdate(after), ts), MetadataChanges.estimateBytes(after));
+    enqueueState(after);
     return after;
   }
 
@@ -122,7 +142,7 @@ public final class HostWrites {
   void recordAccess(BlockId id) {
     assert Confinement.onScheduler(scheduler);
     Optional<DataTemperature> current = changes.store().get(id).map(BlockMetadata::temperature);
-    policy.onAccess(id, clock.instant(), current).ifPresent(t -> updateTemperature(id, t));
+    policy.onAccess(id, clock.instant(), current).ifPresent(t -> updateTemperature(id, t, self));
   }
 
   /** Starts asking the temperature policy, every minute, which blocks have cooled. */
@@ -144,7 +164,7 @@ public final class HostWrites {
     try {
       Map<BlockId, DataTemperature> cooled =
           policy.cool(clock.instant(), id -> changes.store().get(id).map(BlockMetadata::temperature).orElse(null));
-      cooled.forEach(this::updateTemperature);
+      cooled.forEach((id, t) -> updateTemperature(id, t, self));
     } catch (RuntimeException e) {
       log.warn("temperature policy failed: {}", Errors.rootMessage(e));
     }

@@ -58,6 +58,7 @@ import org.brightchain.net.core.internal.peer.Heartbeats;
 import org.brightchain.net.core.internal.peer.Peer;
 import org.brightchain.net.core.internal.peer.PeerStore;
 import org.brightchain.net.core.internal.peer.PeerTable;
+import org.brightchain.net.core.internal.peer.TargetPolicy;
 import org.brightchain.net.core.internal.rest.NodeOperations;
 import org.brightchain.net.core.internal.rest.RestApi;
 import org.brightchain.net.core.internal.security.RateLimiter;
@@ -104,6 +105,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   public static final int PROTOCOL_VERSION = 1;
   /** The operator token's file name in the data directory. */
   public static final String OPERATOR_TOKEN_FILE = "operator.token";
+  /** How much longer than twice the replay window message ids are remembered. */
+  static final Duration ID_MARGIN = Duration.ofMinutes(1);
   /** How long a stopping node waits for its goodbyes to be written. */
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
@@ -159,18 +162,21 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     this.events = new NodeEvents(settings.listeners());
     this.sessions = new Sessions(self, clock, security.tokenLifetime(), security.maxTrackedSources());
     RateLimiter limiter = new RateLimiter(security.rateLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
-    Duration idsKept = security.replayWindow().multipliedBy(2);
+    // A message is accepted while its timestamp is within the window of the receiver's clock, so
+    // twice the window (and a margin for clocks that step) covers every time it can come back.
+    Duration idsKept = security.replayWindow().multipliedBy(2).plus(ID_MARGIN);
     SeenMessages seen = new SeenMessages(idsKept, clock);
-    this.stamps = new HybridClock(clock);
+    this.stamps = new HybridClock(clock, security.maxClockSkew().toMillis());
     this.signer = new Signer(settings.identity(), stamps, seen);
     this.outbox = new Outbox(connections, signer, scheduler, counters, channel.replayLogSize(), channel.resumeWait());
     this.requests = new Requests(scheduler, signer, outbox, random);
     ResumePoints resume = new ResumePoints();
-    this.changes = new MetadataChanges(settings.metadataStore(), clock, security.replayWindow());
+    TargetPolicy targets = new TargetPolicy(security.privateAnnounceTargets());
+    this.changes = new MetadataChanges(settings.metadataStore(), clock, security.maxClockSkew());
     PeerStore store = settings.dataDirectory() == null ? null : new PeerStore(settings.dataDirectory());
     this.peers = new PeerTable(settings.discovery().maxPeers(), clock, events, store, this::publishPeerStatus, id -> dialer().forget(id));
     this.dialer =
-        new Dialer(self, new Dialer.Settings(settings.bootstrap(), settings.discovery().maxPeers(), channel.maxBackoff(), channel.stableAfter()),
+        new Dialer(self, new Dialer.Settings(settings.bootstrap(), settings.discovery().maxPeers(), channel.maxBackoff(), channel.stableAfter(), targets),
             scheduler, clock, transport, peers, connections, resume, counters, random, this::running);
     this.heartbeats =
         new Heartbeats(new Heartbeats.Settings(channel.heartbeatInterval(), channel.heartbeatTimeout(), channel.heartbeatMisses()),
@@ -194,7 +200,7 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     this.discovery =
         new DiscoveryBridge(settings.discoveryProviders(), settings.discovery(), settings.identity(), scheduler, clock,
             this::announceSelf, peers::activeCount, dialer, background);
-    this.rest = new RestApi(this, sessions, limiter, security, counters, this::onScheduler);
+    this.rest = new RestApi(this, sessions, limiter, security, targets, counters, clock, this::onScheduler);
     this.nat = new NatManager(natConfig, mappers, scheduler, clock, this::reachability);
   }
 
@@ -538,8 +544,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   // ------------------------------------------------------------------ host operations (scheduler)
 
   @Override
-  public BlockMetadata updateTemperature(BlockId id, DataTemperature t) {
-    return writes.updateTemperature(id, t);
+  public BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author) {
+    return writes.updateTemperature(id, t, author);
   }
 
   @Override
@@ -634,7 +640,7 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     if (p.connection() != null) {
       p.connection().close(1000, "disconnected by operator");
     }
-    peers.depart(id);
+    peers.depart(id, Long.MAX_VALUE);
     return true;
   }
 

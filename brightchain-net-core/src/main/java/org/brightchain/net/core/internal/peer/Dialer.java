@@ -21,6 +21,7 @@ import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.Transport;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,11 @@ public final class Dialer {
   /** How often a changed peer table is written to the data directory. */
   static final Duration PEER_SAVE_INTERVAL = Duration.ofSeconds(30);
 
-  /** Settings the dialler follows. */
-  public record Settings(BootstrapConfig bootstrap, int maxPeers, Duration maxBackoff, Duration stableAfter) {}
+  /**
+   * Settings the dialler follows; {@code targets} says which addresses a peer may hint at.
+   */
+  public record Settings(
+      BootstrapConfig bootstrap, int maxPeers, Duration maxBackoff, Duration stableAfter, TargetPolicy targets) {}
 
   private final NodeId self;
   private final Settings settings;
@@ -196,7 +200,7 @@ public final class Dialer {
     String refusal = capFor(host, source);
     if (refusal != null) {
       counters.candidatesRefused.incrementAndGet();
-      log.debug("candidate {}:{} from {} refused: {}", host, port, source, refusal);
+      log.debug("candidate {}:{} from {} refused: {}", LogText.safe(host), port, LogText.safe(source), LogText.safe(refusal));
       return null;
     }
     DialTarget t = target(host, port, false);
@@ -206,16 +210,25 @@ public final class Dialer {
       // Listed at once as PENDING (what discovery said of it), ACTIVE once it proves its key.
       PeerInfo info = new PeerInfo(expected, host, 0, port, clock.instant(), Set.of(), PeerStatusType.PENDING, null, null);
       peers.listPending(info, "");
-      log.info("peer {} listed at {}:{} (from {})", expected.shortId(), host, port, source.startsWith("exchange:") ? "peer exchange" : source);
+      log.info("peer {} listed at {}:{} (from {})", expected.shortId(), LogText.safe(host), port, LogText.safe(source.startsWith("exchange:") ? "peer exchange" : source));
     }
     dial(t);
     return t;
   }
 
-  /** A third-party announcement from an identified peer: a hint of a peer to dial. */
-  public void learn(NodeAnnounce a, String source) {
+  /**
+   * A third-party announcement from an identified peer at {@code from}: a hint of a peer to dial,
+   * if the peer may point this node there ({@link TargetPolicy}).
+   */
+  public void learn(NodeAnnounce a, String source, String from) {
     assert Confinement.onScheduler(scheduler);
     if (a.nodeId().equals(self) || a.address().isEmpty() || a.wsPort() == 0) {
+      return;
+    }
+    String refused = settings.targets().refusal(from, a.address());
+    if (refused != null) {
+      counters.candidatesRefused.incrementAndGet();
+      log.debug("hint about {} refused: {}", a.nodeId().shortId(), refused);
       return;
     }
     Peer p = peers.get(a.nodeId());
@@ -332,7 +345,7 @@ public final class Dialer {
     t.inFlight = false;
     if (err != null) {
       t.failures++;
-      log.info("could not reach {} (attempt {}): {}", t.key(), t.failures, Errors.rootMessage(err));
+      log.info("could not reach {} (attempt {}): {}", LogText.safe(t.key()), t.failures, LogText.safe(Errors.rootMessage(err)));
       scheduleRedial(t);
       return;
     }
@@ -354,7 +367,7 @@ public final class Dialer {
     }
     int max = settings.bootstrap().maxRetries();
     if (!t.isStatic && t.failures > max) {
-      log.info("giving up on {} after {} attempts", t.key(), t.failures);
+      log.info("giving up on {} after {} attempts", LogText.safe(t.key()), t.failures);
       peers.unreachable(t.nodeId);
       targets.remove(t.key()); // forget it: a later hint or announce starts afresh
       return;

@@ -10,11 +10,11 @@ import java.net.UnknownHostException;
  * IPv6 address, the name itself for a host name. Local addresses (loopback, private, link-local,
  * unique-local) belong to no group: peers found on the LAN are not limited by subnet.
  */
-final class Netgroups {
+public final class Netgroups {
   private Netgroups() {}
 
   /** The group of {@code host}, or null for a local address. Never resolves a name. */
-  static String of(String host) {
+  public static String of(String host) {
     InetAddress a = literal(host);
     if (a == null) {
       return "name:" + host.toLowerCase(java.util.Locale.ROOT);
@@ -43,7 +43,7 @@ final class Netgroups {
   }
 
   /** An IP literal as an address, or null for anything else (a name is never looked up). */
-  static InetAddress literal(String host) {
+  public static InetAddress literal(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     boolean v6 = h.indexOf(':') >= 0 && h.matches("[0-9a-fA-F:.%A-Za-z0-9]+");

@@ -21,6 +21,11 @@ public final class Peer {
   long connectedMs;
   /** When the current connection was identified, or -1. */
   long connectedSince = -1;
+  /**
+   * The timestamp (the peer's own clock) of the latest announcement that identified a connection
+   * of it: a {@code node:leave} signed before it belongs to an earlier session and is stale.
+   */
+  long announcedAt = Long.MIN_VALUE;
 
   Peer(NodeId id, PeerInfo info) {
     this.id = id;

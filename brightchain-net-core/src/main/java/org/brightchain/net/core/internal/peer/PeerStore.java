@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.brightchain.net.NodeId;
+import org.brightchain.net.internal.Checks;
+import org.brightchain.net.internal.HostNames;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.internal.wire.JsonObject;
 import org.brightchain.net.core.internal.wire.WireFormatException;
@@ -28,7 +32,13 @@ public final class PeerStore {
   public static final String FILE = "peers.json";
 
   /** A peer worth dialling again: where it was, and how long it was connected in all. */
-  public record Entry(NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {}
+  public record Entry(NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {
+    /** Validates: a host name or IP address, a port to dial. */
+    public Entry {
+      HostNames.check(address, "address");
+      Checks.checkArgument(wsPort > 0 && wsPort <= 65535, "wsPort: %s (expected: 1-65535)", wsPort);
+    }
+  }
 
   private final Path file;
 
@@ -54,13 +64,13 @@ public final class PeerStore {
         try {
           out.add(new Entry(NodeId.of(p.string("nodeId")), p.string("address"), p.intValue("wsPort"), p.longValue("lastSeen"), p.longValue("connectedMs")));
         } catch (IllegalArgumentException | WireFormatException e) {
-          log.info("{}: skipping peers[{}]: {}", file, i, e.getMessage());
+          log.info("{}: skipping peers[{}]: {}", file, i, LogText.safe(e.getMessage()));
         }
       }
       return out;
     } catch (IOException | WireFormatException | RuntimeException e) {
       Path aside = file.resolveSibling(FILE + ".bad");
-      log.warn("{} is unreadable ({}); moved to {} and ignored", file, e.getMessage(), aside);
+      log.warn("{} is unreadable ({}); moved to {} and ignored", file, LogText.safe(e.getMessage()), aside);
       try {
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException ignored) {
@@ -87,6 +97,13 @@ public final class PeerStore {
     root.put("peers", list);
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(FILE + ".tmp");
+    Files.deleteIfExists(tmp);
+    // Readable by the owner only, like the key and the operator token.
+    if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(tmp);
+    }
     Files.writeString(tmp, Json.write(root), StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -16,6 +16,7 @@ import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.internal.channel.NodeEvents;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.spi.PeerConnection;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,7 @@ public final class PeerTable {
    *
    * @return its status before, or null if it was not listed
    */
-  public PeerStatusType bind(PeerConnection conn, NodeAnnounce a, String host) {
+  public PeerStatusType bind(PeerConnection conn, NodeAnnounce a, String host, long announcedAt) {
     NodeId pid = a.nodeId();
     Peer peer = peers.get(pid);
     Long rtt = peer == null ? null : peer.info.rttMs();
@@ -167,6 +168,7 @@ public final class PeerTable {
       peer.info = info;
     }
     peer.version = a.version();
+    peer.announcedAt = Math.max(peer.announcedAt, announcedAt);
     if (peer.connectedSince < 0) {
       peer.connectedSince = clock.millis();
     }
@@ -212,7 +214,7 @@ public final class PeerTable {
       return;
     }
     p.info = new PeerInfo(i.nodeId(), host, httpPort, wsPort, i.lastSeen(), i.capabilities(), i.status(), i.region(), i.rttMs());
-    log.info("peer {} now announces {}:{}", i.nodeId().shortId(), host, wsPort);
+    log.info("peer {} now announces {}:{}", i.nodeId().shortId(), LogText.safe(host), wsPort);
   }
 
   /** The identified connection of a peer closed: OFFLINE. Returns its row, or null if {@code conn} was not its connection. */
@@ -226,9 +228,17 @@ public final class PeerTable {
     return p;
   }
 
-  /** A peer left (its own {@code node:leave}, or the operator): OFFLINE, not redialled. */
-  public Peer depart(NodeId id) {
+  /**
+   * A peer left (its own {@code node:leave} signed at {@code leftAt}, or the operator at {@code
+   * Long.MAX_VALUE}): OFFLINE, not redialled. A goodbye signed before the peer's latest
+   * announcement belongs to an earlier session: ignored (returns null).
+   */
+  public Peer depart(NodeId id, long leftAt) {
     Peer p = peers.get(id);
+    if (p != null && leftAt < p.announcedAt) {
+      log.info("peer {}: a node:leave older than its current session ignored", id.shortId());
+      return null;
+    }
     if (p != null) {
       p.departed = true;
       setStatus(p, PeerStatusType.OFFLINE);

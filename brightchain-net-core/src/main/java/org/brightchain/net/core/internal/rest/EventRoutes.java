@@ -3,6 +3,7 @@ package org.brightchain.net.core.internal.rest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brightchain.net.core.internal.channel.NodeCounters;
+import org.brightchain.net.core.internal.channel.Subscription;
 import org.brightchain.net.core.internal.inbound.InboundPipeline;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.wire.JsonCodec;
@@ -26,13 +27,19 @@ final class EventRoutes {
   void register(RestRouter.Table t) {
     // A streaming transport asks here before it opens a stream: the ticket lets the stream open
     // as whoever was admitted.
-    t.add("GET", "/events", c -> ticket(c.principal()));
+    t.add("GET", "/events", c -> ticket(c));
     t.add("POST", "/events", c -> post(c.body()));
   }
 
-  private RestResponse ticket(Sessions.Principal who) {
+  /** A ticket for a stream, once its filter ({@code types}, {@code blocks}) is known to be good. */
+  private RestResponse ticket(RestCall c) {
+    try {
+      Subscription.parse(c.request().query().get("types"), c.request().query().get("blocks"));
+    } catch (IllegalArgumentException e) {
+      return RestResponses.error(400, "bad_subscription", e.getMessage());
+    }
     Map<String, Object> o = new LinkedHashMap<>();
-    o.put("ticket", sessions.ticket(who));
+    o.put("ticket", sessions.ticket(c.principal()));
     return RestResponses.ok(o);
   }
 

@@ -48,10 +48,10 @@ public interface NodeOperations {
   /** A block's metadata. Any thread. */
   Optional<BlockMetadata> metadata(BlockId id);
 
-  /** Sets a temperature here and batches it to the peers. */
-  BlockMetadata updateTemperature(BlockId id, DataTemperature t);
+  /** Sets a temperature here on {@code author}'s word (stamped by it) and batches it to the peers. */
+  BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author);
 
-  /** Adds or removes a location here and batches it to the peers. */
+  /** Adds or removes a location here (stamped by its holder) and batches it to the peers. */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action);
 
   /**

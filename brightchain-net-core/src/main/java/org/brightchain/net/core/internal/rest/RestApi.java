@@ -1,10 +1,13 @@
 package org.brightchain.net.core.internal.rest;
 
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.internal.channel.NodeCounters;
+import org.brightchain.net.core.internal.peer.TargetPolicy;
 import org.brightchain.net.core.internal.security.RateLimiter;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.spi.RestRequest;
@@ -23,14 +26,18 @@ public final class RestApi {
       Sessions sessions,
       RateLimiter limiter,
       SecurityConfig security,
+      TargetPolicy targets,
       NodeCounters counters,
+      Clock clock,
       Function<Supplier<RestResponse>, CompletableFuture<RestResponse>> onScheduler) {
     RestRouter.Table t = new RestRouter.Table();
     new AuthRoutes(node, sessions, counters).register(t);
     new NodeRoutes(node, counters).register(t);
     new BlockRoutes(node).register(t);
     new SyncRoutes(node).register(t);
-    new PeerRoutes(node, sessions).register(t);
+    RateLimiter announces =
+        new RateLimiter(security.announceLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+    new PeerRoutes(node, sessions, targets, announces, counters).register(t);
     new EventRoutes(node, sessions, counters).register(t);
     this.router = new RestRouter(t, new RestAdmission(sessions, limiter, security, counters), counters, onScheduler);
   }

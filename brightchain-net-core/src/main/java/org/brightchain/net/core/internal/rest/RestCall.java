@@ -21,22 +21,60 @@ import org.brightchain.net.spi.RestRequest;
  */
 record RestCall(RestRequest request, List<String> vars, Sessions.Principal principal) {
 
+  /** The node a write through this call is attributed to: the session's node, or this node for the operator. */
+  NodeId author(NodeId self) {
+    return principal instanceof Sessions.Node n ? n.nodeId() : self;
+  }
+
+  /** Whether the operator made this call. */
+  boolean operator() {
+    return principal instanceof Sessions.Operator;
+  }
+
   /** The path variable {@code i}. */
   String var(int i) {
     return vars.get(i);
   }
 
-  /** The body as a JSON object; 415 unless it is JSON, 400 if empty or malformed. */
+  /**
+   * The body as a JSON object; 415 unless its media type is exactly {@code application/json}
+   * (parameters allowed, but a {@code charset} other than UTF-8 is not), 400 if empty or
+   * malformed.
+   */
   JsonObject body() throws WireFormatException {
     String type = request.header("content-type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+    String problem = jsonMediaTypeProblem(type);
+    if (problem != null) {
       throw new RestResponses.HttpError(
-          RestResponses.error(415, "unsupported_media_type", "expected Content-Type: application/json, got " + (type == null ? "none" : type)));
+          RestResponses.error(415, "unsupported_media_type", "expected Content-Type: application/json; " + problem));
     }
     if (request.body().length == 0) {
       throw new WireFormatException("body: empty (expected a JSON object)");
     }
     return JsonObject.of(Json.parse(request.body()), "");
+  }
+
+  /** What is wrong with a Content-Type for a JSON body, or null. Never echoes the header. */
+  static String jsonMediaTypeProblem(String type) {
+    if (type == null) {
+      return "none given";
+    }
+    String[] parts = type.split(";", -1);
+    if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+      return "got another media type";
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].trim();
+      int eq = p.indexOf('=');
+      String name = (eq < 0 ? p : p.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+      if (name.equals("charset")) {
+        String v = eq < 0 ? "" : p.substring(eq + 1).trim().replace("\"", "").toLowerCase(Locale.ROOT);
+        if (!v.equals("utf-8") && !v.equals("utf8")) {
+          return "the body must be UTF-8";
+        }
+      }
+    }
+    return null;
   }
 
   /** A block id from a path segment. */

@@ -11,6 +11,7 @@ import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,14 +97,14 @@ public final class RestRouter {
     }
     return out.exceptionally(
             e -> {
-              log.error("{} {} failed", req.method(), req.path(), e);
+              log.error("{} {} failed", LogText.safe(req.method()), LogText.safe(req.path()), e);
               return RestResponses.error(500, "internal_error", "the node failed to handle this request");
             })
         .thenApply(
             r -> {
               (r.status() < 400 ? counters.operationsOk : counters.operationsFailed).incrementAndGet();
               if (r.status() >= 400 && r.status() < 500) {
-                log.info("{} {} from {}: {}", req.method(), req.path(), req.remoteAddress(), r.status());
+                log.info("{} {} from {}: {}", LogText.safe(req.method()), LogText.safe(req.path()), req.remoteAddress(), r.status());
               }
               return r;
             });

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
+import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.sync.SyncException;
 import org.brightchain.net.core.internal.wire.JsonCodec;
@@ -30,8 +31,8 @@ final class SyncRoutes {
 
   void register(RestRouter.Table t) {
     t.add("POST", "/sync/request", c -> request(c.body(), c.principal()));
-    t.add("POST", "/sync/metadata", c -> metadata(c.body()));
-    t.add("POST", "/sync/temperature", c -> temperature(c.body()));
+    t.add("POST", "/sync/metadata", c -> metadata(c.body(), c));
+    t.add("POST", "/sync/temperature", c -> temperature(c.body(), c.author(node.self())));
   }
 
   /**
@@ -100,7 +101,7 @@ final class SyncRoutes {
     return RestResponses.ok(o);
   }
 
-  private RestResponse metadata(JsonObject body) throws WireFormatException {
+  private RestResponse metadata(JsonObject body, RestCall call) throws WireFormatException {
     List<Object> raw = body.array("entries");
     if (raw.size() > MAX_SYNC_ENTRIES) {
       return tooMany("entries", raw.size());
@@ -115,6 +116,12 @@ final class SyncRoutes {
       String future = node.futureVersion(entries.get(i));
       if (future != null) {
         throw new WireFormatException("entries[" + i + "].updatedAt: " + future);
+      }
+      if (!call.operator()) {
+        String foreign = Attribution.foreignField(entries.get(i), call.author(node.self()));
+        if (foreign != null) {
+          return RestResponses.error(403, "forbidden", "entries[" + i + "]." + foreign);
+        }
       }
     }
     int applied = 0;
@@ -131,7 +138,7 @@ final class SyncRoutes {
     return RestResponses.ok(o);
   }
 
-  private RestResponse temperature(JsonObject body) throws WireFormatException {
+  private RestResponse temperature(JsonObject body, NodeId author) throws WireFormatException {
     List<Object> raw = body.array("updates");
     if (raw.size() > MAX_SYNC_ENTRIES) {
       return tooMany("updates", raw.size());
@@ -146,7 +153,7 @@ final class SyncRoutes {
     // Validate everything first: a bad entry rejects the request and changes nothing.
     List<Object> results = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      results.add(JsonCodec.toTree(node.updateTemperature(ids.get(i), temps.get(i))));
+      results.add(JsonCodec.toTree(node.updateTemperature(ids.get(i), temps.get(i), author)));
     }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("applied", (long) results.size());

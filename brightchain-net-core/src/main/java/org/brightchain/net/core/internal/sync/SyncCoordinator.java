@@ -32,6 +32,7 @@ import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,7 +230,7 @@ public final class SyncCoordinator {
     if (err != null) {
       counters.syncsFailed.incrementAndGet();
       again.remove(peer); // the retry reads a fresh snapshot
-      log.info("sync with {} failed: {}", peer.shortId(), Errors.rootMessage(err));
+      log.info("sync with {} failed: {}", peer.shortId(), LogText.safe(Errors.rootMessage(err)));
       if (owed.contains(peer) && running.getAsBoolean()) {
         scheduler.schedule(() -> { if (owed.contains(peer)) { soon(peer); } }, SYNC_RETRY);
       }

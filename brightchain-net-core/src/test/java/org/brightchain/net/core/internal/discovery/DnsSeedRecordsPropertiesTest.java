@@ -44,7 +44,9 @@ class DnsSeedRecordsPropertiesTest {
     Arbitrary<String> address =
         Arbitraries.oneOf(
             Arbitraries.integers().between(0, 255).list().ofSize(4).map(l -> l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3)),
-            Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-.").ofMinLength(1).ofMaxLength(60),
+            Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(1).ofMaxLength(20)
+                .filter(l -> !l.startsWith("-") && !l.endsWith("-")).list().ofMinSize(1).ofMaxSize(3)
+                .map(l -> String.join(".", l) + ".example"),
             Arbitraries.of("2001:db8::1", "::1", "fe80::1"));
     Arbitrary<Integer> port = Arbitraries.integers().between(1, 65535);
     Arbitrary<Set<String>> caps = Arbitraries.of("storage", "relay", "gateway", "archive", "x-custom").set().ofMaxSize(4);

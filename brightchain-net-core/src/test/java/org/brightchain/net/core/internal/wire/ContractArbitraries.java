@@ -209,10 +209,23 @@ public class ContractArbitraries extends DomainContextBase {
 
   // ------------------------------------------------------------- event payloads
 
+  /** Host names, IPv4 and IPv6 literals, and the empty address ("the address you see"). */
+  static Arbitrary<String> hosts() {
+    Arbitrary<String> label =
+        Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(1).ofMaxLength(20)
+            .filter(l -> !l.startsWith("-") && !l.endsWith("-"));
+    Arbitrary<String> names = label.list().ofMinSize(0).ofMaxSize(3).map(l -> String.join(".", l) + (l.isEmpty() ? "" : ".") + "example");
+    Arbitrary<String> v4 =
+        Arbitraries.integers().between(0, 255).list().ofSize(4)
+            .map(l -> l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(".")));
+    Arbitrary<String> v6 = Arbitraries.of("::1", "2001:db8::1", "fe80::1%eth0", "::ffff:192.0.2.1", "2001:db8:0:0:0:0:0:7");
+    return Arbitraries.oneOf(names, v4, v6, Arbitraries.just(""));
+  }
+
   static Arbitrary<NodeAnnounce> nodeAnnounces() {
     return Combinators.combine(
             nodeIds(),
-            text(255),
+            hosts(),
             ports(),
             ports(),
             capabilities(),
@@ -523,7 +536,7 @@ public class ContractArbitraries extends DomainContextBase {
   static Arbitrary<PeerInfo> peerInfos() {
     return Combinators.combine(
             nodeIds(),
-            text(255),
+            hosts(),
             ports(),
             ports(),
             instants(),
@@ -539,7 +552,7 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   static Arbitrary<NodeAdvertisement> nodeAdvertisements() {
-    return Combinators.combine(nodeIds(), text(255), ports(), capabilities(), text(64))
+    return Combinators.combine(nodeIds(), hosts(), ports(), capabilities(), text(64))
         .as(NodeAdvertisement::new);
   }
 
@@ -574,7 +587,7 @@ public class ContractArbitraries extends DomainContextBase {
                     bytes(0, 128),
                     text(64),
                     Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                    text(255),
+                    hosts(),
                     ports(),
                     ports(),
                     capabilities())
