@@ -45,7 +45,9 @@ import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.node.NodeEngine;
+import org.brightchain.net.core.internal.node.DataDirectories;
 import org.brightchain.net.core.internal.node.NodeSettings;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.core.internal.node.Plugins;
 import org.brightchain.net.core.internal.node.Providers;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -691,8 +693,7 @@ public final class BrightChainNode implements AutoCloseable {
 
     /** Address to bind. Default {@code 0.0.0.0}. */
     public Builder host(String host) {
-      checkArgument(!notNull(host, "host").isBlank(), "host: blank");
-      this.host = host;
+      this.host = HostNames.check(notNull(host, "host"), "host");
       return this;
     }
 
@@ -716,8 +717,7 @@ public final class BrightChainNode implements AutoCloseable {
      * address it sees this node's connections come from.
      */
     public Builder advertisedAddress(String address) {
-      this.advertisedAddress = notNull(address, "advertisedAddress");
-      checkArgument(address.length() <= 255, "advertisedAddress: longer than 255 characters");
+      this.advertisedAddress = HostNames.checkOrEmpty(notNull(address, "advertisedAddress"), "advertisedAddress");
       return this;
     }
 
@@ -973,6 +973,9 @@ public final class BrightChainNode implements AutoCloseable {
      */
     public BrightChainNode build() {
       NodeIdentity id = identity;
+      if (dataDirectory != null) {
+        DataDirectories.warnIfShared(dataDirectory);
+      }
       if (id == null && dataDirectory != null) {
         try {
           id = NodeIdentity.loadOrCreate(dataDirectory.resolve(NodeIdentity.KEY_FILE));

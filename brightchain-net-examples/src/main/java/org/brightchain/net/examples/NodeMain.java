@@ -53,6 +53,10 @@ public final class NodeMain {
           "                           how long (default 3/300)",
           "  --replay-window SECONDS  how far a message's timestamp may be from this node's",
           "                           clock, either way (default 600)",
+          "  --max-clock-skew SECONDS how far ahead of this node's clock a version may be stamped;",
+          "                           later ones are refused (default 60)",
+          "  --allow-private-announce let callers from public addresses ask this node to dial",
+          "                           private addresses and host names (default: refused)",
           "  --max-per-address N      open connections allowed from one IP address (default 64)",
           "  --max-per-subnet N       open connections allowed from one /24 or /56 (default 256)",
           "  --public-read PATH       a REST path anyone may GET without a session; repeatable;",
@@ -138,8 +142,8 @@ public final class NodeMain {
         case "--help", "-h" -> help = true;
         case "--http-port" -> httpPort = port(name, value != null ? value : next(args, ++i, name));
         case "--ws-port" -> wsPort = port(name, value != null ? value : next(args, ++i, name));
-        case "--host" -> host = nonBlank(name, value != null ? value : next(args, ++i, name));
-        case "--advertise-address" -> advertise = nonBlank(name, value != null ? value : next(args, ++i, name));
+        case "--host" -> host = hostName(name, value != null ? value : next(args, ++i, name));
+        case "--advertise-address" -> advertise = hostName(name, value != null ? value : next(args, ++i, name));
         case "--data-dir" -> dataDir = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
         case "--region" -> region = nonBlank(name, value != null ? value : next(args, ++i, name));
         case "--nat" -> {
@@ -169,6 +173,14 @@ public final class NodeMain {
           security = security.withRateLimit(new RateLimitConfig(r.window(), r.maxRequests(), (int) nw[0], Duration.ofSeconds(nw[1])));
         }
         case "--replay-window" -> security = security.withReplayWindow(Duration.ofSeconds(positive(name, value != null ? value : next(args, ++i, name))));
+        case "--max-clock-skew" -> {
+          long s = positive(name, value != null ? value : next(args, ++i, name));
+          if (s > security.replayWindow().toSeconds()) {
+            throw new UsageException("--max-clock-skew: " + s + " (expected: at most the replay window, " + security.replayWindow().toSeconds() + ")");
+          }
+          security = security.withMaxClockSkew(Duration.ofSeconds(s));
+        }
+        case "--allow-private-announce" -> security = security.withPrivateAnnounceTargets(true);
         case "--max-per-address" -> {
           int n = (int) positive(name, value != null ? value : next(args, ++i, name));
           limits = limits.withCaps(n, Math.max(n, limits.maxPerSubnet()));
@@ -250,6 +262,15 @@ public final class NodeMain {
       throw new UsageException(name + ": missing value");
     }
     return args[i];
+  }
+
+  /** A host name or IP address; the error names the flag and the problem, never echoes the value. */
+  private static String hostName(String name, String v) throws UsageException {
+    try {
+      return org.brightchain.net.internal.HostNames.check(v, name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private static String nonBlank(String name, String v) throws UsageException {

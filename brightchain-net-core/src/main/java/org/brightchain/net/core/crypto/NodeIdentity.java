@@ -112,7 +112,7 @@ public final class NodeIdentity {
     }
     String scheme = null;
     String key = null;
-    for (String line : Files.readAllLines(keyFile, StandardCharsets.UTF_8)) {
+    for (String line : readText(keyFile).split("\n", -1)) {
       line = line.strip();
       if (line.startsWith("scheme=")) {
         scheme = line.substring("scheme=".length());
@@ -127,6 +127,26 @@ public final class NodeIdentity {
       return fromPrivateKey(SignatureSchemes.byName(scheme), Hex.decode(key));
     } catch (IllegalArgumentException e) {
       throw new IOException("key file " + keyFile + ": " + e.getMessage());
+    }
+  }
+
+  /** The most bytes a key file may have: a few lines of text. */
+  private static final int MAX_KEY_FILE_BYTES = 64 * 1024;
+
+  /** The key file's text; an {@link IOException} naming the file if it is not small UTF-8 text. */
+  private static String readText(Path keyFile) throws IOException {
+    if (Files.size(keyFile) > MAX_KEY_FILE_BYTES) {
+      throw new IOException("key file " + keyFile + ": not a key file (" + Files.size(keyFile) + " bytes; expected a few lines of text)");
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(keyFile)))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException("key file " + keyFile + ": not a key file (not UTF-8 text; expected lines scheme=... and private=...)");
     }
   }
 

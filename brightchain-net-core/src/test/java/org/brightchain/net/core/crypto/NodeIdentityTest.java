@@ -139,7 +139,9 @@ class NodeIdentityTest {
     Files.write(p, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3});
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
 
-    assertThrows(IOException.class, () -> NodeIdentity.loadOrCreate(p));
+    IOException e = assertThrows(IOException.class, () -> NodeIdentity.loadOrCreate(p));
+    // The file and the problem are named (not the decoder's "Input length = 1").
+    assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("not a key file"), e.getMessage());
   }
 
   @Test
