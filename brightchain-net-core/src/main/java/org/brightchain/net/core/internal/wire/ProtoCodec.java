@@ -31,6 +31,7 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
@@ -124,7 +125,7 @@ public final class ProtoCodec {
    * Ping} becomes {@code brightchain.net.v1.Ping}), not a {@code WSMessage}.
    *
    * @param value a contract value
-   * @return the equivalent message of the package {@code org.brightchain.net.core.internal.wire.proto}
+   * @return the equivalent message, one of the types nested in {@link Pb}
    * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value
    *     the schema cannot carry faithfully
    */
@@ -178,7 +179,7 @@ public final class ProtoCodec {
     Objects.requireNonNull(bytes, "bytes");
     try {
       return signedMessage(
-          org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+          Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -201,7 +202,7 @@ public final class ProtoCodec {
   public static Envelope decodeEnvelope(byte[] bytes) throws WireFormatException {
     Objects.requireNonNull(bytes, "bytes");
     try {
-      return envelope(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return envelope(Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -248,11 +249,11 @@ public final class ProtoCodec {
 
   // ------------------------------------------------------------------ encode
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage proto(SignedMessage m) {
+  private static Pb.SignedMessage proto(SignedMessage m) {
     return signedBuilder(m).build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage proto(Envelope e) {
+  private static Pb.SignedMessage proto(Envelope e) {
     return signedBuilder(e.message())
         .setSequence(e.sequence())
         .setRequestId(text(e.requestId(), "requestId"))
@@ -260,10 +261,10 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage.Builder signedBuilder(
+  private static Pb.SignedMessage.Builder signedBuilder(
       SignedMessage m) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.SignedMessage.newBuilder()
+        Pb.SignedMessage.newBuilder()
             .setPayload(proto(m.payload()))
             .setTimestamp(m.timestamp())
             .setNodeId(bytes(m.nodeId()))
@@ -275,9 +276,9 @@ public final class ProtoCodec {
     return b;
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.WSMessage proto(WSMessage m) {
+  private static Pb.WSMessage proto(WSMessage m) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.WSMessage.newBuilder()
+        Pb.WSMessage.newBuilder()
             .setTimestamp(m.timestamp())
             .setSender(bytes(m.sender()));
     EventPayload p = m.data();
@@ -360,21 +361,21 @@ public final class ProtoCodec {
     return proto((Subscribe) p);
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Challenge proto(Challenge c) {
-    return org.brightchain.net.core.internal.wire.proto.Challenge.newBuilder()
+  private static Pb.Challenge proto(Challenge c) {
+    return Pb.Challenge.newBuilder()
         .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(c.challenge())))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.AuthProof proto(AuthProof a) {
-    return org.brightchain.net.core.internal.wire.proto.AuthProof.newBuilder()
+  private static Pb.AuthProof proto(AuthProof a) {
+    return Pb.AuthProof.newBuilder()
         .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(a.challenge())))
         .setPeer(bytes(a.peer()))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.ErrorEvent proto(ErrorEvent e) {
-    return org.brightchain.net.core.internal.wire.proto.ErrorEvent.newBuilder()
+  private static Pb.ErrorEvent proto(ErrorEvent e) {
+    return Pb.ErrorEvent.newBuilder()
         .setCode(text(e.code(), "code"))
         .setMessage(text(e.message(), "message"))
         .setRetryAfterMs(e.retryAfterMs())
@@ -388,9 +389,9 @@ public final class ProtoCodec {
     return Hex.encode(b.toByteArray());
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeAnnounce proto(NodeAnnounce a) {
+  private static Pb.NodeAnnounce proto(NodeAnnounce a) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.NodeAnnounce.newBuilder()
+        Pb.NodeAnnounce.newBuilder()
             .setNodeId(bytes(a.nodeId()))
             .setAddress(text(a.address(), "address"))
             .setHttpPort(a.httpPort())
@@ -403,43 +404,43 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeLeave proto(NodeLeave l) {
-    return org.brightchain.net.core.internal.wire.proto.NodeLeave.newBuilder()
+  private static Pb.NodeLeave proto(NodeLeave l) {
+    return Pb.NodeLeave.newBuilder()
         .setNodeId(bytes(l.nodeId()))
         .setReason(text(l.reason(), "reason"))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate proto(NodeStatusUpdate s) {
-    return org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate.newBuilder()
+  private static Pb.NodeStatusUpdate proto(NodeStatusUpdate s) {
+    return Pb.NodeStatusUpdate.newBuilder()
         .setNodeId(bytes(s.nodeId()))
         .setStatus(proto(s.status()))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate proto(
+  private static Pb.BlockTemperatureUpdate proto(
       BlockTemperatureUpdate t) {
-    return org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate.newBuilder()
+    return Pb.BlockTemperatureUpdate.newBuilder()
         .setBlockId(bytes(t.blockId()))
         .setTemperature(proto(t.temperature()))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate proto(
+  private static Pb.BlockLocationUpdate proto(
       BlockLocationUpdate l) {
-    return org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate.newBuilder()
+    return Pb.BlockLocationUpdate.newBuilder()
         .setBlockId(bytes(l.blockId()))
         .setLocation(proto(l.location()))
         .setAction(
             switch (l.action()) {
-              case ADD -> org.brightchain.net.core.internal.wire.proto.LocationAction.ADD;
-              case REMOVE -> org.brightchain.net.core.internal.wire.proto.LocationAction.REMOVE;
+              case ADD -> Pb.LocationAction.ADD;
+              case REMOVE -> Pb.LocationAction.REMOVE;
             })
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BlockSyncRequest proto(BlockSyncRequest r) {
-    var b = org.brightchain.net.core.internal.wire.proto.BlockSyncRequest.newBuilder();
+  private static Pb.BlockSyncRequest proto(BlockSyncRequest r) {
+    var b = Pb.BlockSyncRequest.newBuilder();
     for (BlockId id : r.blockIds()) {
       b.addBlockIds(bytes(id));
     }
@@ -450,14 +451,14 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.MetadataUpdate proto(MetadataUpdate u) {
-    return org.brightchain.net.core.internal.wire.proto.MetadataUpdate.newBuilder()
+  private static Pb.MetadataUpdate proto(MetadataUpdate u) {
+    return Pb.MetadataUpdate.newBuilder()
         .setMetadata(proto(u.metadata()))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.MetadataSync proto(MetadataSync s) {
-    var b = org.brightchain.net.core.internal.wire.proto.MetadataSync.newBuilder();
+  private static Pb.MetadataSync proto(MetadataSync s) {
+    var b = Pb.MetadataSync.newBuilder();
     for (BlockMetadata m : s.entries()) {
       b.addEntries(proto(m));
     }
@@ -468,36 +469,36 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Ping proto(Ping p) {
-    return org.brightchain.net.core.internal.wire.proto.Ping.newBuilder().setNonce(p.nonce()).build();
+  private static Pb.Ping proto(Ping p) {
+    return Pb.Ping.newBuilder().setNonce(p.nonce()).build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Pong proto(Pong p) {
-    return org.brightchain.net.core.internal.wire.proto.Pong.newBuilder().setNonce(p.nonce()).build();
+  private static Pb.Pong proto(Pong p) {
+    return Pb.Pong.newBuilder().setNonce(p.nonce()).build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Ack proto(Ack a) {
-    return org.brightchain.net.core.internal.wire.proto.Ack.newBuilder()
+  private static Pb.Ack proto(Ack a) {
+    return Pb.Ack.newBuilder()
         .setOk(a.ok())
         .setError(text(a.error(), "error"))
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Resume proto(Resume r) {
-    return org.brightchain.net.core.internal.wire.proto.Resume.newBuilder()
+  private static Pb.Resume proto(Resume r) {
+    return Pb.Resume.newBuilder()
         .setAfterSequence(r.afterSequence())
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Gap proto(Gap g) {
-    return org.brightchain.net.core.internal.wire.proto.Gap.newBuilder()
+  private static Pb.Gap proto(Gap g) {
+    return Pb.Gap.newBuilder()
         .setAfterSequence(g.afterSequence())
         .setOldestAvailable(g.oldestAvailable())
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Subscribe proto(Subscribe s) {
-    var b = org.brightchain.net.core.internal.wire.proto.Subscribe.newBuilder();
+  private static Pb.Subscribe proto(Subscribe s) {
+    var b = Pb.Subscribe.newBuilder();
     for (WSEventType t : s.types()) {
       b.addTypes(t.wireName());
     }
@@ -507,9 +508,9 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.PeerInfo proto(PeerInfo p) {
+  private static Pb.PeerInfo proto(PeerInfo p) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.PeerInfo.newBuilder()
+        Pb.PeerInfo.newBuilder()
             .setNodeId(bytes(p.nodeId()))
             .setAddress(text(p.address(), "address"))
             .setHttpPort(p.httpPort())
@@ -518,9 +519,9 @@ public final class ProtoCodec {
             .addAllCapabilities(texts(p.capabilities(), "capabilities"))
             .setStatus(
                 switch (p.status()) {
-                  case ACTIVE -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.ACTIVE;
-                  case PENDING -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.PENDING;
-                  case OFFLINE -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.PEER_OFFLINE;
+                  case ACTIVE -> Pb.PeerStatusType.ACTIVE;
+                  case PENDING -> Pb.PeerStatusType.PENDING;
+                  case OFFLINE -> Pb.PeerStatusType.PEER_OFFLINE;
                 });
     if (p.region() != null) {
       b.setRegion(text(p.region(), "region"));
@@ -531,9 +532,9 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeAdvertisement proto(
+  private static Pb.NodeAdvertisement proto(
       NodeAdvertisement a) {
-    return org.brightchain.net.core.internal.wire.proto.NodeAdvertisement.newBuilder()
+    return Pb.NodeAdvertisement.newBuilder()
         .setNodeId(bytes(a.nodeId()))
         .setAddress(text(a.address(), "address"))
         .setPort(a.port())
@@ -542,9 +543,9 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BlockLocation proto(BlockLocation l) {
+  private static Pb.BlockLocation proto(BlockLocation l) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.BlockLocation.newBuilder()
+        Pb.BlockLocation.newBuilder()
             .setNodeId(bytes(l.nodeId()))
             .setLastSeen(l.lastSeen().toEpochMilli())
             .setIsAuthoritative(l.authoritative());
@@ -557,18 +558,18 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BlockMetadata proto(BlockMetadata m) {
+  private static Pb.BlockMetadata proto(BlockMetadata m) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.BlockMetadata.newBuilder()
+        Pb.BlockMetadata.newBuilder()
             .setBlockId(bytes(m.blockId()))
             .setSize(m.size())
             .setTemperature(proto(m.temperature()))
             .setDurability(
                 switch (m.durability()) {
-                  case EPHEMERAL -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.EPHEMERAL;
-                  case STANDARD -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.STANDARD;
-                  case ENHANCED -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.ENHANCED;
-                  case MAXIMUM -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.MAXIMUM;
+                  case EPHEMERAL -> Pb.DurabilityLevel.EPHEMERAL;
+                  case STANDARD -> Pb.DurabilityLevel.STANDARD;
+                  case ENHANCED -> Pb.DurabilityLevel.ENHANCED;
+                  case MAXIMUM -> Pb.DurabilityLevel.MAXIMUM;
                 })
             .setUpdatedAt(m.updatedAt().toEpochMilli())
             .setUpdatedBy(bytes(m.updatedBy()));
@@ -576,25 +577,25 @@ public final class ProtoCodec {
       b.addLocations(proto(l));
     }
     if (!m.isPlain()) {
-      var v = org.brightchain.net.core.internal.wire.proto.BlockVersions.newBuilder()
+      var v = Pb.BlockVersions.newBuilder()
           .setTemperature(proto(m.versions().temperature()))
           .setInfo(proto(m.versions().info()));
-      m.versions().locations().forEach((n, st) -> v.addLocations(org.brightchain.net.core.internal.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
-      m.versions().removed().forEach((n, st) -> v.addRemoved(org.brightchain.net.core.internal.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
+      m.versions().locations().forEach((n, st) -> v.addLocations(Pb.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
+      m.versions().removed().forEach((n, st) -> v.addRemoved(Pb.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
       b.setVersions(v);
     }
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Stamp proto(Stamp s) {
-    return org.brightchain.net.core.internal.wire.proto.Stamp.newBuilder().setAt(s.at().toEpochMilli()).setBy(bytes(s.by())).build();
+  private static Pb.Stamp proto(Stamp s) {
+    return Pb.Stamp.newBuilder().setAt(s.at().toEpochMilli()).setBy(bytes(s.by())).build();
   }
 
-  private static Stamp stamp(org.brightchain.net.core.internal.wire.proto.Stamp p, String path, String key) throws WireFormatException {
+  private static Stamp stamp(Pb.Stamp p, String path, String key) throws WireFormatException {
     return new Stamp(Instant.ofEpochMilli(p.getAt()), nodeId(p.getBy(), at(path, key), "by"));
   }
 
-  private static java.util.SortedMap<NodeId, Stamp> stamps(List<org.brightchain.net.core.internal.wire.proto.NodeStamp> list, String path, String key)
+  private static java.util.SortedMap<NodeId, Stamp> stamps(List<Pb.NodeStamp> list, String path, String key)
       throws WireFormatException {
     java.util.TreeMap<NodeId, Stamp> out = new java.util.TreeMap<>();
     for (int i = 0; i < list.size(); i++) {
@@ -610,9 +611,9 @@ public final class ProtoCodec {
     return out;
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeLocation proto(NodeLocation l) {
+  private static Pb.NodeLocation proto(NodeLocation l) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.NodeLocation.newBuilder()
+        Pb.NodeLocation.newBuilder()
             .setRegion(text(l.region(), "region"));
     if (l.country() != null) {
       b.setCountry(text(l.country(), "country"));
@@ -620,8 +621,8 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeMetrics proto(NodeMetrics m) {
-    return org.brightchain.net.core.internal.wire.proto.NodeMetrics.newBuilder()
+  private static Pb.NodeMetrics proto(NodeMetrics m) {
+    return Pb.NodeMetrics.newBuilder()
         .setUptimeMs(m.uptime().toMillis())
         .setPeers(m.peers())
         .setBlocks(m.blocks())
@@ -632,9 +633,9 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NetworkHealth proto(NetworkHealth h) {
+  private static Pb.NetworkHealth proto(NetworkHealth h) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.NetworkHealth.newBuilder()
+        Pb.NetworkHealth.newBuilder()
             .setActiveNodes(h.activeNodes())
             .setTotalBlocks(h.totalBlocks())
             .setAverageRedundancy(h.averageRedundancy());
@@ -649,13 +650,13 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeInfo proto(NodeInfo i) {
+  private static Pb.NodeInfo proto(NodeInfo i) {
     if (i.protocolVersion() < 0) {
       throw new IllegalArgumentException(
           "protocolVersion: " + i.protocolVersion() + " (expected: >= 0, the field is unsigned)");
     }
     var b =
-        org.brightchain.net.core.internal.wire.proto.NodeInfo.newBuilder()
+        Pb.NodeInfo.newBuilder()
             .setNodeId(bytes(i.nodeId()))
             .setPublicKey(UnsafeByteOperations.unsafeWrap(i.publicKey()))
             .setVersion(text(i.version(), "version"))
@@ -672,8 +673,8 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatusReport proto(NodeStatusReport r) {
-    return org.brightchain.net.core.internal.wire.proto.NodeStatusReport.newBuilder()
+  private static Pb.NodeStatusReport proto(NodeStatusReport r) {
+    return Pb.NodeStatusReport.newBuilder()
         .setNodeId(bytes(r.nodeId()))
         .setStatus(proto(r.status()))
         .setMetrics(proto(r.metrics()))
@@ -682,15 +683,15 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.Reachability proto(Reachability r) {
+  private static Pb.Reachability proto(Reachability r) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.Reachability.newBuilder()
+        Pb.Reachability.newBuilder()
             .setState(
                 switch (r.state()) {
-                  case UNMAPPED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED;
-                  case MAPPING -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPING;
-                  case MAPPED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPED;
-                  case FAILED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_FAILED;
+                  case UNMAPPED -> Pb.ReachabilityState.REACHABILITY_UNMAPPED;
+                  case MAPPING -> Pb.ReachabilityState.REACHABILITY_MAPPING;
+                  case MAPPED -> Pb.ReachabilityState.REACHABILITY_MAPPED;
+                  case FAILED -> Pb.ReachabilityState.REACHABILITY_FAILED;
                 })
             .setMethod(r.method())
             .setExternalAddress(r.externalAddress())
@@ -704,19 +705,19 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.BatchUpdate proto(BatchUpdate batch) {
+  private static Pb.BatchUpdate proto(BatchUpdate batch) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.BatchUpdate.newBuilder()
+        Pb.BatchUpdate.newBuilder()
             .setBatchId(text(batch.batchId(), "batchId"))
             .setTimestamp(batch.timestamp());
     for (BatchUpdate.Update u : batch.updates()) {
       var ub =
-          org.brightchain.net.core.internal.wire.proto.BatchUpdate.Update.newBuilder()
+          Pb.BatchUpdate.Update.newBuilder()
               .setType(
                   switch (u.type()) {
-                    case TEMPERATURE -> org.brightchain.net.core.internal.wire.proto.UpdateType.TEMPERATURE;
-                    case LOCATION -> org.brightchain.net.core.internal.wire.proto.UpdateType.LOCATION;
-                    case METADATA -> org.brightchain.net.core.internal.wire.proto.UpdateType.METADATA;
+                    case TEMPERATURE -> Pb.UpdateType.TEMPERATURE;
+                    case LOCATION -> Pb.UpdateType.LOCATION;
+                    case METADATA -> Pb.UpdateType.METADATA;
                   })
               .setBlockId(bytes(u.blockId()));
       EventPayload data = u.data();
@@ -733,9 +734,9 @@ public final class ProtoCodec {
     return b.build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeAuthentication proto(
+  private static Pb.NodeAuthentication proto(
       NodeAuthentication a) {
-    return org.brightchain.net.core.internal.wire.proto.NodeAuthentication.newBuilder()
+    return Pb.NodeAuthentication.newBuilder()
         .setNodeId(bytes(a.nodeId()))
         .setPublicKey(UnsafeByteOperations.unsafeWrap(a.publicKey()))
         .setChallenge(UnsafeByteOperations.unsafeWrap(a.challenge()))
@@ -745,23 +746,23 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatus proto(NodeStatus s) {
+  private static Pb.NodeStatus proto(NodeStatus s) {
     return switch (s) {
-      case ONLINE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.ONLINE;
-      case OFFLINE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.OFFLINE;
-      case UNREACHABLE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.UNREACHABLE;
-      case SYNCING -> org.brightchain.net.core.internal.wire.proto.NodeStatus.SYNCING;
-      case MAINTENANCE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.MAINTENANCE;
-      case SHUTDOWN_SCHEDULED -> org.brightchain.net.core.internal.wire.proto.NodeStatus.SHUTDOWN_SCHEDULED;
+      case ONLINE -> Pb.NodeStatus.ONLINE;
+      case OFFLINE -> Pb.NodeStatus.OFFLINE;
+      case UNREACHABLE -> Pb.NodeStatus.UNREACHABLE;
+      case SYNCING -> Pb.NodeStatus.SYNCING;
+      case MAINTENANCE -> Pb.NodeStatus.MAINTENANCE;
+      case SHUTDOWN_SCHEDULED -> Pb.NodeStatus.SHUTDOWN_SCHEDULED;
     };
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.DataTemperature proto(DataTemperature t) {
+  private static Pb.DataTemperature proto(DataTemperature t) {
     return switch (t) {
-      case HOT -> org.brightchain.net.core.internal.wire.proto.DataTemperature.HOT;
-      case WARM -> org.brightchain.net.core.internal.wire.proto.DataTemperature.WARM;
-      case COLD -> org.brightchain.net.core.internal.wire.proto.DataTemperature.COLD;
-      case FROZEN -> org.brightchain.net.core.internal.wire.proto.DataTemperature.FROZEN;
+      case HOT -> Pb.DataTemperature.HOT;
+      case WARM -> Pb.DataTemperature.WARM;
+      case COLD -> Pb.DataTemperature.COLD;
+      case FROZEN -> Pb.DataTemperature.FROZEN;
     };
   }
 
@@ -806,89 +807,89 @@ public final class ProtoCodec {
   private static Object decode(byte[] bytes, Class<?> type)
       throws InvalidProtocolBufferException, WireFormatException {
     if (type == Envelope.class) {
-      return envelope(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return envelope(Pb.SignedMessage.parseFrom(bytes), "");
     } else if (type == SignedMessage.class) {
-      return signedMessage(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return signedMessage(Pb.SignedMessage.parseFrom(bytes), "");
     } else if (type == WSMessage.class) {
-      return wsMessage(org.brightchain.net.core.internal.wire.proto.WSMessage.parseFrom(bytes), "");
+      return wsMessage(Pb.WSMessage.parseFrom(bytes), "");
     } else if (type == NodeAnnounce.class) {
-      return nodeAnnounce(org.brightchain.net.core.internal.wire.proto.NodeAnnounce.parseFrom(bytes), "");
+      return nodeAnnounce(Pb.NodeAnnounce.parseFrom(bytes), "");
     } else if (type == NodeLeave.class) {
-      return nodeLeave(org.brightchain.net.core.internal.wire.proto.NodeLeave.parseFrom(bytes), "");
+      return nodeLeave(Pb.NodeLeave.parseFrom(bytes), "");
     } else if (type == NodeStatusUpdate.class) {
       return nodeStatusUpdate(
-          org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate.parseFrom(bytes), "");
+          Pb.NodeStatusUpdate.parseFrom(bytes), "");
     } else if (type == BlockTemperatureUpdate.class) {
       return blockTemperature(
-          org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate.parseFrom(bytes), "");
+          Pb.BlockTemperatureUpdate.parseFrom(bytes), "");
     } else if (type == BlockLocationUpdate.class) {
       return blockLocation(
-          org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate.parseFrom(bytes), "");
+          Pb.BlockLocationUpdate.parseFrom(bytes), "");
     } else if (type == BlockSyncRequest.class) {
-      return blockSync(org.brightchain.net.core.internal.wire.proto.BlockSyncRequest.parseFrom(bytes), "");
+      return blockSync(Pb.BlockSyncRequest.parseFrom(bytes), "");
     } else if (type == MetadataUpdate.class) {
       return metadataUpdate(
-          org.brightchain.net.core.internal.wire.proto.MetadataUpdate.parseFrom(bytes), "");
+          Pb.MetadataUpdate.parseFrom(bytes), "");
     } else if (type == MetadataSync.class) {
-      return metadataSync(org.brightchain.net.core.internal.wire.proto.MetadataSync.parseFrom(bytes), "");
+      return metadataSync(Pb.MetadataSync.parseFrom(bytes), "");
     } else if (type == Ping.class) {
-      return new Ping(org.brightchain.net.core.internal.wire.proto.Ping.parseFrom(bytes).getNonce());
+      return new Ping(Pb.Ping.parseFrom(bytes).getNonce());
     } else if (type == Pong.class) {
-      return new Pong(org.brightchain.net.core.internal.wire.proto.Pong.parseFrom(bytes).getNonce());
+      return new Pong(Pb.Pong.parseFrom(bytes).getNonce());
     } else if (type == Ack.class) {
-      return ack(org.brightchain.net.core.internal.wire.proto.Ack.parseFrom(bytes));
+      return ack(Pb.Ack.parseFrom(bytes));
     } else if (type == Resume.class) {
       return new Resume(
-          org.brightchain.net.core.internal.wire.proto.Resume.parseFrom(bytes).getAfterSequence());
+          Pb.Resume.parseFrom(bytes).getAfterSequence());
     } else if (type == Gap.class) {
-      return gap(org.brightchain.net.core.internal.wire.proto.Gap.parseFrom(bytes));
+      return gap(Pb.Gap.parseFrom(bytes));
     } else if (type == Subscribe.class) {
-      return subscribe(org.brightchain.net.core.internal.wire.proto.Subscribe.parseFrom(bytes), "");
+      return subscribe(Pb.Subscribe.parseFrom(bytes), "");
     } else if (type == Challenge.class) {
-      return challenge(org.brightchain.net.core.internal.wire.proto.Challenge.parseFrom(bytes), "");
+      return challenge(Pb.Challenge.parseFrom(bytes), "");
     } else if (type == AuthProof.class) {
-      return authProof(org.brightchain.net.core.internal.wire.proto.AuthProof.parseFrom(bytes), "");
+      return authProof(Pb.AuthProof.parseFrom(bytes), "");
     } else if (type == ErrorEvent.class) {
-      return errorEvent(org.brightchain.net.core.internal.wire.proto.ErrorEvent.parseFrom(bytes));
+      return errorEvent(Pb.ErrorEvent.parseFrom(bytes));
     } else if (type == PeerInfo.class) {
-      return peerInfo(org.brightchain.net.core.internal.wire.proto.PeerInfo.parseFrom(bytes), "");
+      return peerInfo(Pb.PeerInfo.parseFrom(bytes), "");
     } else if (type == NodeAdvertisement.class) {
       return nodeAdvertisement(
-          org.brightchain.net.core.internal.wire.proto.NodeAdvertisement.parseFrom(bytes), "");
+          Pb.NodeAdvertisement.parseFrom(bytes), "");
     } else if (type == BlockLocation.class) {
-      return location(org.brightchain.net.core.internal.wire.proto.BlockLocation.parseFrom(bytes), "");
+      return location(Pb.BlockLocation.parseFrom(bytes), "");
     } else if (type == BlockMetadata.class) {
-      return metadata(org.brightchain.net.core.internal.wire.proto.BlockMetadata.parseFrom(bytes), "");
+      return metadata(Pb.BlockMetadata.parseFrom(bytes), "");
     } else if (type == NodeLocation.class) {
-      var p = org.brightchain.net.core.internal.wire.proto.NodeLocation.parseFrom(bytes);
+      var p = Pb.NodeLocation.parseFrom(bytes);
       return new NodeLocation(p.getRegion(), p.hasCountry() ? p.getCountry() : null);
     } else if (type == NodeMetrics.class) {
-      return metrics(org.brightchain.net.core.internal.wire.proto.NodeMetrics.parseFrom(bytes), "");
+      return metrics(Pb.NodeMetrics.parseFrom(bytes), "");
     } else if (type == NetworkHealth.class) {
-      return health(org.brightchain.net.core.internal.wire.proto.NetworkHealth.parseFrom(bytes), "");
+      return health(Pb.NetworkHealth.parseFrom(bytes), "");
     } else if (type == NodeInfo.class) {
-      return nodeInfo(org.brightchain.net.core.internal.wire.proto.NodeInfo.parseFrom(bytes), "");
+      return nodeInfo(Pb.NodeInfo.parseFrom(bytes), "");
     } else if (type == NodeStatusReport.class) {
       return statusReport(
-          org.brightchain.net.core.internal.wire.proto.NodeStatusReport.parseFrom(bytes), "");
+          Pb.NodeStatusReport.parseFrom(bytes), "");
     } else if (type == BatchUpdate.class) {
-      return batch(org.brightchain.net.core.internal.wire.proto.BatchUpdate.parseFrom(bytes), "");
+      return batch(Pb.BatchUpdate.parseFrom(bytes), "");
     } else if (type == NodeAuthentication.class) {
       return authentication(
-          org.brightchain.net.core.internal.wire.proto.NodeAuthentication.parseFrom(bytes), "");
+          Pb.NodeAuthentication.parseFrom(bytes), "");
     }
     return null;
   }
 
   private static Envelope envelope(
-      org.brightchain.net.core.internal.wire.proto.SignedMessage p, String path)
+      Pb.SignedMessage p, String path)
       throws WireFormatException {
     return new Envelope(
         signedMessage(p, path), p.getSequence(), p.getRequestId(), p.getReplyTo());
   }
 
   private static SignedMessage signedMessage(
-      org.brightchain.net.core.internal.wire.proto.SignedMessage p, String path)
+      Pb.SignedMessage p, String path)
       throws WireFormatException {
     if (!p.hasPayload()) {
       throw missing(path, "payload");
@@ -902,7 +903,7 @@ public final class ProtoCodec {
         p.hasRecipient() ? nodeId(p.getRecipient(), path, "recipient") : null);
   }
 
-  private static WSMessage wsMessage(org.brightchain.net.core.internal.wire.proto.WSMessage p, String path)
+  private static WSMessage wsMessage(Pb.WSMessage p, String path)
       throws WireFormatException {
     String data = at(path, "data");
     EventPayload payload =
@@ -931,7 +932,7 @@ public final class ProtoCodec {
   }
 
   private static NodeAnnounce nodeAnnounce(
-      org.brightchain.net.core.internal.wire.proto.NodeAnnounce p, String path)
+      Pb.NodeAnnounce p, String path)
       throws WireFormatException {
     return new NodeAnnounce(
         nodeId(p.getNodeId(), path, "nodeId"),
@@ -943,20 +944,20 @@ public final class ProtoCodec {
         p.hasRegion() ? p.getRegion() : null);
   }
 
-  private static NodeLeave nodeLeave(org.brightchain.net.core.internal.wire.proto.NodeLeave p, String path)
+  private static NodeLeave nodeLeave(Pb.NodeLeave p, String path)
       throws WireFormatException {
     return new NodeLeave(nodeId(p.getNodeId(), path, "nodeId"), p.getReason());
   }
 
   private static NodeStatusUpdate nodeStatusUpdate(
-      org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate p, String path)
+      Pb.NodeStatusUpdate p, String path)
       throws WireFormatException {
     return new NodeStatusUpdate(
         nodeId(p.getNodeId(), path, "nodeId"), nodeStatus(p.getStatusValue(), path, "status"));
   }
 
   private static BlockTemperatureUpdate blockTemperature(
-      org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate p, String path)
+      Pb.BlockTemperatureUpdate p, String path)
       throws WireFormatException {
     return new BlockTemperatureUpdate(
         blockId(p.getBlockId(), path, "blockId"),
@@ -964,7 +965,7 @@ public final class ProtoCodec {
   }
 
   private static BlockLocationUpdate blockLocation(
-      org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate p, String path)
+      Pb.BlockLocationUpdate p, String path)
       throws WireFormatException {
     BlockId blockId = blockId(p.getBlockId(), path, "blockId");
     if (!p.hasLocation()) {
@@ -973,9 +974,9 @@ public final class ProtoCodec {
     BlockLocation location = location(p.getLocation(), at(path, "location"));
     BlockLocationUpdate.Action action =
         switch (p.getActionValue()) {
-          case org.brightchain.net.core.internal.wire.proto.LocationAction.ADD_VALUE ->
+          case Pb.LocationAction.ADD_VALUE ->
               BlockLocationUpdate.Action.ADD;
-          case org.brightchain.net.core.internal.wire.proto.LocationAction.REMOVE_VALUE ->
+          case Pb.LocationAction.REMOVE_VALUE ->
               BlockLocationUpdate.Action.REMOVE;
           default -> throw badEnum(p.getActionValue(), path, "action");
         };
@@ -983,7 +984,7 @@ public final class ProtoCodec {
   }
 
   private static BlockSyncRequest blockSync(
-      org.brightchain.net.core.internal.wire.proto.BlockSyncRequest p, String path)
+      Pb.BlockSyncRequest p, String path)
       throws WireFormatException {
     int n = p.getBlockIdsCount();
     if (n > BlockSyncRequest.MAX_BLOCKS) {
@@ -998,7 +999,7 @@ public final class ProtoCodec {
   }
 
   private static MetadataUpdate metadataUpdate(
-      org.brightchain.net.core.internal.wire.proto.MetadataUpdate p, String path)
+      Pb.MetadataUpdate p, String path)
       throws WireFormatException {
     if (!p.hasMetadata()) {
       throw missing(path, "metadata");
@@ -1007,7 +1008,7 @@ public final class ProtoCodec {
   }
 
   private static MetadataSync metadataSync(
-      org.brightchain.net.core.internal.wire.proto.MetadataSync p, String path)
+      Pb.MetadataSync p, String path)
       throws WireFormatException {
     int n = p.getEntriesCount();
     if (n > MetadataSync.MAX_ENTRIES) {
@@ -1021,31 +1022,31 @@ public final class ProtoCodec {
     return new MetadataSync(entries, p.getSession(), base64(p.getReconcile()));
   }
 
-  private static Challenge challenge(org.brightchain.net.core.internal.wire.proto.Challenge p, String path)
+  private static Challenge challenge(Pb.Challenge p, String path)
       throws WireFormatException {
     return new Challenge(challengeHex(p.getChallenge(), at(path, "challenge")));
   }
 
-  private static AuthProof authProof(org.brightchain.net.core.internal.wire.proto.AuthProof p, String path)
+  private static AuthProof authProof(Pb.AuthProof p, String path)
       throws WireFormatException {
     return new AuthProof(
         challengeHex(p.getChallenge(), at(path, "challenge")), nodeId(p.getPeer(), path, "peer"));
   }
 
-  private static ErrorEvent errorEvent(org.brightchain.net.core.internal.wire.proto.ErrorEvent p) {
+  private static ErrorEvent errorEvent(Pb.ErrorEvent p) {
     return new ErrorEvent(p.getCode(), p.getMessage(), p.getRetryAfterMs());
   }
 
-  private static Ack ack(org.brightchain.net.core.internal.wire.proto.Ack p) {
+  private static Ack ack(Pb.Ack p) {
     return new Ack(p.getOk(), p.getError());
   }
 
-  private static Gap gap(org.brightchain.net.core.internal.wire.proto.Gap p) {
+  private static Gap gap(Pb.Gap p) {
     return new Gap(p.getAfterSequence(), p.getOldestAvailable());
   }
 
   private static Subscribe subscribe(
-      org.brightchain.net.core.internal.wire.proto.Subscribe p, String path) throws WireFormatException {
+      Pb.Subscribe p, String path) throws WireFormatException {
     int n = p.getBlockIdsCount();
     if (n > Subscribe.MAX_BLOCKS) {
       throw new WireFormatException(at(path, "blockIds") + ": more than " + Subscribe.MAX_BLOCKS);
@@ -1066,15 +1067,15 @@ public final class ProtoCodec {
     return new Subscribe(types, ids);
   }
 
-  private static PeerInfo peerInfo(org.brightchain.net.core.internal.wire.proto.PeerInfo p, String path)
+  private static PeerInfo peerInfo(Pb.PeerInfo p, String path)
       throws WireFormatException {
     PeerStatusType status =
         switch (p.getStatusValue()) {
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.ACTIVE_VALUE ->
+          case Pb.PeerStatusType.ACTIVE_VALUE ->
               PeerStatusType.ACTIVE;
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.PENDING_VALUE ->
+          case Pb.PeerStatusType.PENDING_VALUE ->
               PeerStatusType.PENDING;
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.PEER_OFFLINE_VALUE ->
+          case Pb.PeerStatusType.PEER_OFFLINE_VALUE ->
               PeerStatusType.OFFLINE;
           default -> throw badEnum(p.getStatusValue(), path, "status");
         };
@@ -1091,7 +1092,7 @@ public final class ProtoCodec {
   }
 
   private static NodeAdvertisement nodeAdvertisement(
-      org.brightchain.net.core.internal.wire.proto.NodeAdvertisement p, String path)
+      Pb.NodeAdvertisement p, String path)
       throws WireFormatException {
     return new NodeAdvertisement(
         nodeId(p.getNodeId(), path, "nodeId"),
@@ -1102,7 +1103,7 @@ public final class ProtoCodec {
   }
 
   private static BlockLocation location(
-      org.brightchain.net.core.internal.wire.proto.BlockLocation p, String path)
+      Pb.BlockLocation p, String path)
       throws WireFormatException {
     return new BlockLocation(
         nodeId(p.getNodeId(), path, "nodeId"),
@@ -1113,19 +1114,19 @@ public final class ProtoCodec {
   }
 
   private static BlockMetadata metadata(
-      org.brightchain.net.core.internal.wire.proto.BlockMetadata p, String path)
+      Pb.BlockMetadata p, String path)
       throws WireFormatException {
     BlockId blockId = blockId(p.getBlockId(), path, "blockId");
     DataTemperature temperature = temperature(p.getTemperatureValue(), path, "temperature");
     DurabilityLevel durability =
         switch (p.getDurabilityValue()) {
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.EPHEMERAL_VALUE ->
+          case Pb.DurabilityLevel.EPHEMERAL_VALUE ->
               DurabilityLevel.EPHEMERAL;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.STANDARD_VALUE ->
+          case Pb.DurabilityLevel.STANDARD_VALUE ->
               DurabilityLevel.STANDARD;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.ENHANCED_VALUE ->
+          case Pb.DurabilityLevel.ENHANCED_VALUE ->
               DurabilityLevel.ENHANCED;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.MAXIMUM_VALUE ->
+          case Pb.DurabilityLevel.MAXIMUM_VALUE ->
               DurabilityLevel.MAXIMUM;
           default -> throw badEnum(p.getDurabilityValue(), path, "durability");
         };
@@ -1163,7 +1164,7 @@ public final class ProtoCodec {
   }
 
   private static NodeMetrics metrics(
-      org.brightchain.net.core.internal.wire.proto.NodeMetrics p, String path)
+      Pb.NodeMetrics p, String path)
       throws WireFormatException {
     return new NodeMetrics(
         Duration.ofMillis(p.getUptimeMs()),
@@ -1174,7 +1175,7 @@ public final class ProtoCodec {
   }
 
   private static NetworkHealth health(
-      org.brightchain.net.core.internal.wire.proto.NetworkHealth p, String path)
+      Pb.NetworkHealth p, String path)
       throws WireFormatException {
     Map<String, Integer> regions = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : p.getRegionDistributionMap().entrySet()) {
@@ -1189,7 +1190,7 @@ public final class ProtoCodec {
         regions);
   }
 
-  private static NodeInfo nodeInfo(org.brightchain.net.core.internal.wire.proto.NodeInfo p, String path)
+  private static NodeInfo nodeInfo(Pb.NodeInfo p, String path)
       throws WireFormatException {
     return new NodeInfo(
         nodeId(p.getNodeId(), path, "nodeId"),
@@ -1206,7 +1207,7 @@ public final class ProtoCodec {
   }
 
   private static NodeStatusReport statusReport(
-      org.brightchain.net.core.internal.wire.proto.NodeStatusReport p, String path)
+      Pb.NodeStatusReport p, String path)
       throws WireFormatException {
     NodeId nodeId = nodeId(p.getNodeId(), path, "nodeId");
     NodeStatus status = nodeStatus(p.getStatusValue(), path, "status");
@@ -1227,13 +1228,13 @@ public final class ProtoCodec {
   }
 
   private static Reachability reachability(
-      org.brightchain.net.core.internal.wire.proto.Reachability p, String path) throws WireFormatException {
+      Pb.Reachability p, String path) throws WireFormatException {
     Reachability.State state =
         switch (p.getStateValue()) {
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED_VALUE -> Reachability.State.UNMAPPED;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPING_VALUE -> Reachability.State.MAPPING;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPED_VALUE -> Reachability.State.MAPPED;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_FAILED_VALUE -> Reachability.State.FAILED;
+          case Pb.ReachabilityState.REACHABILITY_UNMAPPED_VALUE -> Reachability.State.UNMAPPED;
+          case Pb.ReachabilityState.REACHABILITY_MAPPING_VALUE -> Reachability.State.MAPPING;
+          case Pb.ReachabilityState.REACHABILITY_MAPPED_VALUE -> Reachability.State.MAPPED;
+          case Pb.ReachabilityState.REACHABILITY_FAILED_VALUE -> Reachability.State.FAILED;
           default -> throw badEnum(p.getStateValue(), path, "state");
         };
     try {
@@ -1251,7 +1252,7 @@ public final class ProtoCodec {
     }
   }
 
-  private static BatchUpdate batch(org.brightchain.net.core.internal.wire.proto.BatchUpdate p, String path)
+  private static BatchUpdate batch(Pb.BatchUpdate p, String path)
       throws WireFormatException {
     int n = p.getUpdatesCount();
     if (n > BatchUpdate.MAX_UPDATES) {
@@ -1264,11 +1265,11 @@ public final class ProtoCodec {
       String up = at(path, "updates[" + i + "]");
       BatchUpdate.UpdateType type =
           switch (u.getTypeValue()) {
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.TEMPERATURE_VALUE ->
+            case Pb.UpdateType.TEMPERATURE_VALUE ->
                 BatchUpdate.UpdateType.TEMPERATURE;
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.LOCATION_VALUE ->
+            case Pb.UpdateType.LOCATION_VALUE ->
                 BatchUpdate.UpdateType.LOCATION;
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.METADATA_VALUE ->
+            case Pb.UpdateType.METADATA_VALUE ->
                 BatchUpdate.UpdateType.METADATA;
             default -> throw badEnum(u.getTypeValue(), up, "type");
           };
@@ -1287,7 +1288,7 @@ public final class ProtoCodec {
   }
 
   private static NodeAuthentication authentication(
-      org.brightchain.net.core.internal.wire.proto.NodeAuthentication p, String path)
+      Pb.NodeAuthentication p, String path)
       throws WireFormatException {
     return new NodeAuthentication(
         nodeId(p.getNodeId(), path, "nodeId"),
@@ -1321,14 +1322,14 @@ public final class ProtoCodec {
   private static NodeStatus nodeStatus(int value, String path, String key)
       throws WireFormatException {
     return switch (value) {
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.ONLINE_VALUE -> NodeStatus.ONLINE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.OFFLINE_VALUE -> NodeStatus.OFFLINE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.UNREACHABLE_VALUE ->
+      case Pb.NodeStatus.ONLINE_VALUE -> NodeStatus.ONLINE;
+      case Pb.NodeStatus.OFFLINE_VALUE -> NodeStatus.OFFLINE;
+      case Pb.NodeStatus.UNREACHABLE_VALUE ->
           NodeStatus.UNREACHABLE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.SYNCING_VALUE -> NodeStatus.SYNCING;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.MAINTENANCE_VALUE ->
+      case Pb.NodeStatus.SYNCING_VALUE -> NodeStatus.SYNCING;
+      case Pb.NodeStatus.MAINTENANCE_VALUE ->
           NodeStatus.MAINTENANCE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.SHUTDOWN_SCHEDULED_VALUE ->
+      case Pb.NodeStatus.SHUTDOWN_SCHEDULED_VALUE ->
           NodeStatus.SHUTDOWN_SCHEDULED;
       default -> throw badEnum(value, path, key);
     };
@@ -1337,10 +1338,10 @@ public final class ProtoCodec {
   private static DataTemperature temperature(int value, String path, String key)
       throws WireFormatException {
     return switch (value) {
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.HOT_VALUE -> DataTemperature.HOT;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.WARM_VALUE -> DataTemperature.WARM;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.COLD_VALUE -> DataTemperature.COLD;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.FROZEN_VALUE ->
+      case Pb.DataTemperature.HOT_VALUE -> DataTemperature.HOT;
+      case Pb.DataTemperature.WARM_VALUE -> DataTemperature.WARM;
+      case Pb.DataTemperature.COLD_VALUE -> DataTemperature.COLD;
+      case Pb.DataTemperature.FROZEN_VALUE ->
           DataTemperature.FROZEN;
       default -> throw badEnum(value, path, key);
     };
