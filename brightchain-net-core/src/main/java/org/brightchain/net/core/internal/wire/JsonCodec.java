@@ -194,7 +194,7 @@ public final class JsonCodec {
     Decoder decoder = decoder(type);
     try {
       return type.cast(decoder.decode(JsonObject.of(tree, "")));
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       // A contract type refused a value; its message names the field.
       throw new WireFormatException(e.getMessage());
     }

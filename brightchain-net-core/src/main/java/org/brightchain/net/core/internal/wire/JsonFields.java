@@ -1,5 +1,6 @@
 package org.brightchain.net.core.internal.wire;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
@@ -81,7 +82,7 @@ final class JsonFields {
     long ms = o.longValue(key);
     try {
       return Instant.ofEpochMilli(ms);
-    } catch (RuntimeException e) {
+    } catch (DateTimeException e) {
       throw new WireFormatException(o.at(key) + ": time out of range");
     }
   }

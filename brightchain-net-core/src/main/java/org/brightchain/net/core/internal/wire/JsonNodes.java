@@ -268,6 +268,10 @@ final class JsonNodes {
     Instant leaseExpiresAt = o.has("leaseExpiresAt") ? instant(o, "leaseExpiresAt") : null;
     String error = o.string("error");
     String detail = o.string("detail");
+    if (state == Reachability.State.MAPPED && leaseExpiresAt == null) {
+      // A mapped state must say when its lease ends.
+      throw new WireFormatException(o.at("leaseExpiresAt") + ": required");
+    }
     return new Reachability(
         state,
         method,

@@ -175,7 +175,7 @@ public final class ProtoCodec {
       return signedMessage(Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       throw refused(e);
     }
   }
@@ -197,7 +197,7 @@ public final class ProtoCodec {
       return envelope(Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       throw refused(e);
     }
   }
@@ -224,7 +224,7 @@ public final class ProtoCodec {
       value = decode(bytes, type);
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       throw refused(e);
     }
     if (value == null) {
@@ -238,7 +238,7 @@ public final class ProtoCodec {
   }
 
   /** A contract type refused a value; its message names the field. */
-  private static WireFormatException refused(RuntimeException e) {
+  private static WireFormatException refused(IllegalArgumentException e) {
     return new WireFormatException(e.getMessage());
   }
 

@@ -330,6 +330,10 @@ final class ProtoNodes {
         };
     int externalPort = uint32(p.getExternalPort(), path, "externalPort");
     int externalWsPort = uint32(p.getExternalWsPort(), path, "externalWsPort");
+    if (state == Reachability.State.MAPPED && !p.hasLeaseExpiresAt()) {
+      // A mapped state must say when its lease ends.
+      throw missing(path, "leaseExpiresAt");
+    }
     try {
       return new Reachability(
           state,
