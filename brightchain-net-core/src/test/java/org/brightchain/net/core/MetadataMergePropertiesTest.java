@@ -29,6 +29,7 @@ import org.brightchain.net.Stamp;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.MetadataWrite;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
+import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.message.MetadataSync;
 
@@ -320,7 +321,7 @@ class MetadataMergePropertiesTest {
     assertTrue(plain().isPlain());
     assertEquals(PLAIN_JSON, JsonCodec.toJson(plain()));
     assertEquals(plain(), JsonCodec.fromJson(PLAIN_JSON, BlockMetadata.class));
-    var proto = (org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(plain());
+    var proto = (Pb.BlockMetadata) ProtoCodec.toProto(plain());
     assertFalse(proto.hasVersions());
   }
 
@@ -329,7 +330,7 @@ class MetadataMergePropertiesTest {
     assertFalse(versioned().isPlain());
     assertEquals(VERSIONED_JSON, JsonCodec.toJson(versioned()));
     assertEquals(versioned(), JsonCodec.fromJson(VERSIONED_JSON, BlockMetadata.class));
-    var proto = (org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(versioned());
+    var proto = (Pb.BlockMetadata) ProtoCodec.toProto(versioned());
     assertTrue(proto.hasVersions());
     assertEquals(0, proto.getVersions().getLocationsCount());
     assertEquals(1, proto.getVersions().getRemovedCount());
@@ -374,7 +375,7 @@ class MetadataMergePropertiesTest {
 
   @Example
   void updatedAtMustBeTheLatestVersionInProtobuf() {
-    var proto = (org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(versioned());
+    var proto = (Pb.BlockMetadata) ProtoCodec.toProto(versioned());
     var earlier = proto.toBuilder().setUpdatedAt(1_764_000_000_124L).build();
     var otherNode = proto.toBuilder().setUpdatedBy(ByteString.copyFrom(C.toBytes())).build();
     for (var p : List.of(earlier, otherNode)) {
@@ -389,11 +390,11 @@ class MetadataMergePropertiesTest {
     }
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.NodeStamp nodeStamp(NodeId node, long at, NodeId by) {
-    return org.brightchain.net.core.internal.wire.proto.NodeStamp.newBuilder()
+  private static Pb.NodeStamp nodeStamp(NodeId node, long at, NodeId by) {
+    return Pb.NodeStamp.newBuilder()
         .setNodeId(ByteString.copyFrom(node.toBytes()))
         .setStamp(
-            org.brightchain.net.core.internal.wire.proto.Stamp.newBuilder()
+            Pb.Stamp.newBuilder()
                 .setAt(at)
                 .setBy(ByteString.copyFrom(by.toBytes())))
         .build();
@@ -401,7 +402,7 @@ class MetadataMergePropertiesTest {
 
   @Example
   void aNodeTwiceInProtobufVersionsIsRefused() {
-    var proto = (org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(versioned());
+    var proto = (Pb.BlockMetadata) ProtoCodec.toProto(versioned());
     var twiceRemoved = proto.toBuilder();
     twiceRemoved.getVersionsBuilder().addRemoved(nodeStamp(A, 1_764_000_000_001L, C));
     assertEquals(
@@ -410,7 +411,7 @@ class MetadataMergePropertiesTest {
 
     BlockMetadata twoCopies =
         plain().withLocation(BlockLocation.of(C, SEEN, false), UPDATED.plusMillis(1), C);
-    var live = ((org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(twoCopies)).toBuilder();
+    var live = ((Pb.BlockMetadata) ProtoCodec.toProto(twoCopies)).toBuilder();
     assertEquals(2, live.getVersions().getLocationsCount());
     live.getVersionsBuilder().setLocations(1, nodeStamp(A, 1_764_000_000_001L, C));
     assertEquals(
@@ -419,7 +420,7 @@ class MetadataMergePropertiesTest {
     // Live and removed at once.
     var both = proto.toBuilder();
     both.getVersionsBuilder().addLocations(nodeStamp(A, 1_764_000_000_001L, C));
-    both.addLocations((org.brightchain.net.core.internal.wire.proto.BlockLocation) ProtoCodec.toProto(BlockLocation.of(A, SEEN, true)));
+    both.addLocations((Pb.BlockLocation) ProtoCodec.toProto(BlockLocation.of(A, SEEN, true)));
     assertEquals("removed: " + A + " also has a live location", refusal(both.build().toByteArray()));
   }
 
@@ -447,7 +448,7 @@ class MetadataMergePropertiesTest {
         "versions.locations: must name exactly the nodes in locations",
         assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(json, BlockMetadata.class))
             .getMessage());
-    var proto = (org.brightchain.net.core.internal.wire.proto.BlockMetadata) ProtoCodec.toProto(versioned());
+    var proto = (Pb.BlockMetadata) ProtoCodec.toProto(versioned());
     var noTemperature = proto.toBuilder();
     noTemperature.getVersionsBuilder().clearTemperature();
     assertTrue(refusal(noTemperature.build().toByteArray()).startsWith("versions.temperature: "));

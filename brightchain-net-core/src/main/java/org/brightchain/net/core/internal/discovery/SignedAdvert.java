@@ -16,7 +16,8 @@ import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.core.internal.wire.WireFormatException;
-import org.brightchain.net.core.internal.wire.proto.SignedAdvertisement;
+import org.brightchain.net.core.internal.wire.proto.Pb;
+import org.brightchain.net.core.internal.wire.proto.Pb.SignedAdvertisement;
 import org.brightchain.net.spi.SignatureScheme;
 
 /**
@@ -114,7 +115,7 @@ public record SignedAdvert(
   /** The binary form: a protobuf {@code SignedAdvertisement}. */
   public byte[] encode() {
     return SignedAdvertisement.newBuilder()
-        .setAdvertisement((org.brightchain.net.core.internal.wire.proto.NodeAdvertisement) ProtoCodec.toProto(advertisement))
+        .setAdvertisement((Pb.NodeAdvertisement) ProtoCodec.toProto(advertisement))
         .setTimestamp(timestamp)
         .setPublicKey(ByteString.copyFrom(publicKey))
         .setSignature(ByteString.copyFrom(signature))

@@ -33,7 +33,7 @@ public final class JsonObject {
 
   /** See the class description. */
   public String at(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    return WireFields.at(path, key);
   }
 
   /** See the class description. */

@@ -1,46 +1,34 @@
 package org.brightchain.net.core.internal.wire;
 
-import com.google.protobuf.ByteString;
+import static org.brightchain.net.core.internal.wire.ProtoFields.bytes;
+import static org.brightchain.net.core.internal.wire.ProtoFields.missing;
+import static org.brightchain.net.core.internal.wire.ProtoFields.nodeId;
+import static org.brightchain.net.core.internal.wire.ProtoFields.text;
+import static org.brightchain.net.core.internal.wire.WireFields.at;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
-import org.brightchain.net.BlockVersions;
-import org.brightchain.net.Stamp;
-import org.brightchain.net.DataTemperature;
-import org.brightchain.net.DurabilityLevel;
 import org.brightchain.net.NetworkHealth;
 import org.brightchain.net.NodeAdvertisement;
-import org.brightchain.net.NodeId;
 import org.brightchain.net.NodeInfo;
 import org.brightchain.net.NodeLocation;
 import org.brightchain.net.NodeMetrics;
-import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
-import org.brightchain.net.Reachability;
-import org.brightchain.net.PeerStatusType;
-import org.brightchain.net.internal.Hex;
+import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
-import org.brightchain.net.message.Challenge;
-import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.Envelope;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
@@ -58,7 +46,8 @@ import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
- * Protocol buffers form of every contract type; the schema is {@code brightchain.proto}.
+ * Protocol buffers form of every contract type; the schema is {@code brightchain.proto}, whose
+ * generated types are nested in {@link Pb}.
  *
  * <p>Node ids travel as their 32 raw bytes, block ids as their raw checksum bytes, times as
  * milliseconds since the epoch, enums as the schema's values (never {@code UNSPECIFIED}); optional
@@ -70,6 +59,14 @@ import org.brightchain.net.message.WSMessage;
  * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first
  * problem as a {@link WireFormatException} naming the field with the JSON field names of {@link
  * JsonCodec}, for example {@code payload.data.temperature: unspecified}.
+ *
+ * <p>This class holds the frames ({@link Envelope}, {@link SignedMessage}, {@link WSMessage})
+ * and the dispatch over event payloads; the messages themselves are converted by one class per
+ * domain: {@code ProtoNodes} (nodes and peers), {@code ProtoBlocks} (blocks and metadata),
+ * {@code ProtoSync} (sync and batches) and {@code ProtoSystem} (control and authentication).
+ * Payloads are dispatched with switch expressions over their {@link WSEventType}, without a
+ * default branch, so a new event type does not compile until it has a protobuf form; decoding a
+ * {@code WSMessage} switches over the schema's {@code data} cases in the same way.
  */
 public final class ProtoCodec {
   private ProtoCodec() {}
@@ -124,7 +121,7 @@ public final class ProtoCodec {
    * Ping} becomes {@code brightchain.net.v1.Ping}), not a {@code WSMessage}.
    *
    * @param value a contract value
-   * @return the equivalent message of the package {@code org.brightchain.net.core.internal.wire.proto}
+   * @return the equivalent message, one of the types nested in {@link Pb}
    * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value
    *     the schema cannot carry faithfully
    */
@@ -138,27 +135,25 @@ public final class ProtoCodec {
     } else if (value instanceof EventPayload p) {
       return payload(p);
     } else if (value instanceof PeerInfo p) {
-      return proto(p);
+      return ProtoNodes.proto(p);
     } else if (value instanceof NodeAdvertisement a) {
-      return proto(a);
+      return ProtoNodes.proto(a);
     } else if (value instanceof BlockLocation l) {
-      return proto(l);
+      return ProtoBlocks.proto(l);
     } else if (value instanceof BlockMetadata m) {
-      return proto(m);
+      return ProtoBlocks.proto(m);
     } else if (value instanceof NodeLocation l) {
-      return proto(l);
+      return ProtoNodes.proto(l);
     } else if (value instanceof NodeMetrics m) {
-      return proto(m);
+      return ProtoNodes.proto(m);
     } else if (value instanceof NetworkHealth h) {
-      return proto(h);
+      return ProtoNodes.proto(h);
     } else if (value instanceof NodeInfo i) {
-      return proto(i);
+      return ProtoNodes.proto(i);
     } else if (value instanceof NodeStatusReport r) {
-      return proto(r);
-    } else if (value instanceof BatchUpdate b) {
-      return proto(b);
+      return ProtoNodes.proto(r);
     } else if (value instanceof NodeAuthentication a) {
-      return proto(a);
+      return ProtoSystem.proto(a);
     }
     throw new IllegalArgumentException(
         "not a contract type: " + (value == null ? "null" : value.getClass().getName()));
@@ -177,13 +172,11 @@ public final class ProtoCodec {
   public static SignedMessage decodeSignedMessage(byte[] bytes) throws WireFormatException {
     Objects.requireNonNull(bytes, "bytes");
     try {
-      return signedMessage(
-          org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return signedMessage(Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // A contract type refused a value; its message names the field.
-      throw new WireFormatException(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw refused(e);
     }
   }
 
@@ -201,12 +194,11 @@ public final class ProtoCodec {
   public static Envelope decodeEnvelope(byte[] bytes) throws WireFormatException {
     Objects.requireNonNull(bytes, "bytes");
     try {
-      return envelope(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return envelope(Pb.SignedMessage.parseFrom(bytes), "");
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // A contract type refused a value; its message names the field.
-      throw new WireFormatException(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw refused(e);
     }
   }
 
@@ -232,9 +224,8 @@ public final class ProtoCodec {
       value = decode(bytes, type);
     } catch (InvalidProtocolBufferException e) {
       throw malformed(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // A contract type refused a value; its message names the field.
-      throw new WireFormatException(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw refused(e);
     }
     if (value == null) {
       throw new IllegalArgumentException("not a contract type: " + type.getName());
@@ -246,13 +237,18 @@ public final class ProtoCodec {
     return new WireFormatException("malformed protobuf: " + e.getMessage());
   }
 
+  /** A contract type refused a value; its message names the field. */
+  private static WireFormatException refused(IllegalArgumentException e) {
+    return new WireFormatException(e.getMessage());
+  }
+
   // ------------------------------------------------------------------ encode
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage proto(SignedMessage m) {
+  private static Pb.SignedMessage proto(SignedMessage m) {
     return signedBuilder(m).build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage proto(Envelope e) {
+  private static Pb.SignedMessage proto(Envelope e) {
     return signedBuilder(e.message())
         .setSequence(e.sequence())
         .setRequestId(text(e.requestId(), "requestId"))
@@ -260,10 +256,9 @@ public final class ProtoCodec {
         .build();
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage.Builder signedBuilder(
-      SignedMessage m) {
+  private static Pb.SignedMessage.Builder signedBuilder(SignedMessage m) {
     var b =
-        org.brightchain.net.core.internal.wire.proto.SignedMessage.newBuilder()
+        Pb.SignedMessage.newBuilder()
             .setPayload(proto(m.payload()))
             .setTimestamp(m.timestamp())
             .setNodeId(bytes(m.nodeId()))
@@ -275,529 +270,58 @@ public final class ProtoCodec {
     return b;
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.WSMessage proto(WSMessage m) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.WSMessage.newBuilder()
-            .setTimestamp(m.timestamp())
-            .setSender(bytes(m.sender()));
-    EventPayload p = m.data();
-    if (p instanceof NodeAnnounce a) {
-      b.setNodeAnnounce(proto(a));
-    } else if (p instanceof NodeLeave l) {
-      b.setNodeLeave(proto(l));
-    } else if (p instanceof NodeStatusUpdate s) {
-      b.setNodeStatus(proto(s));
-    } else if (p instanceof BlockTemperatureUpdate t) {
-      b.setBlockTemperature(proto(t));
-    } else if (p instanceof BlockLocationUpdate l) {
-      b.setBlockLocation(proto(l));
-    } else if (p instanceof BlockSyncRequest r) {
-      b.setBlockSync(proto(r));
-    } else if (p instanceof MetadataUpdate u) {
-      b.setMetadataUpdate(proto(u));
-    } else if (p instanceof MetadataSync s) {
-      b.setMetadataSync(proto(s));
-    } else if (p instanceof BatchUpdate u) {
-      b.setBlockBatch(proto(u));
-    } else if (p instanceof Ping ping) {
-      b.setPing(proto(ping));
-    } else if (p instanceof Pong pong) {
-      b.setPong(proto(pong));
-    } else if (p instanceof Ack ack) {
-      b.setAck(proto(ack));
-    } else if (p instanceof Resume r) {
-      b.setResume(proto(r));
-    } else if (p instanceof Gap g) {
-      b.setGap(proto(g));
-    } else if (p instanceof Subscribe s) {
-      b.setSubscribe(proto(s));
-    } else if (p instanceof Challenge c) {
-      b.setChallenge(proto(c));
-    } else if (p instanceof AuthProof a) {
-      b.setAuth(proto(a));
-    } else if (p instanceof ErrorEvent e) {
-      b.setError(proto(e));
-    }
-    return b.build();
+  private static Pb.WSMessage proto(WSMessage m) {
+    var b = Pb.WSMessage.newBuilder().setTimestamp(m.timestamp()).setSender(bytes(m.sender()));
+    return withData(b, m.data()).build();
   }
 
+  /** Sets the {@code data} case of a WSMessage: the one that carries {@code p}'s type. */
+  private static Pb.WSMessage.Builder withData(Pb.WSMessage.Builder b, EventPayload p) {
+    return switch (p.type()) {
+      case NODE_ANNOUNCE -> b.setNodeAnnounce(ProtoNodes.proto((NodeAnnounce) p));
+      case NODE_LEAVE -> b.setNodeLeave(ProtoNodes.proto((NodeLeave) p));
+      case NODE_STATUS -> b.setNodeStatus(ProtoNodes.proto((NodeStatusUpdate) p));
+      case BLOCK_TEMPERATURE ->
+          b.setBlockTemperature(ProtoBlocks.proto((BlockTemperatureUpdate) p));
+      case BLOCK_LOCATION -> b.setBlockLocation(ProtoBlocks.proto((BlockLocationUpdate) p));
+      case BLOCK_SYNC -> b.setBlockSync(ProtoSync.proto((BlockSyncRequest) p));
+      case METADATA_UPDATE -> b.setMetadataUpdate(ProtoBlocks.proto((MetadataUpdate) p));
+      case METADATA_SYNC -> b.setMetadataSync(ProtoSync.proto((MetadataSync) p));
+      case BLOCK_BATCH -> b.setBlockBatch(ProtoSync.proto((BatchUpdate) p));
+      case PING -> b.setPing(ProtoSystem.proto((Ping) p));
+      case PONG -> b.setPong(ProtoSystem.proto((Pong) p));
+      case ACK -> b.setAck(ProtoSystem.proto((Ack) p));
+      case RESUME -> b.setResume(ProtoSystem.proto((Resume) p));
+      case GAP -> b.setGap(ProtoSystem.proto((Gap) p));
+      case SUBSCRIBE -> b.setSubscribe(ProtoSystem.proto((Subscribe) p));
+      case CHALLENGE -> b.setChallenge(ProtoSystem.proto((Challenge) p));
+      case AUTH -> b.setAuth(ProtoSystem.proto((AuthProof) p));
+      case ERROR -> b.setError(ProtoSystem.proto((ErrorEvent) p));
+    };
+  }
+
+  /** A payload as its own schema message, not wrapped in a WSMessage. */
   private static Message payload(EventPayload p) {
-    if (p instanceof NodeAnnounce a) {
-      return proto(a);
-    } else if (p instanceof NodeLeave l) {
-      return proto(l);
-    } else if (p instanceof NodeStatusUpdate s) {
-      return proto(s);
-    } else if (p instanceof BlockTemperatureUpdate t) {
-      return proto(t);
-    } else if (p instanceof BlockLocationUpdate l) {
-      return proto(l);
-    } else if (p instanceof BlockSyncRequest r) {
-      return proto(r);
-    } else if (p instanceof MetadataUpdate u) {
-      return proto(u);
-    } else if (p instanceof MetadataSync s) {
-      return proto(s);
-    } else if (p instanceof BatchUpdate u) {
-      return proto(u);
-    } else if (p instanceof Ping ping) {
-      return proto(ping);
-    } else if (p instanceof Pong pong) {
-      return proto(pong);
-    } else if (p instanceof Ack ack) {
-      return proto(ack);
-    } else if (p instanceof Resume r) {
-      return proto(r);
-    } else if (p instanceof Gap g) {
-      return proto(g);
-    } else if (p instanceof Challenge c) {
-      return proto(c);
-    } else if (p instanceof AuthProof a) {
-      return proto(a);
-    } else if (p instanceof ErrorEvent e) {
-      return proto(e);
-    }
-    return proto((Subscribe) p);
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Challenge proto(Challenge c) {
-    return org.brightchain.net.core.internal.wire.proto.Challenge.newBuilder()
-        .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(c.challenge())))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.AuthProof proto(AuthProof a) {
-    return org.brightchain.net.core.internal.wire.proto.AuthProof.newBuilder()
-        .setChallenge(UnsafeByteOperations.unsafeWrap(Hex.decode(a.challenge())))
-        .setPeer(bytes(a.peer()))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.ErrorEvent proto(ErrorEvent e) {
-    return org.brightchain.net.core.internal.wire.proto.ErrorEvent.newBuilder()
-        .setCode(text(e.code(), "code"))
-        .setMessage(text(e.message(), "message"))
-        .setRetryAfterMs(e.retryAfterMs())
-        .build();
-  }
-
-  private static String challengeHex(ByteString b, String path) throws WireFormatException {
-    if (b.size() != Challenge.BYTES) {
-      throw new WireFormatException(path + ": expected " + Challenge.BYTES + " bytes, got " + b.size());
-    }
-    return Hex.encode(b.toByteArray());
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeAnnounce proto(NodeAnnounce a) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.NodeAnnounce.newBuilder()
-            .setNodeId(bytes(a.nodeId()))
-            .setAddress(text(a.address(), "address"))
-            .setHttpPort(a.httpPort())
-            .setWsPort(a.wsPort())
-            .addAllCapabilities(texts(a.capabilities(), "capabilities"))
-            .setVersion(text(a.version(), "version"));
-    if (a.region() != null) {
-      b.setRegion(text(a.region(), "region"));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeLeave proto(NodeLeave l) {
-    return org.brightchain.net.core.internal.wire.proto.NodeLeave.newBuilder()
-        .setNodeId(bytes(l.nodeId()))
-        .setReason(text(l.reason(), "reason"))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate proto(NodeStatusUpdate s) {
-    return org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate.newBuilder()
-        .setNodeId(bytes(s.nodeId()))
-        .setStatus(proto(s.status()))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate proto(
-      BlockTemperatureUpdate t) {
-    return org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate.newBuilder()
-        .setBlockId(bytes(t.blockId()))
-        .setTemperature(proto(t.temperature()))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate proto(
-      BlockLocationUpdate l) {
-    return org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate.newBuilder()
-        .setBlockId(bytes(l.blockId()))
-        .setLocation(proto(l.location()))
-        .setAction(
-            switch (l.action()) {
-              case ADD -> org.brightchain.net.core.internal.wire.proto.LocationAction.ADD;
-              case REMOVE -> org.brightchain.net.core.internal.wire.proto.LocationAction.REMOVE;
-            })
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BlockSyncRequest proto(BlockSyncRequest r) {
-    var b = org.brightchain.net.core.internal.wire.proto.BlockSyncRequest.newBuilder();
-    for (BlockId id : r.blockIds()) {
-      b.addBlockIds(bytes(id));
-    }
-    b.setSession(r.session());
-    if (!r.reconcile().isEmpty()) {
-      b.setReconcile(com.google.protobuf.ByteString.copyFrom(java.util.Base64.getDecoder().decode(r.reconcile())));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.MetadataUpdate proto(MetadataUpdate u) {
-    return org.brightchain.net.core.internal.wire.proto.MetadataUpdate.newBuilder()
-        .setMetadata(proto(u.metadata()))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.MetadataSync proto(MetadataSync s) {
-    var b = org.brightchain.net.core.internal.wire.proto.MetadataSync.newBuilder();
-    for (BlockMetadata m : s.entries()) {
-      b.addEntries(proto(m));
-    }
-    b.setSession(s.session());
-    if (!s.reconcile().isEmpty()) {
-      b.setReconcile(com.google.protobuf.ByteString.copyFrom(java.util.Base64.getDecoder().decode(s.reconcile())));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Ping proto(Ping p) {
-    return org.brightchain.net.core.internal.wire.proto.Ping.newBuilder().setNonce(p.nonce()).build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Pong proto(Pong p) {
-    return org.brightchain.net.core.internal.wire.proto.Pong.newBuilder().setNonce(p.nonce()).build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Ack proto(Ack a) {
-    return org.brightchain.net.core.internal.wire.proto.Ack.newBuilder()
-        .setOk(a.ok())
-        .setError(text(a.error(), "error"))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Resume proto(Resume r) {
-    return org.brightchain.net.core.internal.wire.proto.Resume.newBuilder()
-        .setAfterSequence(r.afterSequence())
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Gap proto(Gap g) {
-    return org.brightchain.net.core.internal.wire.proto.Gap.newBuilder()
-        .setAfterSequence(g.afterSequence())
-        .setOldestAvailable(g.oldestAvailable())
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Subscribe proto(Subscribe s) {
-    var b = org.brightchain.net.core.internal.wire.proto.Subscribe.newBuilder();
-    for (WSEventType t : s.types()) {
-      b.addTypes(t.wireName());
-    }
-    for (BlockId id : s.blockIds()) {
-      b.addBlockIds(bytes(id));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.PeerInfo proto(PeerInfo p) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.PeerInfo.newBuilder()
-            .setNodeId(bytes(p.nodeId()))
-            .setAddress(text(p.address(), "address"))
-            .setHttpPort(p.httpPort())
-            .setWsPort(p.wsPort())
-            .setLastSeen(p.lastSeen().toEpochMilli())
-            .addAllCapabilities(texts(p.capabilities(), "capabilities"))
-            .setStatus(
-                switch (p.status()) {
-                  case ACTIVE -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.ACTIVE;
-                  case PENDING -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.PENDING;
-                  case OFFLINE -> org.brightchain.net.core.internal.wire.proto.PeerStatusType.PEER_OFFLINE;
-                });
-    if (p.region() != null) {
-      b.setRegion(text(p.region(), "region"));
-    }
-    if (p.rttMs() != null) {
-      b.setRttMs(p.rttMs());
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeAdvertisement proto(
-      NodeAdvertisement a) {
-    return org.brightchain.net.core.internal.wire.proto.NodeAdvertisement.newBuilder()
-        .setNodeId(bytes(a.nodeId()))
-        .setAddress(text(a.address(), "address"))
-        .setPort(a.port())
-        .addAllCapabilities(texts(a.capabilities(), "capabilities"))
-        .setVersion(text(a.version(), "version"))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BlockLocation proto(BlockLocation l) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.BlockLocation.newBuilder()
-            .setNodeId(bytes(l.nodeId()))
-            .setLastSeen(l.lastSeen().toEpochMilli())
-            .setIsAuthoritative(l.authoritative());
-    if (l.latencyMs() != null) {
-      b.setLatencyMs(l.latencyMs());
-    }
-    if (l.poolId() != null) {
-      b.setPoolId(text(l.poolId(), "poolId"));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BlockMetadata proto(BlockMetadata m) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.BlockMetadata.newBuilder()
-            .setBlockId(bytes(m.blockId()))
-            .setSize(m.size())
-            .setTemperature(proto(m.temperature()))
-            .setDurability(
-                switch (m.durability()) {
-                  case EPHEMERAL -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.EPHEMERAL;
-                  case STANDARD -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.STANDARD;
-                  case ENHANCED -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.ENHANCED;
-                  case MAXIMUM -> org.brightchain.net.core.internal.wire.proto.DurabilityLevel.MAXIMUM;
-                })
-            .setUpdatedAt(m.updatedAt().toEpochMilli())
-            .setUpdatedBy(bytes(m.updatedBy()));
-    for (BlockLocation l : m.locations()) {
-      b.addLocations(proto(l));
-    }
-    if (!m.isPlain()) {
-      var v = org.brightchain.net.core.internal.wire.proto.BlockVersions.newBuilder()
-          .setTemperature(proto(m.versions().temperature()))
-          .setInfo(proto(m.versions().info()));
-      m.versions().locations().forEach((n, st) -> v.addLocations(org.brightchain.net.core.internal.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
-      m.versions().removed().forEach((n, st) -> v.addRemoved(org.brightchain.net.core.internal.wire.proto.NodeStamp.newBuilder().setNodeId(bytes(n)).setStamp(proto(st))));
-      b.setVersions(v);
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Stamp proto(Stamp s) {
-    return org.brightchain.net.core.internal.wire.proto.Stamp.newBuilder().setAt(s.at().toEpochMilli()).setBy(bytes(s.by())).build();
-  }
-
-  private static Stamp stamp(org.brightchain.net.core.internal.wire.proto.Stamp p, String path, String key) throws WireFormatException {
-    return new Stamp(Instant.ofEpochMilli(p.getAt()), nodeId(p.getBy(), at(path, key), "by"));
-  }
-
-  private static java.util.SortedMap<NodeId, Stamp> stamps(List<org.brightchain.net.core.internal.wire.proto.NodeStamp> list, String path, String key)
-      throws WireFormatException {
-    java.util.TreeMap<NodeId, Stamp> out = new java.util.TreeMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String k = key + "[" + i + "]";
-      NodeId n = nodeId(list.get(i).getNodeId(), at(path, k), "nodeId");
-      if (!list.get(i).hasStamp()) {
-        throw missing(at(path, k), "stamp");
-      }
-      if (out.put(n, stamp(list.get(i).getStamp(), at(path, k), "stamp")) != null) {
-        throw new WireFormatException(at(path, k) + ": node " + n + " appears twice");
-      }
-    }
-    return out;
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeLocation proto(NodeLocation l) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.NodeLocation.newBuilder()
-            .setRegion(text(l.region(), "region"));
-    if (l.country() != null) {
-      b.setCountry(text(l.country(), "country"));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeMetrics proto(NodeMetrics m) {
-    return org.brightchain.net.core.internal.wire.proto.NodeMetrics.newBuilder()
-        .setUptimeMs(m.uptime().toMillis())
-        .setPeers(m.peers())
-        .setBlocks(m.blocks())
-        .setBandwidthIn(m.bandwidth().in())
-        .setBandwidthOut(m.bandwidth().out())
-        .setOperationsSuccess(m.operations().success())
-        .setOperationsFailed(m.operations().failed())
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NetworkHealth proto(NetworkHealth h) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.NetworkHealth.newBuilder()
-            .setActiveNodes(h.activeNodes())
-            .setTotalBlocks(h.totalBlocks())
-            .setAverageRedundancy(h.averageRedundancy());
-    for (Map.Entry<String, Integer> e : h.regionDistribution().entrySet()) {
-      int count = e.getValue();
-      if (count < 0) {
-        throw new IllegalArgumentException(
-            "regionDistribution: " + count + " (expected: >= 0, the field is unsigned)");
-      }
-      b.putRegionDistribution(text(e.getKey(), "regionDistribution"), count);
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeInfo proto(NodeInfo i) {
-    if (i.protocolVersion() < 0) {
-      throw new IllegalArgumentException(
-          "protocolVersion: " + i.protocolVersion() + " (expected: >= 0, the field is unsigned)");
-    }
-    var b =
-        org.brightchain.net.core.internal.wire.proto.NodeInfo.newBuilder()
-            .setNodeId(bytes(i.nodeId()))
-            .setPublicKey(UnsafeByteOperations.unsafeWrap(i.publicKey()))
-            .setVersion(text(i.version(), "version"))
-            .setProtocolVersion(i.protocolVersion())
-            .setAddress(text(i.address(), "address"))
-            .setHttpPort(i.httpPort())
-            .setWsPort(i.wsPort())
-            .addAllCapabilities(texts(i.capabilities(), "capabilities"))
-            .setStatus(proto(i.status()))
-            .setStartedAt(i.startedAt().toEpochMilli());
-    if (i.region() != null) {
-      b.setRegion(text(i.region(), "region"));
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatusReport proto(NodeStatusReport r) {
-    return org.brightchain.net.core.internal.wire.proto.NodeStatusReport.newBuilder()
-        .setNodeId(bytes(r.nodeId()))
-        .setStatus(proto(r.status()))
-        .setMetrics(proto(r.metrics()))
-        .setHealth(proto(r.health()))
-        .setReachability(proto(r.reachability()))
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.Reachability proto(Reachability r) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.Reachability.newBuilder()
-            .setState(
-                switch (r.state()) {
-                  case UNMAPPED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED;
-                  case MAPPING -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPING;
-                  case MAPPED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPED;
-                  case FAILED -> org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_FAILED;
-                })
-            .setMethod(r.method())
-            .setExternalAddress(r.externalAddress())
-            .setExternalPort(r.externalPort())
-            .setExternalWsPort(r.externalWsPort())
-            .setError(r.error())
-            .setDetail(r.detail());
-    if (r.leaseExpiresAt() != null) {
-      b.setLeaseExpiresAt(r.leaseExpiresAt().toEpochMilli());
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.BatchUpdate proto(BatchUpdate batch) {
-    var b =
-        org.brightchain.net.core.internal.wire.proto.BatchUpdate.newBuilder()
-            .setBatchId(text(batch.batchId(), "batchId"))
-            .setTimestamp(batch.timestamp());
-    for (BatchUpdate.Update u : batch.updates()) {
-      var ub =
-          org.brightchain.net.core.internal.wire.proto.BatchUpdate.Update.newBuilder()
-              .setType(
-                  switch (u.type()) {
-                    case TEMPERATURE -> org.brightchain.net.core.internal.wire.proto.UpdateType.TEMPERATURE;
-                    case LOCATION -> org.brightchain.net.core.internal.wire.proto.UpdateType.LOCATION;
-                    case METADATA -> org.brightchain.net.core.internal.wire.proto.UpdateType.METADATA;
-                  })
-              .setBlockId(bytes(u.blockId()));
-      EventPayload data = u.data();
-      if (data instanceof BlockTemperatureUpdate t) {
-        ub.setTemperature(proto(t));
-      } else if (data instanceof BlockLocationUpdate l) {
-        ub.setLocation(proto(l));
-      } else if (data instanceof MetadataUpdate m) {
-        ub.setMetadata(proto(m));
-      }
-      ub.setTimestamp(u.timestamp());
-      b.addUpdates(ub);
-    }
-    return b.build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeAuthentication proto(
-      NodeAuthentication a) {
-    return org.brightchain.net.core.internal.wire.proto.NodeAuthentication.newBuilder()
-        .setNodeId(bytes(a.nodeId()))
-        .setPublicKey(UnsafeByteOperations.unsafeWrap(a.publicKey()))
-        .setChallenge(UnsafeByteOperations.unsafeWrap(a.challenge()))
-        .setSignature(UnsafeByteOperations.unsafeWrap(a.signature()))
-        .setToken(text(a.token(), "token"))
-        .setExpiry(a.expiry().toEpochMilli())
-        .build();
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.NodeStatus proto(NodeStatus s) {
-    return switch (s) {
-      case ONLINE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.ONLINE;
-      case OFFLINE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.OFFLINE;
-      case UNREACHABLE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.UNREACHABLE;
-      case SYNCING -> org.brightchain.net.core.internal.wire.proto.NodeStatus.SYNCING;
-      case MAINTENANCE -> org.brightchain.net.core.internal.wire.proto.NodeStatus.MAINTENANCE;
-      case SHUTDOWN_SCHEDULED -> org.brightchain.net.core.internal.wire.proto.NodeStatus.SHUTDOWN_SCHEDULED;
+    return switch (p.type()) {
+      case NODE_ANNOUNCE -> ProtoNodes.proto((NodeAnnounce) p);
+      case NODE_LEAVE -> ProtoNodes.proto((NodeLeave) p);
+      case NODE_STATUS -> ProtoNodes.proto((NodeStatusUpdate) p);
+      case BLOCK_TEMPERATURE -> ProtoBlocks.proto((BlockTemperatureUpdate) p);
+      case BLOCK_LOCATION -> ProtoBlocks.proto((BlockLocationUpdate) p);
+      case BLOCK_SYNC -> ProtoSync.proto((BlockSyncRequest) p);
+      case METADATA_UPDATE -> ProtoBlocks.proto((MetadataUpdate) p);
+      case METADATA_SYNC -> ProtoSync.proto((MetadataSync) p);
+      case BLOCK_BATCH -> ProtoSync.proto((BatchUpdate) p);
+      case PING -> ProtoSystem.proto((Ping) p);
+      case PONG -> ProtoSystem.proto((Pong) p);
+      case ACK -> ProtoSystem.proto((Ack) p);
+      case RESUME -> ProtoSystem.proto((Resume) p);
+      case GAP -> ProtoSystem.proto((Gap) p);
+      case SUBSCRIBE -> ProtoSystem.proto((Subscribe) p);
+      case CHALLENGE -> ProtoSystem.proto((Challenge) p);
+      case AUTH -> ProtoSystem.proto((AuthProof) p);
+      case ERROR -> ProtoSystem.proto((ErrorEvent) p);
     };
-  }
-
-  private static org.brightchain.net.core.internal.wire.proto.DataTemperature proto(DataTemperature t) {
-    return switch (t) {
-      case HOT -> org.brightchain.net.core.internal.wire.proto.DataTemperature.HOT;
-      case WARM -> org.brightchain.net.core.internal.wire.proto.DataTemperature.WARM;
-      case COLD -> org.brightchain.net.core.internal.wire.proto.DataTemperature.COLD;
-      case FROZEN -> org.brightchain.net.core.internal.wire.proto.DataTemperature.FROZEN;
-    };
-  }
-
-  /** The 32 raw bytes of a node id; the array is fresh, so it is wrapped without a copy. */
-  private static ByteString bytes(NodeId id) {
-    return UnsafeByteOperations.unsafeWrap(id.toBytes());
-  }
-
-  private static ByteString bytes(BlockId id) {
-    return UnsafeByteOperations.unsafeWrap(Hex.decode(id.hex()));
-  }
-
-  /**
-   * Refuses strings that protobuf cannot carry: it would silently replace an unpaired surrogate
-   * by '?', and the receiver would see another value than the one signed.
-   */
-  private static String text(String s, String field) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(
-            field + ": unpaired surrogate at index " + i + " (protobuf strings are UTF-8)");
-      }
-    }
-    return s;
-  }
-
-  private static Set<String> texts(Set<String> strings, String field) {
-    for (String s : strings) {
-      text(s, field);
-    }
-    return strings;
   }
 
   // ------------------------------------------------------------------ decode
@@ -805,90 +329,71 @@ public final class ProtoCodec {
   /** The decoded value, or null if {@code type} is not a contract type. */
   private static Object decode(byte[] bytes, Class<?> type)
       throws InvalidProtocolBufferException, WireFormatException {
-    if (type == Envelope.class) {
-      return envelope(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+    WSEventType event = WireFields.payloadType(type);
+    if (event != null) {
+      return payload(bytes, event);
+    } else if (type == Envelope.class) {
+      return envelope(Pb.SignedMessage.parseFrom(bytes), "");
     } else if (type == SignedMessage.class) {
-      return signedMessage(org.brightchain.net.core.internal.wire.proto.SignedMessage.parseFrom(bytes), "");
+      return signedMessage(Pb.SignedMessage.parseFrom(bytes), "");
     } else if (type == WSMessage.class) {
-      return wsMessage(org.brightchain.net.core.internal.wire.proto.WSMessage.parseFrom(bytes), "");
-    } else if (type == NodeAnnounce.class) {
-      return nodeAnnounce(org.brightchain.net.core.internal.wire.proto.NodeAnnounce.parseFrom(bytes), "");
-    } else if (type == NodeLeave.class) {
-      return nodeLeave(org.brightchain.net.core.internal.wire.proto.NodeLeave.parseFrom(bytes), "");
-    } else if (type == NodeStatusUpdate.class) {
-      return nodeStatusUpdate(
-          org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate.parseFrom(bytes), "");
-    } else if (type == BlockTemperatureUpdate.class) {
-      return blockTemperature(
-          org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate.parseFrom(bytes), "");
-    } else if (type == BlockLocationUpdate.class) {
-      return blockLocation(
-          org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate.parseFrom(bytes), "");
-    } else if (type == BlockSyncRequest.class) {
-      return blockSync(org.brightchain.net.core.internal.wire.proto.BlockSyncRequest.parseFrom(bytes), "");
-    } else if (type == MetadataUpdate.class) {
-      return metadataUpdate(
-          org.brightchain.net.core.internal.wire.proto.MetadataUpdate.parseFrom(bytes), "");
-    } else if (type == MetadataSync.class) {
-      return metadataSync(org.brightchain.net.core.internal.wire.proto.MetadataSync.parseFrom(bytes), "");
-    } else if (type == Ping.class) {
-      return new Ping(org.brightchain.net.core.internal.wire.proto.Ping.parseFrom(bytes).getNonce());
-    } else if (type == Pong.class) {
-      return new Pong(org.brightchain.net.core.internal.wire.proto.Pong.parseFrom(bytes).getNonce());
-    } else if (type == Ack.class) {
-      return ack(org.brightchain.net.core.internal.wire.proto.Ack.parseFrom(bytes));
-    } else if (type == Resume.class) {
-      return new Resume(
-          org.brightchain.net.core.internal.wire.proto.Resume.parseFrom(bytes).getAfterSequence());
-    } else if (type == Gap.class) {
-      return gap(org.brightchain.net.core.internal.wire.proto.Gap.parseFrom(bytes));
-    } else if (type == Subscribe.class) {
-      return subscribe(org.brightchain.net.core.internal.wire.proto.Subscribe.parseFrom(bytes), "");
-    } else if (type == Challenge.class) {
-      return challenge(org.brightchain.net.core.internal.wire.proto.Challenge.parseFrom(bytes), "");
-    } else if (type == AuthProof.class) {
-      return authProof(org.brightchain.net.core.internal.wire.proto.AuthProof.parseFrom(bytes), "");
-    } else if (type == ErrorEvent.class) {
-      return errorEvent(org.brightchain.net.core.internal.wire.proto.ErrorEvent.parseFrom(bytes));
+      return wsMessage(Pb.WSMessage.parseFrom(bytes), "");
     } else if (type == PeerInfo.class) {
-      return peerInfo(org.brightchain.net.core.internal.wire.proto.PeerInfo.parseFrom(bytes), "");
+      return ProtoNodes.peerInfo(Pb.PeerInfo.parseFrom(bytes), "");
     } else if (type == NodeAdvertisement.class) {
-      return nodeAdvertisement(
-          org.brightchain.net.core.internal.wire.proto.NodeAdvertisement.parseFrom(bytes), "");
+      return ProtoNodes.nodeAdvertisement(Pb.NodeAdvertisement.parseFrom(bytes), "");
     } else if (type == BlockLocation.class) {
-      return location(org.brightchain.net.core.internal.wire.proto.BlockLocation.parseFrom(bytes), "");
+      return ProtoBlocks.location(Pb.BlockLocation.parseFrom(bytes), "");
     } else if (type == BlockMetadata.class) {
-      return metadata(org.brightchain.net.core.internal.wire.proto.BlockMetadata.parseFrom(bytes), "");
+      return ProtoBlocks.metadata(Pb.BlockMetadata.parseFrom(bytes), "");
     } else if (type == NodeLocation.class) {
-      var p = org.brightchain.net.core.internal.wire.proto.NodeLocation.parseFrom(bytes);
-      return new NodeLocation(p.getRegion(), p.hasCountry() ? p.getCountry() : null);
+      return ProtoNodes.nodeLocation(Pb.NodeLocation.parseFrom(bytes));
     } else if (type == NodeMetrics.class) {
-      return metrics(org.brightchain.net.core.internal.wire.proto.NodeMetrics.parseFrom(bytes), "");
+      return ProtoNodes.metrics(Pb.NodeMetrics.parseFrom(bytes), "");
     } else if (type == NetworkHealth.class) {
-      return health(org.brightchain.net.core.internal.wire.proto.NetworkHealth.parseFrom(bytes), "");
+      return ProtoNodes.health(Pb.NetworkHealth.parseFrom(bytes), "");
     } else if (type == NodeInfo.class) {
-      return nodeInfo(org.brightchain.net.core.internal.wire.proto.NodeInfo.parseFrom(bytes), "");
+      return ProtoNodes.nodeInfo(Pb.NodeInfo.parseFrom(bytes), "");
     } else if (type == NodeStatusReport.class) {
-      return statusReport(
-          org.brightchain.net.core.internal.wire.proto.NodeStatusReport.parseFrom(bytes), "");
-    } else if (type == BatchUpdate.class) {
-      return batch(org.brightchain.net.core.internal.wire.proto.BatchUpdate.parseFrom(bytes), "");
+      return ProtoNodes.statusReport(Pb.NodeStatusReport.parseFrom(bytes), "");
     } else if (type == NodeAuthentication.class) {
-      return authentication(
-          org.brightchain.net.core.internal.wire.proto.NodeAuthentication.parseFrom(bytes), "");
+      return ProtoSystem.authentication(Pb.NodeAuthentication.parseFrom(bytes), "");
     }
     return null;
   }
 
-  private static Envelope envelope(
-      org.brightchain.net.core.internal.wire.proto.SignedMessage p, String path)
-      throws WireFormatException {
+  /** A payload from its own schema message (not a WSMessage), by the payload's event type. */
+  private static EventPayload payload(byte[] b, WSEventType type)
+      throws InvalidProtocolBufferException, WireFormatException {
+    return switch (type) {
+      case NODE_ANNOUNCE -> ProtoNodes.nodeAnnounce(Pb.NodeAnnounce.parseFrom(b), "");
+      case NODE_LEAVE -> ProtoNodes.nodeLeave(Pb.NodeLeave.parseFrom(b), "");
+      case NODE_STATUS -> ProtoNodes.nodeStatusUpdate(Pb.NodeStatusUpdate.parseFrom(b), "");
+      case BLOCK_TEMPERATURE ->
+          ProtoBlocks.blockTemperature(Pb.BlockTemperatureUpdate.parseFrom(b), "");
+      case BLOCK_LOCATION -> ProtoBlocks.blockLocation(Pb.BlockLocationUpdate.parseFrom(b), "");
+      case BLOCK_SYNC -> ProtoSync.blockSync(Pb.BlockSyncRequest.parseFrom(b), "");
+      case METADATA_UPDATE -> ProtoBlocks.metadataUpdate(Pb.MetadataUpdate.parseFrom(b), "");
+      case METADATA_SYNC -> ProtoSync.metadataSync(Pb.MetadataSync.parseFrom(b), "");
+      case BLOCK_BATCH -> ProtoSync.batch(Pb.BatchUpdate.parseFrom(b), "");
+      case PING -> ProtoSystem.ping(Pb.Ping.parseFrom(b));
+      case PONG -> ProtoSystem.pong(Pb.Pong.parseFrom(b));
+      case ACK -> ProtoSystem.ack(Pb.Ack.parseFrom(b));
+      case RESUME -> ProtoSystem.resume(Pb.Resume.parseFrom(b));
+      case GAP -> ProtoSystem.gap(Pb.Gap.parseFrom(b));
+      case SUBSCRIBE -> ProtoSystem.subscribe(Pb.Subscribe.parseFrom(b), "");
+      case CHALLENGE -> ProtoSystem.challenge(Pb.Challenge.parseFrom(b), "");
+      case AUTH -> ProtoSystem.authProof(Pb.AuthProof.parseFrom(b), "");
+      case ERROR -> ProtoSystem.errorEvent(Pb.ErrorEvent.parseFrom(b));
+    };
+  }
+
+  private static Envelope envelope(Pb.SignedMessage p, String path) throws WireFormatException {
     return new Envelope(
         signedMessage(p, path), p.getSequence(), p.getRequestId(), p.getReplyTo());
   }
 
-  private static SignedMessage signedMessage(
-      org.brightchain.net.core.internal.wire.proto.SignedMessage p, String path)
+  private static SignedMessage signedMessage(Pb.SignedMessage p, String path)
       throws WireFormatException {
     if (!p.hasPayload()) {
       throw missing(path, "payload");
@@ -902,473 +407,34 @@ public final class ProtoCodec {
         p.hasRecipient() ? nodeId(p.getRecipient(), path, "recipient") : null);
   }
 
-  private static WSMessage wsMessage(org.brightchain.net.core.internal.wire.proto.WSMessage p, String path)
-      throws WireFormatException {
-    String data = at(path, "data");
-    EventPayload payload =
-        switch (p.getDataCase()) {
-          case NODE_ANNOUNCE -> nodeAnnounce(p.getNodeAnnounce(), data);
-          case NODE_LEAVE -> nodeLeave(p.getNodeLeave(), data);
-          case NODE_STATUS -> nodeStatusUpdate(p.getNodeStatus(), data);
-          case BLOCK_TEMPERATURE -> blockTemperature(p.getBlockTemperature(), data);
-          case BLOCK_LOCATION -> blockLocation(p.getBlockLocation(), data);
-          case BLOCK_SYNC -> blockSync(p.getBlockSync(), data);
-          case METADATA_UPDATE -> metadataUpdate(p.getMetadataUpdate(), data);
-          case METADATA_SYNC -> metadataSync(p.getMetadataSync(), data);
-          case PING -> new Ping(p.getPing().getNonce());
-          case PONG -> new Pong(p.getPong().getNonce());
-          case ACK -> ack(p.getAck());
-          case RESUME -> new Resume(p.getResume().getAfterSequence());
-          case GAP -> gap(p.getGap());
-          case SUBSCRIBE -> subscribe(p.getSubscribe(), data);
-          case CHALLENGE -> challenge(p.getChallenge(), data);
-          case AUTH -> authProof(p.getAuth(), data);
-          case ERROR -> errorEvent(p.getError());
-          case BLOCK_BATCH -> batch(p.getBlockBatch(), data);
-          case DATA_NOT_SET -> throw missing(path, "data");
-        };
+  private static WSMessage wsMessage(Pb.WSMessage p, String path) throws WireFormatException {
+    EventPayload payload = data(p, path);
     return WSMessage.of(payload, p.getTimestamp(), nodeId(p.getSender(), path, "sender"));
   }
 
-  private static NodeAnnounce nodeAnnounce(
-      org.brightchain.net.core.internal.wire.proto.NodeAnnounce p, String path)
-      throws WireFormatException {
-    return new NodeAnnounce(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        p.getAddress(),
-        uint32(p.getHttpPort(), path, "httpPort"),
-        uint32(p.getWsPort(), path, "wsPort"),
-        new LinkedHashSet<>(p.getCapabilitiesList()),
-        p.getVersion(),
-        p.hasRegion() ? p.getRegion() : null);
-  }
-
-  private static NodeLeave nodeLeave(org.brightchain.net.core.internal.wire.proto.NodeLeave p, String path)
-      throws WireFormatException {
-    return new NodeLeave(nodeId(p.getNodeId(), path, "nodeId"), p.getReason());
-  }
-
-  private static NodeStatusUpdate nodeStatusUpdate(
-      org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate p, String path)
-      throws WireFormatException {
-    return new NodeStatusUpdate(
-        nodeId(p.getNodeId(), path, "nodeId"), nodeStatus(p.getStatusValue(), path, "status"));
-  }
-
-  private static BlockTemperatureUpdate blockTemperature(
-      org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate p, String path)
-      throws WireFormatException {
-    return new BlockTemperatureUpdate(
-        blockId(p.getBlockId(), path, "blockId"),
-        temperature(p.getTemperatureValue(), path, "temperature"));
-  }
-
-  private static BlockLocationUpdate blockLocation(
-      org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate p, String path)
-      throws WireFormatException {
-    BlockId blockId = blockId(p.getBlockId(), path, "blockId");
-    if (!p.hasLocation()) {
-      throw missing(path, "location");
-    }
-    BlockLocation location = location(p.getLocation(), at(path, "location"));
-    BlockLocationUpdate.Action action =
-        switch (p.getActionValue()) {
-          case org.brightchain.net.core.internal.wire.proto.LocationAction.ADD_VALUE ->
-              BlockLocationUpdate.Action.ADD;
-          case org.brightchain.net.core.internal.wire.proto.LocationAction.REMOVE_VALUE ->
-              BlockLocationUpdate.Action.REMOVE;
-          default -> throw badEnum(p.getActionValue(), path, "action");
-        };
-    return new BlockLocationUpdate(blockId, location, action);
-  }
-
-  private static BlockSyncRequest blockSync(
-      org.brightchain.net.core.internal.wire.proto.BlockSyncRequest p, String path)
-      throws WireFormatException {
-    int n = p.getBlockIdsCount();
-    if (n > BlockSyncRequest.MAX_BLOCKS) {
-      throw new WireFormatException(
-          at(path, "blockIds") + ": more than " + BlockSyncRequest.MAX_BLOCKS);
-    }
-    List<BlockId> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(blockId(p.getBlockIds(i), path, "blockIds[" + i + "]"));
-    }
-    return new BlockSyncRequest(ids, p.getSession(), base64(p.getReconcile()));
-  }
-
-  private static MetadataUpdate metadataUpdate(
-      org.brightchain.net.core.internal.wire.proto.MetadataUpdate p, String path)
-      throws WireFormatException {
-    if (!p.hasMetadata()) {
-      throw missing(path, "metadata");
-    }
-    return new MetadataUpdate(metadata(p.getMetadata(), at(path, "metadata")));
-  }
-
-  private static MetadataSync metadataSync(
-      org.brightchain.net.core.internal.wire.proto.MetadataSync p, String path)
-      throws WireFormatException {
-    int n = p.getEntriesCount();
-    if (n > MetadataSync.MAX_ENTRIES) {
-      throw new WireFormatException(
-          at(path, "entries") + ": more than " + MetadataSync.MAX_ENTRIES);
-    }
-    List<BlockMetadata> entries = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      entries.add(metadata(p.getEntries(i), at(path, "entries[" + i + "]")));
-    }
-    return new MetadataSync(entries, p.getSession(), base64(p.getReconcile()));
-  }
-
-  private static Challenge challenge(org.brightchain.net.core.internal.wire.proto.Challenge p, String path)
-      throws WireFormatException {
-    return new Challenge(challengeHex(p.getChallenge(), at(path, "challenge")));
-  }
-
-  private static AuthProof authProof(org.brightchain.net.core.internal.wire.proto.AuthProof p, String path)
-      throws WireFormatException {
-    return new AuthProof(
-        challengeHex(p.getChallenge(), at(path, "challenge")), nodeId(p.getPeer(), path, "peer"));
-  }
-
-  private static ErrorEvent errorEvent(org.brightchain.net.core.internal.wire.proto.ErrorEvent p) {
-    return new ErrorEvent(p.getCode(), p.getMessage(), p.getRetryAfterMs());
-  }
-
-  private static Ack ack(org.brightchain.net.core.internal.wire.proto.Ack p) {
-    return new Ack(p.getOk(), p.getError());
-  }
-
-  private static Gap gap(org.brightchain.net.core.internal.wire.proto.Gap p) {
-    return new Gap(p.getAfterSequence(), p.getOldestAvailable());
-  }
-
-  private static Subscribe subscribe(
-      org.brightchain.net.core.internal.wire.proto.Subscribe p, String path) throws WireFormatException {
-    int n = p.getBlockIdsCount();
-    if (n > Subscribe.MAX_BLOCKS) {
-      throw new WireFormatException(at(path, "blockIds") + ": more than " + Subscribe.MAX_BLOCKS);
-    }
-    Set<WSEventType> types = new LinkedHashSet<>();
-    for (int i = 0; i < p.getTypesCount(); i++) {
-      String name = p.getTypes(i);
-      try {
-        types.add(WSEventType.fromWire(name));
-      } catch (IllegalArgumentException e) {
-        throw new WireFormatException(at(path, "types[" + i + "]") + ": " + e.getMessage());
-      }
-    }
-    Set<BlockId> ids = new LinkedHashSet<>();
-    for (int i = 0; i < n; i++) {
-      ids.add(blockId(p.getBlockIds(i), path, "blockIds[" + i + "]"));
-    }
-    return new Subscribe(types, ids);
-  }
-
-  private static PeerInfo peerInfo(org.brightchain.net.core.internal.wire.proto.PeerInfo p, String path)
-      throws WireFormatException {
-    PeerStatusType status =
-        switch (p.getStatusValue()) {
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.ACTIVE_VALUE ->
-              PeerStatusType.ACTIVE;
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.PENDING_VALUE ->
-              PeerStatusType.PENDING;
-          case org.brightchain.net.core.internal.wire.proto.PeerStatusType.PEER_OFFLINE_VALUE ->
-              PeerStatusType.OFFLINE;
-          default -> throw badEnum(p.getStatusValue(), path, "status");
-        };
-    return new PeerInfo(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        p.getAddress(),
-        uint32(p.getHttpPort(), path, "httpPort"),
-        uint32(p.getWsPort(), path, "wsPort"),
-        Instant.ofEpochMilli(p.getLastSeen()),
-        new LinkedHashSet<>(p.getCapabilitiesList()),
-        status,
-        p.hasRegion() ? p.getRegion() : null,
-        p.hasRttMs() ? p.getRttMs() : null);
-  }
-
-  private static NodeAdvertisement nodeAdvertisement(
-      org.brightchain.net.core.internal.wire.proto.NodeAdvertisement p, String path)
-      throws WireFormatException {
-    return new NodeAdvertisement(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        p.getAddress(),
-        uint32(p.getPort(), path, "port"),
-        new LinkedHashSet<>(p.getCapabilitiesList()),
-        p.getVersion());
-  }
-
-  private static BlockLocation location(
-      org.brightchain.net.core.internal.wire.proto.BlockLocation p, String path)
-      throws WireFormatException {
-    return new BlockLocation(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        Instant.ofEpochMilli(p.getLastSeen()),
-        p.getIsAuthoritative(),
-        p.hasLatencyMs() ? p.getLatencyMs() : null,
-        p.hasPoolId() ? p.getPoolId() : null);
-  }
-
-  private static BlockMetadata metadata(
-      org.brightchain.net.core.internal.wire.proto.BlockMetadata p, String path)
-      throws WireFormatException {
-    BlockId blockId = blockId(p.getBlockId(), path, "blockId");
-    DataTemperature temperature = temperature(p.getTemperatureValue(), path, "temperature");
-    DurabilityLevel durability =
-        switch (p.getDurabilityValue()) {
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.EPHEMERAL_VALUE ->
-              DurabilityLevel.EPHEMERAL;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.STANDARD_VALUE ->
-              DurabilityLevel.STANDARD;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.ENHANCED_VALUE ->
-              DurabilityLevel.ENHANCED;
-          case org.brightchain.net.core.internal.wire.proto.DurabilityLevel.MAXIMUM_VALUE ->
-              DurabilityLevel.MAXIMUM;
-          default -> throw badEnum(p.getDurabilityValue(), path, "durability");
-        };
-    int n = p.getLocationsCount();
-    List<BlockLocation> locations = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      locations.add(location(p.getLocations(i), at(path, "locations[" + i + "]")));
-    }
-    BlockVersions versions = null;
-    if (p.hasVersions()) {
-      var v = p.getVersions();
-      String vp = at(path, "versions");
-      if (!v.hasTemperature()) {
-        throw missing(vp, "temperature");
-      }
-      if (!v.hasInfo()) {
-        throw missing(vp, "info");
-      }
-      versions =
-          new BlockVersions(
-              stamp(v.getTemperature(), vp, "temperature"),
-              stamp(v.getInfo(), vp, "info"),
-              stamps(v.getLocationsList(), vp, "locations"),
-              stamps(v.getRemovedList(), vp, "removed"));
-    }
-    return new BlockMetadata(
-        blockId,
-        p.getSize(),
-        temperature,
-        durability,
-        locations,
-        Instant.ofEpochMilli(p.getUpdatedAt()),
-        nodeId(p.getUpdatedBy(), path, "updatedBy"),
-        versions);
-  }
-
-  private static NodeMetrics metrics(
-      org.brightchain.net.core.internal.wire.proto.NodeMetrics p, String path)
-      throws WireFormatException {
-    return new NodeMetrics(
-        Duration.ofMillis(p.getUptimeMs()),
-        uint32(p.getPeers(), path, "peers"),
-        p.getBlocks(),
-        new NodeMetrics.Bandwidth(p.getBandwidthIn(), p.getBandwidthOut()),
-        new NodeMetrics.Operations(p.getOperationsSuccess(), p.getOperationsFailed()));
-  }
-
-  private static NetworkHealth health(
-      org.brightchain.net.core.internal.wire.proto.NetworkHealth p, String path)
-      throws WireFormatException {
-    Map<String, Integer> regions = new LinkedHashMap<>();
-    for (Map.Entry<String, Integer> e : p.getRegionDistributionMap().entrySet()) {
-      regions.put(
-          e.getKey(),
-          uint32(e.getValue(), path, "regionDistribution." + e.getKey()));
-    }
-    return new NetworkHealth(
-        uint32(p.getActiveNodes(), path, "activeNodes"),
-        p.getTotalBlocks(),
-        p.getAverageRedundancy(),
-        regions);
-  }
-
-  private static NodeInfo nodeInfo(org.brightchain.net.core.internal.wire.proto.NodeInfo p, String path)
-      throws WireFormatException {
-    return new NodeInfo(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        p.getPublicKey().toByteArray(),
-        p.getVersion(),
-        uint32(p.getProtocolVersion(), path, "protocolVersion"),
-        p.getAddress(),
-        uint32(p.getHttpPort(), path, "httpPort"),
-        uint32(p.getWsPort(), path, "wsPort"),
-        new LinkedHashSet<>(p.getCapabilitiesList()),
-        p.hasRegion() ? p.getRegion() : null,
-        nodeStatus(p.getStatusValue(), path, "status"),
-        Instant.ofEpochMilli(p.getStartedAt()));
-  }
-
-  private static NodeStatusReport statusReport(
-      org.brightchain.net.core.internal.wire.proto.NodeStatusReport p, String path)
-      throws WireFormatException {
-    NodeId nodeId = nodeId(p.getNodeId(), path, "nodeId");
-    NodeStatus status = nodeStatus(p.getStatusValue(), path, "status");
-    if (!p.hasMetrics()) {
-      throw missing(path, "metrics");
-    }
-    if (!p.hasHealth()) {
-      throw missing(path, "health");
-    }
-    return new NodeStatusReport(
-        nodeId,
-        status,
-        metrics(p.getMetrics(), at(path, "metrics")),
-        health(p.getHealth(), at(path, "health")),
-        p.hasReachability()
-            ? reachability(p.getReachability(), at(path, "reachability"))
-            : Reachability.unmapped("", ""));
-  }
-
-  private static Reachability reachability(
-      org.brightchain.net.core.internal.wire.proto.Reachability p, String path) throws WireFormatException {
-    Reachability.State state =
-        switch (p.getStateValue()) {
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_UNMAPPED_VALUE -> Reachability.State.UNMAPPED;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPING_VALUE -> Reachability.State.MAPPING;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_MAPPED_VALUE -> Reachability.State.MAPPED;
-          case org.brightchain.net.core.internal.wire.proto.ReachabilityState.REACHABILITY_FAILED_VALUE -> Reachability.State.FAILED;
-          default -> throw badEnum(p.getStateValue(), path, "state");
-        };
-    try {
-      return new Reachability(
-          state,
-          p.getMethod(),
-          p.getExternalAddress(),
-          uint32(p.getExternalPort(), path, "externalPort"),
-          uint32(p.getExternalWsPort(), path, "externalWsPort"),
-          p.hasLeaseExpiresAt() ? Instant.ofEpochMilli(p.getLeaseExpiresAt()) : null,
-          p.getError(),
-          p.getDetail());
-    } catch (IllegalArgumentException e) {
-      throw new WireFormatException(path + ": " + e.getMessage());
-    }
-  }
-
-  private static BatchUpdate batch(org.brightchain.net.core.internal.wire.proto.BatchUpdate p, String path)
-      throws WireFormatException {
-    int n = p.getUpdatesCount();
-    if (n > BatchUpdate.MAX_UPDATES) {
-      throw new WireFormatException(
-          at(path, "updates") + ": more than " + BatchUpdate.MAX_UPDATES);
-    }
-    List<BatchUpdate.Update> updates = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      var u = p.getUpdates(i);
-      String up = at(path, "updates[" + i + "]");
-      BatchUpdate.UpdateType type =
-          switch (u.getTypeValue()) {
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.TEMPERATURE_VALUE ->
-                BatchUpdate.UpdateType.TEMPERATURE;
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.LOCATION_VALUE ->
-                BatchUpdate.UpdateType.LOCATION;
-            case org.brightchain.net.core.internal.wire.proto.UpdateType.METADATA_VALUE ->
-                BatchUpdate.UpdateType.METADATA;
-            default -> throw badEnum(u.getTypeValue(), up, "type");
-          };
-      BlockId blockId = blockId(u.getBlockId(), up, "blockId");
-      String data = at(up, "data");
-      EventPayload payload =
-          switch (u.getDataCase()) {
-            case TEMPERATURE -> blockTemperature(u.getTemperature(), data);
-            case LOCATION -> blockLocation(u.getLocation(), data);
-            case METADATA -> metadataUpdate(u.getMetadata(), data);
-            case DATA_NOT_SET -> throw missing(up, "data");
-          };
-      updates.add(new BatchUpdate.Update(type, blockId, payload, u.getTimestamp()));
-    }
-    return new BatchUpdate(p.getBatchId(), p.getTimestamp(), updates);
-  }
-
-  private static NodeAuthentication authentication(
-      org.brightchain.net.core.internal.wire.proto.NodeAuthentication p, String path)
-      throws WireFormatException {
-    return new NodeAuthentication(
-        nodeId(p.getNodeId(), path, "nodeId"),
-        p.getPublicKey().toByteArray(),
-        p.getChallenge().toByteArray(),
-        p.getSignature().toByteArray(),
-        p.getToken(),
-        Instant.ofEpochMilli(p.getExpiry()));
-  }
-
-  // ------------------------------------------------------------------ fields
-
-  private static String base64(com.google.protobuf.ByteString b) {
-    return b.isEmpty() ? "" : java.util.Base64.getEncoder().encodeToString(b.toByteArray());
-  }
-
-  private static String at(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
-  }
-
-  private static WireFormatException missing(String path, String key) {
-    return new WireFormatException(at(path, key) + ": missing");
-  }
-
-  /** An enum's zero value (UNSPECIFIED) or a number this version does not know. */
-  private static WireFormatException badEnum(int value, String path, String key) {
-    return new WireFormatException(
-        at(path, key) + (value == 0 ? ": unspecified" : ": unknown value " + value));
-  }
-
-  private static NodeStatus nodeStatus(int value, String path, String key)
-      throws WireFormatException {
-    return switch (value) {
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.ONLINE_VALUE -> NodeStatus.ONLINE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.OFFLINE_VALUE -> NodeStatus.OFFLINE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.UNREACHABLE_VALUE ->
-          NodeStatus.UNREACHABLE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.SYNCING_VALUE -> NodeStatus.SYNCING;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.MAINTENANCE_VALUE ->
-          NodeStatus.MAINTENANCE;
-      case org.brightchain.net.core.internal.wire.proto.NodeStatus.SHUTDOWN_SCHEDULED_VALUE ->
-          NodeStatus.SHUTDOWN_SCHEDULED;
-      default -> throw badEnum(value, path, key);
+  /** The payload of the WSMessage at {@code path}, by the case of its {@code data}. */
+  private static EventPayload data(Pb.WSMessage p, String path) throws WireFormatException {
+    String data = at(path, "data");
+    return switch (p.getDataCase()) {
+      case NODE_ANNOUNCE -> ProtoNodes.nodeAnnounce(p.getNodeAnnounce(), data);
+      case NODE_LEAVE -> ProtoNodes.nodeLeave(p.getNodeLeave(), data);
+      case NODE_STATUS -> ProtoNodes.nodeStatusUpdate(p.getNodeStatus(), data);
+      case BLOCK_TEMPERATURE -> ProtoBlocks.blockTemperature(p.getBlockTemperature(), data);
+      case BLOCK_LOCATION -> ProtoBlocks.blockLocation(p.getBlockLocation(), data);
+      case BLOCK_SYNC -> ProtoSync.blockSync(p.getBlockSync(), data);
+      case METADATA_UPDATE -> ProtoBlocks.metadataUpdate(p.getMetadataUpdate(), data);
+      case METADATA_SYNC -> ProtoSync.metadataSync(p.getMetadataSync(), data);
+      case BLOCK_BATCH -> ProtoSync.batch(p.getBlockBatch(), data);
+      case PING -> ProtoSystem.ping(p.getPing());
+      case PONG -> ProtoSystem.pong(p.getPong());
+      case ACK -> ProtoSystem.ack(p.getAck());
+      case RESUME -> ProtoSystem.resume(p.getResume());
+      case GAP -> ProtoSystem.gap(p.getGap());
+      case SUBSCRIBE -> ProtoSystem.subscribe(p.getSubscribe(), data);
+      case CHALLENGE -> ProtoSystem.challenge(p.getChallenge(), data);
+      case AUTH -> ProtoSystem.authProof(p.getAuth(), data);
+      case ERROR -> ProtoSystem.errorEvent(p.getError());
+      case DATA_NOT_SET -> throw missing(path, "data");
     };
-  }
-
-  private static DataTemperature temperature(int value, String path, String key)
-      throws WireFormatException {
-    return switch (value) {
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.HOT_VALUE -> DataTemperature.HOT;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.WARM_VALUE -> DataTemperature.WARM;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.COLD_VALUE -> DataTemperature.COLD;
-      case org.brightchain.net.core.internal.wire.proto.DataTemperature.FROZEN_VALUE ->
-          DataTemperature.FROZEN;
-      default -> throw badEnum(value, path, key);
-    };
-  }
-
-  /** A uint32 field read into a Java int: values above {@code Integer.MAX_VALUE} are refused. */
-  private static int uint32(int raw, String path, String key) throws WireFormatException {
-    if (raw < 0) {
-      throw new WireFormatException(
-          at(path, key) + ": " + Integer.toUnsignedString(raw) + " (expected: at most "
-              + Integer.MAX_VALUE + ")");
-    }
-    return raw;
-  }
-
-  private static NodeId nodeId(ByteString b, String path, String key) throws WireFormatException {
-    if (b.size() != 32) {
-      throw new WireFormatException(at(path, key) + ": " + b.size() + " bytes (expected: 32)");
-    }
-    return NodeId.ofBytes(b.toByteArray());
-  }
-
-  private static BlockId blockId(ByteString b, String path, String key)
-      throws WireFormatException {
-    if (b.size() != 32 && b.size() != 64) {
-      throw new WireFormatException(
-          at(path, key) + ": " + b.size() + " bytes (expected: 32 or 64)");
-    }
-    return new BlockId(Hex.encode(b.toByteArray()));
   }
 }

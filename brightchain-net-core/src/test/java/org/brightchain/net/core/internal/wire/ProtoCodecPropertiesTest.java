@@ -37,6 +37,7 @@ import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.crypto.SignatureSchemes;
+import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -58,7 +59,7 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
-import org.brightchain.net.core.internal.wire.proto.LocationAction;
+import org.brightchain.net.core.internal.wire.proto.Pb.LocationAction;
 
 @Domain(ContractArbitraries.class)
 class ProtoCodecPropertiesTest {
@@ -339,9 +340,9 @@ class ProtoCodecPropertiesTest {
   private static final NodeId A = NodeId.of("a".repeat(64));
   private static final BlockId BLOCK = BlockId.of("b".repeat(128));
 
-  private static org.brightchain.net.core.internal.wire.proto.SignedMessage.Builder signed(
-      org.brightchain.net.core.internal.wire.proto.WSMessage.Builder payload) {
-    return org.brightchain.net.core.internal.wire.proto.SignedMessage.newBuilder()
+  private static Pb.SignedMessage.Builder signed(
+      Pb.WSMessage.Builder payload) {
+    return Pb.SignedMessage.newBuilder()
         .setPayload(payload)
         .setTimestamp(1)
         .setNodeId(ByteString.copyFrom(A.toBytes()))
@@ -349,8 +350,8 @@ class ProtoCodecPropertiesTest {
         .setSignature(ByteString.copyFrom(new byte[64]));
   }
 
-  private static org.brightchain.net.core.internal.wire.proto.WSMessage.Builder ws() {
-    return org.brightchain.net.core.internal.wire.proto.WSMessage.newBuilder()
+  private static Pb.WSMessage.Builder ws() {
+    return Pb.WSMessage.newBuilder()
         .setTimestamp(1)
         .setSender(ByteString.copyFrom(A.toBytes()));
   }
@@ -363,7 +364,7 @@ class ProtoCodecPropertiesTest {
   @Example
   void unspecifiedEnumNamesTheField() {
     var temp =
-        org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate.newBuilder()
+        Pb.BlockTemperatureUpdate.newBuilder()
             .setBlockId(ByteString.copyFrom(new byte[64]));
     byte[] bytes = signed(ws().setBlockTemperature(temp)).build().toByteArray();
     assertEquals("payload.data.temperature: unspecified", refusal(bytes, SignedMessage.class));
@@ -380,17 +381,17 @@ class ProtoCodecPropertiesTest {
 
   @Example
   void unspecifiedEnumsEverywhereAreRefused() {
-    var status = org.brightchain.net.core.internal.wire.proto.NodeStatusUpdate.newBuilder()
+    var status = Pb.NodeStatusUpdate.newBuilder()
         .setNodeId(ByteString.copyFrom(A.toBytes()));
     assertEquals(
         "status: unspecified", refusal(status.build().toByteArray(), NodeStatusUpdate.class));
     var peer =
-        ((org.brightchain.net.core.internal.wire.proto.PeerInfo) ProtoCodec.toProto(peer(PeerStatusType.ACTIVE)))
+        ((Pb.PeerInfo) ProtoCodec.toProto(peer(PeerStatusType.ACTIVE)))
             .toBuilder()
             .setStatusValue(0);
     assertEquals("status: unspecified", refusal(peer.build().toByteArray(), PeerInfo.class));
     var metadata =
-        (org.brightchain.net.core.internal.wire.proto.BlockMetadata)
+        (Pb.BlockMetadata)
             ProtoCodec.toProto(BlockMetadata.initial(BLOCK, Instant.EPOCH, A));
     assertEquals(
         "durability: unspecified",
@@ -403,7 +404,7 @@ class ProtoCodecPropertiesTest {
             metadata.toBuilder().setDurabilityValue(7).build().toByteArray(),
             BlockMetadata.class));
     var location =
-        ((org.brightchain.net.core.internal.wire.proto.BlockLocationUpdate)
+        ((Pb.BlockLocationUpdate)
                 ProtoCodec.toProto(
                     new BlockLocationUpdate(
                         BLOCK,
@@ -425,7 +426,7 @@ class ProtoCodecPropertiesTest {
             List.of(
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT))));
-    var p = (org.brightchain.net.core.internal.wire.proto.BatchUpdate) ProtoCodec.toProto(batch);
+    var p = (Pb.BatchUpdate) ProtoCodec.toProto(batch);
     var noType = p.toBuilder();
     noType.getUpdatesBuilder(1).setTypeValue(0);
     assertEquals("updates[1].type: unspecified", refusal(noType.build().toByteArray(), BatchUpdate.class));
@@ -438,7 +439,7 @@ class ProtoCodecPropertiesTest {
         "updates[1].data.temperature: unspecified",
         refusal(noTemp.build().toByteArray(), BatchUpdate.class));
     var wrongType = p.toBuilder();
-    wrongType.getUpdatesBuilder(0).setType(org.brightchain.net.core.internal.wire.proto.UpdateType.LOCATION);
+    wrongType.getUpdatesBuilder(0).setType(Pb.UpdateType.LOCATION);
     assertTrue(
         refusal(wrongType.build().toByteArray(), BatchUpdate.class).startsWith("type: LOCATION"));
   }
@@ -446,7 +447,7 @@ class ProtoCodecPropertiesTest {
   @Example
   void reconcileTravelsAsBytes() throws WireFormatException {
     var request =
-        (org.brightchain.net.core.internal.wire.proto.BlockSyncRequest)
+        (Pb.BlockSyncRequest)
             ProtoCodec.toProto(BlockSyncRequest.reconcile("s-1", "AQID"));
     assertEquals("s-1", request.getSession());
     assertEquals(ByteString.copyFrom(new byte[] {1, 2, 3}), request.getReconcile());
@@ -455,7 +456,7 @@ class ProtoCodecPropertiesTest {
         BlockSyncRequest.reconcile("s-1", "AQID"),
         ProtoCodec.fromBytes(request.toByteArray(), BlockSyncRequest.class));
     var sync =
-        (org.brightchain.net.core.internal.wire.proto.MetadataSync)
+        (Pb.MetadataSync)
             ProtoCodec.toProto(new MetadataSync(List.of(), "s-1", ""));
     assertEquals("s-1", sync.getSession());
     assertTrue(sync.getReconcile().isEmpty());
@@ -478,7 +479,7 @@ class ProtoCodecPropertiesTest {
             List.of(
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 400)));
-    var p = (org.brightchain.net.core.internal.wire.proto.BatchUpdate) ProtoCodec.toProto(batch);
+    var p = (Pb.BatchUpdate) ProtoCodec.toProto(batch);
     assertEquals(0, p.getUpdates(0).getTimestamp());
     assertEquals(400, p.getUpdates(1).getTimestamp());
     var late = p.toBuilder();
@@ -486,8 +487,8 @@ class ProtoCodecPropertiesTest {
     assertTrue(
         refusal(late.build().toByteArray(), BatchUpdate.class)
             .startsWith("updates[1].timestamp: 501 is after the batch's timestamp 500"));
-    var ws = (org.brightchain.net.core.internal.wire.proto.WSMessage) ProtoCodec.toProto(WSMessage.of(batch, 600, A));
-    assertEquals(org.brightchain.net.core.internal.wire.proto.WSMessage.DataCase.BLOCK_BATCH, ws.getDataCase());
+    var ws = (Pb.WSMessage) ProtoCodec.toProto(WSMessage.of(batch, 600, A));
+    assertEquals(Pb.WSMessage.DataCase.BLOCK_BATCH, ws.getDataCase());
     assertEquals(WSMessage.of(batch, 600, A), ProtoCodec.fromBytes(ws.toByteArray(), WSMessage.class));
   }
 
@@ -504,7 +505,7 @@ class ProtoCodecPropertiesTest {
   void idsOfTheWrongLengthAreRefused() {
     byte[] shortSender =
         ws().setSender(ByteString.copyFrom(new byte[31]))
-            .setPing(org.brightchain.net.core.internal.wire.proto.Ping.newBuilder().setNonce(1))
+            .setPing(Pb.Ping.newBuilder().setNonce(1))
             .build()
             .toByteArray();
     assertEquals("sender: 31 bytes (expected: 32)", refusal(shortSender, WSMessage.class));
@@ -512,7 +513,7 @@ class ProtoCodecPropertiesTest {
     byte[] badBlock =
         signed(
                 ws().setBlockSync(
-                        org.brightchain.net.core.internal.wire.proto.BlockSyncRequest.newBuilder()
+                        Pb.BlockSyncRequest.newBuilder()
                             .addBlockIds(ByteString.copyFrom(new byte[32]))
                             .addBlockIds(ByteString.copyFrom(new byte[48]))))
             .build()
@@ -522,7 +523,7 @@ class ProtoCodecPropertiesTest {
         refusal(badBlock, SignedMessage.class));
 
     byte[] badRecipient =
-        signed(ws().setPing(org.brightchain.net.core.internal.wire.proto.Ping.newBuilder()))
+        signed(ws().setPing(Pb.Ping.newBuilder()))
             .setRecipient(ByteString.EMPTY)
             .build()
             .toByteArray();
@@ -533,13 +534,13 @@ class ProtoCodecPropertiesTest {
   void blockIdsAreRawChecksumBytes() {
     BlockId short64 = BlockId.of("0123456789abcdef".repeat(4));
     var p =
-        (org.brightchain.net.core.internal.wire.proto.BlockTemperatureUpdate)
+        (Pb.BlockTemperatureUpdate)
             ProtoCodec.toProto(new BlockTemperatureUpdate(short64, DataTemperature.FROZEN));
     assertEquals(32, p.getBlockId().size());
     assertEquals(0x01, p.getBlockId().byteAt(0));
-    assertEquals(org.brightchain.net.core.internal.wire.proto.DataTemperature.FROZEN, p.getTemperature());
+    assertEquals(Pb.DataTemperature.FROZEN, p.getTemperature());
     var m =
-        (org.brightchain.net.core.internal.wire.proto.MetadataUpdate)
+        (Pb.MetadataUpdate)
             ProtoCodec.toProto(new MetadataUpdate(BlockMetadata.initial(BLOCK, Instant.EPOCH, A)));
     assertEquals(64, m.getMetadata().getBlockId().size());
     assertEquals(32, m.getMetadata().getUpdatedBy().size());
@@ -560,10 +561,10 @@ class ProtoCodecPropertiesTest {
   @Example
   void contractRefusalsBecomeWireFormatExceptions() {
     byte[] negativeNonce =
-        org.brightchain.net.core.internal.wire.proto.Ping.newBuilder().setNonce(-1).build().toByteArray();
+        Pb.Ping.newBuilder().setNonce(-1).build().toByteArray();
     assertTrue(refusal(negativeNonce, Ping.class).startsWith("nonce: -1"));
     byte[] hugePort =
-        org.brightchain.net.core.internal.wire.proto.NodeAdvertisement.newBuilder()
+        Pb.NodeAdvertisement.newBuilder()
             .setNodeId(ByteString.copyFrom(A.toBytes()))
             .setPort(-1)
             .build()
@@ -571,14 +572,14 @@ class ProtoCodecPropertiesTest {
     assertEquals(
         "port: 4294967295 (expected: at most 2147483647)",
         refusal(hugePort, NodeAdvertisement.class));
-    byte[] emptyKey = signed(ws().setPing(org.brightchain.net.core.internal.wire.proto.Ping.newBuilder()))
+    byte[] emptyKey = signed(ws().setPing(Pb.Ping.newBuilder()))
         .setPublicKey(ByteString.EMPTY)
         .build()
         .toByteArray();
     assertEquals("publicKey: 0 bytes (expected: 1-128)", refusal(emptyKey, SignedMessage.class));
-    var report = org.brightchain.net.core.internal.wire.proto.NodeStatusReport.newBuilder()
+    var report = Pb.NodeStatusReport.newBuilder()
         .setNodeId(ByteString.copyFrom(A.toBytes()))
-        .setStatus(org.brightchain.net.core.internal.wire.proto.NodeStatus.SYNCING);
+        .setStatus(Pb.NodeStatus.SYNCING);
     assertEquals("metrics: missing", refusal(report.build().toByteArray(), NodeStatusReport.class));
   }
 
@@ -607,8 +608,8 @@ class ProtoCodecPropertiesTest {
   @Example
   void peerOfflineAndOptionalFields() throws WireFormatException {
     PeerInfo offline = peer(PeerStatusType.OFFLINE);
-    var p = (org.brightchain.net.core.internal.wire.proto.PeerInfo) ProtoCodec.toProto(offline);
-    assertEquals(org.brightchain.net.core.internal.wire.proto.PeerStatusType.PEER_OFFLINE, p.getStatus());
+    var p = (Pb.PeerInfo) ProtoCodec.toProto(offline);
+    assertEquals(Pb.PeerStatusType.PEER_OFFLINE, p.getStatus());
     assertFalse(p.hasRegion());
     assertEquals(offline, ProtoCodec.fromBytes(p.toByteArray(), PeerInfo.class));
 
@@ -616,21 +617,21 @@ class ProtoCodecPropertiesTest {
 
     PeerInfo emptyRegion =
         new PeerInfo(A, "", 0, 0, Instant.EPOCH, Set.of(), PeerStatusType.ACTIVE, "", 0L);
-    var q = (org.brightchain.net.core.internal.wire.proto.PeerInfo) ProtoCodec.toProto(emptyRegion);
+    var q = (Pb.PeerInfo) ProtoCodec.toProto(emptyRegion);
     assertTrue(q.hasRegion());
     assertTrue(q.hasRttMs());
     assertEquals(emptyRegion, ProtoCodec.fromBytes(q.toByteArray(), PeerInfo.class));
 
     SignedMessage noRecipient = signedPing(WSMessage.of(new Ping(3), 4, A));
     assertFalse(
-        ((org.brightchain.net.core.internal.wire.proto.SignedMessage) ProtoCodec.toProto(noRecipient))
+        ((Pb.SignedMessage) ProtoCodec.toProto(noRecipient))
             .hasRecipient());
   }
 
   @Example
   void unknownSubscribeTypesNameTheField() {
     var subscribe =
-        org.brightchain.net.core.internal.wire.proto.Subscribe.newBuilder()
+        Pb.Subscribe.newBuilder()
             .addTypes("block:temperature")
             .addTypes("block:teleport");
     String nested =
@@ -640,7 +641,7 @@ class ProtoCodecPropertiesTest {
     String alone = refusal(subscribe.build().toByteArray(), Subscribe.class);
     assertTrue(alone.startsWith("types[1]: "), alone);
     var badBlock =
-        org.brightchain.net.core.internal.wire.proto.Subscribe.newBuilder()
+        Pb.Subscribe.newBuilder()
             .addBlockIds(ByteString.copyFrom(new byte[31]));
     assertEquals(
         "blockIds[0]: 31 bytes (expected: 32 or 64)",
@@ -650,20 +651,20 @@ class ProtoCodecPropertiesTest {
   @Example
   void controlMessageRefusalsBecomeWireFormatExceptions() {
     byte[] badGap =
-        org.brightchain.net.core.internal.wire.proto.Gap.newBuilder()
+        Pb.Gap.newBuilder()
             .setAfterSequence(5)
             .setOldestAvailable(6)
             .build()
             .toByteArray();
     assertTrue(refusal(badGap, Gap.class).startsWith("oldestAvailable: 6"));
     byte[] negativeResume =
-        org.brightchain.net.core.internal.wire.proto.Resume.newBuilder()
+        Pb.Resume.newBuilder()
             .setAfterSequence(-1)
             .build()
             .toByteArray();
     assertTrue(refusal(negativeResume, Resume.class).startsWith("afterSequence: -1"));
     byte[] both =
-        signed(ws().setPing(org.brightchain.net.core.internal.wire.proto.Ping.newBuilder()))
+        signed(ws().setPing(Pb.Ping.newBuilder()))
             .setRequestId("r1")
             .setReplyTo("r0")
             .build()
@@ -671,7 +672,7 @@ class ProtoCodecPropertiesTest {
     refusal(both, Envelope.class);
     assertThrows(WireFormatException.class, () -> ProtoCodec.decodeEnvelope(both));
     byte[] negativeSequence =
-        signed(ws().setPing(org.brightchain.net.core.internal.wire.proto.Ping.newBuilder()))
+        signed(ws().setPing(Pb.Ping.newBuilder()))
             .setSequence(-1)
             .build()
             .toByteArray();
@@ -723,7 +724,7 @@ class ProtoCodecPropertiesTest {
             4,
             new NodeMetrics.Bandwidth(5, 6),
             new NodeMetrics.Operations(7, 8));
-    var p = (org.brightchain.net.core.internal.wire.proto.NodeMetrics) ProtoCodec.toProto(m);
+    var p = (Pb.NodeMetrics) ProtoCodec.toProto(m);
     assertEquals(90_000, p.getUptimeMs());
     assertEquals(6, p.getBandwidthOut());
     assertEquals(8, p.getOperationsFailed());
