@@ -161,10 +161,7 @@ public final class BrightChainNode implements AutoCloseable {
     }
     return engine
         .start()
-        .thenCompose(v -> engine.onScheduler(() -> {
-          plugins.setup();
-          return null;
-        }))
+        .thenCompose(v -> engine.onScheduler(plugins::setup))
         .<Void>thenApply(v -> {
           state.set(State.RUNNING);
           return null;
@@ -196,10 +193,7 @@ public final class BrightChainNode implements AutoCloseable {
     stopFuture =
         engine
             .stop()
-            .thenCompose(v -> engine.onScheduler(() -> {
-              plugins.close();
-              return null;
-            }))
+            .thenCompose(v -> engine.onScheduler(plugins::close))
             .<Void>thenApply(v -> null)
             .whenComplete((v, e) -> shutdownScheduler());
     return stopFuture;
@@ -319,10 +313,7 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> updateTemperature(BlockId id, DataTemperature t) {
     notNull(id, "id");
     notNull(t, "temperature");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(() -> engine.updateTemperature(id, t, engine.self()));
+    return whenRunning(() -> engine.updateTemperature(id, t, engine.self()));
   }
 
   /**
@@ -334,23 +325,14 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<Void> recordAccess(BlockId id) {
     notNull(id, "id");
-    if (notRunning() != null) {
-      return notRunning().thenApply(m -> null);
-    }
-    return engine.onScheduler(() -> {
-      engine.recordAccess(id);
-      return null;
-    });
+    return whenRunningDo(() -> engine.recordAccess(id));
   }
 
   /** Records a copy of a block and tells the network ({@code block:location}). */
   public CompletableFuture<BlockMetadata> addLocation(BlockId id, BlockLocation location) {
     notNull(id, "id");
     notNull(location, "location");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(
+    return whenRunning(
         () -> engine.updateLocation(id, location, BlockLocationUpdate.Action.ADD));
   }
 
@@ -358,10 +340,7 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> removeLocation(BlockId id, NodeId holder) {
     notNull(id, "id");
     notNull(holder, "holder");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(
+    return whenRunning(
         () ->
             engine.updateLocation(
                 id,
@@ -379,10 +358,7 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<BlockMetadata> updateMetadata(BlockMetadata metadata) {
     notNull(metadata, "metadata");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(() -> engine.updateMetadata(metadata));
+    return whenRunning(() -> engine.updateMetadata(metadata));
   }
 
   /**
@@ -392,14 +368,7 @@ public final class BrightChainNode implements AutoCloseable {
    * @return done once the batch is handed to the connections (not when peers acknowledge it)
    */
   public CompletableFuture<Void> flush() {
-    if (notRunning() != null) {
-      return notRunning().thenApply(m -> null);
-    }
-    return engine.onScheduler(
-        () -> {
-          engine.flushBatch();
-          return null;
-        });
+    return whenRunningDo(engine::flushBatch);
   }
 
   /**
@@ -412,55 +381,18 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<SyncResult> sync(NodeId peer) {
     notNull(peer, "peer");
-    if (notRunning() != null) {
-      return notRunning().thenApply(m -> null);
-    }
-    return engine
-        .onScheduler(() -> engine.syncWith(peer))
-        .thenCompose(f -> f)
-        .thenApply(
-            r ->
-                new SyncResult(
-                    r.peer(),
-                    r.items(),
-                    r.messages(),
-                    r.bytesSent(),
-                    r.bytesReceived(),
-                    r.entriesSent(),
-                    r.entriesReceived(),
-                    r.changed(),
-                    r.elapsed()));
+    return whenRunning(() -> engine.syncWith(peer)).thenCompose(f -> f).thenApply(Results::of);
   }
 
   /** Counters of batched updates and reconciliation since the node started. */
   public DeliveryStats deliveryStats() {
-    NodeCounters c = engine.counters();
-    return new DeliveryStats(
-        c.updatesAccepted.get(),
-        c.updatesCoalesced.get(),
-        c.batchesSent.get(),
-        c.batchesAcked.get(),
-        c.batchRetries.get(),
-        c.batchesAbandoned.get(),
-        c.batchesReceived.get(),
-        c.batchDuplicates.get(),
-        c.updatesApplied.get(),
-        c.syncsCompleted.get(),
-        c.syncsFailed.get(),
-        c.syncEntriesReceived.get());
+    return Results.of(engine.counters());
   }
 
   /** Signs {@code payload} as this node and sends it to every connected peer. */
   public CompletableFuture<Void> publish(EventPayload payload) {
     notNull(payload, "payload");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(
-        () -> {
-          engine.broadcast(payload);
-          return null;
-        });
+    return whenRunningDo(() -> engine.broadcast(payload));
   }
 
   /**
@@ -475,10 +407,7 @@ public final class BrightChainNode implements AutoCloseable {
     notNull(peer, "peer");
     notNull(payload, "payload");
     notNull(timeout, "timeout");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(() -> engine.request(peer, payload, timeout)).thenCompose(f -> f);
+    return whenRunning(() -> engine.request(peer, payload, timeout)).thenCompose(f -> f);
   }
 
   /** {@link #request(NodeId, EventPayload, Duration)} with the builder's request timeout. */
@@ -491,11 +420,7 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<Void> connect(String host, int port) {
     notNull(host, "host");
     checkArgument(port > 0 && port <= 65535, "port: %s (expected: 1-65535)", port);
-    return engine.onScheduler(
-        () -> {
-          engine.connect(host, port);
-          return null;
-        });
+    return engine.onScheduler(() -> engine.connect(host, port)).thenApply(v -> null);
   }
 
   /**
@@ -505,10 +430,7 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<Boolean> disconnect(NodeId id) {
     notNull(id, "id");
-    if (notRunning() != null) {
-      return notRunning();
-    }
-    return engine.onScheduler(() -> engine.disconnect(id));
+    return whenRunning(() -> engine.disconnect(id));
   }
 
   /**
@@ -521,6 +443,21 @@ public final class BrightChainNode implements AutoCloseable {
   /** The engine, for tests in this package. */
   NodeEngine engineForTests() {
     return engine;
+  }
+
+  /** Runs {@code work} on the scheduler if the node is running; else a failed future. */
+  private <T> CompletableFuture<T> whenRunning(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> refused = notRunning();
+    return refused != null ? refused : engine.onScheduler(work);
+  }
+
+  /** {@link #whenRunning} for work without a result. */
+  private CompletableFuture<Void> whenRunningDo(Runnable work) {
+    return whenRunning(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   /** A failed future if the node is not running (changes need a started, unstopped node). */
@@ -972,30 +909,13 @@ public final class BrightChainNode implements AutoCloseable {
      * @throws UncheckedIOException if the key file cannot be read or created
      */
     public BrightChainNode build() {
-      NodeIdentity id = identity;
-      if (dataDirectory != null) {
-        DataDirectories.warnIfShared(dataDirectory);
-      }
-      if (id == null && dataDirectory != null) {
-        try {
-          id = NodeIdentity.loadOrCreate(dataDirectory.resolve(NodeIdentity.KEY_FILE));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e.getMessage(), e);
-        }
-      }
-      if (id == null) {
-        id = NodeIdentity.generate();
-      }
+      NodeIdentity id = DataDirectories.identity(identity, dataDirectory);
       int ws = wsPort == null ? httpPort : wsPort;
       TransportSettings ts =
           new TransportSettings(
               host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout, idleTimeout,
               maxConnections, maxQueuedBytes, slowConsumerPolicy, connectionLimits);
-      Transport t = transport;
-      if (t == null) {
-        TransportProvider p = transportProvider != null ? transportProvider : Providers.transport();
-        t = p.create(ts);
-      }
+      Transport t = transport != null ? transport : Providers.transport(transportProvider, ts);
       boolean owns = scheduler == null;
       Scheduler s = owns ? Schedulers.singleThread("brightchain-node-" + id.nodeId().shortId()) : scheduler;
       List<NodePlugin> allPlugins = new ArrayList<>(plugins);

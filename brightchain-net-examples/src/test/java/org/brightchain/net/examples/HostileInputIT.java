@@ -101,8 +101,9 @@ class HostileInputIT {
     statuses.add(post(port, "/blocks/" + "ab".repeat(32) + "/temperature", "{\"temperature\":\"hot" + nl + "\"}", token));
     sent += 3;
     // A path and a query carrying encoded line breaks.
-    statuses.add(get(port, "/nope%0a" + FORGED.replace(" ", "%20") + "%0d%0a", token));
-    statuses.add(get(port, "/events?types=bogus%0a" + FORGED.replace(" ", "%20"), token));
+    String encoded = java.net.URLEncoder.encode(FORGED, StandardCharsets.UTF_8).replace("+", "%20");
+    statuses.add(get(port, "/nope%0a" + encoded + "%0d%0a", token));
+    statuses.add(get(port, "/events?types=bogus%0a" + encoded, token));
     sent += 2;
     // Raw bytes: a request line and a header with bare line breaks, a bad Content-Type.
     for (String raw :

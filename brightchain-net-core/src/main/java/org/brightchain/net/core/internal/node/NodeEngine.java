@@ -105,8 +105,6 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   public static final int PROTOCOL_VERSION = 1;
   /** The operator token's file name in the data directory. */
   public static final String OPERATOR_TOKEN_FILE = "operator.token";
-  /** How much longer than twice the replay window message ids are remembered. */
-  static final Duration ID_MARGIN = Duration.ofMinutes(1);
   /** How long a stopping node waits for its goodbyes to be written. */
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
@@ -115,35 +113,7 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   private final Scheduler scheduler;
   private final Clock clock;
   private final Transport transport;
-  private final NodeCounters counters = new NodeCounters();
-  private final NodeEvents events;
-  private final Sessions sessions;
-  private final HybridClock stamps;
-  private final Signer signer;
-  private final Connections connections = new Connections();
-  private final Outbox outbox;
-  private final Requests requests;
-  private final MetadataChanges changes;
-  private final PeerTable peers;
-  private final Dialer dialer;
-  private final Heartbeats heartbeats;
-  private final SnapshotCache snapshots;
-  private final SyncCoordinator sync;
-  private final SyncResponder responder;
-  private final BatchDelivery delivery;
-  private final Batcher batcher;
-  private final HostWrites writes;
-  private final InboundPipeline inbound;
-  private final DiscoveryBridge discovery;
-  private final RestApi rest;
-  private final NatManager nat;
-  private final BackgroundExecutor ownBackground;
-
-  private volatile boolean running;
-  private volatile Instant startedAt;
-  private volatile Transport.BoundAddresses bound;
-  /** Port mapping on the NAT gateway; when mapped, announcements carry the external endpoint. */
-  private volatile Reachability reachability = Reachability.unmapped("", "not started");
+  private final Components parts;
 
   /**
    * An engine for {@code settings} on {@code transport}; {@code mappers} makes the port mappers
@@ -155,66 +125,16 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     this.scheduler = settings.scheduler();
     this.clock = settings.clock();
     this.transport = transport;
-    SecurityConfig security = settings.security();
-    NodeSettings.Channel channel = settings.channel();
-    int maxFrame = settings.transport().maxFrameBytes();
-    SplittableRandom random = new SplittableRandom(self.hashCode() ^ System.identityHashCode(this));
-    this.events = new NodeEvents(settings.listeners());
-    this.sessions = new Sessions(self, clock, security.tokenLifetime(), security.maxTrackedSources());
-    RateLimiter limiter = new RateLimiter(security.rateLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
-    // A message is accepted while its timestamp is within the window of the receiver's clock, so
-    // twice the window (and a margin for clocks that step) covers every time it can come back.
-    Duration idsKept = security.replayWindow().multipliedBy(2).plus(ID_MARGIN);
-    SeenMessages seen = new SeenMessages(idsKept, clock);
-    this.stamps = new HybridClock(clock, security.maxClockSkew().toMillis());
-    this.signer = new Signer(settings.identity(), stamps, seen);
-    this.outbox = new Outbox(connections, signer, scheduler, counters, channel.replayLogSize(), channel.resumeWait());
-    this.requests = new Requests(scheduler, signer, outbox, random);
-    ResumePoints resume = new ResumePoints();
-    TargetPolicy targets = new TargetPolicy(security.privateAnnounceTargets());
-    this.changes = new MetadataChanges(settings.metadataStore(), clock, security.maxClockSkew());
-    PeerStore store = settings.dataDirectory() == null ? null : new PeerStore(settings.dataDirectory());
-    this.peers = new PeerTable(settings.discovery().maxPeers(), clock, events, store, this::publishPeerStatus, id -> dialer().forget(id));
-    this.dialer =
-        new Dialer(self, new Dialer.Settings(settings.bootstrap(), settings.discovery().maxPeers(), channel.maxBackoff(), channel.stableAfter(), targets),
-            scheduler, clock, transport, peers, connections, resume, counters, random, this::running);
-    this.heartbeats =
-        new Heartbeats(new Heartbeats.Settings(channel.heartbeatInterval(), channel.heartbeatTimeout(), channel.heartbeatMisses()),
-            scheduler, clock, peers, connections, outbox, random, this::running);
-    this.ownBackground = settings.background() == null ? new BackgroundExecutor("brightchain-background-" + self.shortId()) : null;
-    Executor background = ownBackground != null ? ownBackground : settings.background();
-    this.snapshots = new SnapshotCache(changes, scheduler, background, this::running);
-    this.sync =
-        new SyncCoordinator(settings.sync(), channel.requestTimeout(), maxFrame, scheduler, clock, snapshots, changes, counters,
-            this::request, id -> peers.connectionOf(id) != null, this::connectedPeers, random, this::running);
-    this.responder = new SyncResponder(snapshots, changes, scheduler, counters, SyncCoordinator.chunkBytes(maxFrame));
-    this.delivery = new BatchDelivery(connections, outbox, scheduler, counters, settings.batching(), channel.requestTimeout(), sync::soon);
-    this.batcher = new Batcher(settings.batching(), maxFrame, scheduler, stamps, signer, connections, delivery, counters, random, this::running);
-    BatchApplier applier = new BatchApplier(changes, scheduler, counters, idsKept, clock);
-    this.writes = new HostWrites(self, changes, stamps, batcher, settings.temperaturePolicy(), clock, scheduler, this::running);
-    this.inbound =
-        InboundPipeline.create(
-            new InboundPipeline.Parts(self, security, clock, scheduler, limiter, seen, connections, stamps, resume, requests, outbox,
-                sessions, peers, dialer, heartbeats, changes, applier, delivery, sync, responder, counters, events, this::announceSelf,
-                this::running));
-    this.discovery =
-        new DiscoveryBridge(settings.discoveryProviders(), settings.discovery(), settings.identity(), scheduler, clock,
-            this::announceSelf, peers::activeCount, dialer, background);
-    this.rest = new RestApi(this, sessions, limiter, security, targets, counters, clock, this::onScheduler);
-    this.nat = new NatManager(natConfig, mappers, scheduler, clock, this::reachability);
-  }
-
-  private Dialer dialer() {
-    return dialer;
+    this.parts = new Components(settings, transport, this, natConfig, mappers);
   }
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Binds the transport, then starts dialling, discovery, background work and NAT traversal. */
+  /** Binds the transport, then starts dialling, parts.discovery, background work and NAT traversal. */
   public CompletableFuture<Void> start() {
     if (settings.dataDirectory() != null) {
       try {
-        writeOperatorToken(settings.dataDirectory().resolve(OPERATOR_TOKEN_FILE), sessions.operatorToken());
+        DataDirectories.writeOperatorToken(settings.dataDirectory().resolve(OPERATOR_TOKEN_FILE), parts.sessions.operatorToken());
       } catch (IOException e) {
         return CompletableFuture.failedFuture(new UncheckedIOException("cannot write the operator token: " + e.getMessage(), e));
       }
@@ -223,74 +143,72 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   }
 
   private Void started(Transport.BoundAddresses addresses) {
-    bound = addresses;
-    startedAt = clock.instant();
-    outbox.start(clock.millis());
-    running = true;
+    parts.view.started(addresses);
+    parts.outbox.start(clock.millis());
     String host = settings.transport().host();
     log.info("node {} listening: http://{}:{} ws://{}:{}{}", self, host, addresses.http().getPort(), host, addresses.ws().getPort(), TransportSettings.WEBSOCKET_PATH);
     NodeInfo info = info();
-    events.emit(l -> l.nodeStarted(info));
-    dialer.start();
-    discovery.start();
-    writes.startCooling();
-    sync.start();
+    parts.events.emit(l -> l.nodeStarted(info));
+    parts.dialer.start();
+    parts.discovery.start();
+    parts.writes.startCooling();
+    parts.sync.start();
     // Port mapping runs in the background: no gateway, or a bad one, never fails a start.
-    nat.start(host, addresses.http().getPort(), addresses.ws().getPort());
+    parts.nat.start(host, addresses.http().getPort(), addresses.ws().getPort());
     return null;
   }
 
   /**
-   * Unmaps the gateway's ports, says goodbye to peers, waits briefly for the words to leave, then
+   * Unmaps the gateway's ports, says goodbye to parts.peers, waits briefly for the words to leave, then
    * closes everything.
    */
   public CompletableFuture<Void> stop() {
-    return onScheduler(nat::stop)
+    return onScheduler(parts.nat::stop)
         .thenCompose(f -> f)
         .exceptionally(e -> null)
         .thenCompose(v -> onScheduler(this::leave))
         .thenCompose(f -> f)
         .thenCompose(
             v -> {
-              for (Connection c : connections.all()) {
+              for (Connection c : parts.connections.all()) {
                 c.conn.close(1001, "node shutting down");
               }
               return transport.stop();
             })
         .thenCompose(v -> onScheduler(() -> {
-          events.emit(NodeEventListener::nodeStopped);
+          parts.events.emit(NodeEventListener::nodeStopped);
           return null;
         }));
   }
 
   /** Stops every component, then sends {@code node:leave} to every connection. */
   private CompletableFuture<Void> leave() {
-    if (!running) {
+    if (!parts.view.running()) {
       return CompletableFuture.completedFuture(null);
     }
-    batcher.flush(); // the last updates go out before the goodbye
-    running = false;
-    discovery.stop();
-    sync.stop();
-    batcher.cancelTimer();
-    writes.stop();
-    dialer.stop();
-    heartbeats.stop();
-    inbound.stop();
-    for (Connection c : connections.all()) {
-      outbox.closed(c);
+    parts.batcher.flush(); // the last updates go out before the goodbye
+    parts.view.stopped();
+    parts.discovery.stop();
+    parts.sync.stop();
+    parts.batcher.cancelTimer();
+    parts.writes.stop();
+    parts.dialer.stop();
+    parts.heartbeats.stop();
+    parts.inbound.stop();
+    for (Connection c : parts.connections.all()) {
+      parts.outbox.closed(c);
     }
-    requests.fail(null, new ConnectException("node stopped"));
-    delivery.drop(null);
-    responder.stop();
-    snapshots.stop();
-    if (ownBackground != null) {
-      ownBackground.shutdownNow();
+    parts.requests.fail(null, new ConnectException("node stopped"));
+    parts.delivery.drop(null);
+    parts.responder.stop();
+    parts.snapshots.stop();
+    if (parts.ownBackground != null) {
+      parts.ownBackground.shutdownNow();
     }
-    Outgoing out = new Outgoing(Envelope.of(signer.sign(new NodeLeave(self, "shutdown"), null)));
+    Outgoing out = new Outgoing(Envelope.of(parts.signer.sign(new NodeLeave(self, "shutdown"), null)));
     List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (Connection c : connections.all()) {
-      sent.add(outbox.send(c, out)); // every connection, held ones included
+    for (Connection c : parts.connections.all()) {
+      sent.add(parts.outbox.send(c, out)); // every connection, held ones included
     }
     // Wait for the goodbyes to be written, but never longer than the grace period (measured on
     // the node's scheduler, so virtual time works too).
@@ -302,21 +220,16 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   /** Whether the node is running. Any thread. */
   public boolean running() {
-    return running;
+    return parts.view.running();
   }
 
-  /** Writes the token readable by the owner only, replacing the last run's atomically. */
-  static void writeOperatorToken(Path file, String token) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  /** Runs {@code work} on the scheduler (at once if already there); completes when it has run. */
+  public CompletableFuture<Void> onScheduler(Runnable work) {
+    return onScheduler(
+        () -> {
+          work.run();
+          return (Void) null;
+        });
   }
 
   /** Runs {@code work} on the scheduler (at once if already there) and completes with its result. */
@@ -342,36 +255,36 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   @Override
   public void connectionOpened(PeerConnection conn) {
-    scheduler.execute(() -> inbound.opened(conn));
+    scheduler.execute(() -> parts.inbound.opened(conn));
   }
 
   @Override
   public void frameReceived(PeerConnection conn, Frame frame) {
-    inbound.frameReceived(conn, frame);
+    parts.inbound.frameReceived(conn, frame);
   }
 
   @Override
   public void connectionClosed(PeerConnection conn, int code, String reason) {
     scheduler.execute(
         () -> {
-          Connection c = connections.remove(conn);
+          Connection c = parts.connections.remove(conn);
           if (c == null) {
             return;
           }
-          inbound.closed(c);
-          heartbeats.closed(c);
-          outbox.closed(c);
-          requests.fail(c, new ConnectException("connection closed: " + code + " " + reason));
-          delivery.drop(c);
+          parts.inbound.closed(c);
+          parts.heartbeats.closed(c);
+          parts.outbox.closed(c);
+          parts.requests.fail(c, new ConnectException("connection closed: " + code + " " + reason));
+          parts.delivery.drop(c);
           log.debug("connection {} closed: {} {}", conn.id(), code, reason);
-          Peer lost = c.peerId == null ? null : peers.connectionLost(c.peerId, conn);
-          dialer.closed(c, lost);
+          Peer lost = c.peerId == null ? null : parts.peers.connectionLost(c.peerId, conn);
+          parts.dialer.closed(c, lost);
         });
   }
 
   @Override
   public CompletableFuture<RestResponse> handle(RestRequest request) {
-    return rest.handle(request);
+    return parts.rest.handle(request);
   }
 
   // ------------------------------------------------------------------ reads (any thread)
@@ -398,63 +311,32 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   @Override
   public NodeInfo info() {
-    Transport.BoundAddresses b = bound;
-    return new NodeInfo(
-        self,
-        settings.identity().publicKey(),
-        VERSION,
-        PROTOCOL_VERSION,
-        settings.advertisedAddress(),
-        b == null ? settings.transport().httpPort() : b.http().getPort(),
-        b == null ? settings.transport().wsPort() : b.ws().getPort(),
-        settings.capabilities(),
-        settings.region(),
-        running ? NodeStatus.ONLINE : NodeStatus.OFFLINE,
-        startedAt == null ? clock.instant() : startedAt);
+    return parts.view.info();
   }
 
   @Override
   public List<PeerInfo> peers() {
-    return peers.infos();
+    return parts.peers.infos();
   }
 
-  /** The node's counters. */
+  /** The node's parts.counters. */
   public NodeCounters counters() {
-    return counters;
+    return parts.counters;
   }
 
-  /** Uptime, active peers, blocks, bandwidth and operations. */
+  /** Uptime, active parts.peers, blocks, bandwidth and operations. */
   public NodeMetrics metrics() {
-    Instant start = startedAt;
-    Duration uptime = start == null ? Duration.ZERO : Duration.between(start, clock.instant());
-    return new NodeMetrics(
-        uptime.isNegative() ? Duration.ZERO : uptime,
-        peers.active().size(),
-        Math.max(0, settings.blockStore().count()),
-        new NodeMetrics.Bandwidth(transport.bytesIn(), transport.bytesOut()),
-        new NodeMetrics.Operations(counters.operationsOk.get(), counters.operationsFailed.get()));
+    return parts.view.metrics();
   }
 
   /** The network as this node sees it. */
   public NetworkHealth health() {
-    Map<String, Integer> regions = new TreeMap<>();
-    regions.merge(regionName(settings.region()), 1, Integer::sum);
-    List<PeerInfo> active = peers.active();
-    for (PeerInfo p : active) {
-      regions.merge(regionName(p.region()), 1, Integer::sum);
-    }
-    long blocks = settings.metadataStore().size();
-    double redundancy = blocks == 0 ? 0 : (double) settings.metadataStore().totalLocations() / blocks;
-    return new NetworkHealth(active.size() + 1, blocks, redundancy, regions);
-  }
-
-  private static String regionName(String region) {
-    return region == null || region.isBlank() ? "unknown" : region;
+    return parts.view.health();
   }
 
   @Override
   public NodeStatusReport statusReport() {
-    return new NodeStatusReport(self, info().status(), metrics(), health(), reachability);
+    return parts.view.statusReport();
   }
 
   @Override
@@ -469,67 +351,52 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   /** Sessions of REST clients and the operator token. */
   public Sessions sessions() {
-    return sessions;
+    return parts.sessions;
   }
 
   /** Addresses this node dials or would redial. Scheduler only; for tests. */
   public int dialTargetCount() {
-    return dialer.targetCount();
+    return parts.dialer.targetCount();
   }
 
   /** The wait before redial attempt {@code failures + 1}; for tests. */
   public Duration backoff(int failures) {
-    return dialer.backoff(failures);
+    return parts.dialer.backoff(failures);
   }
 
-  /** Names of the discovery providers running. */
+  /** Names of the parts.discovery providers running. */
   public List<String> discoveryProviders() {
-    return discovery.names();
+    return parts.discovery.names();
   }
 
   /** Events in the replay log. */
   public long replayLogSize() {
-    return outbox.logSize();
+    return parts.outbox.logSize();
   }
 
   // ------------------------------------------------------------------ announcements
-
-  private NodeAnnounce announceSelf() {
-    Transport.BoundAddresses b = bound;
-    Reachability r = reachability;
-    // Mapped on the gateway: peers dial the external endpoint (an explicit address still wins).
-    boolean external = r.isMapped() && settings.advertisedAddress().isEmpty();
-    return new NodeAnnounce(
-        self,
-        external ? r.externalAddress() : settings.advertisedAddress(),
-        external ? r.externalPort() : b.http().getPort(),
-        external ? r.externalWsPort() : b.ws().getPort(),
-        settings.capabilities(),
-        VERSION,
-        settings.region());
-  }
 
   /**
    * The node's port mapping changed: kept for status and announcements, told to listeners, and,
    * when the endpoint the node announces changed, announced again to every peer. Scheduler only.
    */
-  private void reachability(Reachability r) {
-    NodeAnnounce before = running && bound != null ? announceSelf() : null;
-    reachability = r;
-    events.emit(l -> l.reachabilityChanged(r));
-    if (before != null && !before.equals(announceSelf())) {
-      Outgoing out = new Outgoing(Envelope.of(signer.sign(announceSelf(), null)));
-      for (Connection c : connections.all()) {
+  void reachability(Reachability r) {
+    NodeAnnounce before = parts.view.running() && parts.view.bound() ? parts.view.announceSelf() : null;
+    parts.view.reachability(r);
+    parts.events.emit(l -> l.reachabilityChanged(r));
+    if (before != null && !before.equals(parts.view.announceSelf())) {
+      Outgoing out = new Outgoing(Envelope.of(parts.signer.sign(parts.view.announceSelf(), null)));
+      for (Connection c : parts.connections.all()) {
         if (c.peerId != null) {
-          outbox.send(c, out);
+          parts.outbox.send(c, out);
         }
       }
     }
   }
 
   /** Tells neighbours and subscribers how this node sees a peer now, as {@code node:status}. */
-  private void publishPeerStatus(Peer p) {
-    if (!running) {
+  void publishPeerStatus(Peer p) {
+    if (!parts.view.running()) {
       return;
     }
     NodeStatus s =
@@ -545,48 +412,48 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   @Override
   public BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author) {
-    return writes.updateTemperature(id, t, author);
+    return parts.writes.updateTemperature(id, t, author);
   }
 
   @Override
   public BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
-    return writes.updateLocation(id, l, action);
+    return parts.writes.updateLocation(id, l, action);
   }
 
   @Override
   public BlockMetadata updateMetadata(BlockMetadata m) {
-    return writes.updateMetadata(m);
+    return parts.writes.updateMetadata(m);
   }
 
   @Override
   public String futureVersion(BlockMetadata m) {
-    return changes.futureVersion(m);
+    return parts.changes.futureVersion(m);
   }
 
   /** A block was used: the temperature policy may change its temperature. */
   public void recordAccess(BlockId id) {
-    writes.recordAccess(id);
+    parts.writes.recordAccess(id);
   }
 
   /** Seals the pending updates into a batch now. */
   public void flushBatch() {
-    batcher.flush();
+    parts.batcher.flush();
   }
 
   /** Starts (or joins) a reconciliation with {@code peer}. */
   public CompletableFuture<SyncReport> syncWith(NodeId peer) {
-    return sync.syncWith(peer);
+    return parts.sync.syncWith(peer);
   }
 
   @Override
   public MetadataSync answerSync(String who, BlockSyncRequest r) throws SyncException {
-    return responder.answer(who, r);
+    return parts.responder.answer(who, r);
   }
 
   /** Signs and sends a payload to every open connection that wants it, through the replay log. */
   public void broadcast(EventPayload payload) {
     assert Confinement.onScheduler(scheduler);
-    outbox.fanOut(signer.sign(payload, null), null);
+    parts.outbox.fanOut(parts.signer.sign(payload, null), null);
   }
 
   /**
@@ -596,12 +463,12 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
    */
   public CompletableFuture<Envelope> request(NodeId peer, EventPayload payload, Duration timeout) {
     assert Confinement.onScheduler(scheduler);
-    PeerConnection pc = peers.connectionOf(peer);
-    Connection c = pc == null ? null : connections.get(pc);
+    PeerConnection pc = parts.peers.connectionOf(peer);
+    Connection c = pc == null ? null : parts.connections.get(pc);
     if (c == null || !c.isOpen()) {
       return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
     }
-    return requests.send(c, peer, payload, timeout);
+    return parts.requests.send(c, peer, payload, timeout);
   }
 
   /** The default time a request waits for its answer. */
@@ -609,9 +476,9 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     return settings.channel().requestTimeout();
   }
 
-  private List<NodeId> connectedPeers() {
+  List<NodeId> connectedPeers() {
     List<NodeId> out = new ArrayList<>();
-    for (Connection c : connections.all()) {
+    for (Connection c : parts.connections.all()) {
       if (c.peerId != null && c.isOpen()) {
         out.add(c.peerId);
       }
@@ -621,41 +488,41 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   @Override
   public boolean admit(String host, int port, NodeId expected, String source) {
-    return dialer.admit(host, port, expected, source);
+    return parts.dialer.admit(host, port, expected, source);
   }
 
   @Override
   public void connect(String host, int port) {
-    dialer.connect(host, port);
+    parts.dialer.connect(host, port);
   }
 
   @Override
   public boolean disconnect(NodeId id) {
     assert Confinement.onScheduler(scheduler);
-    Peer p = peers.get(id);
+    Peer p = parts.peers.get(id);
     if (p == null) {
       return false;
     }
-    dialer.departed(id);
+    parts.dialer.departed(id);
     if (p.connection() != null) {
       p.connection().close(1000, "disconnected by operator");
     }
-    peers.depart(id, Long.MAX_VALUE);
+    parts.peers.depart(id, Long.MAX_VALUE);
     return true;
   }
 
   @Override
   public InboundPipeline.Accepted acceptPosted(SignedMessage m) {
-    return inbound.acceptPosted(m);
+    return parts.inbound.acceptPosted(m);
   }
 
   /** Adds a listener. Any thread. */
   public void addListener(NodeEventListener l) {
-    events.add(l);
+    parts.events.add(l);
   }
 
   /** Removes a listener. Any thread. */
   public void removeListener(NodeEventListener l) {
-    events.remove(l);
+    parts.events.remove(l);
   }
 }

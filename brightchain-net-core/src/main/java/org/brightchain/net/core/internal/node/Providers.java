@@ -63,6 +63,12 @@ public final class Providers {
                     : "no transport: add brightchain-net-netty to the class path, or call transport(...)"));
   }
 
+  /** A transport made by {@code provider}, or by the one {@link #transport()} finds if null. */
+  public static org.brightchain.net.spi.Transport transport(
+      TransportProvider provider, org.brightchain.net.spi.TransportSettings settings) {
+    return (provider != null ? provider : transport()).create(settings);
+  }
+
   /** The port mapper provider of highest priority, or null. */
   public static PortMapperProvider portMappers() {
     return load(PortMapperProvider.class).stream()
