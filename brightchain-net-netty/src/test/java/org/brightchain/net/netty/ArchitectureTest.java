@@ -21,8 +21,8 @@ import java.util.List;
 
 /**
  * The rules between the packages of brightchain-net-api, -core and -netty, checked on their
- * compiled main classes (tests are not imported). It lives in the netty module because that is
- * the one module whose test class path holds all three.
+ * compiled main classes (tests are not imported). It lives in the netty module because that is the
+ * one module whose test class path holds all three.
  *
  * <p>The layers, from the bottom:
  *
@@ -77,10 +77,7 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule core_packages_are_free_of_cycles =
-      slices()
-          .assignedFrom(eachPackageUnder("org.brightchain.net.core"))
-          .should()
-          .beFreeOfCycles();
+      slices().assignedFrom(eachPackageUnder("org.brightchain.net.core")).should().beFreeOfCycles();
 
   @ArchTest
   static final ArchRule netty_packages_are_free_of_cycles =
