@@ -381,12 +381,12 @@ public final class BrightChainNode implements AutoCloseable {
    */
   public CompletableFuture<SyncResult> sync(NodeId peer) {
     notNull(peer, "peer");
-    return whenRunning(() -> engine.syncWith(peer)).thenCompose(f -> f).thenApply(Results::of);
+    return whenRunning(() -> engine.syncWith(peer)).thenCompose(f -> f).thenApply(SyncResult::from);
   }
 
   /** Counters of batched updates and reconciliation since the node started. */
   public DeliveryStats deliveryStats() {
-    return Results.of(engine.counters());
+    return DeliveryStats.from(engine.counters());
   }
 
   /** Signs {@code payload} as this node and sends it to every connected peer. */

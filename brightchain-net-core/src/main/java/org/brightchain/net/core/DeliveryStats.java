@@ -1,5 +1,7 @@
 package org.brightchain.net.core;
 
+import org.brightchain.net.core.internal.channel.NodeCounters;
+
 /**
  * Counters of batched updates and reconciliation since the node started.
  *
@@ -30,4 +32,22 @@ public record DeliveryStats(
     long updatesApplied,
     long syncsCompleted,
     long syncsFailed,
-    long syncEntriesReceived) {}
+    long syncEntriesReceived) {
+
+  /** The node's counters as this record. */
+  static DeliveryStats from(NodeCounters c) {
+    return new DeliveryStats(
+        c.updatesAccepted.get(),
+        c.updatesCoalesced.get(),
+        c.batchesSent.get(),
+        c.batchesAcked.get(),
+        c.batchRetries.get(),
+        c.batchesAbandoned.get(),
+        c.batchesReceived.get(),
+        c.batchDuplicates.get(),
+        c.updatesApplied.get(),
+        c.syncsCompleted.get(),
+        c.syncsFailed.get(),
+        c.syncEntriesReceived.get());
+  }
+}

@@ -1,6 +1,7 @@
 package org.brightchain.net.core;
 
 import java.time.Duration;
+import org.brightchain.net.core.internal.sync.SyncReport;
 import org.brightchain.net.NodeId;
 
 /**
@@ -25,4 +26,19 @@ public record SyncResult(
     long entriesSent,
     long entriesReceived,
     long changed,
-    Duration elapsed) {}
+    Duration elapsed) {
+
+  /** The engine's report as this record. */
+  static SyncResult from(SyncReport r) {
+    return new SyncResult(
+        r.peer(),
+        r.items(),
+        r.messages(),
+        r.bytesSent(),
+        r.bytesReceived(),
+        r.entriesSent(),
+        r.entriesReceived(),
+        r.changed(),
+        r.elapsed());
+  }
+}

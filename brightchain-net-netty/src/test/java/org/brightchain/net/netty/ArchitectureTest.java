@@ -12,7 +12,6 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchIgnore;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
@@ -121,7 +120,6 @@ class ArchitectureTest {
   // ---- the layers of core ----
 
   @ArchTest
-  @ArchIgnore(reason = "enabled once the engine reshape lands")
   static final ArchRule core_api_package_holds_only_api_types =
       classes()
           .that()
