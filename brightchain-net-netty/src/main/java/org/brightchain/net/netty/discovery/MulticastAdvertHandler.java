@@ -7,7 +7,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
-import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +21,9 @@ final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramP
 
   private final AdvertIntake intake;
   private final Clock clock;
-  private final Consumer<Decision> accepted;
+  private final Consumer<AdvertDecision> accepted;
 
-  MulticastAdvertHandler(AdvertIntake intake, Clock clock, Consumer<Decision> accepted) {
+  MulticastAdvertHandler(AdvertIntake intake, Clock clock, Consumer<AdvertDecision> accepted) {
     this.intake = intake;
     this.clock = clock;
     this.accepted = accepted;
@@ -37,8 +36,8 @@ final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramP
       intake.tooBig();
       return;
     }
-    Decision d = intake.accept(packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
-    if (d.outcome() == AdvertIntake.Outcome.ACCEPTED) {
+    AdvertDecision d = intake.accept(packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
+    if (d.outcome() == AdvertOutcome.ACCEPTED) {
       accepted.accept(d);
     }
   }
