@@ -347,59 +347,58 @@ class ConnectionLimitsTest {
   @Test
   void pipelinedRequestsInProgressAreBoundedAsHttpServerCodecDid() throws Exception {
     CompletableFuture<org.brightchain.net.spi.RestResponse> answer = new CompletableFuture<>();
-    NettyTransport t =
-        new NettyTransport(
-            new org.brightchain.net.spi.TransportSettings("127.0.0.1", 0, 0, 1024, 1024, Duration.ofSeconds(5)));
-    t.start(
-            new org.brightchain.net.spi.TransportHandler() {
-              @Override
-              public void connectionOpened(org.brightchain.net.spi.PeerConnection c) {}
+    org.brightchain.net.spi.TransportHandler node =
+        new org.brightchain.net.spi.TransportHandler() {
+          @Override
+          public void connectionOpened(org.brightchain.net.spi.PeerConnection c) {}
 
-              @Override
-              public void frameReceived(org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
+          @Override
+          public void frameReceived(org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
 
-              @Override
-              public void connectionClosed(org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
+          @Override
+          public void connectionClosed(org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
 
-              @Override
-              public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(org.brightchain.net.spi.RestRequest r) {
-                return answer;
-              }
-            })
-        .join();
-    try {
-      io.netty.channel.embedded.EmbeddedChannel ch =
-          new io.netty.channel.embedded.EmbeddedChannel(new RestRequestHandler(t, true)) {
-            @Override
-            protected java.net.SocketAddress remoteAddress0() {
-              return new InetSocketAddress("127.0.0.1", 1);
-            }
-          };
-      int sent = RestRequestHandler.MAX_PIPELINED + 50;
-      for (int i = 0; i < sent; i++) {
-        ch.writeInbound(
-            new io.netty.handler.codec.http.DefaultFullHttpRequest(
-                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/node/info"));
-      }
-      assertTrue(ch.isOpen(), "open while the requests in progress are served");
-      answer.complete(org.brightchain.net.spi.RestResponse.json(200, "{}"));
-      Await.until(
-          Duration.ofSeconds(5),
-          () -> {
-            ch.runPendingTasks();
-            return !ch.isOpen();
-          },
-          () -> "still open");
-      int answered = 0;
-      while (ch.readOutbound() instanceof io.netty.handler.codec.http.FullHttpResponse r) {
-        assertEquals(200, r.status().code());
-        r.release();
-        answered++;
-      }
-      assertEquals(RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
-    } finally {
-      t.stop().join();
+          @Override
+          public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(org.brightchain.net.spi.RestRequest r) {
+            return answer;
+          }
+        };
+    EventStreamUpgrade events =
+        new EventStreamUpgrade(
+            node,
+            new ConnectionFactory(
+                new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
+                new SlowConsumerGuard(1024, org.brightchain.net.spi.TransportSettings.SlowConsumerPolicy.DISCONNECT)));
+    io.netty.channel.embedded.EmbeddedChannel ch =
+        new io.netty.channel.embedded.EmbeddedChannel(
+            new RestRequestHandler(node, events, new TransportDiagnostics(), 8192, true)) {
+          @Override
+          protected java.net.SocketAddress remoteAddress0() {
+            return new InetSocketAddress("127.0.0.1", 1);
+          }
+        };
+    int sent = RestRequestHandler.MAX_PIPELINED + 50;
+    for (int i = 0; i < sent; i++) {
+      ch.writeInbound(
+          new io.netty.handler.codec.http.DefaultFullHttpRequest(
+              io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/node/info"));
     }
+    assertTrue(ch.isOpen(), "open while the requests in progress are served");
+    answer.complete(org.brightchain.net.spi.RestResponse.json(200, "{}"));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> {
+          ch.runPendingTasks();
+          return !ch.isOpen();
+        },
+        () -> "still open");
+    int answered = 0;
+    while (ch.readOutbound() instanceof io.netty.handler.codec.http.FullHttpResponse r) {
+      assertEquals(200, r.status().code());
+      r.release();
+      answered++;
+    }
+    assertEquals(RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
   }
 
   // ---------------------------------------------------------------- slowloris
