@@ -1,6 +1,7 @@
 package org.brightchain.net.netty.discovery;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * Hands each received datagram to the {@link AdvertIntake}, and accepted adverts to {@code
  * accepted}. Never writes: nothing is sent in reply to a datagram, so a forged source address
  * cannot turn a node into an amplifier. A datagram over {@link SignedAdvert#MAX_BYTES} is counted
- * and dropped without being copied.
+ * and dropped without being copied. Keeps no state of its own, so it is sharable.
  */
+@ChannelHandler.Sharable
 final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger log = LoggerFactory.getLogger(MulticastAdvertHandler.class);
 
