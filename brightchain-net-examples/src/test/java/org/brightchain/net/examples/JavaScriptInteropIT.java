@@ -19,8 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
@@ -29,6 +27,7 @@ import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.SignedMessage;
@@ -85,7 +84,7 @@ class JavaScriptInteropIT {
             .build();
     toClose.add(second);
     second.start().get(15, TimeUnit.SECONDS);
-    await(Duration.ofSeconds(10), () -> isActive(first, second) && isActive(second, first), "the two nodes list each other ACTIVE");
+    Await.until(Duration.ofSeconds(10), () -> isActive(first, second) && isActive(second, first), "the two nodes list each other ACTIVE");
 
     first.addListener(
         new NodeEventListener() {
@@ -169,7 +168,7 @@ class JavaScriptInteropIT {
       assertEquals(sentAt, onFirst.updatedAt().toEpochMilli());
 
       // ... and relayed it to the second node, which applied it too.
-      await(Duration.ofSeconds(10), () -> second.metadata(jsBlock).map(m -> m.updatedBy().equals(jsId)).orElse(false), "the client's temperature reaches the second node");
+      Await.until(Duration.ofSeconds(10), () -> second.metadata(jsBlock).map(m -> m.updatedBy().equals(jsId)).orElse(false), "the client's temperature reaches the second node");
       BlockMetadata onSecond = second.metadata(jsBlock).orElseThrow();
       assertEquals(DataTemperature.HOT, onSecond.temperature());
       assertEquals(sentAt, onSecond.updatedAt().toEpochMilli());
@@ -253,13 +252,4 @@ class JavaScriptInteropIT {
     return text;
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      LockSupport.parkNanos(20_000_000);
-    }
-  }
 }

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,16 +178,6 @@ class KilledReceiverIT {
     return "absent";
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      LockSupport.parkNanos(20_000_000);
-    }
-  }
-
   private static void await(CountDownLatch latch, Duration timeout, String what) throws InterruptedException {
     if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("not within " + timeout + ": " + what);
@@ -301,7 +291,7 @@ class KilledReceiverIT {
     Node a = start("sender", flags("sender", freePort()));
     List<String> bFlags = flags("receiver", freePort(), "--bootstrap", "127.0.0.1:" + a.port());
     Node b = start("receiver", bFlags);
-    await(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, b.nodeId())), "the sender lists the receiver ACTIVE");
+    Await.until(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, b.nodeId())), "the sender lists the receiver ACTIVE");
 
     List<String> blocks = new ArrayList<>(BLOCKS);
     for (int i = 0; i < BLOCKS; i++) {

@@ -19,12 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,16 +130,6 @@ class MulticastLanIT {
     return n;
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition, Supplier<?> what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(10_000_000);
-    }
-  }
-
   private static boolean hearsAll(Node n, List<Node> all) {
     return all.stream().filter(o -> o != n).allMatch(o -> n.heard().containsKey(o.id()[0]));
   }
@@ -182,18 +170,18 @@ class MulticastLanIT {
     for (int i = 0; i < hosts; i++) {
       nodes.add(launch(i));
     }
-    await(Duration.ofSeconds(90), () -> nodes.stream().allMatch(Node::ready),
+    Await.until(Duration.ofSeconds(90), () -> nodes.stream().allMatch(Node::ready),
         () -> nodes.stream().filter(n -> !n.ready()).map(n -> "n" + n.index()).toList() + " not ready");
     long lastReady = nodes.stream().mapToLong(n -> n.readyAt()[0]).max().orElseThrow();
 
     Duration bound = INTERVAL.plusSeconds(1);
     // Listed: every node's peer table names every other node (from the node's log, where each
     // entry is written the moment it is made; GET /node/peers is checked below).
-    await(bound.plusSeconds(10), () -> nodes.stream().allMatch(n -> listsAll(n, nodes)),
+    Await.until(bound.plusSeconds(10), () -> nodes.stream().allMatch(n -> listsAll(n, nodes)),
         () -> nodes.stream().map(n -> "n" + n.index() + " lists " + n.listed().size()).toList());
     long listedAt = nodes.stream().flatMap(n -> nodes.stream().filter(o -> o != n).map(o -> n.listed().get(o.id()[0].substring(0, 8)))).mapToLong(t -> t).max().orElseThrow();
     long listedMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(listedAt - lastReady));
-    await(bound.plusSeconds(10), () -> nodes.stream().allMatch(n -> hearsAll(n, nodes)),
+    Await.until(bound.plusSeconds(10), () -> nodes.stream().allMatch(n -> hearsAll(n, nodes)),
         () -> nodes.stream().map(n -> "n" + n.index() + " heard " + n.heard().size()).toList());
     // The moment the last pair heard each other, from the moment the last node was ready.
     long meshed = nodes.stream().flatMap(n -> n.heard().values().stream()).mapToLong(t -> t).max().orElseThrow();
@@ -211,9 +199,9 @@ class MulticastLanIT {
 
     // The runnable node dials what it hears: every node ends up with every other as a peer.
     // The REST view agrees (asked over HTTP while ten JVMs share the machine: allow it time).
-    await(Duration.ofSeconds(20), () -> nodes.stream().allMatch(n -> listedPeers(n) == hosts - 1),
+    Await.until(Duration.ofSeconds(20), () -> nodes.stream().allMatch(n -> listedPeers(n) == hosts - 1),
         () -> nodes.stream().map(n -> "n" + n.index() + " GET /node/peers lists " + listedPeers(n)).toList());
-    await(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> activePeers(n) == hosts - 1),
+    Await.until(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> activePeers(n) == hosts - 1),
         () -> nodes.stream().map(n -> "n" + n.index() + " " + activePeers(n) + " active").toList());
     long peersMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReady);
 

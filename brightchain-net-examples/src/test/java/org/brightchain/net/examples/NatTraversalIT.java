@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.Reachability.State;
@@ -33,6 +31,7 @@ import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.UPNPConfig;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.netty.nat.NatPortMapperProvider;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.PortMapper;
@@ -127,16 +126,6 @@ class NatTraversalIT {
         "exec 3<>/dev/tcp/" + host + "/" + port + " && printf 'GET " + path + " HTTP/1.0\\r\\nHost: " + host + "\\r\\n\\r\\n' >&3 && cat <&3");
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition, Supplier<?> what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(20_000_000);
-    }
-  }
-
   /** A node in this (LAN) namespace, with its reachability events. */
   private record Lan(BrightChainNode node, List<Reachability> events, long startedNanos) {
     Reachability now() {
@@ -171,7 +160,7 @@ class NatTraversalIT {
 
   private Lan mapped(NatConfig nat, int port) {
     Lan n = start(nat, port);
-    await(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
+    Await.until(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
     return n;
   }
 
@@ -210,7 +199,7 @@ class NatTraversalIT {
     // Renewed at half the lease: the lease end moves on while the state stays mapped.
     Instant firstEnd = r.leaseExpiresAt();
     long mappedAt = System.nanoTime();
-    await(Duration.ofSeconds(9), () -> n.now().leaseExpiresAt() != null && n.now().leaseExpiresAt().isAfter(firstEnd), n::now);
+    Await.until(Duration.ofSeconds(9), () -> n.now().leaseExpiresAt() != null && n.now().leaseExpiresAt().isAfter(firstEnd), n::now);
     long renewMs = (System.nanoTime() - mappedAt) / 1_000_000;
     assertTrue(renewMs < 8000, "renewed well before the 10 s lease ended: " + renewMs + " ms");
     assertEquals(State.MAPPED, n.now().state());
@@ -245,10 +234,10 @@ class NatTraversalIT {
     });
     reader.setDaemon(true);
     reader.start();
-    await(Duration.ofSeconds(30), () -> out.stream().anyMatch(l -> l.contains(" ready: ")), () -> out);
+    Await.until(Duration.ofSeconds(30), () -> out.stream().anyMatch(l -> l.contains(" ready: ")), () -> out);
 
     Lan n = start(FAST, 4310, "198.51.100.2:4300");
-    await(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
+    Await.until(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
     int external = n.now().externalPort();
     String id = n.node().nodeId().hex();
     // The outside peer was told the external endpoint in the node's announcement.
@@ -264,7 +253,7 @@ class NatTraversalIT {
       }
       return Map.of();
     };
-    await(Duration.ofSeconds(15), () -> EXTERNAL.equals(seen.get().get("address")) && Long.valueOf(external).equals(seen.get().get("httpPort")), seen);
+    Await.until(Duration.ofSeconds(15), () -> EXTERNAL.equals(seen.get().get("address")) && Long.valueOf(external).equals(seen.get().get("httpPort")), seen);
     String answer = fromOutside(EXTERNAL, ((Long) seen.get().get("httpPort")).intValue(), "/node/status");
     assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
     assertTrue(answer.contains("\"nodeId\":\"" + id + "\""), answer);
@@ -276,7 +265,7 @@ class NatTraversalIT {
   void aDenyRuleIsATypedErrorAndAClearStatus(String method) throws Exception {
     int port = 4950 + List.of("pcp", "natpmp", "upnp").indexOf(method); // the testbed refuses LAN ports 4900-4999
     Lan n = start(FAST.withMode(NatMode.fromWire(method)), port);
-    await(Duration.ofSeconds(10), () -> n.now().state() == State.FAILED, n::now);
+    Await.until(Duration.ofSeconds(10), () -> n.now().state() == State.FAILED, n::now);
     assertEquals("denied", n.now().error());
     assertEquals(method, n.now().method());
     assertTrue(serves(n.node()), "the node serves anyway");
@@ -300,11 +289,11 @@ class NatTraversalIT {
     // A restart is told by an epoch that went back by more than the 2 s the RFCs allow for
     // rounding: let the gateway's epoch grow past that first (one renewal, 5 s).
     Instant firstEnd = n.now().leaseExpiresAt();
-    await(Duration.ofSeconds(9), () -> n.now().leaseExpiresAt().isAfter(firstEnd), n::now);
+    Await.until(Duration.ofSeconds(9), () -> n.now().leaseExpiresAt().isAfter(firstEnd), n::now);
     int before = n.events().size();
     long t0 = System.nanoTime();
     testbed("gw-restart");
-    await(Duration.ofSeconds(15), () -> n.events().stream().skip(before).anyMatch(r -> r.state() == State.MAPPING) && n.has(State.MAPPED, ""),
+    Await.until(Duration.ofSeconds(15), () -> n.events().stream().skip(before).anyMatch(r -> r.state() == State.MAPPING) && n.has(State.MAPPED, ""),
         n::events);
     System.out.printf("nat figures: %s re-mapped %d ms after a gateway restart began%n", method, (System.nanoTime() - t0) / 1_000_000);
     assertTrue(rules().contains(rule(n.now().externalPort(), n.node().httpAddress().getPort())));
@@ -318,7 +307,7 @@ class NatTraversalIT {
     testbed("gw-reboot");
     assertFalse(rules().contains(rule(port, port)), "the reboot lost the rule");
     long t0 = System.nanoTime();
-    await(Duration.ofSeconds(15), () -> {
+    Await.until(Duration.ofSeconds(15), () -> {
       try {
         return rules().contains(rule(n.now().externalPort(), port)) && n.has(State.MAPPED, "");
       } catch (Exception e) {
@@ -333,16 +322,16 @@ class NatTraversalIT {
     Lan n = mapped(FAST.withMode(NatMode.PCP), 4340);
     testbed("gw-freeze");
     try {
-      await(Duration.ofSeconds(6), () -> n.has(State.MAPPED, "timeout"), n::now);
+      Await.until(Duration.ofSeconds(6), () -> n.has(State.MAPPED, "timeout"), n::now);
       assertTrue(n.now().detail().contains("did not answer"), n.now().detail());
       assertTrue(serves(n.node()));
       // The lease runs out without a renewal: no longer claimed as reachable.
-      await(Duration.ofSeconds(15), () -> n.has(State.FAILED, "timeout"), n::now);
+      Await.until(Duration.ofSeconds(15), () -> n.has(State.FAILED, "timeout"), n::now);
       assertTrue(serves(n.node()));
     } finally {
       testbed("gw-thaw");
     }
-    await(Duration.ofSeconds(15), () -> n.has(State.MAPPED, ""), n::now);
+    Await.until(Duration.ofSeconds(15), () -> n.has(State.MAPPED, ""), n::now);
   }
 
   @Test
@@ -351,14 +340,14 @@ class NatTraversalIT {
     Lan n;
     try {
       n = start(FAST, 4350);
-      await(Duration.ofSeconds(10), () -> n.now().state() == State.UNMAPPED && n.now().error().equals("no_gateway"), n::now);
+      Await.until(Duration.ofSeconds(10), () -> n.now().state() == State.UNMAPPED && n.now().error().equals("no_gateway"), n::now);
       assertTrue(serves(n.node()));
       System.out.printf("nat figures: no gateway reported %d ms after start: %s%n",
           (System.nanoTime() - n.startedNanos()) / 1_000_000, n.now().detail());
     } finally {
       testbed("gw-start");
     }
-    await(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
+    Await.until(Duration.ofSeconds(15), () -> n.now().isMapped(), n::now);
   }
 
   @Test
@@ -374,7 +363,7 @@ class NatTraversalIT {
         return e.toString();
       }
     };
-    await(Duration.ofSeconds(30), () -> reach.get() instanceof Map<?, ?> m && "mapped".equals(m.get("state")) && "upnp".equals(m.get("method")), reach);
+    Await.until(Duration.ofSeconds(30), () -> reach.get() instanceof Map<?, ?> m && "mapped".equals(m.get("state")) && "upnp".equals(m.get("method")), reach);
     assertTrue(rules().contains(rule(4360, 4360)));
     p.destroy(); // SIGTERM: the node leaves, and removes its mapping on the way out
     assertTrue(p.waitFor(15, TimeUnit.SECONDS));

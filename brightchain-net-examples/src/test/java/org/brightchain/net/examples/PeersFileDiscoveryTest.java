@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
+import org.brightchain.net.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +34,6 @@ class PeersFileDiscoveryTest {
     return n;
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   private static boolean active(BrightChainNode on, NodeId of) {
     return on.peer(of).map(p -> p.status() == PeerStatusType.ACTIVE).orElse(false);
   }
@@ -55,10 +45,10 @@ class PeersFileDiscoveryTest {
     Path file = tmp.resolve("peers.txt");
     Files.writeString(file, "# peers of this node\n127.0.0.1:" + b.wsAddress().getPort() + "\nnot a peer\n\n");
     BrightChainNode a = start(BrightChainNode.builder().addDiscoveryProvider(new PeersFileDiscovery(file)));
-    await(() -> active(a, b.nodeId()), "A connects to the peer in the file");
+    Await.until(Duration.ofSeconds(20), () -> active(a, b.nodeId()), "A connects to the peer in the file");
     Files.writeString(file, "127.0.0.1:" + c.wsAddress().getPort() + "  # added later\n", java.nio.file.StandardOpenOption.APPEND);
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5))); // a visible change
-    await(() -> active(a, c.nodeId()), "A connects to the peer added to the file");
+    Await.until(Duration.ofSeconds(20), () -> active(a, c.nodeId()), "A connects to the peer added to the file");
     assertTrue(active(a, b.nodeId()));
   }
 }

@@ -22,9 +22,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,16 +146,6 @@ class RunnableNodeIT {
     return "absent";
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      LockSupport.parkNanos(20_000_000);
-    }
-  }
-
   @Test
   void threeChainedNodesFindEachOtherShareTemperaturesAndLeaveCleanly() throws Exception {
     Node a = start("a", "--region", "eu-west");
@@ -167,7 +156,7 @@ class RunnableNodeIT {
     for (Node x : all) {
       for (Node y : all) {
         if (x != y) {
-          await(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(x, y)), x.nodeId() + " lists " + y.nodeId());
+          Await.until(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(x, y)), x.nodeId() + " lists " + y.nodeId());
         }
       }
     }
@@ -176,7 +165,7 @@ class RunnableNodeIT {
     String block = "5e".repeat(64);
     assertEquals(200, post(a.port(), "/blocks/" + block + "/temperature", "{\"temperature\":\"hot\"}"));
     for (Node n : List.of(b, c)) {
-      await(Duration.ofSeconds(10), () -> "hot".equals(get(n.port(), "/blocks/" + block + "/metadata").get("temperature")), "temperature reaches " + n.nodeId());
+      Await.until(Duration.ofSeconds(10), () -> "hot".equals(get(n.port(), "/blocks/" + block + "/metadata").get("temperature")), "temperature reaches " + n.nodeId());
       assertEquals(a.nodeId(), get(n.port(), "/blocks/" + block + "/metadata").get("updatedBy"));
     }
 
@@ -184,7 +173,7 @@ class RunnableNodeIT {
     assertTrue(c.process().waitFor(15, TimeUnit.SECONDS), "c stops");
     assertEquals(0, c.process().exitValue(), "SIGTERM exits 0");
     for (Node n : List.of(a, b)) {
-      await(Duration.ofSeconds(10), () -> "OFFLINE".equals(peerStatus(n, c)), n.nodeId() + " sees c leave");
+      Await.until(Duration.ofSeconds(10), () -> "OFFLINE".equals(peerStatus(n, c)), n.nodeId() + " sees c leave");
     }
     assertEquals("ACTIVE", peerStatus(a, b));
   }
@@ -193,15 +182,15 @@ class RunnableNodeIT {
   void aKilledPeerIsSeenOfflineAndActiveAgainAfterItRestarts() throws Exception {
     Node a = start("ka");
     Node b = start("kb", "--bootstrap", "127.0.0.1:" + a.port());
-    await(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(a, b)), "a lists b");
+    Await.until(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(a, b)), "a lists b");
     b.process().destroyForcibly(); // SIGKILL: no goodbye
     assertTrue(b.process().waitFor(15, TimeUnit.SECONDS));
-    await(Duration.ofSeconds(15), () -> "OFFLINE".equals(peerStatus(a, b)), "a sees b gone");
+    Await.until(Duration.ofSeconds(15), () -> "OFFLINE".equals(peerStatus(a, b)), "a sees b gone");
     List<String> args = List.of("--bootstrap", "127.0.0.1:" + a.port(), "--http-port", String.valueOf(b.port()));
     Node again = startAt("kb", b.port(), args.subList(0, 2).toArray(String[]::new));
     assertEquals(b.nodeId(), again.nodeId(), "same key, same node");
     long restarted = System.nanoTime();
-    await(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, again)), "a sees b back");
+    Await.until(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, again)), "a sees b back");
     System.out.printf("killed peer seen ACTIVE again %d ms after its restart%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
   }
 

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.brightchain.net.spi.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a WebSocket handshake or an event stream with 503 when the node already holds its
@@ -16,11 +18,18 @@ import org.brightchain.net.spi.TransportSettings;
  * one with truncated headers for a handshake.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
-  private final NettyTransport transport;
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
+
+  private final ConnectionSlots slots;
+  private final TransportDiagnostics diagnostics;
+  private final int maxHeaderBytes;
+  /** Whether this channel holds a slot: one per channel, given back when it closes. */
   private boolean counted;
 
-  ConnectionLimitHandler(NettyTransport transport) {
-    this.transport = transport;
+  ConnectionLimitHandler(ConnectionSlots slots, TransportDiagnostics diagnostics, int maxHeaderBytes) {
+    this.slots = slots;
+    this.diagnostics = diagnostics;
+    this.maxHeaderBytes = maxHeaderBytes;
   }
 
   @Override
@@ -31,14 +40,14 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
       if (!ctx.channel().isActive()) {
         return; // cut short by the close itself: nobody to answer
       }
-      transport.malformedRequest(ctx.channel().remoteAddress(), cause);
-      HttpResponses.decodeFailure(ctx, cause, transport.settings().limits().maxHeaderBytes());
+      diagnostics.malformedRequest(ctx.channel().remoteAddress(), cause);
+      HttpResponses.decodeFailure(ctx, cause, maxHeaderBytes);
       return;
     }
     if (!counted && msg instanceof FullHttpRequest req && longLived(req)) {
-      if (!transport.tryOpen()) {
+      if (!slots.tryOpen()) {
         ReferenceCountUtil.release(msg);
-        NettyTransport.log.info("connection limit {} reached: refusing {}", transport.settings().maxConnections(), ctx.channel().remoteAddress());
+        log.info("connection limit {} reached: refusing {}", slots.max(), ctx.channel().remoteAddress());
         HttpResponses.errorAndClose(ctx, 503, "unavailable", "this node has reached its connection limit; try another node or later");
         return;
       }
@@ -62,7 +71,7 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (counted) {
       counted = false;
-      transport.closed();
+      slots.closed();
     }
     super.channelInactive(ctx);
   }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.brightchain.net.spi.Frame;
-import org.brightchain.net.spi.PeerConnection;
 
 /**
  * A server-sent event stream ({@code GET /events}) seen by the node as a receive-only
@@ -24,10 +23,10 @@ import org.brightchain.net.spi.PeerConnection;
  * (so {@code Last-Event-ID} resumes), whose {@code event} is its type, and whose {@code data} is
  * the signed message. A comment line every 15 s keeps proxies from closing a quiet stream.
  */
-final class EventStreamConnection implements PeerConnection {
+final class EventStreamConnection implements AbortableConnection {
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final NettyTransport transport;
+  private final SlowConsumerGuard guard;
   private final String id;
   private final Channel channel;
   private final Map<String, String> parameters;
@@ -35,8 +34,8 @@ final class EventStreamConnection implements PeerConnection {
   private final AtomicLong queued = new AtomicLong();
   private final ScheduledFuture<?> keepAlive;
 
-  EventStreamConnection(NettyTransport transport, String id, Channel channel, Map<String, String> parameters) {
-    this.transport = transport;
+  EventStreamConnection(SlowConsumerGuard guard, String id, Channel channel, Map<String, String> parameters) {
+    this.guard = guard;
     this.id = id;
     this.channel = channel;
     this.parameters = Map.copyOf(parameters);
@@ -109,7 +108,7 @@ final class EventStreamConnection implements PeerConnection {
         Unpooled.wrappedBuffer(
             head.toString().getBytes(StandardCharsets.UTF_8), frame.bytes(), new byte[] {'\n', '\n'});
     int size = buf.readableBytes();
-    if (!transport.admit(this, queued.get(), size)) {
+    if (!guard.admit(this, queued.get(), size)) {
       buf.release();
       done.completeExceptionally(new java.io.IOException("slow consumer: event not sent"));
       return done;
@@ -137,8 +136,9 @@ final class EventStreamConnection implements PeerConnection {
     }
   }
 
-  /** Closes at once, without waiting for unsent events. */
-  void abort() {
+  /** Closes at once, without waiting for unsent events; a stream has no close code to send. */
+  @Override
+  public void abort(int code, String reason) {
     closed.set(true);
     channel.close();
   }

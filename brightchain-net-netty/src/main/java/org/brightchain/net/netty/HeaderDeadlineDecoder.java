@@ -52,7 +52,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     OFF
   }
 
-  private final NettyTransport transport;
+  private final TransportDiagnostics diagnostics;
   private final Duration timeout;
   private final int maxHeaderBytes;
   private final boolean webSocket;
@@ -66,6 +66,8 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private int headerBytes;
 
   /**
+   * @param diagnostics counts and logs the connections the deadline closes
+   * @param timeout the deadline for a request's headers
    * @param maxInitialLine longest request line; longer fails with a {@code
    *     TooLongHttpLineException}
    * @param maxHeaderBytes most bytes of request line and headers together; more fails with a
@@ -73,7 +75,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
    * @param webSocket whether this listener upgrades GET requests for the WebSocket path
    */
   HeaderDeadlineDecoder(
-      NettyTransport transport,
+      TransportDiagnostics diagnostics,
       Duration timeout,
       int maxInitialLine,
       int maxHeaderBytes,
@@ -83,7 +85,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
             .setMaxInitialLineLength(Math.min(maxInitialLine, maxHeaderBytes))
             .setMaxHeaderSize(maxHeaderBytes)
             .setMaxChunkSize(8192));
-    this.transport = transport;
+    this.diagnostics = diagnostics;
     this.timeout = timeout;
     this.maxHeaderBytes = maxHeaderBytes;
     this.webSocket = webSocket;
@@ -229,7 +231,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     }
     phase = Phase.OFF;
     discarding = true;
-    transport.headerTimeout(ctx.channel().remoteAddress(), was != Phase.OPENED);
+    diagnostics.headerTimeout(ctx.channel().remoteAddress(), was != Phase.OPENED, timeout);
     if (was == Phase.OPENED) {
       ctx.close(); // nothing to answer
     } else {

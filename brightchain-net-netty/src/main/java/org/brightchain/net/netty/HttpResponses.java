@@ -12,10 +12,42 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
+import org.brightchain.net.spi.RestResponse;
 
-/** JSON error responses written by the transport itself, before a request reaches the node. */
+/**
+ * Writes HTTP responses: the node's answers, and the JSON errors the transport answers itself
+ * before a request reaches the node.
+ */
 final class HttpResponses {
   private HttpResponses() {}
+
+  /** The answer when the node failed to answer. */
+  static RestResponse nodeFailed() {
+    return RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}");
+  }
+
+  /**
+   * Writes the node's answer {@code r}; closes the connection after it unless {@code keepAlive}.
+   * The answer to a HEAD request ({@code head}) has the headers of {@code r} and no body.
+   */
+  static void write(ChannelHandlerContext ctx, RestResponse r, boolean keepAlive, boolean head) {
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    res.headers().set("X-Content-Type-Options", "nosniff");
+    r.headers().forEach((k, v) -> res.headers().set(k, v));
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
 
   static FullHttpResponse json(int status, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -63,24 +95,7 @@ final class HttpResponses {
       ch.close();
       return;
     }
-    ch.pipeline().addFirst("linger-discard", new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        io.netty.util.ReferenceCountUtil.release(msg);
-      }
-
-      @Override
-      public void userEventTriggered(ChannelHandlerContext c, Object evt) {
-        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-          c.close(); // the client is done too
-        }
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        c.close();
-      }
-    });
+    ch.pipeline().addFirst("linger-discard", LingerHandler.INSTANCE);
     ch.config().setAutoRead(true);
     d.shutdownOutput().addListener(f -> {
       if (!f.isSuccess()) {

@@ -8,9 +8,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link HttpObjectAggregator} whose answer to an oversize body is a JSON 413. */
 final class JsonLimitAggregator extends HttpObjectAggregator {
+  private static final Logger log = LoggerFactory.getLogger(JsonLimitAggregator.class);
+
   private final int maxBytes;
 
   JsonLimitAggregator(int maxBytes) {
@@ -24,7 +28,7 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
     Object r = super.newContinueResponse(start, maxContentLength, pipeline);
     if (r instanceof FullHttpResponse res
         && res.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
-      NettyTransport.log.info("request body declared over {} bytes: 413", maxBytes);
+      log.info("request body declared over {} bytes: 413", maxBytes);
       FullHttpResponse json =
           HttpResponses.json(
               413,
@@ -39,7 +43,7 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    NettyTransport.log.info("request body from {} over {} bytes: 413", ctx.channel().remoteAddress(), maxBytes);
+    log.info("request body from {} over {} bytes: 413", ctx.channel().remoteAddress(), maxBytes);
     HttpResponses.errorAndLinger(
         ctx, 413, "payload_too_large", "request body larger than " + maxBytes + " bytes");
   }

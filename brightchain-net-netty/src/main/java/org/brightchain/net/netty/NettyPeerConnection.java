@@ -13,30 +13,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.brightchain.net.spi.Frame;
-import org.brightchain.net.spi.PeerConnection;
 
 /** A WebSocket channel as the node sees it. */
-final class NettyPeerConnection implements PeerConnection {
+final class NettyPeerConnection implements AbortableConnection {
   private final String id;
   private final Channel channel;
   private final boolean outbound;
   private final Frame.Type preferred;
   private final AtomicBoolean closeSent = new AtomicBoolean();
   private final java.util.Map<String, String> parameters;
-  private final NettyTransport transport;
+  private final SlowConsumerGuard guard;
   /** Bytes handed to Netty and not yet written to the socket. */
   private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   volatile int closeCode = 1006;
   volatile String closeReason = "connection lost";
 
   NettyPeerConnection(
-      NettyTransport transport,
+      SlowConsumerGuard guard,
       String id,
       Channel channel,
       boolean outbound,
       Frame.Type preferred,
       java.util.Map<String, String> parameters) {
-    this.transport = transport;
+    this.guard = guard;
     this.id = id;
     this.channel = channel;
     this.outbound = outbound;
@@ -82,7 +81,7 @@ final class NettyPeerConnection implements PeerConnection {
       return done;
     }
     int size = frame.size();
-    if (!transport.admit(this, queued.get(), size)) {
+    if (!guard.admit(this, queued.get(), size)) {
       done.completeExceptionally(new java.io.IOException("slow consumer: frame not sent"));
       return done;
     }
@@ -131,7 +130,8 @@ final class NettyPeerConnection implements PeerConnection {
   }
 
   /** Closes at once, without waiting for unsent data (a close frame is tried, not awaited). */
-  void abort(int code, String reason) {
+  @Override
+  public void abort(int code, String reason) {
     if (closeSent.compareAndSet(false, true)) {
       closeCode = code;
       closeReason = reason;

@@ -2,41 +2,27 @@ package org.brightchain.net.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Transport;
 import org.brightchain.net.spi.TransportHandler;
 import org.brightchain.net.spi.TransportSettings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Netty implementation of {@link Transport}: an HTTP/1.1 server for REST, a WebSocket server
@@ -54,164 +40,65 @@ import org.slf4j.LoggerFactory;
  * FlushConsolidationHandler}.
  */
 public final class NettyTransport implements Transport {
-  static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
-
-  private static final int MAX_INITIAL_LINE = 4096;
-  /** Largest response headers accepted from a peer when dialling. */
-  private static final int MAX_RESPONSE_HEADERS = 8192;
-  /**
-   * Most refused connections kept open at once to be answered 429; past it, more are closed at
-   * accept without an answer.
-   */
-  private static final int MAX_REFUSING = 1024;
-  /** Longest a refused connection waits for its request. */
-  private static final long REFUSED_LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
-
   private final TransportSettings settings;
   private final ByteCounter bytes = new ByteCounter();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final AtomicLong connectionIds = new AtomicLong();
+  private final TransportDiagnostics diagnostics = new TransportDiagnostics();
+  private final SlowConsumerGuard guard;
+  private final ConnectionSlots slots;
+  private final AddressAdmission admission;
+  private final TransportParts parts;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private volatile TransportHandler handler;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
 
-  private final AddressLimiter addresses;
-  private final java.util.concurrent.atomic.AtomicInteger refusing =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.LongAdder refusedConnections =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder headerTimeouts =
-      new java.util.concurrent.atomic.LongAdder();
-  private final LogLimiter refusedLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
-  private final LogLimiter timeoutLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
-  private final LogLimiter malformedLog = new LogLimiter(log, 10, TimeUnit.SECONDS);
-
   /** A transport with these settings; nothing happens until {@link #start}. */
   public NettyTransport(TransportSettings settings) {
     this.settings = settings;
-    this.addresses =
-        new AddressLimiter(settings.limits().maxPerAddress(), settings.limits().maxPerSubnet());
+    this.guard = new SlowConsumerGuard(settings.maxQueuedBytes(), settings.slowConsumerPolicy());
+    this.slots = new ConnectionSlots(settings.maxConnections());
+    this.admission =
+        new AddressAdmission(
+            new AddressLimiter(settings.limits().maxPerAddress(), settings.limits().maxPerSubnet()),
+            diagnostics);
+    this.parts =
+        new TransportParts(
+            settings, bytes, channels, admission, diagnostics, slots, new ConnectionFactory(channels, guard));
   }
-
-  private final java.util.concurrent.atomic.AtomicInteger openConnections =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.LongAdder slowConsumerDrops =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder slowConsumerCloses =
-      new java.util.concurrent.atomic.LongAdder();
-
-  TransportHandler handler() {
-    return handler;
-  }
-
-  TransportSettings settings() {
-    return settings;
-  }
-
-  /**
-   * Whether a frame of {@code size} bytes may be queued on a connection that already has {@code
-   * queued} bytes waiting. Past the bound, applies the slow-consumer policy: drop the frame, or
-   * close the connection with 1008.
-   */
-  boolean admit(org.brightchain.net.spi.PeerConnection c, long queued, int size) {
-    if (queued + size <= settings.maxQueuedBytes() || queued == 0) {
-      maxQueuedSeen.accumulate(queued + size);
-      return true;
-    }
-    if (settings.slowConsumerPolicy() == TransportSettings.SlowConsumerPolicy.DROP) {
-      slowConsumerDrops.increment();
-      log.debug("{}: {} bytes waiting, frame dropped", c, queued);
-    } else {
-      slowConsumerCloses.increment();
-      log.info("{}: {} bytes waiting (limit {}), closing slow consumer", c, queued, settings.maxQueuedBytes());
-      // The socket is not draining, so a polite close would never be written: cut it.
-      if (c instanceof NettyPeerConnection n) {
-        n.abort(1008, "slow consumer");
-      } else if (c instanceof EventStreamConnection e) {
-        e.abort();
-      } else {
-        c.close(1008, "slow consumer");
-      }
-    }
-    return false;
-  }
-
-  private final java.util.concurrent.atomic.LongAccumulator maxQueuedSeen =
-      new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
 
   /** The most bytes ever queued on one connection: never above the bound but for one frame. */
   public long maxQueuedBytesSeen() {
-    return maxQueuedSeen.get();
+    return guard.maxQueuedBytesSeen();
   }
 
   /** Frames dropped for slow consumers so far. */
   public long slowConsumerDrops() {
-    return slowConsumerDrops.sum();
+    return guard.drops();
   }
 
   /** Connections closed as slow consumers so far. */
   public long slowConsumerCloses() {
-    return slowConsumerCloses.sum();
+    return guard.closes();
   }
 
   /** Connections refused so far for being over the per-address or per-subnet cap. */
   public long refusedConnections() {
-    return refusedConnections.sum();
+    return diagnostics.refusedConnections();
   }
 
   /** Connections closed so far for not completing their request headers in time. */
   public long headerTimeouts() {
-    return headerTimeouts.sum();
-  }
-
-  AddressLimiter addresses() {
-    return addresses;
-  }
-
-  /** Counts and logs (rate-limited) a connection closed by the header deadline. */
-  void headerTimeout(java.net.SocketAddress remote, boolean partial) {
-    headerTimeouts.increment();
-    timeoutLog.info(
-        "{}: {} within {} ms, closing",
-        remote,
-        partial ? "request incomplete" : "no request",
-        settings.limits().headerTimeout().toMillis());
-  }
-
-  /** Logs (rate-limited) a request the HTTP decoder failed on. */
-  void malformedRequest(java.net.SocketAddress remote, Object cause) {
-    malformedLog.info("malformed HTTP from {}: {}", remote, String.valueOf(cause));
+    return diagnostics.headerTimeouts();
   }
 
   /** WebSocket and event-stream connections open now. */
   public int openConnections() {
-    return openConnections.get();
+    return slots.open();
   }
 
-  /** Counts a new long-lived connection; false if the cap is reached. */
-  boolean tryOpen() {
-    while (true) {
-      int n = openConnections.get();
-      if (n >= settings.maxConnections()) {
-        return false;
-      }
-      if (openConnections.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
-  }
-
-  void closed() {
-    openConnections.decrementAndGet();
-  }
-
-  String nextConnectionId(boolean outbound) {
-    return (outbound ? "ws-out-" : "ws-in-") + connectionIds.incrementAndGet();
-  }
-
-  void register(Channel ch) {
-    channels.add(ch);
+  AddressLimiter addresses() {
+    return admission.addresses();
   }
 
   @Override
@@ -255,60 +142,7 @@ public final class NettyTransport implements Transport {
             .channel(IoSupport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    channels.add(ch);
-                    if (!admit(ch)) {
-                      return;
-                    }
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast(bytes);
-                    p.addLast(
-                        "idle",
-                        new IdleStateHandler(
-                            settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast(new FlushConsolidationHandler(256, true));
-                    // HttpServerCodec's two halves: the decoder keeps the header deadline. The
-                    // encoder goes first so that the decoder's own 408 passes through it.
-                    p.addLast(new HttpResponseEncoder());
-                    p.addLast(
-                        new HeaderDeadlineDecoder(
-                            NettyTransport.this,
-                            settings.limits().headerTimeout(),
-                            MAX_INITIAL_LINE,
-                            settings.limits().maxHeaderBytes(),
-                            ws));
-                    // The WebSocket decoder takes the decoder's place, right before this handler.
-                    p.addLast(WebSocketErrorHandler.INSTANCE);
-                    p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
-                    p.addLast(new ConnectionLimitHandler(NettyTransport.this));
-                    if (ws) {
-                      p.addLast(
-                          new WebSocketServerProtocolHandler(
-                              WebSocketServerProtocolConfig.newBuilder()
-                                  .websocketPath(TransportSettings.WEBSOCKET_PATH)
-                                  .checkStartsWith(true)
-                                  .maxFramePayloadLength(settings.maxFrameBytes())
-                                  .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
-                                  .allowExtensions(false)
-                                  .dropPongFrames(true)
-                                  // Close codes are chosen by WebSocketErrorHandler and the node.
-                                  .sendCloseFrame(null)
-                                  .decoderConfig(
-                                      WebSocketDecoderConfig.newBuilder()
-                                          .maxFramePayloadLength(settings.maxFrameBytes())
-                                          .allowExtensions(false)
-                                          .closeOnProtocolViolation(false)
-                                          .build())
-                                  .build()));
-                      p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
-                    }
-                    p.addLast(new RestRequestHandler(NettyTransport.this, rest));
-                    p.addLast(new WebSocketFrameHandler(NettyTransport.this, false, null));
-                  }
-                });
+            .childHandler(new ServerChannelInitializer(parts, handler, rest, ws));
     ChannelFuture cf = b.bind(settings.host(), port);
     cf.addListener(
         future -> {
@@ -326,50 +160,8 @@ public final class NettyTransport implements Transport {
     return f;
   }
 
-  /**
-   * Counts an accepted connection against the per-address and per-subnet caps until it closes.
-   * One over a cap gets a pipeline that answers its first request with 429 and closes, or is
-   * closed at once when too many refused connections are waiting for their request already.
-   */
-  private boolean admit(SocketChannel ch) {
-    InetSocketAddress peer = ch.remoteAddress();
-    if (peer == null || peer.getAddress() == null) {
-      ch.close(); // gone before it was accepted
-      return false;
-    }
-    java.net.InetAddress remote = peer.getAddress();
-    AddressLimiter.Refusal refusal = addresses.tryAcquire(remote);
-    if (refusal == null) {
-      ch.closeFuture().addListener(f -> addresses.release(remote));
-      return true;
-    }
-    refusedConnections.increment();
-    String message =
-        refusal == AddressLimiter.Refusal.ADDRESS
-            ? "too many connections from " + remote.getHostAddress()
-                + " (limit " + addresses.maxPerAddress() + ")"
-            : "too many connections from the subnet " + AddressLimiter.subnetOf(remote)
-                + " (limit " + addresses.maxPerSubnet() + ")";
-    refusedLog.info("refused {}: {}", ch.remoteAddress(), message);
-    if (refusing.incrementAndGet() > MAX_REFUSING) {
-      refusing.decrementAndGet();
-      ch.close();
-      return false;
-    }
-    ch.closeFuture().addListener(f -> refusing.decrementAndGet());
-    ChannelPipeline p = ch.pipeline();
-    p.addLast(bytes);
-    p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, settings.limits().maxHeaderBytes(), 8192));
-    p.addLast(
-        new RefusedConnectionHandler(
-            message,
-            Math.min(REFUSED_LINGER_NANOS, settings.limits().headerTimeout().toNanos())));
-    return false;
-  }
-
   @Override
-  public CompletableFuture<PeerConnection> connect(
-      String host, int port, java.util.Map<String, String> parameters) {
+  public CompletableFuture<PeerConnection> connect(String host, int port, Map<String, String> parameters) {
     CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
     if (handler == null || stopped.get()) {
       opened.completeExceptionally(new IllegalStateException("transport not running"));
@@ -377,16 +169,8 @@ public final class NettyTransport implements Transport {
     }
     URI uri;
     try {
-      String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-      StringBuilder query = new StringBuilder();
-      for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(parameters).entrySet()) {
-        query.append(query.length() == 0 ? "?" : "&")
-            .append(java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8))
-            .append('=')
-            .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
-      }
-      uri = new URI("ws://" + h + ":" + port + TransportSettings.WEBSOCKET_PATH + query);
-    } catch (java.net.URISyntaxException e) {
+      uri = webSocketUri(host, port, parameters);
+    } catch (URISyntaxException e) {
       opened.completeExceptionally(new IllegalArgumentException("bad peer address " + host + ":" + port));
       return opened;
     }
@@ -397,33 +181,7 @@ public final class NettyTransport implements Transport {
             .channel(IoSupport.channel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast(bytes);
-                    p.addLast(
-                        "idle",
-                        new IdleStateHandler(
-                            settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast(new FlushConsolidationHandler(256, true));
-                    p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_RESPONSE_HEADERS, 8192));
-                    p.addLast(WebSocketErrorHandler.INSTANCE);
-                    p.addLast(new HttpObjectAggregator(64 * 1024));
-                    p.addLast(
-                        new WebSocketClientProtocolHandler(
-                            WebSocketClientProtocolConfig.newBuilder()
-                                .webSocketUri(uri)
-                                .maxFramePayloadLength(settings.maxFrameBytes())
-                                .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
-                                .allowExtensions(false)
-                                .dropPongFrames(true)
-                                .build()));
-                    p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
-                    p.addLast(new WebSocketFrameHandler(NettyTransport.this, true, opened));
-                  }
-                });
+            .handler(new ClientChannelInitializer(parts, handler, uri, opened));
     b.connect(host, port)
         .addListener(
             (ChannelFuture cf) -> {
@@ -434,6 +192,20 @@ public final class NettyTransport implements Transport {
               }
             });
     return opened;
+  }
+
+  /** The peer's WebSocket endpoint, with the parameters as its query, sorted by name. */
+  private static URI webSocketUri(String host, int port, Map<String, String> parameters)
+      throws URISyntaxException {
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    StringBuilder query = new StringBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(parameters).entrySet()) {
+      query.append(query.length() == 0 ? "?" : "&")
+          .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+    }
+    return new URI("ws://" + h + ":" + port + TransportSettings.WEBSOCKET_PATH + query);
   }
 
   @Override
@@ -456,8 +228,8 @@ public final class NettyTransport implements Transport {
         .close()
         .addListener(
             f -> {
-              var b = boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-              var w = workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+              var b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+              var w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
               w.addListener(x -> b.addListener(y -> done.complete(null)));
             });
     return done;

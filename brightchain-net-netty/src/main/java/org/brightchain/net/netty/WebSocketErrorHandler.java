@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits right behind the WebSocket frame decoder and turns its errors into the close code RFC
@@ -15,7 +17,10 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
  */
 @ChannelHandler.Sharable
 final class WebSocketErrorHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketErrorHandler.class);
   static final WebSocketErrorHandler INSTANCE = new WebSocketErrorHandler();
+
+  private WebSocketErrorHandler() {}
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -31,7 +36,7 @@ final class WebSocketErrorHandler extends ChannelInboundHandlerAdapter {
       ctx.fireExceptionCaught(cause);
       return;
     }
-    NettyTransport.log.info("WebSocket from {}: {} ({}), closing with {}", ctx.channel().remoteAddress(), reason, cause.getMessage(), code);
+    log.info("WebSocket from {}: {} ({}), closing with {}", ctx.channel().remoteAddress(), reason, cause.getMessage(), code);
     if (ctx.channel().isActive()) {
       ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }

@@ -13,46 +13,61 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.TransportHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of a WebSocket pipeline, server or client side: turns complete data frames
  * into {@link Frame}s for the node and reports the connection's life. Sees frames, never bytes.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
-  private final NettyTransport transport;
+  private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+  private final TransportHandler handler;
+  private final ConnectionFactory connections;
+  private final Duration idleTimeout;
   private final boolean outbound;
   private final CompletableFuture<PeerConnection> opened;
   private NettyPeerConnection connection;
 
+  /**
+   * @param handler the node, which hears of the connection and its frames
+   * @param connections makes the connection once the handshake is done
+   * @param idleTimeout the pipeline's idle timeout, for the log line when it passes
+   * @param outbound whether this end dialled
+   * @param opened completed with the connection once open, or failed (dialling only; else null)
+   */
   WebSocketFrameHandler(
-      NettyTransport transport, boolean outbound, CompletableFuture<PeerConnection> opened) {
-    this.transport = transport;
+      TransportHandler handler,
+      ConnectionFactory connections,
+      Duration idleTimeout,
+      boolean outbound,
+      CompletableFuture<PeerConnection> opened) {
+    this.handler = handler;
+    this.connections = connections;
+    this.idleTimeout = idleTimeout;
     this.outbound = outbound;
     this.opened = opened;
-  }
-
-  private TransportHandler handler() {
-    return transport.handler();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
-      Map<String, String> params = firstValues(new QueryStringDecoder(hc.requestUri()).parameters());
+      Map<String, String> params = QueryParameters.firstValues(new QueryStringDecoder(hc.requestUri()).parameters());
       Frame.Type preferred = "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
       open(ctx, preferred, params);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       open(ctx, Frame.Type.BINARY, Map.of());
     } else if (evt instanceof IdleStateEvent) {
       if (connection != null && !connection.closing()) {
-        NettyTransport.log.info("{}: nothing received for {}, closing", connection, transport.settings().idleTimeout());
+        log.info("{}: nothing received for {}, closing", connection, idleTimeout);
         connection.close(1001, "idle timeout");
       } else {
         ctx.close();
@@ -65,21 +80,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  static Map<String, String> firstValues(Map<String, List<String>> query) {
-    Map<String, String> out = new LinkedHashMap<>();
-    query.forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        out.put(k, v.get(0));
-      }
-    });
-    return out;
-  }
-
   private void open(ChannelHandlerContext ctx, Frame.Type preferred, Map<String, String> params) {
-    connection =
-        new NettyPeerConnection(
-            transport, transport.nextConnectionId(outbound), ctx.channel(), outbound, preferred, params);
-    transport.register(ctx.channel());
+    connection = connections.webSocket(ctx.channel(), outbound, preferred, params);
     // After the upgrade the channel carries frames only: drop the HTTP-only handlers, which
     // would otherwise cost every idle connection their memory.
     for (Class<? extends io.netty.channel.ChannelHandler> h :
@@ -88,7 +90,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(h);
       }
     }
-    handler().connectionOpened(connection);
+    handler.connectionOpened(connection);
     if (opened != null) {
       opened.complete(connection);
     }
@@ -107,9 +109,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         return; // nothing before the handshake completes
       }
       if (msg instanceof TextWebSocketFrame t) {
-        handler().frameReceived(connection, new Frame(Frame.Type.TEXT, ByteBufUtil.getBytes(t.content())));
+        handler.frameReceived(connection, new Frame(Frame.Type.TEXT, ByteBufUtil.getBytes(t.content())));
       } else if (msg instanceof BinaryWebSocketFrame b) {
-        handler().frameReceived(connection, Frame.binary(ByteBufUtil.getBytes(b.content())));
+        handler.frameReceived(connection, Frame.binary(ByteBufUtil.getBytes(b.content())));
       } else if (msg instanceof CloseWebSocketFrame c) {
         connection.closeCode = c.statusCode() < 0 ? 1005 : c.statusCode();
         connection.closeReason = c.reasonText();
@@ -122,7 +124,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (connection != null) {
-      handler().connectionClosed(connection, connection.closeCode, connection.closeReason);
+      handler.connectionClosed(connection, connection.closeCode, connection.closeReason);
     } else {
       fail(new java.io.IOException("connection closed before the WebSocket handshake completed"));
     }
@@ -137,13 +139,13 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (cause instanceof TooLongFrameException) {
-      NettyTransport.log.info("{}: message over the size limit, closing with 1009", connection);
+      log.info("{}: message over the size limit, closing with 1009", connection);
       connection.close(1009, "message too big");
     } else if (cause instanceof CorruptedFrameException) {
-      NettyTransport.log.info("{}: protocol error ({}), closing with 1002", connection, cause.getMessage());
+      log.info("{}: protocol error ({}), closing with 1002", connection, cause.getMessage());
       connection.close(1002, "protocol error");
     } else {
-      NettyTransport.log.debug("{}: {}", connection, cause.toString());
+      log.debug("{}: {}", connection, cause.toString());
       ctx.close();
     }
   }

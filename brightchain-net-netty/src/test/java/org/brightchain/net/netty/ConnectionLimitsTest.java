@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.internal.wire.Json;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.spi.ConnectionLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -346,59 +348,58 @@ class ConnectionLimitsTest {
   @Test
   void pipelinedRequestsInProgressAreBoundedAsHttpServerCodecDid() throws Exception {
     CompletableFuture<org.brightchain.net.spi.RestResponse> answer = new CompletableFuture<>();
-    NettyTransport t =
-        new NettyTransport(
-            new org.brightchain.net.spi.TransportSettings("127.0.0.1", 0, 0, 1024, 1024, Duration.ofSeconds(5)));
-    t.start(
-            new org.brightchain.net.spi.TransportHandler() {
-              @Override
-              public void connectionOpened(org.brightchain.net.spi.PeerConnection c) {}
+    org.brightchain.net.spi.TransportHandler node =
+        new org.brightchain.net.spi.TransportHandler() {
+          @Override
+          public void connectionOpened(org.brightchain.net.spi.PeerConnection c) {}
 
-              @Override
-              public void frameReceived(org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
+          @Override
+          public void frameReceived(org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
 
-              @Override
-              public void connectionClosed(org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
+          @Override
+          public void connectionClosed(org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
 
-              @Override
-              public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(org.brightchain.net.spi.RestRequest r) {
-                return answer;
-              }
-            })
-        .join();
-    try {
-      io.netty.channel.embedded.EmbeddedChannel ch =
-          new io.netty.channel.embedded.EmbeddedChannel(new RestRequestHandler(t, true)) {
-            @Override
-            protected java.net.SocketAddress remoteAddress0() {
-              return new InetSocketAddress("127.0.0.1", 1);
-            }
-          };
-      int sent = RestRequestHandler.MAX_PIPELINED + 50;
-      for (int i = 0; i < sent; i++) {
-        ch.writeInbound(
-            new io.netty.handler.codec.http.DefaultFullHttpRequest(
-                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/node/info"));
-      }
-      assertTrue(ch.isOpen(), "open while the requests in progress are served");
-      answer.complete(org.brightchain.net.spi.RestResponse.json(200, "{}"));
-      Await.until(
-          Duration.ofSeconds(5),
-          () -> {
-            ch.runPendingTasks();
-            return !ch.isOpen();
-          },
-          () -> "still open");
-      int answered = 0;
-      while (ch.readOutbound() instanceof io.netty.handler.codec.http.FullHttpResponse r) {
-        assertEquals(200, r.status().code());
-        r.release();
-        answered++;
-      }
-      assertEquals(RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
-    } finally {
-      t.stop().join();
+          @Override
+          public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(org.brightchain.net.spi.RestRequest r) {
+            return answer;
+          }
+        };
+    EventStreamUpgrade events =
+        new EventStreamUpgrade(
+            node,
+            new ConnectionFactory(
+                new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
+                new SlowConsumerGuard(1024, org.brightchain.net.spi.TransportSettings.SlowConsumerPolicy.DISCONNECT)));
+    io.netty.channel.embedded.EmbeddedChannel ch =
+        new io.netty.channel.embedded.EmbeddedChannel(
+            new RestRequestHandler(node, events, new TransportDiagnostics(), 8192, true)) {
+          @Override
+          protected java.net.SocketAddress remoteAddress0() {
+            return new InetSocketAddress("127.0.0.1", 1);
+          }
+        };
+    int sent = RestRequestHandler.MAX_PIPELINED + 50;
+    for (int i = 0; i < sent; i++) {
+      ch.writeInbound(
+          new io.netty.handler.codec.http.DefaultFullHttpRequest(
+              io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/node/info"));
     }
+    assertTrue(ch.isOpen(), "open while the requests in progress are served");
+    answer.complete(org.brightchain.net.spi.RestResponse.json(200, "{}"));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> {
+          ch.runPendingTasks();
+          return !ch.isOpen();
+        },
+        () -> "still open");
+    int answered = 0;
+    while (ch.readOutbound() instanceof io.netty.handler.codec.http.FullHttpResponse r) {
+      assertEquals(200, r.status().code());
+      r.release();
+      answered++;
+    }
+    assertEquals(RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
   }
 
   // ---------------------------------------------------------------- slowloris
@@ -422,119 +423,31 @@ class ConnectionLimitsTest {
       assertEquals(200, exchange(warm, INFO).status());
     }
     warm.close();
-    byte[] partial = "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
 
     // The honest client: 100 requests, each on a new connection, spread over the deadline.
     int honestCount = 100;
     ScheduledExecutorService honestPacer = Executors.newSingleThreadScheduledExecutor();
-    List<CompletableFuture<Long>> honest = new ArrayList<>();
-    long spacing = deadline.toMillis() * 9 / 10 / honestCount;
-    for (int i = 0; i < honestCount; i++) {
-      CompletableFuture<Long> f = new CompletableFuture<>();
-      honest.add(f);
-      honestPacer.schedule(
-          () -> {
-            long t0 = System.nanoTime();
-            try (Socket s = new Socket()) {
-              s.connect(server, 5000);
-              s.setSoTimeout(5000);
-              Answer a = exchange(s, "GET /node/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-              // The time it took if answered 200, else -1.
-              f.complete(a != null && a.status() == 200 ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : -1);
-            } catch (IOException e) {
-              f.complete(-1L);
-            }
-          },
-          i * spacing,
-          TimeUnit.MILLISECONDS);
-    }
+    List<CompletableFuture<Long>> honest = honestRequests(honestPacer, server, honestCount, deadline.toMillis() * 9 / 10 / honestCount);
 
-    Selector selector = Selector.open();
-    long openingStarted = System.nanoTime();
-    long openedAll = 0;
     Duration slack = FLOOD_SLACK;
+    long openingStarted = System.nanoTime();
     List<Probe> probes = new ArrayList<>(count);
-    try {
-      for (int i = 0; i < count; i++) {
-        SocketChannel ch = SocketChannel.open(server);
-        Probe p = new Probe(ch, System.nanoTime(), i % 2 == 0);
-        probes.add(p);
-        ch.write(ByteBuffer.wrap(partial));
-        ch.configureBlocking(false);
-        ch.register(selector, SelectionKey.OP_READ, p);
-      }
-      openedAll = System.nanoTime();
-      long hardStop = System.nanoTime() + deadline.plus(slack).plusSeconds(5).toNanos();
-      long nextTrickle = System.nanoTime();
-      int open = count;
-      ByteBuffer buf = ByteBuffer.allocate(4096);
-      while (open > 0 && System.nanoTime() < hardStop) {
-        selector.select(20);
-        for (SelectionKey k : selector.selectedKeys()) {
-          Probe p = (Probe) k.attachment();
-          buf.clear();
-          int n;
-          try {
-            n = p.channel.read(buf);
-          } catch (IOException e) {
-            n = -1;
-          }
-          if (n > 0) {
-            p.received.write(buf.array(), 0, n);
-          } else if (n < 0) {
-            p.closedAt = System.nanoTime();
-            k.cancel();
-            p.channel.close();
-            open--;
-          }
-        }
-        selector.selectedKeys().clear();
-        if (System.nanoTime() - nextTrickle >= 0) {
-          nextTrickle += TimeUnit.MILLISECONDS.toNanos(200);
-          for (Probe p : probes) {
-            if (p.trickle && p.closedAt < 0) {
-              try {
-                p.channel.write(ByteBuffer.wrap(new byte[] {'a'}));
-              } catch (IOException e) {
-                // reset by the node: the read side records the close
-              }
-            }
-          }
-        }
-      }
-    } finally {
-      for (Probe p : probes) {
-        p.channel.close();
-      }
-      selector.close();
-    }
+    long openedAll = flood(server, count, probes, deadline.plus(slack).plusSeconds(5));
     List<Long> honestMillis = new ArrayList<>();
     for (CompletableFuture<Long> f : honest) {
       honestMillis.add(f.get(30, TimeUnit.SECONDS));
     }
     honestPacer.shutdown();
 
-    long closedInTime = 0;
-    long answered408 = 0;
-    double first = Double.MAX_VALUE;
-    double last = 0;
-    int trickling = 0;
-    for (Probe p : probes) {
-      trickling += p.trickle ? 1 : 0;
-      if (p.closedAt < 0) {
-        continue;
-      }
-      double after = (p.closedAt - p.openedAt) / 1e9;
-      first = Math.min(first, after);
-      last = Math.max(last, after);
-      if (after <= (deadline.plus(slack).toNanos()) / 1e9) {
-        closedInTime++;
-      }
-      if (p.received.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408 ")) {
-        answered408++;
-      }
-    }
+    double limit = deadline.plus(slack).toNanos() / 1e9;
     double[] times = probes.stream().filter(p -> p.closedAt >= 0).mapToDouble(p -> (p.closedAt - p.openedAt) / 1e9).sorted().toArray();
+    long closedInTime = Arrays.stream(times).filter(after -> after <= limit).count();
+    long answered408 = probes.stream()
+        .filter(p -> p.closedAt >= 0 && p.received.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408 "))
+        .count();
+    double first = times.length == 0 ? Double.MAX_VALUE : times[0];
+    double last = times.length == 0 ? 0 : times[times.length - 1];
+    int trickling = (int) probes.stream().filter(p -> p.trickle).count();
     double median = times.length == 0 ? Double.NaN : times[times.length / 2];
     long honestOk = honestMillis.stream().filter(ms -> ms >= 0).count();
     long honestSlowest = honestMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -550,6 +463,109 @@ class ConnectionLimitsTest {
     assertTrue(first >= deadline.toMillis() / 1e3 - 0.1, "none closed before the deadline: " + first);
     assertEquals(count, answered408, "each partial request answered 408");
     assertEquals(honestCount, honestOk, "honest requests (ms, -1 failed): " + honestMillis);
+  }
+
+  /**
+   * Schedules {@code n} honest requests, {@code spacingMs} apart, each on a new connection; each
+   * future holds the time it took if answered 200, else -1.
+   */
+  private static List<CompletableFuture<Long>> honestRequests(
+      ScheduledExecutorService pacer, InetSocketAddress server, int n, long spacingMs) {
+    List<CompletableFuture<Long>> honest = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<Long> f = new CompletableFuture<>();
+      honest.add(f);
+      pacer.schedule(
+          () -> {
+            long t0 = System.nanoTime();
+            try (Socket s = new Socket()) {
+              s.connect(server, 5000);
+              s.setSoTimeout(5000);
+              Answer a = exchange(s, "GET /node/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+              f.complete(a != null && a.status() == 200 ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : -1);
+            } catch (IOException e) {
+              f.complete(-1L);
+            }
+          },
+          i * spacingMs,
+          TimeUnit.MILLISECONDS);
+    }
+    return honest;
+  }
+
+  /**
+   * Opens {@code count} sockets that each send part of a request, half of them trickling a byte
+   * every 200 ms after, and records in {@code probes} what each receives and when it is closed,
+   * until all are closed or {@code atMost} passed. Returns when the last socket was opened.
+   */
+  private static long flood(InetSocketAddress server, int count, List<Probe> probes, Duration atMost) throws IOException {
+    byte[] partial = "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+    Selector selector = Selector.open();
+    try {
+      for (int i = 0; i < count; i++) {
+        SocketChannel ch = SocketChannel.open(server);
+        Probe p = new Probe(ch, System.nanoTime(), i % 2 == 0);
+        probes.add(p);
+        ch.write(ByteBuffer.wrap(partial));
+        ch.configureBlocking(false);
+        ch.register(selector, SelectionKey.OP_READ, p);
+      }
+      long openedAll = System.nanoTime();
+      long hardStop = System.nanoTime() + atMost.toNanos();
+      long nextTrickle = System.nanoTime();
+      int open = count;
+      ByteBuffer buf = ByteBuffer.allocate(4096);
+      while (open > 0 && System.nanoTime() < hardStop) {
+        selector.select(20);
+        for (SelectionKey k : selector.selectedKeys()) {
+          open -= read((Probe) k.attachment(), k, buf) ? 0 : 1;
+        }
+        selector.selectedKeys().clear();
+        if (System.nanoTime() - nextTrickle >= 0) {
+          nextTrickle += TimeUnit.MILLISECONDS.toNanos(200);
+          trickle(probes);
+        }
+      }
+      return openedAll;
+    } finally {
+      for (Probe p : probes) {
+        p.channel.close();
+      }
+      selector.close();
+    }
+  }
+
+  /** Reads what {@code p} received; false once the node closed it. */
+  private static boolean read(Probe p, SelectionKey k, ByteBuffer buf) throws IOException {
+    buf.clear();
+    int n;
+    try {
+      n = p.channel.read(buf);
+    } catch (IOException e) {
+      n = -1;
+    }
+    if (n > 0) {
+      p.received.write(buf.array(), 0, n);
+    } else if (n < 0) {
+      p.closedAt = System.nanoTime();
+      k.cancel();
+      p.channel.close();
+      return false;
+    }
+    return true;
+  }
+
+  /** One more byte of header on each trickling socket still open. */
+  private static void trickle(List<Probe> probes) {
+    for (Probe p : probes) {
+      if (p.trickle && p.closedAt < 0) {
+        try {
+          p.channel.write(ByteBuffer.wrap(new byte[] {'a'}));
+        } catch (IOException e) {
+          // reset by the node: the read side records the close
+        }
+      }
+    }
   }
 
   private static final class Probe {

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.EventPayload;

@@ -23,6 +23,7 @@ import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.wire.JsonCodec;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSMessage;

@@ -16,6 +16,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.NodeEventListener;

@@ -21,6 +21,7 @@ import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.SignedMessage;

@@ -35,6 +35,7 @@ import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.wire.JsonCodec;
+import org.brightchain.net.core.testing.Await;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;

@@ -2,10 +2,8 @@ package org.brightchain.net.netty.discovery;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.core.internal.wire.WireFormatException;
-import org.brightchain.net.netty.discovery.MulticastDiscovery.HeardNode;
 
 /**
  * What happens to a received advert, without sockets: checks in order of cost (size, decoding,
@@ -24,66 +21,6 @@ import org.brightchain.net.netty.discovery.MulticastDiscovery.HeardNode;
  * <p>Thread-safe: one lock; datagrams arrive on one thread, and reads of the table are rare.
  */
 final class AdvertIntake {
-
-  /**
-   * The bounds.
-   *
-   * @param maxNodes nodes kept in the table; a new one beyond this evicts the least recently heard,
-   *     if that one was not heard within the last interval (else the new one is turned away)
-   * @param maxSources source addresses whose allowance is tracked; beyond this, the least recently
-   *     seen is forgotten
-   * @param perSource adverts one source address may have verified per interval (several nodes on
-   *     one host share an address)
-   * @param perInterval adverts verified per interval in all, whatever their sources: the ceiling
-   *     of the CPU a flood from spoofed addresses can cost
-   */
-  record Limits(int maxNodes, int maxSources, int perSource, int perInterval) {
-    Limits {
-      if (maxNodes < 1 || maxSources < 1 || perSource < 1 || perInterval < perSource) {
-        throw new IllegalArgumentException("limits: " + maxNodes + ", " + maxSources + ", " + perSource + ", " + perInterval);
-      }
-    }
-
-    static Limits defaults() {
-      return new Limits(1024, 1024, 8, 1024);
-    }
-  }
-
-  /** What became of one datagram. */
-  enum Outcome {
-    ACCEPTED,
-    TOO_BIG,
-    MALFORMED,
-    OWN,
-    /** Not newer than the advert last accepted from that node: a copy or a replay. */
-    DUPLICATE,
-    RATE_LIMITED,
-    KEY_MISMATCH,
-    /** The signature does not verify, or its scheme is unknown. */
-    BAD_SIGNATURE,
-    STALE,
-    /** Valid, from a node not in the table, while the table is full of nodes heard this interval. */
-    TABLE_FULL
-  }
-
-  /** A node to report to the node's discovery context. */
-  record Candidate(String host, int port, NodeId nodeId) {}
-
-  /**
-   * The outcome, and for an accepted advert whether to report it now (at most once per node per
-   * interval, or when its endpoint changed) and whether the node is new to the table.
-   */
-  record Decision(Outcome outcome, Candidate report, boolean isNew) {
-    static final Map<Outcome, Decision> PLAIN = plain();
-
-    private static Map<Outcome, Decision> plain() {
-      Map<Outcome, Decision> m = new EnumMap<>(Outcome.class);
-      for (Outcome o : Outcome.values()) {
-        m.put(o, new Decision(o, null, false));
-      }
-      return m;
-    }
-  }
 
   /** A time long past, that {@code now - NEVER} does not overflow. */
   private static final long NEVER = Long.MIN_VALUE / 2;
@@ -102,17 +39,17 @@ final class AdvertIntake {
   private final long intervalMillis;
   private final long timeoutMillis;
   private final Duration maxAge;
-  private final Limits limits;
+  private final IntakeLimits limits;
   /** Insertion order is kept as "least recently heard first": an update re-inserts. */
   private final LinkedHashMap<NodeId, Entry> nodes = new LinkedHashMap<>();
   private final LinkedHashMap<InetAddress, long[]> sources;
-  private final long[] counts = new long[Outcome.values().length];
+  private final long[] counts = new long[AdvertOutcome.values().length];
   private long received;
   private long evicted;
   private long budgetStart = NEVER;
   private int budgetUsed;
 
-  AdvertIntake(NodeId self, Duration interval, Duration nodeTimeout, Limits limits) {
+  AdvertIntake(NodeId self, Duration interval, Duration nodeTimeout, IntakeLimits limits) {
     this.self = self;
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.timeoutMillis = nodeTimeout.toMillis();
@@ -135,44 +72,44 @@ final class AdvertIntake {
   }
 
   /** Counts a datagram too big to read. */
-  synchronized Decision tooBig() {
+  synchronized AdvertDecision tooBig() {
     received++;
-    return count(Outcome.TOO_BIG);
+    return count(AdvertOutcome.TOO_BIG);
   }
 
   /** Decides on one datagram from {@code source} at {@code now} (ms since the epoch). */
-  synchronized Decision accept(InetAddress source, byte[] datagram, long now) {
+  synchronized AdvertDecision accept(InetAddress source, byte[] datagram, long now) {
     received++;
     if (datagram.length > SignedAdvert.MAX_BYTES) {
-      return count(Outcome.TOO_BIG);
+      return count(AdvertOutcome.TOO_BIG);
     }
     SignedAdvert advert;
     try {
       advert = SignedAdvert.decode(datagram);
     } catch (WireFormatException | RuntimeException e) {
-      return count(Outcome.MALFORMED);
+      return count(AdvertOutcome.MALFORMED);
     }
     NodeAdvertisement a = advert.advertisement();
     NodeId id = a.nodeId();
     if (id.equals(self)) {
-      return count(Outcome.OWN);
+      return count(AdvertOutcome.OWN);
     }
     Entry known = nodes.get(id);
     if (known != null && advert.timestamp() <= known.timestamp) {
-      return count(Outcome.DUPLICATE);
+      return count(AdvertOutcome.DUPLICATE);
     }
     if (!allowed(source, known, now)) {
-      return count(Outcome.RATE_LIMITED);
+      return count(AdvertOutcome.RATE_LIMITED);
     }
     switch (advert.verify(now, maxAge)) {
       case VALID:
         break;
       case KEY_MISMATCH:
-        return count(Outcome.KEY_MISMATCH);
+        return count(AdvertOutcome.KEY_MISMATCH);
       case STALE:
-        return count(Outcome.STALE);
+        return count(AdvertOutcome.STALE);
       default:
-        return count(Outcome.BAD_SIGNATURE);
+        return count(AdvertOutcome.BAD_SIGNATURE);
     }
     expire(now);
     String host = a.address().isEmpty() ? source.getHostAddress() : a.address();
@@ -184,7 +121,7 @@ final class AdvertIntake {
         // Nodes that advertise keep their places; a flood of new ids cannot push them out.
         Iterator<Entry> it = nodes.values().iterator();
         if (now - it.next().heardAt < intervalMillis) {
-          return count(Outcome.TABLE_FULL);
+          return count(AdvertOutcome.TABLE_FULL);
         }
         it.remove();
         evicted++;
@@ -192,7 +129,7 @@ final class AdvertIntake {
       e = new Entry();
       e.reportedAt = NEVER;
     }
-    counts[Outcome.ACCEPTED.ordinal()]++;
+    counts[AdvertOutcome.ACCEPTED.ordinal()]++;
     nodes.remove(id); // re-inserted last: the table stays in order of last heard
     boolean moved = !host.equals(e.host) || a.port() != e.port;
     e.host = host;
@@ -206,7 +143,7 @@ final class AdvertIntake {
       e.reportedAt = now;
       report = new Candidate(host, a.port(), id);
     }
-    return new Decision(Outcome.ACCEPTED, report, isNew);
+    return new AdvertDecision(AdvertOutcome.ACCEPTED, report, isNew);
   }
 
   /**
@@ -242,9 +179,9 @@ final class AdvertIntake {
     return true;
   }
 
-  private Decision count(Outcome o) {
+  private AdvertDecision count(AdvertOutcome o) {
     counts[o.ordinal()]++;
-    return Decision.PLAIN.get(o);
+    return AdvertDecision.plain(o);
   }
 
   /** Removes the nodes not heard for the node timeout. */
@@ -260,10 +197,10 @@ final class AdvertIntake {
   }
 
   /** The nodes heard within the node timeout, most recently heard first. */
-  synchronized List<HeardNode> heard(long now) {
+  synchronized List<Sighting> heard(long now) {
     expire(now);
-    List<HeardNode> out = new ArrayList<>(nodes.size());
-    nodes.forEach((id, e) -> out.add(new HeardNode(id, e.host, e.port, Instant.ofEpochMilli(e.heardAt))));
+    List<Sighting> out = new ArrayList<>(nodes.size());
+    nodes.forEach((id, e) -> out.add(new Sighting(id, e.host, e.port, e.heardAt)));
     Collections.reverse(out);
     return out;
   }
@@ -276,22 +213,20 @@ final class AdvertIntake {
     return sources.size();
   }
 
-  /** The receive counters, with the send counters given. */
-  synchronized MulticastDiscovery.Counters counters(long sent, long sendFailures) {
-    return new MulticastDiscovery.Counters(
-        sent,
-        sendFailures,
+  /** The receive counters. */
+  synchronized IntakeCounts counts() {
+    return new IntakeCounts(
         received,
-        counts[Outcome.ACCEPTED.ordinal()],
-        counts[Outcome.TOO_BIG.ordinal()],
-        counts[Outcome.MALFORMED.ordinal()],
-        counts[Outcome.OWN.ordinal()],
-        counts[Outcome.DUPLICATE.ordinal()],
-        counts[Outcome.RATE_LIMITED.ordinal()],
-        counts[Outcome.KEY_MISMATCH.ordinal()],
-        counts[Outcome.BAD_SIGNATURE.ordinal()],
-        counts[Outcome.STALE.ordinal()],
-        counts[Outcome.TABLE_FULL.ordinal()],
+        counts[AdvertOutcome.ACCEPTED.ordinal()],
+        counts[AdvertOutcome.TOO_BIG.ordinal()],
+        counts[AdvertOutcome.MALFORMED.ordinal()],
+        counts[AdvertOutcome.OWN.ordinal()],
+        counts[AdvertOutcome.DUPLICATE.ordinal()],
+        counts[AdvertOutcome.RATE_LIMITED.ordinal()],
+        counts[AdvertOutcome.KEY_MISMATCH.ordinal()],
+        counts[AdvertOutcome.BAD_SIGNATURE.ordinal()],
+        counts[AdvertOutcome.STALE.ordinal()],
+        counts[AdvertOutcome.TABLE_FULL.ordinal()],
         evicted);
   }
 }

@@ -1,13 +1,13 @@
 package org.brightchain.net.netty.discovery;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
-import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,16 +15,17 @@ import org.slf4j.LoggerFactory;
  * Hands each received datagram to the {@link AdvertIntake}, and accepted adverts to {@code
  * accepted}. Never writes: nothing is sent in reply to a datagram, so a forged source address
  * cannot turn a node into an amplifier. A datagram over {@link SignedAdvert#MAX_BYTES} is counted
- * and dropped without being copied.
+ * and dropped without being copied. Keeps no state of its own, so it is sharable.
  */
+@ChannelHandler.Sharable
 final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger log = LoggerFactory.getLogger(MulticastAdvertHandler.class);
 
   private final AdvertIntake intake;
   private final Clock clock;
-  private final Consumer<Decision> accepted;
+  private final Consumer<AdvertDecision> accepted;
 
-  MulticastAdvertHandler(AdvertIntake intake, Clock clock, Consumer<Decision> accepted) {
+  MulticastAdvertHandler(AdvertIntake intake, Clock clock, Consumer<AdvertDecision> accepted) {
     this.intake = intake;
     this.clock = clock;
     this.accepted = accepted;
@@ -37,8 +38,8 @@ final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramP
       intake.tooBig();
       return;
     }
-    Decision d = intake.accept(packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
-    if (d.outcome() == AdvertIntake.Outcome.ACCEPTED) {
+    AdvertDecision d = intake.accept(packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
+    if (d.outcome() == AdvertOutcome.ACCEPTED) {
       accepted.accept(d);
     }
   }

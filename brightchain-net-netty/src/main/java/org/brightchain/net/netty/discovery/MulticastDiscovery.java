@@ -38,8 +38,6 @@ import java.util.function.Function;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
-import org.brightchain.net.netty.discovery.AdvertIntake.Candidate;
-import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.Scheduler;
@@ -138,13 +136,27 @@ public final class MulticastDiscovery implements DiscoveryProvider {
       return tooBig + malformed + own + duplicate + rateLimited + keyMismatch + badSignature + stale + tableFull;
     }
 
-    /** Nothing yet. */
-    static Counters none() {
-      return new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /** The intake's receive counters, with the send counters given. */
+    static Counters of(long sent, long sendFailures, IntakeCounts in) {
+      return new Counters(
+          sent,
+          sendFailures,
+          in.received(),
+          in.accepted(),
+          in.tooBig(),
+          in.malformed(),
+          in.own(),
+          in.duplicate(),
+          in.rateLimited(),
+          in.keyMismatch(),
+          in.badSignature(),
+          in.stale(),
+          in.tableFull(),
+          in.evicted());
     }
   }
 
-  private final AdvertIntake.Limits limits;
+  private final IntakeLimits limits;
   private final Function<InetAddress, List<NetworkInterface>> interfaces;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -152,11 +164,11 @@ public final class MulticastDiscovery implements DiscoveryProvider {
 
   /** Public for {@link java.util.ServiceLoader}. */
   public MulticastDiscovery() {
-    this(AdvertIntake.Limits.defaults(), MulticastDiscovery::interfacesFor);
+    this(IntakeLimits.defaults(), MulticastDiscovery::interfacesFor);
   }
 
   /** With other bounds, and a choice of interfaces for a group (tests). */
-  MulticastDiscovery(AdvertIntake.Limits limits, Function<InetAddress, List<NetworkInterface>> interfaces) {
+  MulticastDiscovery(IntakeLimits limits, Function<InetAddress, List<NetworkInterface>> interfaces) {
     this.limits = limits;
     this.interfaces = interfaces;
   }
@@ -239,13 +251,20 @@ public final class MulticastDiscovery implements DiscoveryProvider {
   /** The nodes heard within the node timeout, most recently heard first; empty if not started. */
   public List<HeardNode> heard() {
     Running r = running;
-    return r == null ? List.of() : r.intake.heard(r.clock.millis());
+    if (r == null) {
+      return List.of();
+    }
+    return r.intake.heard(r.clock.millis()).stream()
+        .map(s -> new HeardNode(s.nodeId(), s.host(), s.port(), Instant.ofEpochMilli(s.heardAtMillis())))
+        .toList();
   }
 
   /** The counters since start; zeros if not started. */
   public Counters counters() {
     Running r = running;
-    return r == null ? Counters.none() : r.intake.counters(r.sent.get(), r.sendFailures.get());
+    return r == null
+        ? Counters.of(0, 0, IntakeCounts.none())
+        : Counters.of(r.sent.get(), r.sendFailures.get(), r.intake.counts());
   }
 
   /** The names of the interfaces the group was joined on; empty if not started. */
@@ -430,7 +449,7 @@ public final class MulticastDiscovery implements DiscoveryProvider {
     }
 
     /** On the event loop: an advert passed every check. */
-    private void accepted(Decision d) {
+    private void accepted(AdvertDecision d) {
       Candidate c = d.report();
       if (d.isNew() && c != null) {
         logNew(c);

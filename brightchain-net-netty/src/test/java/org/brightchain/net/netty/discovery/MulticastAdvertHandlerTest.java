@@ -17,8 +17,6 @@ import java.util.Set;
 import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
-import org.brightchain.net.netty.discovery.AdvertIntake.Decision;
-import org.brightchain.net.netty.discovery.AdvertIntake.Limits;
 import org.brightchain.net.netty.discovery.MulticastDiscovery.Counters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,16 +33,16 @@ class MulticastAdvertHandlerTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final NodeIdentity self = NodeIdentity.generate();
-  private final List<Decision> accepted = new ArrayList<>();
+  private final List<AdvertDecision> accepted = new ArrayList<>();
   private AdvertIntake intake;
   private EmbeddedChannel channel;
 
   @BeforeEach
   void open() {
-    open(Limits.defaults());
+    open(IntakeLimits.defaults());
   }
 
-  private void open(Limits limits) {
+  private void open(IntakeLimits limits) {
     intake = new AdvertIntake(self.nodeId(), INTERVAL, TIMEOUT, limits);
     channel = new EmbeddedChannel(new MulticastAdvertHandler(intake, clock, accepted::add));
   }
@@ -66,7 +64,7 @@ class MulticastAdvertHandlerTest {
   }
 
   private Counters counters() {
-    return intake.counters(0, 0);
+    return Counters.of(0, 0, intake.counts());
   }
 
   @Test
@@ -78,18 +76,18 @@ class MulticastAdvertHandlerTest {
     }
     assertEquals(4, counters().accepted());
     assertEquals(1, accepted.stream().filter(d -> d.report() != null).count(), "once per interval, not per datagram");
-    Decision first = accepted.get(0);
+    AdvertDecision first = accepted.get(0);
     assertTrue(first.isNew());
-    assertEquals(new AdvertIntake.Candidate("10.0.0.7", 4242, peer.nodeId()), first.report());
+    assertEquals(new Candidate("10.0.0.7", 4242, peer.nodeId()), first.report());
 
     clock.advance(Duration.ofSeconds(1)); // 5 s after the first report
     receive(signed(peer, "", 4242, now()), "10.0.0.7");
-    assertEquals(new AdvertIntake.Candidate("10.0.0.7", 4242, peer.nodeId()), accepted.get(4).report());
+    assertEquals(new Candidate("10.0.0.7", 4242, peer.nodeId()), accepted.get(4).report());
     assertFalse(accepted.get(4).isNew());
 
     // A new endpoint is reported at once; an advert's own address wins over its source.
     receive(signed(peer, "192.168.1.20", 4300, now() + 1), "10.0.0.7");
-    assertEquals(new AdvertIntake.Candidate("192.168.1.20", 4300, peer.nodeId()), accepted.get(5).report());
+    assertEquals(new Candidate("192.168.1.20", 4300, peer.nodeId()), accepted.get(5).report());
     assertEquals(1, intake.heard(now()).size());
     assertEquals("192.168.1.20", intake.heard(now()).get(0).host());
     assertTrue(channel.outboundMessages().isEmpty(), "nothing is sent in reply");
@@ -136,7 +134,7 @@ class MulticastAdvertHandlerTest {
     assertEquals(2, c.stale());
     assertEquals(c.received(), c.accepted() + c.rejected());
     assertEquals(1, accepted.size());
-    assertEquals(List.of(peer.nodeId()), intake.heard(now()).stream().map(MulticastDiscovery.HeardNode::nodeId).toList());
+    assertEquals(List.of(peer.nodeId()), intake.heard(now()).stream().map(Sighting::nodeId).toList());
     assertTrue(channel.outboundMessages().isEmpty(), "nothing is sent in reply");
   }
 
@@ -183,10 +181,10 @@ class MulticastAdvertHandlerTest {
     Counters c = counters();
     long verified = c.accepted() + c.badSignature() + c.keyMismatch() + c.stale();
     assertEquals(10_000, c.received());
-    assertEquals(Limits.defaults().perSource(), verified, "a few verifications per interval from one address: " + c);
+    assertEquals(IntakeLimits.defaults().perSource(), verified, "a few verifications per interval from one address: " + c);
     assertTrue(c.rateLimited() > 2000, c.toString());
     assertEquals(c.received(), c.accepted() + c.rejected());
-    assertTrue(intake.heard(now()).size() <= Limits.defaults().perSource());
+    assertTrue(intake.heard(now()).size() <= IntakeLimits.defaults().perSource());
 
     NodeIdentity honest = NodeIdentity.generate();
     receive(signed(honest, "", 4242, now()), "10.0.0.5");
@@ -195,7 +193,7 @@ class MulticastAdvertHandlerTest {
 
   @Test
   void aFloodFromSpoofedAddressesCostsBoundedMemoryAndCpuAndKnownNodesStayKnown() {
-    Limits limits = new Limits(64, 256, 8, 512);
+    IntakeLimits limits = new IntakeLimits(64, 256, 8, 512);
     open(limits);
     NodeIdentity known = NodeIdentity.generate();
     receive(signed(known, "", 4242, now()), "10.1.0.1");
