@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <p>A test on {@link VirtualScheduler} needs no waiting: it advances virtual time instead.
  */
 public final class Await {
-  private static final long POLL_NANOS = 5_000_000;
+  private static final long POLL_NANOS = 10_000_000;
 
   private Await() {}
 
