@@ -48,8 +48,12 @@ final class EventStreamUpgrade {
       headers.put("authorization", "Bearer " + token);
     }
     Map<String, String> params = streamParameters(req, query);
+    // The node checks the stream's filter (types, blocks) before it gives a ticket; the token
+    // stays out of what it sees as the query.
+    Map<String, String> filter = new java.util.LinkedHashMap<>(query);
+    filter.remove("token");
     RestRequest admission =
-        new RestRequest("GET", "/events", Map.of(), headers, new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
+        new RestRequest("GET", "/events", filter, headers, new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
     ctx.channel().config().setAutoRead(false);
     handler
         .handle(admission)
