@@ -4,8 +4,7 @@
  * <p>API: {@code org.brightchain.net.core} (the node, its builder, stores and results), {@code
  * org.brightchain.net.core.crypto} (identity and signing) and {@code
  * org.brightchain.net.core.testing} (in-memory network and virtual time). Everything under {@code
- * org.brightchain.net.core.internal} is implementation, exported only to the project's own
- * modules.
+ * org.brightchain.net.core.internal} is implementation, exported only to the project's own modules.
  */
 module org.brightchain.net.core {
   requires transitive org.brightchain.net.api;

@@ -20,7 +20,8 @@ public enum AvailabilityState {
   /** Not yet determined. */
   UNKNOWN("unknown");
 
-  private static final WireNames<AvailabilityState> NAMES = new WireNames<>(AvailabilityState.class, AvailabilityState::wireName);
+  private static final WireNames<AvailabilityState> NAMES =
+      new WireNames<>(AvailabilityState.class, AvailabilityState::wireName);
   private final String wireName;
 
   AvailabilityState(String wireName) {

@@ -7,8 +7,8 @@ import java.util.Locale;
 import org.brightchain.net.internal.Checks;
 
 /**
- * A block's id: its checksum as lower-case hex, 128 characters (SHA3-512, BrightChain data
- * blocks) or 64 characters (SHA-256).
+ * A block's id: its checksum as lower-case hex, 128 characters (SHA3-512, BrightChain data blocks)
+ * or 64 characters (SHA-256).
  *
  * @param hex the lower-case hex checksum
  */

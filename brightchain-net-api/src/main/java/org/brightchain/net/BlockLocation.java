@@ -10,8 +10,7 @@ import org.brightchain.net.internal.Values;
  *
  * @param nodeId the node holding a copy
  * @param lastSeen when that copy was last confirmed (millisecond precision)
- * @param authoritative whether this is the authoritative copy ({@code isAuthoritative} on the
- *     wire)
+ * @param authoritative whether this is the authoritative copy ({@code isAuthoritative} on the wire)
  * @param latencyMs measured latency to that node in milliseconds, or {@code null} if unknown
  * @param poolId the storage pool holding it, or {@code null}
  */

@@ -42,7 +42,8 @@ public record BlockMetadata(
     NodeId updatedBy,
     BlockVersions versions) {
 
-  private static final Comparator<BlockLocation> BY_NODE = Comparator.comparing(BlockLocation::nodeId);
+  private static final Comparator<BlockLocation> BY_NODE =
+      Comparator.comparing(BlockLocation::nodeId);
 
   /** Validates, sorts the locations and fills in {@code versions} if it is {@code null}. */
   public BlockMetadata {
@@ -114,7 +115,8 @@ public record BlockMetadata(
 
   private static BlockVersions plain(List<BlockLocation> locations, Stamp s) {
     if (locations.isEmpty()) {
-      return new BlockVersions(s, s, java.util.Collections.emptySortedMap(), java.util.Collections.emptySortedMap());
+      return new BlockVersions(
+          s, s, java.util.Collections.emptySortedMap(), java.util.Collections.emptySortedMap());
     }
     TreeMap<NodeId, Stamp> live = new TreeMap<>();
     for (BlockLocation l : locations) {
@@ -124,8 +126,8 @@ public record BlockMetadata(
   }
 
   /**
-   * Fresh metadata for a block, every field stamped {@code (now, by)}: a node declaring the
-   * block's metadata as of {@code now}.
+   * Fresh metadata for a block, every field stamped {@code (now, by)}: a node declaring the block's
+   * metadata as of {@code now}.
    */
   public static BlockMetadata initial(BlockId blockId, Instant now, NodeId by) {
     return new BlockMetadata(
@@ -143,7 +145,9 @@ public record BlockMetadata(
   /** True if every field is stamped {@code (updatedAt, updatedBy)} and nothing was removed. */
   public boolean isPlain() {
     Stamp s = new Stamp(updatedAt, updatedBy);
-    if (!versions.temperature().equals(s) || !versions.info().equals(s) || !versions.removed().isEmpty()) {
+    if (!versions.temperature().equals(s)
+        || !versions.info().equals(s)
+        || !versions.removed().isEmpty()) {
       return false;
     }
     for (Stamp l : versions.locations().values()) {
@@ -163,25 +167,25 @@ public record BlockMetadata(
     if (!wins(s, t.ordinal(), versions.temperature(), temperature.ordinal())) {
       return this;
     }
-    BlockVersions v = new BlockVersions(s, versions.info(), versions.locations(), versions.removed());
+    BlockVersions v =
+        new BlockVersions(s, versions.info(), versions.locations(), versions.removed());
     return of(size, t, durability, locations, v);
   }
 
-  /**
-   * Size and durability set as of {@code (at, by)}, unless they already have a later version.
-   */
+  /** Size and durability set as of {@code (at, by)}, unless they already have a later version. */
   public BlockMetadata withInfo(long size, DurabilityLevel durability, Instant at, NodeId by) {
     Stamp s = new Stamp(at, by);
     if (!wins(s, infoKey(size, durability), versions.info(), infoKey(this.size, this.durability))) {
       return this;
     }
-    BlockVersions v = new BlockVersions(versions.temperature(), s, versions.locations(), versions.removed());
+    BlockVersions v =
+        new BlockVersions(versions.temperature(), s, versions.locations(), versions.removed());
     return of(size, temperature, durability, locations, v);
   }
 
   /**
-   * {@code location} added as of {@code (at, by)}, replacing any location of the same node,
-   * unless that node's location was already written (or removed) later.
+   * {@code location} added as of {@code (at, by)}, replacing any location of the same node, unless
+   * that node's location was already written (or removed) later.
    */
   public BlockMetadata withLocation(BlockLocation location, Instant at, NodeId by) {
     return setLocation(location.nodeId(), location, new Stamp(at, by));
@@ -217,7 +221,12 @@ public record BlockMetadata(
       live.remove(node);
       removed.put(node, s);
     }
-    return of(size, temperature, durability, next, new BlockVersions(versions.temperature(), versions.info(), live, removed));
+    return of(
+        size,
+        temperature,
+        durability,
+        next,
+        new BlockVersions(versions.temperature(), versions.info(), live, removed));
   }
 
   /**
@@ -232,8 +241,14 @@ public record BlockMetadata(
       return this;
     }
     BlockMetadata m = this;
-    m = m.withTemperature(other.temperature, other.versions.temperature().at(), other.versions.temperature().by());
-    m = m.withInfo(other.size, other.durability, other.versions.info().at(), other.versions.info().by());
+    m =
+        m.withTemperature(
+            other.temperature,
+            other.versions.temperature().at(),
+            other.versions.temperature().by());
+    m =
+        m.withInfo(
+            other.size, other.durability, other.versions.info().at(), other.versions.info().by());
     for (BlockLocation l : other.locations) {
       Stamp s = other.versions.locations().get(l.nodeId());
       m = m.setLocation(l.nodeId(), l, s);
@@ -259,7 +274,8 @@ public record BlockMetadata(
     return null;
   }
 
-  private BlockMetadata of(long size, DataTemperature t, DurabilityLevel d, List<BlockLocation> locs, BlockVersions v) {
+  private BlockMetadata of(
+      long size, DataTemperature t, DurabilityLevel d, List<BlockLocation> locs, BlockVersions v) {
     Stamp latest = v.latest();
     return new BlockMetadata(blockId, size, t, d, locs, latest.at(), latest.by(), v);
   }
@@ -268,22 +284,25 @@ public record BlockMetadata(
     return size * 16 + d.ordinal();
   }
 
-  /** True if (s, value) beats (current, currentValue): later stamp, or same stamp and larger value. */
+  /**
+   * True if (s, value) beats (current, currentValue): later stamp, or same stamp and larger value.
+   */
   private static boolean wins(Stamp s, long value, Stamp current, long currentValue) {
     int c = s.compareTo(current);
     return c != 0 ? c > 0 : value > currentValue;
   }
 
-  private static boolean wins(Stamp s, BlockLocation value, Stamp current, BlockLocation currentValue) {
+  private static boolean wins(
+      Stamp s, BlockLocation value, Stamp current, BlockLocation currentValue) {
     int c = s.compareTo(current);
     return c != 0 ? c > 0 : LOCATION_ORDER.compare(value, currentValue) > 0;
   }
 
   /**
    * Orders the values of one location register when two writes carry the same stamp (only a
-   * misbehaving node does that): a removal ({@code null}) wins, then the larger record. Only
-   * equal records compare equal (an absent pool is smaller than every pool, even {@code ""}), or
-   * the winner would depend on the order the writes arrive in.
+   * misbehaving node does that): a removal ({@code null}) wins, then the larger record. Only equal
+   * records compare equal (an absent pool is smaller than every pool, even {@code ""}), or the
+   * winner would depend on the order the writes arrive in.
    */
   private static final Comparator<BlockLocation> LOCATION_ORDER =
       Comparator.nullsLast(

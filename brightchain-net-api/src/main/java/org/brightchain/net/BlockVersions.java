@@ -9,8 +9,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The version of each field of a block's metadata, so that concurrent changes to different
- * fields (a temperature here, a location there) are all kept, whatever order they arrive in.
+ * The version of each field of a block's metadata, so that concurrent changes to different fields
+ * (a temperature here, a location there) are all kept, whatever order they arrive in.
  *
  * <p>Each field is a last-writer-wins register: {@code temperature}; {@code info} (size and
  * durability together); and one register per node for the block's locations, where a removed
@@ -20,11 +20,14 @@ import java.util.TreeMap;
  * @param temperature the version of the temperature
  * @param info the version of size and durability
  * @param locations the version of each live location, by the node holding it
- * @param removed the version of each removed location, by the node that held it; no node is in
- *     both maps
+ * @param removed the version of each removed location, by the node that held it; no node is in both
+ *     maps
  */
 public record BlockVersions(
-    Stamp temperature, Stamp info, SortedMap<NodeId, Stamp> locations, SortedMap<NodeId, Stamp> removed) {
+    Stamp temperature,
+    Stamp info,
+    SortedMap<NodeId, Stamp> locations,
+    SortedMap<NodeId, Stamp> removed) {
 
   /** Validates and copies (the maps become unmodifiable and sorted by node id). */
   public BlockVersions {
@@ -37,7 +40,8 @@ public record BlockVersions(
     }
   }
 
-  private static final SortedMap<NodeId, Stamp> NONE = Collections.unmodifiableSortedMap(new TreeMap<>());
+  private static final SortedMap<NodeId, Stamp> NONE =
+      Collections.unmodifiableSortedMap(new TreeMap<>());
 
   private static SortedMap<NodeId, Stamp> copy(Map<NodeId, Stamp> map, String name) {
     notNull(map, name);

@@ -3,7 +3,8 @@ package org.brightchain.net;
 import org.brightchain.net.internal.WireNames;
 
 /**
- * How hot a block is: how often it is accessed, and so how widely it should be cached. BrightChain's values, hottest first.
+ * How hot a block is: how often it is accessed, and so how widely it should be cached.
+ * BrightChain's values, hottest first.
  *
  * <p>Each constant has a {@linkplain #wireName() wire name}, used in JSON and in the protocol
  * specification.
@@ -18,7 +19,8 @@ public enum DataTemperature {
   /** Archived; may be slow to reach. */
   FROZEN("frozen");
 
-  private static final WireNames<DataTemperature> NAMES = new WireNames<>(DataTemperature.class, DataTemperature::wireName);
+  private static final WireNames<DataTemperature> NAMES =
+      new WireNames<>(DataTemperature.class, DataTemperature::wireName);
   private final String wireName;
 
   DataTemperature(String wireName) {

@@ -18,7 +18,8 @@ public enum DurabilityLevel {
   /** The most redundancy offered. */
   MAXIMUM("maximum");
 
-  private static final WireNames<DurabilityLevel> NAMES = new WireNames<>(DurabilityLevel.class, DurabilityLevel::wireName);
+  private static final WireNames<DurabilityLevel> NAMES =
+      new WireNames<>(DurabilityLevel.class, DurabilityLevel::wireName);
   private final String wireName;
 
   DurabilityLevel(String wireName) {

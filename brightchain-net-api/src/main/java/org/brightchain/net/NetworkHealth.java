@@ -12,8 +12,8 @@ import org.brightchain.net.internal.Values;
  * @param activeNodes nodes currently active, this node included
  * @param totalBlocks distinct blocks this node has metadata for
  * @param averageRedundancy mean number of known copies per block (0 when there are no blocks)
- * @param regionDistribution active nodes per region; nodes that did not name one count under
- *     {@code "unknown"}
+ * @param regionDistribution active nodes per region; nodes that did not name one count under {@code
+ *     "unknown"}
  */
 public record NetworkHealth(
     int activeNodes,

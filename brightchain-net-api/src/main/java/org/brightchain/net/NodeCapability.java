@@ -22,7 +22,8 @@ public enum NodeCapability {
   /** Tracks block temperature. */
   TEMPERATURE("temperature");
 
-  private static final WireNames<NodeCapability> NAMES = new WireNames<>(NodeCapability.class, NodeCapability::wireName);
+  private static final WireNames<NodeCapability> NAMES =
+      new WireNames<>(NodeCapability.class, NodeCapability::wireName);
   private final String wireName;
 
   NodeCapability(String wireName) {

@@ -10,8 +10,8 @@ import org.brightchain.net.internal.Checks;
 import org.brightchain.net.internal.Hex;
 
 /**
- * A node's identity on the network: SHA-256 of the node's compressed secp256k1 public key,
- * written as 64 lower-case hex characters (as BrightChain's node authenticator derives it).
+ * A node's identity on the network: SHA-256 of the node's compressed secp256k1 public key, written
+ * as 64 lower-case hex characters (as BrightChain's node authenticator derives it).
  *
  * @param hex the 64 lower-case hex characters
  */

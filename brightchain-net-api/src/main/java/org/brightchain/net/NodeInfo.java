@@ -17,8 +17,8 @@ import org.brightchain.net.internal.Values;
  * @param publicKey the node's compressed public key (33 bytes for secp256k1)
  * @param version the software version
  * @param protocolVersion the wire protocol version
- * @param address the address the node advertises, empty when peers should use the address they
- *     see it at
+ * @param address the address the node advertises, empty when peers should use the address they see
+ *     it at
  * @param httpPort the REST port
  * @param wsPort the WebSocket port
  * @param capabilities capabilities by wire name
@@ -86,8 +86,22 @@ public record NodeInfo(
 
   @Override
   public String toString() {
-    return "NodeInfo[nodeId=" + nodeId + ", publicKey=" + Hex.encode(publicKey) + ", version="
-        + version + ", address=" + address + ", httpPort=" + httpPort + ", wsPort=" + wsPort
-        + ", region=" + region + ", status=" + status + "]";
+    return "NodeInfo[nodeId="
+        + nodeId
+        + ", publicKey="
+        + Hex.encode(publicKey)
+        + ", version="
+        + version
+        + ", address="
+        + address
+        + ", httpPort="
+        + httpPort
+        + ", wsPort="
+        + wsPort
+        + ", region="
+        + region
+        + ", status="
+        + status
+        + "]";
   }
 }

@@ -22,7 +22,8 @@ public enum NodeStatus {
   /** About to leave the network. */
   SHUTDOWN_SCHEDULED("shutdown_scheduled");
 
-  private static final WireNames<NodeStatus> NAMES = new WireNames<>(NodeStatus.class, NodeStatus::wireName);
+  private static final WireNames<NodeStatus> NAMES =
+      new WireNames<>(NodeStatus.class, NodeStatus::wireName);
   private final String wireName;
 
   NodeStatus(String wireName) {

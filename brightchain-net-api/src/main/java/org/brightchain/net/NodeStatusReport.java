@@ -3,8 +3,8 @@ package org.brightchain.net;
 import static org.brightchain.net.internal.Checks.notNull;
 
 /**
- * The answer of {@code GET /node/status}: the node's status, its own metrics, the network health
- * it sees and whether it is reachable from outside its NAT gateway.
+ * The answer of {@code GET /node/status}: the node's status, its own metrics, the network health it
+ * sees and whether it is reachable from outside its NAT gateway.
  *
  * @param nodeId the reporting node
  * @param status its operating status
@@ -29,7 +29,8 @@ public record NodeStatusReport(
   }
 
   /** A report of a node without port mapping ({@link Reachability.State#UNMAPPED}). */
-  public NodeStatusReport(NodeId nodeId, NodeStatus status, NodeMetrics metrics, NetworkHealth health) {
+  public NodeStatusReport(
+      NodeId nodeId, NodeStatus status, NodeMetrics metrics, NetworkHealth health) {
     this(nodeId, status, metrics, health, Reachability.unmapped("", ""));
   }
 }

@@ -16,8 +16,8 @@ import org.brightchain.net.internal.Values;
  * @param httpPort the peer's REST port
  * @param wsPort the peer's WebSocket port
  * @param lastSeen when a message from the peer was last received (millisecond precision)
- * @param capabilities the peer's capabilities, by {@linkplain NodeCapability#wireName() wire
- *     name}; unknown names from newer peers are kept
+ * @param capabilities the peer's capabilities, by {@linkplain NodeCapability#wireName() wire name};
+ *     unknown names from newer peers are kept
  * @param status the peer's state in the peer table
  * @param region the peer's region, or {@code null} if it did not say
  * @param rttMs the last round-trip time measured by heartbeat, in milliseconds, or {@code null}
@@ -59,6 +59,7 @@ public record PeerInfo(
 
   /** A copy with a new round-trip time. */
   public PeerInfo withRtt(long rtt) {
-    return new PeerInfo(nodeId, address, httpPort, wsPort, lastSeen, capabilities, status, region, rtt);
+    return new PeerInfo(
+        nodeId, address, httpPort, wsPort, lastSeen, capabilities, status, region, rtt);
   }
 }

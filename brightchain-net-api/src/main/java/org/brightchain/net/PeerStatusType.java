@@ -16,7 +16,8 @@ public enum PeerStatusType {
   /** Not connected. */
   OFFLINE("OFFLINE");
 
-  private static final WireNames<PeerStatusType> NAMES = new WireNames<>(PeerStatusType.class, PeerStatusType::wireName);
+  private static final WireNames<PeerStatusType> NAMES =
+      new WireNames<>(PeerStatusType.class, PeerStatusType::wireName);
   private final String wireName;
 
   PeerStatusType(String wireName) {

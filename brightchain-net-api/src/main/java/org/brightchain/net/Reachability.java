@@ -18,8 +18,8 @@ import org.brightchain.net.internal.WireNames;
  * reachable only where its local address is.
  *
  * @param state where the node stands
- * @param method the port-mapping method in use or being tried ({@code pcp}, {@code natpmp},
- *     {@code upnp}); empty when none
+ * @param method the port-mapping method in use or being tried ({@code pcp}, {@code natpmp}, {@code
+ *     upnp}); empty when none
  * @param externalAddress the gateway's public address; empty unless mapped
  * @param externalPort the public port forwarded to the REST listener; 0 unless mapped
  * @param externalWsPort the public port forwarded to the WebSocket listener; 0 unless mapped
@@ -60,14 +60,34 @@ public record Reachability(
     Values.text(detail, "detail", MAX_DETAIL);
     if (state == State.MAPPED) {
       checkArgument(!method.isEmpty(), "method: empty (expected: the method of a mapped state)");
-      checkArgument(!externalAddress.isEmpty(), "externalAddress: empty (expected: an address when mapped)");
-      checkArgument(externalPort > 0 && externalPort <= 65535, "externalPort: %s (expected: 1-65535 when mapped)", externalPort);
-      checkArgument(externalWsPort > 0 && externalWsPort <= 65535, "externalWsPort: %s (expected: 1-65535 when mapped)", externalWsPort);
+      checkArgument(
+          !externalAddress.isEmpty(), "externalAddress: empty (expected: an address when mapped)");
+      checkArgument(
+          externalPort > 0 && externalPort <= 65535,
+          "externalPort: %s (expected: 1-65535 when mapped)",
+          externalPort);
+      checkArgument(
+          externalWsPort > 0 && externalWsPort <= 65535,
+          "externalWsPort: %s (expected: 1-65535 when mapped)",
+          externalWsPort);
       leaseExpiresAt = Values.millis(leaseExpiresAt, "leaseExpiresAt");
     } else {
-      checkArgument(externalAddress.isEmpty(), "externalAddress: '%s' (expected: empty when %s)", externalAddress, state.wireName());
-      checkArgument(externalPort == 0 && externalWsPort == 0, "externalPort: %s, externalWsPort: %s (expected: 0 when %s)", externalPort, externalWsPort, state.wireName());
-      checkArgument(leaseExpiresAt == null, "leaseExpiresAt: %s (expected: none when %s)", leaseExpiresAt, state.wireName());
+      checkArgument(
+          externalAddress.isEmpty(),
+          "externalAddress: '%s' (expected: empty when %s)",
+          externalAddress,
+          state.wireName());
+      checkArgument(
+          externalPort == 0 && externalWsPort == 0,
+          "externalPort: %s, externalWsPort: %s (expected: 0 when %s)",
+          externalPort,
+          externalWsPort,
+          state.wireName());
+      checkArgument(
+          leaseExpiresAt == null,
+          "leaseExpiresAt: %s (expected: none when %s)",
+          leaseExpiresAt,
+          state.wireName());
     }
   }
 
@@ -88,8 +108,15 @@ public record Reachability(
 
   /** Reachable from outside at {@code address}. */
   public static Reachability mapped(
-      String method, String address, int port, int wsPort, Instant leaseExpiresAt, String error, String detail) {
-    return new Reachability(State.MAPPED, method, address, port, wsPort, leaseExpiresAt, error, detail);
+      String method,
+      String address,
+      int port,
+      int wsPort,
+      Instant leaseExpiresAt,
+      String error,
+      String detail) {
+    return new Reachability(
+        State.MAPPED, method, address, port, wsPort, leaseExpiresAt, error, detail);
   }
 
   /** True when the gateway forwards the external endpoint to this node. */
@@ -102,7 +129,10 @@ public record Reachability(
    * used in JSON.
    */
   public enum State {
-    /** No mapping and none being asked for: NAT traversal is off, no gateway answered, or the node is stopped. */
+    /**
+     * No mapping and none being asked for: NAT traversal is off, no gateway answered, or the node
+     * is stopped.
+     */
     UNMAPPED("unmapped"),
     /** Asking a gateway for a mapping. */
     MAPPING("mapping"),

@@ -18,7 +18,8 @@ public enum ReplicationStatus {
   /** Replication failed. */
   FAILED("failed");
 
-  private static final WireNames<ReplicationStatus> NAMES = new WireNames<>(ReplicationStatus.class, ReplicationStatus::wireName);
+  private static final WireNames<ReplicationStatus> NAMES =
+      new WireNames<>(ReplicationStatus.class, ReplicationStatus::wireName);
   private final String wireName;
 
   ReplicationStatus(String wireName) {

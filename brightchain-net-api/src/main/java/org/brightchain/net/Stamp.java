@@ -17,10 +17,11 @@ import org.brightchain.net.internal.Values;
 public record Stamp(Instant at, NodeId by) implements Comparable<Stamp> {
 
   /**
-   * The stamp of a value nobody wrote (a default): earlier than every real stamp, so any write
-   * wins over it.
+   * The stamp of a value nobody wrote (a default): earlier than every real stamp, so any write wins
+   * over it.
    */
-  public static final Stamp NEVER = new Stamp(Instant.EPOCH, NodeId.of("0".repeat(NodeId.HEX_LENGTH)));
+  public static final Stamp NEVER =
+      new Stamp(Instant.EPOCH, NodeId.of("0".repeat(NodeId.HEX_LENGTH)));
 
   /** Validates and truncates {@code at} to milliseconds. */
   public Stamp {

@@ -27,10 +27,25 @@ class ContractsTest {
   @Test
   void eventTypesHaveTheDesignsWireNames() {
     assertEquals(
-        List.of("node:announce", "node:leave", "node:status", "block:temperature", "block:location",
-            "block:sync", "metadata:update", "metadata:sync", "block:batch", "system:ping", "system:pong",
-            "system:ack", "system:resume", "system:gap", "system:subscribe", "system:challenge",
-            "system:auth", "system:error"),
+        List.of(
+            "node:announce",
+            "node:leave",
+            "node:status",
+            "block:temperature",
+            "block:location",
+            "block:sync",
+            "metadata:update",
+            "metadata:sync",
+            "block:batch",
+            "system:ping",
+            "system:pong",
+            "system:ack",
+            "system:resume",
+            "system:gap",
+            "system:subscribe",
+            "system:challenge",
+            "system:auth",
+            "system:error"),
         Arrays.stream(WSEventType.values()).map(WSEventType::wireName).toList());
     for (WSEventType t : WSEventType.values()) {
       assertEquals(t, WSEventType.fromWire(t.wireName()));
@@ -42,8 +57,10 @@ class ContractsTest {
     assertEquals(DataTemperature.FROZEN, DataTemperature.fromWire("frozen"));
     assertEquals(NodeStatus.SHUTDOWN_SCHEDULED, NodeStatus.fromWire("shutdown_scheduled"));
     assertEquals(PeerStatusType.ACTIVE, PeerStatusType.fromWire("ACTIVE"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataTemperature.fromWire("lukewarm"));
-    assertEquals("DataTemperature: 'lukewarm' (expected one of: hot, warm, cold, frozen)", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DataTemperature.fromWire("lukewarm"));
+    assertEquals(
+        "DataTemperature: 'lukewarm' (expected one of: hot, warm, cold, frozen)", e.getMessage());
   }
 
   @Test
@@ -76,7 +93,8 @@ class ContractsTest {
     assertThrows(UnsupportedOperationException.class, () -> p.capabilities().add("x"));
 
     byte[] sig = new byte[64];
-    SignedMessage m = new SignedMessage(WSMessage.of(new Ping(1), 1, A), 1, A, new byte[33], sig, null);
+    SignedMessage m =
+        new SignedMessage(WSMessage.of(new Ping(1), 1, A), 1, A, new byte[33], sig, null);
     sig[0] = 9;
     assertEquals(0, m.signature()[0]);
     m.signature()[0] = 7;
@@ -86,18 +104,24 @@ class ContractsTest {
   @Test
   void recordsKeepMillisecondsOnlyAndRefuseWhatTheWireCannotCarry() {
     Instant t = Instant.parse("2026-01-01T00:00:00.123456789Z");
-    assertEquals(Instant.parse("2026-01-01T00:00:00.123Z"), BlockLocation.of(A, t, true).lastSeen());
-    assertThrows(IllegalArgumentException.class, () -> BlockLocation.of(A, Instant.ofEpochMilli(-1), true));
+    assertEquals(
+        Instant.parse("2026-01-01T00:00:00.123Z"), BlockLocation.of(A, t, true).lastSeen());
+    assertThrows(
+        IllegalArgumentException.class, () -> BlockLocation.of(A, Instant.ofEpochMilli(-1), true));
     assertThrows(IllegalArgumentException.class, () -> new Ping(-1));
     assertThrows(IllegalArgumentException.class, () -> new Ping(1L << 53));
-    assertThrows(IllegalArgumentException.class, () -> new org.brightchain.net.message.NodeLeave(A, "\ud800"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new org.brightchain.net.message.NodeLeave(A, "\ud800"));
   }
 
   @Test
   void aMessageTypeMustMatchItsData() {
-    BlockTemperatureUpdate t = new BlockTemperatureUpdate(BlockId.of("0f".repeat(32)), DataTemperature.HOT);
+    BlockTemperatureUpdate t =
+        new BlockTemperatureUpdate(BlockId.of("0f".repeat(32)), DataTemperature.HOT);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new WSMessage(WSEventType.PING, t, 1, A));
+        assertThrows(
+            IllegalArgumentException.class, () -> new WSMessage(WSEventType.PING, t, 1, A));
     assertTrue(e.getMessage().contains("system:ping"), e.getMessage());
     assertEquals(WSEventType.BLOCK_TEMPERATURE, WSMessage.of(t, 1, A).type());
   }
@@ -122,7 +146,8 @@ class ContractsTest {
     assertEquals(10, r.window().toSeconds());
     assertEquals(3, r.blacklistThreshold());
     assertEquals(5, r.blacklistDuration().toMinutes());
-    assertEquals(new BootstrapConfig.Node("::1", 4242, true), BootstrapConfig.Node.parse("[::1]:4242"));
+    assertEquals(
+        new BootstrapConfig.Node("::1", 4242, true), BootstrapConfig.Node.parse("[::1]:4242"));
     assertThrows(IllegalArgumentException.class, () -> BootstrapConfig.Node.parse("host:0"));
     assertThrows(IllegalArgumentException.class, () -> BootstrapConfig.Node.parse("host"));
   }

@@ -12,8 +12,8 @@ import org.brightchain.net.internal.Values;
  *
  * @param multicast LAN multicast discovery, or empty for none
  * @param dnsSeeds DNS names that list nodes (none by default)
- * @param dnsServer the DNS server to query, {@code host:port} (or {@code host}, port 53); empty
- *     for the system's resolvers
+ * @param dnsServer the DNS server to query, {@code host:port} (or {@code host}, port 53); empty for
+ *     the system's resolvers
  * @param maxPeers the most peers the node keeps in its table
  * @param wantedPeers the node looks for more peers (DNS seeds, say) while fewer are connected
  */
@@ -29,8 +29,12 @@ public record DiscoverySettings(
     notNull(multicast, "multicast");
     notNull(dnsSeeds, "dnsSeeds");
     Values.text(dnsServer, "dnsServer", 261);
-    checkArgument(maxPeers >= 8 && maxPeers <= 100_000, "maxPeers: %s (expected: 8..100000)", maxPeers);
-    checkArgument(wantedPeers >= 1 && wantedPeers <= maxPeers, "wantedPeers: %s (expected: 1..maxPeers)", wantedPeers);
+    checkArgument(
+        maxPeers >= 8 && maxPeers <= 100_000, "maxPeers: %s (expected: 8..100000)", maxPeers);
+    checkArgument(
+        wantedPeers >= 1 && wantedPeers <= maxPeers,
+        "wantedPeers: %s (expected: 1..maxPeers)",
+        wantedPeers);
   }
 
   /** No multicast, no seeds, system resolvers; up to 1,000 peers, wanting 8 connected. */

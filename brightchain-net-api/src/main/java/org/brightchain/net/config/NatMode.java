@@ -3,9 +3,9 @@ package org.brightchain.net.config;
 import org.brightchain.net.internal.WireNames;
 
 /**
- * Which port-mapping method a node uses to become reachable through its NAT gateway. Each
- * constant has a {@linkplain #wireName() wire name}, as accepted by the runnable node's {@code
- * --nat} option.
+ * Which port-mapping method a node uses to become reachable through its NAT gateway. Each constant
+ * has a {@linkplain #wireName() wire name}, as accepted by the runnable node's {@code --nat}
+ * option.
  */
 public enum NatMode {
   /** Tries PCP, then NAT-PMP, then UPnP IGD, and uses the first that maps. */

@@ -14,12 +14,12 @@ import org.brightchain.net.internal.Values;
  * @param handshakeTimeout time a WebSocket connection has, from opening, to authenticate ({@code
  *     system:auth}) and announce itself; past it the node closes it with 1008 (default 10 s)
  * @param replayWindow how far a message's timestamp may be from the receiver's clock, either way;
- *     message ids are remembered for twice this long and a minute more, so a replay is refused as
- *     a duplicate inside the window and as stale outside it (default 10 min)
- * @param rateLimit requests or messages allowed per remote address and per node, and the
- *     blacklist (BrightChain's default: 100 per 10 s; 3 violations block for 5 min)
- * @param tokenLifetime how long a REST bearer token from {@code POST /auth/verify} lasts (default
- *     1 h)
+ *     message ids are remembered for twice this long and a minute more, so a replay is refused as a
+ *     duplicate inside the window and as stale outside it (default 10 min)
+ * @param rateLimit requests or messages allowed per remote address and per node, and the blacklist
+ *     (BrightChain's default: 100 per 10 s; 3 violations block for 5 min)
+ * @param tokenLifetime how long a REST bearer token from {@code POST /auth/verify} lasts (default 1
+ *     h)
  * @param publicReads REST paths anyone may {@code GET} without a session, for example {@code
  *     "/node/info"}; a path ending in {@code "/*"} covers everything below it (default {@code
  *     /node/info} and {@code /node/status})
@@ -29,9 +29,9 @@ import org.brightchain.net.internal.Values;
  *     write: a temperature, a location, metadata) may be; one further ahead is refused, never
  *     clamped. Also how far the node's own clock may be pulled ahead by what it hears, and the most
  *     an operator's write is stamped ahead to win over an earlier one (default 60 s)
- * @param announceLimit how many peers one REST session, and one remote address, may ask the node
- *     to dial ({@code POST /peers/announce}) per window; the operator is not limited (default 10
- *     per minute, then 10 minutes refused)
+ * @param announceLimit how many peers one REST session, and one remote address, may ask the node to
+ *     dial ({@code POST /peers/announce}) per window; the operator is not limited (default 10 per
+ *     minute, then 10 minutes refused)
  * @param privateAnnounceTargets whether a caller from a public address may ask the node to dial a
  *     private, loopback or link-local address; callers on the node's own host or on a private
  *     network always may (default false)
@@ -64,9 +64,7 @@ public record SecurityConfig(
           p);
     }
     checkArgument(
-        maxTrackedSources >= 1_000,
-        "maxTrackedSources: %s (expected: >= 1000)",
-        maxTrackedSources);
+        maxTrackedSources >= 1_000, "maxTrackedSources: %s (expected: >= 1000)", maxTrackedSources);
     Durations.positive(maxClockSkew, "maxClockSkew");
     checkArgument(
         maxClockSkew.compareTo(replayWindow) <= 0,
@@ -77,8 +75,8 @@ public record SecurityConfig(
   }
 
   /**
-   * The settings of earlier versions, with {@link #maxClockSkew}, {@link #announceLimit} and
-   * {@link #privateAnnounceTargets} at their defaults.
+   * The settings of earlier versions, with {@link #maxClockSkew}, {@link #announceLimit} and {@link
+   * #privateAnnounceTargets} at their defaults.
    */
   public SecurityConfig(
       Duration handshakeTimeout,
@@ -118,50 +116,119 @@ public record SecurityConfig(
   }
 
   private SecurityConfig with(
-      Duration handshake, Duration window, RateLimitConfig limit, Duration tokens, Set<String> reads, Duration skew, RateLimitConfig announce, boolean privateTargets) {
-    return new SecurityConfig(handshake, window, limit, tokens, reads, maxTrackedSources, skew, announce, privateTargets);
+      Duration handshake,
+      Duration window,
+      RateLimitConfig limit,
+      Duration tokens,
+      Set<String> reads,
+      Duration skew,
+      RateLimitConfig announce,
+      boolean privateTargets) {
+    return new SecurityConfig(
+        handshake, window, limit, tokens, reads, maxTrackedSources, skew, announce, privateTargets);
   }
 
   /** A copy with another maximum clock skew. */
   public SecurityConfig withMaxClockSkew(Duration skew) {
-    return with(handshakeTimeout, replayWindow, rateLimit, tokenLifetime, publicReads, skew, announceLimit, privateAnnounceTargets);
+    return with(
+        handshakeTimeout,
+        replayWindow,
+        rateLimit,
+        tokenLifetime,
+        publicReads,
+        skew,
+        announceLimit,
+        privateAnnounceTargets);
   }
 
   /** A copy with another limit on the peers REST callers may ask the node to dial. */
   public SecurityConfig withAnnounceLimit(RateLimitConfig limit) {
-    return with(handshakeTimeout, replayWindow, rateLimit, tokenLifetime, publicReads, maxClockSkew, limit, privateAnnounceTargets);
+    return with(
+        handshakeTimeout,
+        replayWindow,
+        rateLimit,
+        tokenLifetime,
+        publicReads,
+        maxClockSkew,
+        limit,
+        privateAnnounceTargets);
   }
 
-  /** A copy that lets (or not) public callers name private targets in {@code POST /peers/announce}. */
+  /**
+   * A copy that lets (or not) public callers name private targets in {@code POST /peers/announce}.
+   */
   public SecurityConfig withPrivateAnnounceTargets(boolean allowed) {
-    return with(handshakeTimeout, replayWindow, rateLimit, tokenLifetime, publicReads, maxClockSkew, announceLimit, allowed);
+    return with(
+        handshakeTimeout,
+        replayWindow,
+        rateLimit,
+        tokenLifetime,
+        publicReads,
+        maxClockSkew,
+        announceLimit,
+        allowed);
   }
 
   /** A copy with another rate limit. */
   public SecurityConfig withRateLimit(RateLimitConfig limit) {
-    return with(handshakeTimeout, replayWindow, limit, tokenLifetime, publicReads, maxClockSkew, announceLimit, privateAnnounceTargets);
+    return with(
+        handshakeTimeout,
+        replayWindow,
+        limit,
+        tokenLifetime,
+        publicReads,
+        maxClockSkew,
+        announceLimit,
+        privateAnnounceTargets);
   }
 
   /** A copy with another replay window. */
   public SecurityConfig withReplayWindow(Duration window) {
     Duration skew = maxClockSkew.compareTo(window) <= 0 ? maxClockSkew : window;
-    return with(handshakeTimeout, window, rateLimit, tokenLifetime, publicReads, skew, announceLimit, privateAnnounceTargets);
+    return with(
+        handshakeTimeout,
+        window,
+        rateLimit,
+        tokenLifetime,
+        publicReads,
+        skew,
+        announceLimit,
+        privateAnnounceTargets);
   }
 
   /** A copy with another handshake deadline. */
   public SecurityConfig withHandshakeTimeout(Duration timeout) {
-    return with(timeout, replayWindow, rateLimit, tokenLifetime, publicReads, maxClockSkew, announceLimit, privateAnnounceTargets);
+    return with(
+        timeout,
+        replayWindow,
+        rateLimit,
+        tokenLifetime,
+        publicReads,
+        maxClockSkew,
+        announceLimit,
+        privateAnnounceTargets);
   }
 
   /** A copy with other public reads. */
   public SecurityConfig withPublicReads(Set<String> paths) {
-    return with(handshakeTimeout, replayWindow, rateLimit, tokenLifetime, paths, maxClockSkew, announceLimit, privateAnnounceTargets);
+    return with(
+        handshakeTimeout,
+        replayWindow,
+        rateLimit,
+        tokenLifetime,
+        paths,
+        maxClockSkew,
+        announceLimit,
+        privateAnnounceTargets);
   }
 
   /** Whether {@code path} may be read without a session. */
   public boolean isPublicRead(String path) {
     for (String p : publicReads) {
-      if (p.endsWith("/*") ? path.startsWith(p.substring(0, p.length() - 1)) || path.equals(p.substring(0, p.length() - 2)) : path.equals(p)) {
+      if (p.endsWith("/*")
+          ? path.startsWith(p.substring(0, p.length() - 1))
+              || path.equals(p.substring(0, p.length() - 2))
+          : path.equals(p)) {
         return true;
       }
     }

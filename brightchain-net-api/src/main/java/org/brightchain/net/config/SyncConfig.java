@@ -8,11 +8,11 @@ import java.time.Duration;
  * When a node reconciles its block metadata with its peers (range-based set reconciliation; see
  * {@code docs/sync.md}).
  *
- * @param onConnect reconcile with every peer as soon as a connection to it is established (the
- *     side that dialled starts); default on. This is what brings back what a peer missed while
- *     it was away.
- * @param interval time between background reconciliations, each with one connected peer chosen
- *     at random; {@link Duration#ZERO} turns them off; default 5 minutes
+ * @param onConnect reconcile with every peer as soon as a connection to it is established (the side
+ *     that dialled starts); default on. This is what brings back what a peer missed while it was
+ *     away.
+ * @param interval time between background reconciliations, each with one connected peer chosen at
+ *     random; {@link Duration#ZERO} turns them off; default 5 minutes
  * @param timeout longest a reconciliation this node starts may take before it is abandoned (and
  *     retried at the next occasion); default 10 minutes, enough to give a new node millions of
  *     blocks. Each message of it waits at most the request timeout for its answer.

@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /**
  * The one check of host names and addresses, wherever they enter the node (REST, adverts, DNS
- * records, the peers file, the builder, the command line): an RFC 1123 host name, an IPv4
- * address in dotted-quad form, or an IPv6 literal (brackets optional). Nothing else — in
- * particular no control character, space or other text that could end up in a log line or a URL.
- * Internal, not API.
+ * records, the peers file, the builder, the command line): an RFC 1123 host name, an IPv4 address
+ * in dotted-quad form, or an IPv6 literal (brackets optional). Nothing else — in particular no
+ * control character, space or other text that could end up in a log line or a URL. Internal, not
+ * API.
  */
 public final class HostNames {
   /** The longest host name (RFC 1123, without the trailing dot). */
@@ -54,8 +54,13 @@ public final class HostNames {
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
       if (c <= 0x20 || c >= 0x7f) {
-        return "character " + (c < 0x20 || c == 0x7f ? String.format(Locale.ROOT, "U+%04X", (int) c) : "'" + describe(c) + "'")
-            + " at index " + i + " (expected a host name or IP address)";
+        return "character "
+            + (c < 0x20 || c == 0x7f
+                ? String.format(Locale.ROOT, "U+%04X", (int) c)
+                : "'" + describe(c) + "'")
+            + " at index "
+            + i
+            + " (expected a host name or IP address)";
       }
     }
     if (host.indexOf(':') >= 0 || host.startsWith("[")) {
@@ -68,11 +73,16 @@ public final class HostNames {
   }
 
   private static String describe(char c) {
-    return c == ' ' ? "space" : Character.isLetterOrDigit(c) ? String.valueOf(c) : String.format(Locale.ROOT, "U+%04X", (int) c);
+    return c == ' '
+        ? "space"
+        : Character.isLetterOrDigit(c)
+            ? String.valueOf(c)
+            : String.format(Locale.ROOT, "U+%04X", (int) c);
   }
 
   private static String ipv6Problem(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     int zone = h.indexOf('%');
     String addr = zone >= 0 ? h.substring(0, zone) : h;
     if (addr.isEmpty() || addr.length() > 45) {
@@ -80,13 +90,20 @@ public final class HostNames {
     }
     for (int i = 0; i < addr.length(); i++) {
       char c = addr.charAt(i);
-      if (!(c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      if (!(c == ':'
+          || c == '.'
+          || (c >= '0' && c <= '9')
+          || (c >= 'a' && c <= 'f')
+          || (c >= 'A' && c <= 'F'))) {
         return "not an IPv6 address";
       }
     }
     if (zone >= 0) {
       String z = h.substring(zone + 1);
-      if (z.isEmpty() || z.length() > 32 || !z.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) {
+      if (z.isEmpty()
+          || z.length() > 32
+          || !z.chars()
+              .allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) {
         return "bad IPv6 zone";
       }
     }
@@ -135,7 +152,10 @@ public final class HostNames {
       }
       for (int i = 0; i < label.length(); i++) {
         char c = label.charAt(i);
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+        if (!((c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9')
+            || c == '-')) {
           return "not a host name (letters, digits, '-' and '.' only)";
         }
       }

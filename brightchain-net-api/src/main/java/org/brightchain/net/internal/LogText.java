@@ -1,10 +1,10 @@
 package org.brightchain.net.internal;
 
 /**
- * Text from outside (a peer's error message, a client's path, a field it sent) made safe for a
- * log line: control characters, line and paragraph separators and bidirectional overrides are
- * escaped as {@code \\uXXXX} ({@code \\n}, {@code \\r}, {@code \\t} by name), and long text is
- * cut. A log line can then never be split or forged by what a peer sent. Internal, not API.
+ * Text from outside (a peer's error message, a client's path, a field it sent) made safe for a log
+ * line: control characters, line and paragraph separators and bidirectional overrides are escaped
+ * as {@code \\uXXXX} ({@code \\n}, {@code \\r}, {@code \\t} by name), and long text is cut. A log
+ * line can then never be split or forged by what a peer sent. Internal, not API.
  */
 public final class LogText {
   /** The most characters of outside text a log line carries. */

@@ -17,8 +17,8 @@ public final class Values {
   public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
   /**
-   * The wire carries milliseconds since the epoch, from 0 to 2^53-1 so that JavaScript peers
-   * read them exactly; values keep exactly what the wire can carry.
+   * The wire carries milliseconds since the epoch, from 0 to 2^53-1 so that JavaScript peers read
+   * them exactly; values keep exactly what the wire can carry.
    */
   public static Instant millis(Instant instant, String name) {
     Instant t = Checks.notNull(instant, name).truncatedTo(ChronoUnit.MILLIS);
@@ -87,7 +87,9 @@ public final class Values {
         s.length() <= max, "%s: %s characters (expected: at most %s)", name, s.length(), max);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw new IllegalArgumentException(name + ": unpaired surrogate at index " + i);

@@ -22,8 +22,7 @@ public final class WireNames<E extends Enum<E>> {
     for (E e : type.getEnumConstants()) {
       byName.put(name.apply(e), e);
     }
-    this.accepted =
-        Stream.of(type.getEnumConstants()).map(name).collect(Collectors.joining(", "));
+    this.accepted = Stream.of(type.getEnumConstants()).map(name).collect(Collectors.joining(", "));
   }
 
   /**

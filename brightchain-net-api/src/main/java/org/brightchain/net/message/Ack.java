@@ -3,8 +3,8 @@ package org.brightchain.net.message;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code system:ack}: the answer to a request that has no richer answer. It travels in an
- * {@link Envelope} whose {@code replyTo} names the request.
+ * {@code system:ack}: the answer to a request that has no richer answer. It travels in an {@link
+ * Envelope} whose {@code replyTo} names the request.
  *
  * @param ok whether the request was applied
  * @param error why not, empty when {@code ok}

@@ -11,10 +11,10 @@ import org.brightchain.net.internal.Values;
  * {@code block:batch}: many block updates sent, signed and acknowledged as one, as the design's
  * {@code BatchUpdate {batchId, timestamp, updates[{type, blockId, data}]}}.
  *
- * <p>Each update is stamped {@code (update timestamp, sender)}: the time the sender's host made
- * the change, which is at or before the batch's own timestamp. Receivers apply each update
- * field by field, last writer wins ({@link org.brightchain.net.BlockMetadata#mergedWith}), so
- * batches applied twice or in any order leave the same state.
+ * <p>Each update is stamped {@code (update timestamp, sender)}: the time the sender's host made the
+ * change, which is at or before the batch's own timestamp. Receivers apply each update field by
+ * field, last writer wins ({@link org.brightchain.net.BlockMetadata#mergedWith}), so batches
+ * applied twice or in any order leave the same state.
  *
  * @param batchId unique per sender; a receiver applies a batch id once
  * @param timestamp when the batch was sealed, milliseconds since the epoch

@@ -7,13 +7,13 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code block:sync}: asks the receiver for the metadata of these blocks; it answers with a
- * {@link MetadataSync} holding those it knows.
+ * {@code block:sync}: asks the receiver for the metadata of these blocks; it answers with a {@link
+ * MetadataSync} holding those it knows.
  *
- * <p>With {@code reconcile}, it is a step of a range-based set reconciliation instead: the
- * receiver feeds the bytes to its side of session {@code session} and answers with a {@link
- * MetadataSync} carrying its next message and the entries it has found the asker lacks (see
- * {@code docs/sync.md}).
+ * <p>With {@code reconcile}, it is a step of a range-based set reconciliation instead: the receiver
+ * feeds the bytes to its side of session {@code session} and answers with a {@link MetadataSync}
+ * carrying its next message and the entries it has found the asker lacks (see {@code
+ * docs/sync.md}).
  *
  * @param blockIds the blocks asked about, at most {@value #MAX_BLOCKS}
  * @param session the reconciliation session, chosen by the initiator; empty when not reconciling
@@ -35,7 +35,8 @@ public record BlockSyncRequest(List<BlockId> blockIds, String session, String re
         MAX_BLOCKS);
     session = SyncFields.session(session);
     reconcile = SyncFields.reconcile(reconcile);
-    checkArgument(reconcile.isEmpty() || !session.isEmpty(), "session: empty while reconcile is set");
+    checkArgument(
+        reconcile.isEmpty() || !session.isEmpty(), "session: empty while reconcile is set");
   }
 
   /** A request for the metadata of {@code blockIds}. */

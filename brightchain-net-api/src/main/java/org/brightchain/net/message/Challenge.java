@@ -7,8 +7,8 @@ import org.brightchain.net.internal.Hex;
 
 /**
  * {@code system:challenge}: the first message on every WebSocket connection, from each side. It
- * carries a fresh random value that the other side must sign, bound to both node ids, in a
- * {@code system:auth} ({@link AuthProof}) before anything else it sends is accepted.
+ * carries a fresh random value that the other side must sign, bound to both node ids, in a {@code
+ * system:auth} ({@link AuthProof}) before anything else it sends is accepted.
  *
  * @param challenge 32 random bytes as 64 lower-case hex digits, new for every connection
  */
@@ -20,7 +20,8 @@ public record Challenge(String challenge) implements EventPayload {
 
   /** Validates. */
   public Challenge {
-    checkArgument(isChallenge(challenge), "challenge: expected %s lower-case hex digits", BYTES * 2);
+    checkArgument(
+        isChallenge(challenge), "challenge: expected %s lower-case hex digits", BYTES * 2);
   }
 
   /** A new challenge from a strong random source. */

@@ -6,10 +6,10 @@ import static org.brightchain.net.internal.Checks.notNull;
 import org.brightchain.net.internal.Values;
 
 /**
- * One frame on the WebSocket channel: a {@link SignedMessage} plus hop-by-hop fields that the
- * node sending the frame sets and that its signature does not cover (a relaying node sets its
- * own). In JSON the hop fields sit beside the signed message's fields, so a reader that does not
- * know them sees a plain {@code SignedMessage}.
+ * One frame on the WebSocket channel: a {@link SignedMessage} plus hop-by-hop fields that the node
+ * sending the frame sets and that its signature does not cover (a relaying node sets its own). In
+ * JSON the hop fields sit beside the signed message's fields, so a reader that does not know them
+ * sees a plain {@code SignedMessage}.
  *
  * @param message the signed message
  * @param sequence this sender's log sequence number of the event, for resuming after a

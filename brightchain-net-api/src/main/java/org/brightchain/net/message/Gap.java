@@ -6,8 +6,8 @@ import org.brightchain.net.internal.Values;
 
 /**
  * {@code system:gap}: the events after {@code afterSequence} asked for by a {@link Resume} are
- * partly gone from the log; only those from {@code oldestAvailable} on follow. The receiver
- * catches up on what it missed through metadata sync.
+ * partly gone from the log; only those from {@code oldestAvailable} on follow. The receiver catches
+ * up on what it missed through metadata sync.
  *
  * @param afterSequence the sequence number the peer asked to resume after
  * @param oldestAvailable the oldest sequence number still in the log

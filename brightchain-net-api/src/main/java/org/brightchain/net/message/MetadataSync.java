@@ -7,12 +7,12 @@ import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code metadata:sync}: the metadata of many blocks, sent in answer to a {@link
- * BlockSyncRequest} or to bring a peer up to date; receivers merge each entry field by
- * field ({@link org.brightchain.net.BlockMetadata#mergedWith}).
+ * {@code metadata:sync}: the metadata of many blocks, sent in answer to a {@link BlockSyncRequest}
+ * or to bring a peer up to date; receivers merge each entry field by field ({@link
+ * org.brightchain.net.BlockMetadata#mergedWith}).
  *
- * <p>In a reconciliation ({@code session} set), it answers a {@link BlockSyncRequest} step with
- * the next message ({@code reconcile}, empty once the answerer is done) and the entries the asker
+ * <p>In a reconciliation ({@code session} set), it answers a {@link BlockSyncRequest} step with the
+ * next message ({@code reconcile}, empty once the answerer is done) and the entries the asker
  * lacks; sent on its own, it pushes the entries a session found the receiver lacks.
  *
  * @param entries the metadata, at most {@value #MAX_ENTRIES} entries
@@ -35,7 +35,8 @@ public record MetadataSync(List<BlockMetadata> entries, String session, String r
         MAX_ENTRIES);
     session = SyncFields.session(session);
     reconcile = SyncFields.reconcile(reconcile);
-    checkArgument(reconcile.isEmpty() || !session.isEmpty(), "session: empty while reconcile is set");
+    checkArgument(
+        reconcile.isEmpty() || !session.isEmpty(), "session: empty while reconcile is set");
   }
 
   /** Metadata entries, outside any reconciliation. */

@@ -5,8 +5,8 @@ import static org.brightchain.net.internal.Checks.notNull;
 import org.brightchain.net.BlockMetadata;
 
 /**
- * {@code metadata:update}: the whole metadata of one block; receivers merge it field by field,
- * each field keeping its later version (see {@link BlockMetadata#mergedWith(BlockMetadata)}).
+ * {@code metadata:update}: the whole metadata of one block; receivers merge it field by field, each
+ * field keeping its later version (see {@link BlockMetadata#mergedWith(BlockMetadata)}).
  *
  * @param metadata the block's metadata
  */

@@ -9,9 +9,9 @@ import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code node:announce}: how to reach a node. Sent by a node about itself when a connection
- * opens; a node may also pass on what it knows of others (then {@code nodeId} differs from the
- * message's sender, and the receiver treats the address only as a hint to dial).
+ * {@code node:announce}: how to reach a node. Sent by a node about itself when a connection opens;
+ * a node may also pass on what it knows of others (then {@code nodeId} differs from the message's
+ * sender, and the receiver treats the address only as a hint to dial).
  *
  * @param nodeId the node announced
  * @param address its address; empty means "the address you see this connection come from"

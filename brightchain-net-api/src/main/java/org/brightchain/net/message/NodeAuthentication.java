@@ -10,8 +10,8 @@ import org.brightchain.net.internal.Hex;
 import org.brightchain.net.internal.Values;
 
 /**
- * A node's proof of identity and the session it earns, as the design's {@code
- * NodeAuthentication {nodeId, publicKey, challenge, signature, token, expiry}}.
+ * A node's proof of identity and the session it earns, as the design's {@code NodeAuthentication
+ * {nodeId, publicKey, challenge, signature, token, expiry}}.
  *
  * @param nodeId the node proving itself; the hash of {@code publicKey}
  * @param publicKey its compressed public key
@@ -75,8 +75,14 @@ public record NodeAuthentication(
   /** Never prints the token. */
   @Override
   public String toString() {
-    return "NodeAuthentication[nodeId=" + nodeId.shortId() + ", challenge="
-        + Hex.encode(challenge) + ", token=" + (token.isEmpty() ? "" : "***") + ", expiry="
-        + expiry + "]";
+    return "NodeAuthentication[nodeId="
+        + nodeId.shortId()
+        + ", challenge="
+        + Hex.encode(challenge)
+        + ", token="
+        + (token.isEmpty() ? "" : "***")
+        + ", expiry="
+        + expiry
+        + "]";
   }
 }

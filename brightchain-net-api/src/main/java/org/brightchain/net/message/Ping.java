@@ -3,7 +3,8 @@ package org.brightchain.net.message;
 /**
  * {@code system:ping}: a liveness probe; the receiver answers {@link Pong} with the same nonce.
  *
- * @param nonce 0 to 2<sup>53</sup>-1 (exact in JavaScript); chosen by the sender to match the answer
+ * @param nonce 0 to 2<sup>53</sup>-1 (exact in JavaScript); chosen by the sender to match the
+ *     answer
  */
 public record Ping(long nonce) implements EventPayload {
 

@@ -3,10 +3,10 @@ package org.brightchain.net.message;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code system:resume}: "send me the events of your log after this sequence number". Sent by
- * each side right after its announcement when a connection opens. The receiver replays, in
- * order, every logged event with a higher sequence number (answering {@link Gap} first if some
- * are no longer in its log), then continues live.
+ * {@code system:resume}: "send me the events of your log after this sequence number". Sent by each
+ * side right after its announcement when a connection opens. The receiver replays, in order, every
+ * logged event with a higher sequence number (answering {@link Gap} first if some are no longer in
+ * its log), then continues live.
  *
  * @param afterSequence the last sequence number seen from the receiver, or {@link #LIVE} for
  *     "nothing missed, start live"

@@ -12,10 +12,10 @@ import org.brightchain.net.internal.Hex;
  * A {@link WSMessage} signed by its author, as the design's {@code SignedMessage {payload,
  * timestamp, nodeId, signature}}; every message between nodes travels this way.
  *
- * <p>The signature covers the canonical JSON form of everything here except {@code publicKey}
- * and {@code signature}, plus a purpose string; {@code docs/protocol.md} defines those bytes
- * exactly, with test vectors. A receiver accepts a message only if {@code nodeId} is the hash of
- * {@code publicKey}, {@code payload.sender()} equals {@code nodeId}, and the signature verifies.
+ * <p>The signature covers the canonical JSON form of everything here except {@code publicKey} and
+ * {@code signature}, plus a purpose string; {@code docs/protocol.md} defines those bytes exactly,
+ * with test vectors. A receiver accepts a message only if {@code nodeId} is the hash of {@code
+ * publicKey}, {@code payload.sender()} equals {@code nodeId}, and the signature verifies.
  *
  * @param payload the event
  * @param timestamp when it was signed, milliseconds since the epoch
@@ -87,8 +87,15 @@ public record SignedMessage(
 
   @Override
   public String toString() {
-    return "SignedMessage[type=" + payload.type().wireName() + ", timestamp=" + timestamp
-        + ", nodeId=" + nodeId.shortId() + ", signature=" + Hex.encode(signature)
-        + (recipient == null ? "" : ", recipient=" + recipient.shortId()) + "]";
+    return "SignedMessage[type="
+        + payload.type().wireName()
+        + ", timestamp="
+        + timestamp
+        + ", nodeId="
+        + nodeId.shortId()
+        + ", signature="
+        + Hex.encode(signature)
+        + (recipient == null ? "" : ", recipient=" + recipient.shortId())
+        + "]";
   }
 }

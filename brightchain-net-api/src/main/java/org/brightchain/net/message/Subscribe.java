@@ -7,9 +7,9 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.internal.Values;
 
 /**
- * {@code system:subscribe}: from now on, send this connection only the events of these types
- * that concern these blocks ("rooms"). Control messages ({@code system:*}) and announcements
- * are always sent. Replaces any earlier subscription of the connection.
+ * {@code system:subscribe}: from now on, send this connection only the events of these types that
+ * concern these blocks ("rooms"). Control messages ({@code system:*}) and announcements are always
+ * sent. Replaces any earlier subscription of the connection.
  *
  * @param types event types wanted; empty means every type
  * @param blockIds blocks wanted; empty means every block. Events that name no block (for example

@@ -8,6 +8,7 @@ import java.util.Base64;
 final class SyncFields {
   /** Longest session id. */
   static final int MAX_SESSION = 64;
+
   /** Longest reconciliation message: 1 MiB of bytes, in base64. */
   static final int MAX_RECONCILE = (1 << 20) / 3 * 4 + 4;
 
@@ -21,7 +22,11 @@ final class SyncFields {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       checkArgument(
-          (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_',
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || c == '-'
+              || c == '_',
           "session: expected letters, digits, '-' or '_'");
     }
     return s;
@@ -31,7 +36,8 @@ final class SyncFields {
     if (s == null) {
       return "";
     }
-    checkArgument(s.length() <= MAX_RECONCILE, "reconcile: longer than %s characters", MAX_RECONCILE);
+    checkArgument(
+        s.length() <= MAX_RECONCILE, "reconcile: longer than %s characters", MAX_RECONCILE);
     byte[] bytes;
     try {
       bytes = Base64.getDecoder().decode(s);

@@ -5,8 +5,8 @@ import org.brightchain.net.internal.WireNames;
 /**
  * The event types of the node-to-node WebSocket channel, with the design's wire names.
  *
- * <p>Each type has exactly one payload record, named by {@link #payloadType()}. The first ten
- * are the design's; the {@code system:ack}, {@code system:resume}, {@code system:gap} and {@code
+ * <p>Each type has exactly one payload record, named by {@link #payloadType()}. The first ten are
+ * the design's; the {@code system:ack}, {@code system:resume}, {@code system:gap} and {@code
  * system:subscribe} control messages make the channel reliable and selective; {@code
  * system:challenge}, {@code system:auth} and {@code system:error} authenticate it and report
  * refusals.

@@ -47,9 +47,6 @@ public record WSMessage(WSEventType type, EventPayload data, long timestamp, Nod
   /** Checks {@code 0 <= value <= 2^53-1}, so that JSON peers read it exactly. */
   static void checkSafeInteger(long value, String name) {
     checkArgument(
-        value >= 0 && value <= MAX_SAFE_INTEGER,
-        "%s: %s (expected: 0 to 2^53-1)",
-        name,
-        value);
+        value >= 0 && value <= MAX_SAFE_INTEGER, "%s: %s (expected: 0 to 2^53-1)", name, value);
   }
 }

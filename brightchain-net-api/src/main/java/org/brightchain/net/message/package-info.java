@@ -5,10 +5,9 @@
  *
  * <ul>
  *   <li>{@link org.brightchain.net.message.WSMessage}: one event, {@code {type, data, timestamp,
- *       sender}}, whose {@code data} is one {@link org.brightchain.net.message.EventPayload}
- *       record per {@link org.brightchain.net.message.WSEventType}.
- *   <li>{@link org.brightchain.net.message.SignedMessage}: how every event travels between
- *       nodes.
+ *       sender}}, whose {@code data} is one {@link org.brightchain.net.message.EventPayload} record
+ *       per {@link org.brightchain.net.message.WSEventType}.
+ *   <li>{@link org.brightchain.net.message.SignedMessage}: how every event travels between nodes.
  *   <li>{@link org.brightchain.net.message.BatchUpdate} and {@link
  *       org.brightchain.net.message.NodeAuthentication}: the design's batch and authentication
  *       records.

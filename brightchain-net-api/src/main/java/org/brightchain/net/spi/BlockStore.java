@@ -4,8 +4,8 @@ import java.util.Optional;
 import org.brightchain.net.BlockId;
 
 /**
- * The host's blocks. The node only reads them: to serve {@code GET /blocks/:id} and to count
- * blocks for its metrics. Storage stays the host's business.
+ * The host's blocks. The node only reads them: to serve {@code GET /blocks/:id} and to count blocks
+ * for its metrics. Storage stays the host's business.
  *
  * <p>Must be safe for concurrent use; calls may come from transport threads.
  */

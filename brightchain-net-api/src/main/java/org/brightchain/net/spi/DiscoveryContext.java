@@ -45,8 +45,8 @@ public interface DiscoveryContext {
   int activePeers();
 
   /**
-   * How many peers the node wants connected; a provider that is costly to ask (DNS seeds, say)
-   * is consulted only while {@link #activePeers()} is below this.
+   * How many peers the node wants connected; a provider that is costly to ask (DNS seeds, say) is
+   * consulted only while {@link #activePeers()} is below this.
    */
   int wantedPeers();
 

@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * One WebSocket message as bytes: a text frame (UTF-8 JSON) or a binary frame (protobuf).
  *
- * <p>The bytes are not copied: whoever builds a frame hands over the array and must not change
- * it afterwards. This lets one encoded event be sent to many peers.
+ * <p>The bytes are not copied: whoever builds a frame hands over the array and must not change it
+ * afterwards. This lets one encoded event be sent to many peers.
  *
  * @param type text or binary
  * @param bytes the payload

@@ -17,9 +17,9 @@ public interface MetadataStore {
   Optional<BlockMetadata> get(BlockId id);
 
   /**
-   * Atomically replaces the metadata of {@code id} with {@code change.apply(current)}, where
-   * {@code current} is {@code null} if there is none. Returning {@code null} or {@code current}
-   * leaves the store unchanged.
+   * Atomically replaces the metadata of {@code id} with {@code change.apply(current)}, where {@code
+   * current} is {@code null} if there is none. Returning {@code null} or {@code current} leaves the
+   * store unchanged.
    *
    * @return the metadata stored afterwards, or {@code null} if none
    */
@@ -29,8 +29,8 @@ public interface MetadataStore {
   long size();
 
   /**
-   * Up to {@code limit} entries in block id order, starting at {@code fromInclusive} ({@code
-   * null} for the start).
+   * Up to {@code limit} entries in block id order, starting at {@code fromInclusive} ({@code null}
+   * for the start).
    */
   List<BlockMetadata> scan(BlockId fromInclusive, int limit);
 

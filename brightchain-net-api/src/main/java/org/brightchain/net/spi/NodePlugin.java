@@ -1,11 +1,11 @@
 package org.brightchain.net.spi;
 
 /**
- * Extends a node with host code. A plugin is set up when its node starts and closed when it
- * stops; it sees the node only through the narrow {@link PluginContext}.
+ * Extends a node with host code. A plugin is set up when its node starts and closed when it stops;
+ * it sees the node only through the narrow {@link PluginContext}.
  *
- * <p>Plugins are registered on the builder; {@link java.util.ServiceLoader} discovery is
- * opt-in. A plugin whose setup throws is logged and skipped, never fatal.
+ * <p>Plugins are registered on the builder; {@link java.util.ServiceLoader} discovery is opt-in. A
+ * plugin whose setup throws is logged and skipped, never fatal.
  */
 public interface NodePlugin {
 

@@ -4,9 +4,9 @@ import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.config.UPNPConfig;
 
 /**
- * Asks a NAT gateway to forward a port to this host, through one method (UPnP IGD, NAT-PMP or
- * PCP). Created by a {@link PortMapperProvider}; the node drives it (when to map, renew, check
- * and unmap) and turns its answers into {@link org.brightchain.net.Reachability}.
+ * Asks a NAT gateway to forward a port to this host, through one method (UPnP IGD, NAT-PMP or PCP).
+ * Created by a {@link PortMapperProvider}; the node drives it (when to map, renew, check and unmap)
+ * and turns its answers into {@link org.brightchain.net.Reachability}.
  *
  * <p>Every operation returns at once and completes later, on a thread of the mapper's own. Every
  * operation has a timeout, and fails with a {@link PortMappingException} whose {@linkplain
@@ -30,8 +30,8 @@ public interface PortMapper extends AutoCloseable {
   /**
    * Checks that the gateway still holds a mapping, cheaply. Completes with the mapping as the
    * gateway has it now (its external address may have changed), or fails with {@link
-   * PortMappingException.Reason#LOST} if the gateway no longer has it (it restarted, or the
-   * mapping was removed), after which the node maps again.
+   * PortMappingException.Reason#LOST} if the gateway no longer has it (it restarted, or the mapping
+   * was removed), after which the node maps again.
    */
   CompletableFuture<PortMapping> check(PortMapping mapping);
 

@@ -19,9 +19,9 @@ public interface PortMapperProvider {
   }
 
   /**
-   * New mappers, one per method this provider implements, fastest first: the order in which
-   * {@link org.brightchain.net.config.NatMode#AUTO} tries them. Called once per node start; the
-   * node closes them when it stops.
+   * New mappers, one per method this provider implements, fastest first: the order in which {@link
+   * org.brightchain.net.config.NatMode#AUTO} tries them. Called once per node start; the node
+   * closes them when it stops.
    *
    * @param config timeouts, gateway address and description
    * @param bindHost the address the node's listeners are bound to ({@code 0.0.0.0} for all); the

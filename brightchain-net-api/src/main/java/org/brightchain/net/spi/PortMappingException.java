@@ -6,9 +6,9 @@ import org.brightchain.net.internal.WireNames;
 
 /**
  * A gateway refused, did not answer, or answered nonsense to a port-mapping request. The {@link
- * #reason()} is what a program reacts to; {@link #method()} and {@link #code()} say which
- * protocol answered what (a NAT-PMP or PCP result code, a UPnP error code), and the message says
- * it for people.
+ * #reason()} is what a program reacts to; {@link #method()} and {@link #code()} say which protocol
+ * answered what (a NAT-PMP or PCP result code, a UPnP error code), and the message says it for
+ * people.
  */
 public class PortMappingException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -21,7 +21,10 @@ public class PortMappingException extends Exception {
     TIMEOUT("timeout"),
     /** The gateway's policy refused the mapping (NAT-PMP 2, PCP NOT_AUTHORIZED, UPnP 606). */
     DENIED("denied"),
-    /** The port is taken, or cannot be the one asked for (UPnP 718, 729, PCP CANNOT_PROVIDE_EXTERNAL). */
+    /**
+     * The port is taken, or cannot be the one asked for (UPnP 718, 729, PCP
+     * CANNOT_PROVIDE_EXTERNAL).
+     */
     CONFLICT("conflict"),
     /** The gateway has no room for another mapping (NAT-PMP 4, PCP NO_RESOURCES, UPnP 728). */
     NO_RESOURCES("no_resources"),
@@ -78,7 +81,8 @@ public class PortMappingException extends Exception {
    * @param message for people
    * @param cause the underlying exception, or {@code null}
    */
-  public PortMappingException(Reason reason, String method, int code, String message, Throwable cause) {
+  public PortMappingException(
+      Reason reason, String method, int code, String message, Throwable cause) {
     super(message, cause);
     this.reason = notNull(reason, "reason");
     this.method = notNull(method, "method");

@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
- * Where a node runs its work and its timers. The node's state is only touched from tasks run by
- * its scheduler, one at a time, so implementations must run tasks serially (in submission order
- * for {@link #execute(Runnable)}).
+ * Where a node runs its work and its timers. The node's state is only touched from tasks run by its
+ * scheduler, one at a time, so implementations must run tasks serially (in submission order for
+ * {@link #execute(Runnable)}).
  *
- * <p>The default runs on one daemon thread. Tests and simulations pass a virtual-time
- * scheduler, so that timeouts, retries and expiry are driven by advancing time instead of
- * sleeping.
+ * <p>The default runs on one daemon thread. Tests and simulations pass a virtual-time scheduler, so
+ * that timeouts, retries and expiry are driven by advancing time instead of sleeping.
  *
  * <p>Must be safe for concurrent use: any thread may submit work.
  */

@@ -3,8 +3,8 @@ package org.brightchain.net.spi;
 import java.security.SecureRandom;
 
 /**
- * A digital signature scheme: how node keys are made and how messages are signed and checked.
- * The default is secp256k1 ECDSA over SHA-256 with 64-byte {@code r||s} low-S signatures
+ * A digital signature scheme: how node keys are made and how messages are signed and checked. The
+ * default is secp256k1 ECDSA over SHA-256 with 64-byte {@code r||s} low-S signatures
  * (BrightChain's); core also offers Ed25519.
  *
  * <p>Keys are raw bytes: the private key as the scheme defines it (32 bytes for both built-in
@@ -29,8 +29,8 @@ public interface SignatureScheme {
   byte[] sign(byte[] privateKey, byte[] message);
 
   /**
-   * True if {@code signature} is a valid signature of {@code message} by {@code publicKey}.
-   * Returns false, never throws, for malformed keys or signatures.
+   * True if {@code signature} is a valid signature of {@code message} by {@code publicKey}. Returns
+   * false, never throws, for malformed keys or signatures.
    */
   boolean verify(byte[] publicKey, byte[] message, byte[] signature);
 }

@@ -8,8 +8,8 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.DataTemperature;
 
 /**
- * Decides block temperatures from how blocks are used. The node calls it on its scheduler
- * thread only, so an implementation needs no locking; it must keep its memory bounded.
+ * Decides block temperatures from how blocks are used. The node calls it on its scheduler thread
+ * only, so an implementation needs no locking; it must keep its memory bounded.
  *
  * <p>The node tells it of every access ({@code BrightChainNode.recordAccess}) and asks it
  * periodically which blocks have cooled; a temperature it returns that differs from the block's

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * How a node talks to the world: it serves REST and WebSocket, and dials peers. The node never
- * opens a socket itself; it goes through this interface. {@code brightchain-net-netty} provides
- * the real one; core ships an in-memory one for tests and simulation.
+ * opens a socket itself; it goes through this interface. {@code brightchain-net-netty} provides the
+ * real one; core ships an in-memory one for tests and simulation.
  *
  * <p>Must be safe for concurrent use.
  */
@@ -28,8 +28,8 @@ public interface Transport {
   }
 
   /**
-   * Like {@link #connect(String, int)}, adding {@code parameters} to the query of the WebSocket
-   * URL (the node uses {@code resume}).
+   * Like {@link #connect(String, int)}, adding {@code parameters} to the query of the WebSocket URL
+   * (the node uses {@code resume}).
    */
   CompletableFuture<PeerConnection> connect(
       String host, int port, java.util.Map<String, String> parameters);

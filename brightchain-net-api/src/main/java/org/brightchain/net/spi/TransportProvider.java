@@ -1,9 +1,9 @@
 package org.brightchain.net.spi;
 
 /**
- * Creates transports; found through {@link java.util.ServiceLoader} when the builder is not
- * given a transport. The provider with the highest {@link #priority()} wins; the system property
- * {@code brightchain.transport} can name one explicitly.
+ * Creates transports; found through {@link java.util.ServiceLoader} when the builder is not given a
+ * transport. The provider with the highest {@link #priority()} wins; the system property {@code
+ * brightchain.transport} can name one explicitly.
  */
 public interface TransportProvider {
 

@@ -18,10 +18,10 @@ import org.brightchain.net.internal.Values;
  * @param connectTimeout time allowed to open an outbound connection, handshake included
  * @param idleTimeout a connection that receives nothing for this long is closed (heartbeats keep
  *     node connections busy)
- * @param maxConnections most WebSocket and event-stream connections at once; more are refused
- *     with 503
- * @param maxQueuedBytes most bytes waiting to be written to one slow connection; past it the
- *     {@code slowConsumerPolicy} applies
+ * @param maxConnections most WebSocket and event-stream connections at once; more are refused with
+ *     503
+ * @param maxQueuedBytes most bytes waiting to be written to one slow connection; past it the {@code
+ *     slowConsumerPolicy} applies
  * @param slowConsumerPolicy what happens to a connection that does not keep up
  * @param limits per-address and per-subnet connection caps, header deadline and header size
  */
@@ -41,8 +41,8 @@ public record TransportSettings(
   /** What to do with a connection whose unsent data passes {@link #maxQueuedBytes()}. */
   public enum SlowConsumerPolicy {
     /**
-     * Close it (code 1008, "slow consumer"); a node that reconnects resumes from its last
-     * sequence number and misses nothing the replay log still holds. The default.
+     * Close it (code 1008, "slow consumer"); a node that reconnects resumes from its last sequence
+     * number and misses nothing the replay log still holds. The default.
      */
     DISCONNECT,
     /** Drop the frames that do not fit, counting them. */
@@ -75,7 +75,10 @@ public record TransportSettings(
         ConnectionLimits.defaults());
   }
 
-  /** Settings with default idle timeout (60 s), connection cap (10,000) and queue (4 MiB, disconnect). */
+  /**
+   * Settings with default idle timeout (60 s), connection cap (10,000) and queue (4 MiB,
+   * disconnect).
+   */
   public TransportSettings(
       String host,
       int httpPort,

@@ -26,19 +26,32 @@ class NatConfigTest {
 
   @Test
   void modesHaveTheCommandLinesNames() {
-    assertEquals(List.of("auto", "upnp", "natpmp", "pcp", "none"), Arrays.stream(NatMode.values()).map(NatMode::wireName).toList());
-    assertEquals("NatMode: 'stun' (expected one of: auto, upnp, natpmp, pcp, none)",
+    assertEquals(
+        List.of("auto", "upnp", "natpmp", "pcp", "none"),
+        Arrays.stream(NatMode.values()).map(NatMode::wireName).toList());
+    assertEquals(
+        "NatMode: 'stun' (expected one of: auto, upnp, natpmp, pcp, none)",
         assertThrows(IllegalArgumentException.class, () -> NatMode.fromWire("stun")).getMessage());
   }
 
   @Test
   void leasesAreNeverPermanentOrTooShort() {
-    assertThrows(IllegalArgumentException.class, () -> NatConfig.defaults().withLease(Duration.ZERO));
-    assertEquals("lease: PT1S (expected: 2 s to 2^32-1 s)",
-        assertThrows(IllegalArgumentException.class, () -> NatConfig.defaults().withLease(Duration.ofSeconds(1))).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> NatConfig.defaults().withLease(Duration.ofSeconds(1L << 32)));
-    assertThrows(IllegalArgumentException.class, () -> NatConfig.defaults().withRetry(Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    assertThrows(
+        IllegalArgumentException.class, () -> NatConfig.defaults().withLease(Duration.ZERO));
+    assertEquals(
+        "lease: PT1S (expected: 2 s to 2^32-1 s)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NatConfig.defaults().withLease(Duration.ofSeconds(1)))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NatConfig.defaults().withLease(Duration.ofSeconds(1L << 32)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NatConfig.defaults().withRetry(Duration.ofSeconds(10), Duration.ofSeconds(5)));
     assertThrows(IllegalArgumentException.class, () -> NatConfig.defaults().withDescription(" "));
-    assertEquals(Duration.ofSeconds(30), NatConfig.defaults().withLease(Duration.ofSeconds(30)).lease());
+    assertEquals(
+        Duration.ofSeconds(30), NatConfig.defaults().withLease(Duration.ofSeconds(30)).lease());
   }
 }

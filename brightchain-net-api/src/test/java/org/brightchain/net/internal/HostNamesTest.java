@@ -15,8 +15,19 @@ class HostNamesTest {
   void namesAndAddressesAreAccepted() {
     for (String h :
         List.of(
-            "localhost", "seed.example.org", "a", "x-1.y-2", "node7.brightchain.net.", "10.0.0.1", "0.0.0.0",
-            "255.255.255.255", "::1", "2001:db8::1", "[2001:db8::1]", "fe80::1%eth0", "::ffff:192.0.2.1",
+            "localhost",
+            "seed.example.org",
+            "a",
+            "x-1.y-2",
+            "node7.brightchain.net.",
+            "10.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::1",
+            "[2001:db8::1]",
+            "fe80::1%eth0",
+            "::ffff:192.0.2.1",
             "a".repeat(63) + ".example")) {
       assertTrue(HostNames.isValid(h), h);
       assertEquals(h, HostNames.check(h, "address"));
@@ -27,14 +38,39 @@ class HostNamesTest {
   void anythingElseIsRefusedWithoutEchoingIt() {
     for (String h :
         List.of(
-            "", " ", "bad host!", "127.0.0.1\n2026-01-01 INFO FORGED", "10.0.0.5\u0000", "a..b", "-a.b", "a-.b",
-            "a".repeat(64) + ".example", "x.".repeat(130) + "y", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
-            "1.2.3.999", "::g", "[::1", "fe80::1%", "host_name", "über.example", "a b", "a\tb", "a/b", "a:b@c")) {
+            "",
+            " ",
+            "bad host!",
+            "127.0.0.1\n2026-01-01 INFO FORGED",
+            "10.0.0.5\u0000",
+            "a..b",
+            "-a.b",
+            "a-.b",
+            "a".repeat(64) + ".example",
+            "x.".repeat(130) + "y",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.999",
+            "::g",
+            "[::1",
+            "fe80::1%",
+            "host_name",
+            "über.example",
+            "a b",
+            "a\tb",
+            "a/b",
+            "a:b@c")) {
       assertFalse(HostNames.isValid(h), h);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostNames.check(h, "address"));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> HostNames.check(h, "address"));
       assertTrue(e.getMessage().startsWith("address: "), e.getMessage());
-      assertFalse(!h.isBlank() && h.length() > 3 && e.getMessage().contains(h), "the value is not echoed: " + e.getMessage());
-      assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\u0000"), e.getMessage());
+      assertFalse(
+          !h.isBlank() && h.length() > 3 && e.getMessage().contains(h),
+          "the value is not echoed: " + e.getMessage());
+      assertFalse(
+          e.getMessage().contains("\n") || e.getMessage().contains("\u0000"), e.getMessage());
     }
     assertEquals("", HostNames.checkOrEmpty("", "address"));
   }

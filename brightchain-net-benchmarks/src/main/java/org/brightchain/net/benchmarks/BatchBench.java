@@ -28,22 +28,22 @@ import org.brightchain.net.config.BatchConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
 
 /**
- * The batching benchmark: signed temperature updates per second, end to end, between two nodes
- * on this machine, each in a JVM of its own ({@link BatchNode}), over loopback TCP with the
- * default transport.
+ * The batching benchmark: signed temperature updates per second, end to end, between two nodes on
+ * this machine, each in a JVM of its own ({@link BatchNode}), over loopback TCP with the default
+ * transport.
  *
- * <p>The sender's host updates the temperature of N distinct blocks as fast as it can (each
- * block once, so nothing is coalesced and every update travels); the node batches them, signs
- * each batch, sends it; the receiver verifies it, applies every update to its metadata store and
- * acknowledges the batch. A run's time goes from the sender's first update to the receiver's
- * last applied one (both read {@link System#nanoTime()}, one clock for every process on Linux);
- * the run ends once the sender also has every batch acknowledged.
+ * <p>The sender's host updates the temperature of N distinct blocks as fast as it can (each block
+ * once, so nothing is coalesced and every update travels); the node batches them, signs each batch,
+ * sends it; the receiver verifies it, applies every update to its metadata store and acknowledges
+ * the batch. A run's time goes from the sender's first update to the receiver's last applied one
+ * (both read {@link System#nanoTime()}, one clock for every process on Linux); the run ends once
+ * the sender also has every batch acknowledged.
  *
- * <p>Contenders (batch sizes) take turns within each round (A B C, A B C, ...), each run in a
- * fresh pair of JVMs that first sends an unmeasured warm-up. The report gives every run, then
- * per contender the medians, the ratio to the unbatched contender (one signed message per
- * update) and to the goal of 500,000 updates/s, with the CPU seconds of both JVMs. Run it with
- * {@code scripts/bench-batch.sh}; {@code --help} lists the options.
+ * <p>Contenders (batch sizes) take turns within each round (A B C, A B C, ...), each run in a fresh
+ * pair of JVMs that first sends an unmeasured warm-up. The report gives every run, then per
+ * contender the medians, the ratio to the unbatched contender (one signed message per update) and
+ * to the goal of 500,000 updates/s, with the CPU seconds of both JVMs. Run it with {@code
+ * scripts/bench-batch.sh}; {@code --help} lists the options.
  */
 public final class BatchBench {
   static final double GOAL = 500_000;
@@ -123,17 +123,24 @@ public final class BatchBench {
         }
         int size = Integer.parseInt(rest);
         if (size < 1 || size > 10_000 || interval < 1) {
-          throw new IllegalArgumentException("contender '" + s + "': size 1-10000, interval >= 1 ms");
+          throw new IllegalArgumentException(
+              "contender '" + s + "': size 1-10000, interval >= 1 ms");
         }
         return new Contender(s, size, interval, false);
       }
-      throw new IllegalArgumentException("contender '" + s + "': expected batch-S, batch-S/Ims, default or unbatched");
+      throw new IllegalArgumentException(
+          "contender '" + s + "': expected batch-S, batch-S/Ims, default or unbatched");
     }
 
     String describe() {
       return unbatched
           ? "unbatched: batches of 1, one signed message per update"
-          : String.format(Locale.ROOT, "%s: up to %,d updates per batch, every %d ms", label, maxSize, intervalMs);
+          : String.format(
+              Locale.ROOT,
+              "%s: up to %,d updates per batch, every %d ms",
+              label,
+              maxSize,
+              intervalMs);
     }
   }
 
@@ -207,7 +214,14 @@ public final class BatchBench {
           usage("--contenders: " + e.getMessage());
         }
       }
-      o.commandLine = System.getProperty("bench.command", "java -cp brightchain-bench.jar " + BatchBench.class.getName() + " " + String.join(" ", args)).trim();
+      o.commandLine =
+          System.getProperty(
+                  "bench.command",
+                  "java -cp brightchain-bench.jar "
+                      + BatchBench.class.getName()
+                      + " "
+                      + String.join(" ", args))
+              .trim();
       return o;
     }
 
@@ -265,7 +279,12 @@ public final class BatchBench {
     if (o.logDir == null) {
       o.logDir = Files.createTempDirectory("bench-batch-logs");
     }
-    o.logDir = o.logDir.resolve("batch-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+    o.logDir =
+        o.logDir.resolve(
+            "batch-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(ZoneOffset.UTC)
+                    .format(Instant.now()));
     Files.createDirectories(o.logDir);
     if (o.profileDir != null) {
       Files.createDirectories(o.profileDir);
@@ -299,11 +318,27 @@ public final class BatchBench {
     o.contenders.forEach(c -> results.put(c, new ArrayList<>()));
     try {
       header(started);
-      out("== runs (the time goes from the sender's first update to the receiver's last applied one; load: the machine's");
-    out("   1-minute load average as the run's JVMs start)");
-      out("%-5s %-14s %5s %10s %12s %9s %9s %8s %8s %7s %5s %8s %8s %14s %14s %9s",
-          "round", "contender", "load", "updates", "rate/s", "applied s", "acked s", "batches", "acks", "retries", "aband",
-          "B/upd ->", "B/upd <-", "sender cpu s", "receiver cpu s", "gc ms s/r");
+      out(
+          "== runs (the time goes from the sender's first update to the receiver's last applied one; load: the machine's");
+      out("   1-minute load average as the run's JVMs start)");
+      out(
+          "%-5s %-14s %5s %10s %12s %9s %9s %8s %8s %7s %5s %8s %8s %14s %14s %9s",
+          "round",
+          "contender",
+          "load",
+          "updates",
+          "rate/s",
+          "applied s",
+          "acked s",
+          "batches",
+          "acks",
+          "retries",
+          "aband",
+          "B/upd ->",
+          "B/upd <-",
+          "sender cpu s",
+          "receiver cpu s",
+          "gc ms s/r");
       for (int round = 1; round <= o.rounds; round++) {
         for (Contender c : o.contenders) {
           Result r = runOnce(c, round);
@@ -318,7 +353,9 @@ public final class BatchBench {
       if (!finished) {
         out("! the run stopped early; the figures above are all there is");
       }
-      out("total time %.0f s; load average at the end: %s", (System.nanoTime() - t0) / 1e9, ChannelBench.loadAverage());
+      out(
+          "total time %.0f s; load average at the end: %s",
+          (System.nanoTime() - t0) / 1e9, ChannelBench.loadAverage());
       Path file = writeResults(started);
       System.out.println("raw results: " + file);
     }
@@ -326,26 +363,53 @@ public final class BatchBench {
   }
 
   private void header(Instant started) {
-    out("# brightchain-net batching benchmark, %s", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)));
+    out(
+        "# brightchain-net batching benchmark, %s",
+        DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)));
     out("command: %s", o.commandLine);
-    out("machine: %d cores (%s), %s %s; load average at the start: %s", cores, ChannelBench.cpuModel(), System.getProperty("os.name"), System.getProperty("os.version"), ChannelBench.loadAverage());
-    out("java %s (%s); each node in its own JVM: -Xmx%s, default GC%s", System.getProperty("java.version"), System.getProperty("java.vm.name"), o.heap,
+    out(
+        "machine: %d cores (%s), %s %s; load average at the start: %s",
+        cores,
+        ChannelBench.cpuModel(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        ChannelBench.loadAverage());
+    out(
+        "java %s (%s); each node in its own JVM: -Xmx%s, default GC%s",
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        o.heap,
         o.jvmOptions.isEmpty() ? "" : ", " + String.join(" ", o.jvmOptions));
-    out("signatures here and now (the node's default scheme, one thread, warmed): %s", cryptoSpeed());
-    out("load: %,d updates per run (unbatched: %,d), each to a distinct block (64-hex ids), warm-up %d%% first; %d rounds; host window %,d updates, %s; retries %d, %d ms apart",
-        o.updates, o.unbatchedUpdates, o.warmupPercent, o.rounds, o.window,
-        o.maxUnacked == 0 ? "never paused" : String.format(Locale.ROOT, "paused at %d unacknowledged batches", o.maxUnacked), o.retryAttempts, o.retryDelayMs);
-    out("nodes: loopback, default transport (Netty), reconciliation off, rate limit raised, %s; all else default; logs in %s",
+    out(
+        "signatures here and now (the node's default scheme, one thread, warmed): %s",
+        cryptoSpeed());
+    out(
+        "load: %,d updates per run (unbatched: %,d), each to a distinct block (64-hex ids), warm-up %d%% first; %d rounds; host window %,d updates, %s; retries %d, %d ms apart",
+        o.updates,
+        o.unbatchedUpdates,
+        o.warmupPercent,
+        o.rounds,
+        o.window,
+        o.maxUnacked == 0
+            ? "never paused"
+            : String.format(Locale.ROOT, "paused at %d unacknowledged batches", o.maxUnacked),
+        o.retryAttempts,
+        o.retryDelayMs);
+    out(
+        "nodes: loopback, default transport (Netty), reconciliation off, rate limit raised, %s; all else default; logs in %s",
         o.heartbeatTimeoutSeconds == 0
             ? "default heartbeats"
-            : String.format(Locale.ROOT, "heartbeats every %d s answered within %d s", Math.max(5, o.heartbeatTimeoutSeconds), o.heartbeatTimeoutSeconds),
+            : String.format(
+                Locale.ROOT,
+                "heartbeats every %d s answered within %d s",
+                Math.max(5, o.heartbeatTimeoutSeconds),
+                o.heartbeatTimeoutSeconds),
         o.logDir);
     for (Contender c : o.contenders) {
       out("contender %s", c.describe());
     }
     out("");
   }
-
 
   // ------------------------------------------------------------------ one run
 
@@ -393,8 +457,10 @@ public final class BatchBench {
     String tag = c.label.replace('/', '_') + "-r" + round;
     String load = ChannelBench.loadAverage().split(" ")[0];
     int n = o.updatesOf(c);
-    try (Child receiver = Child.start(command(c, tag + "-receiver"), o.logDir.resolve(tag + "-receiver.log"));
-        Child sender = Child.start(command(c, tag + "-sender"), o.logDir.resolve(tag + "-sender.log"))) {
+    try (Child receiver =
+            Child.start(command(c, tag + "-receiver"), o.logDir.resolve(tag + "-receiver.log"));
+        Child sender =
+            Child.start(command(c, tag + "-sender"), o.logDir.resolve(tag + "-sender.log"))) {
       sender.send("connect " + receiver.port);
       sender.await("CONNECTED", Duration.ofSeconds(60));
       receiver.send("await-peer");
@@ -416,14 +482,54 @@ public final class BatchBench {
       long acked = Long.parseLong(p.acked.get("t"));
       long issued = Long.parseLong(p.sent.get("issued"));
       Map<String, String> s = new HashMap<>(p.acked);
-      s.putAll(Map.of("t0", p.sent.get("t0"), "issued", p.sent.get("issued"), "flushed", p.sent.get("flushed"), "paused", p.sent.getOrDefault("paused", "0")));
-      return new Result(c, round, load, n, true, "", (applied - t0) / 1e9, acked > 0 ? (acked - t0) / 1e9 : Double.NaN, (issued - t0) / 1e9,
-          p.wall, p.senderCpu[0] + p.senderCpu[1], p.senderCpu[1], p.receiverCpu[0] + p.receiverCpu[1], p.receiverCpu[1], s, p.applied);
+      s.putAll(
+          Map.of(
+              "t0",
+              p.sent.get("t0"),
+              "issued",
+              p.sent.get("issued"),
+              "flushed",
+              p.sent.get("flushed"),
+              "paused",
+              p.sent.getOrDefault("paused", "0")));
+      return new Result(
+          c,
+          round,
+          load,
+          n,
+          true,
+          "",
+          (applied - t0) / 1e9,
+          acked > 0 ? (acked - t0) / 1e9 : Double.NaN,
+          (issued - t0) / 1e9,
+          p.wall,
+          p.senderCpu[0] + p.senderCpu[1],
+          p.senderCpu[1],
+          p.receiverCpu[0] + p.receiverCpu[1],
+          p.receiverCpu[1],
+          s,
+          p.applied);
     }
   }
 
   private static Result failed(Contender c, int round, String load, int n, String why, Phase p) {
-    return new Result(c, round, load, n, false, why, Double.NaN, Double.NaN, Double.NaN, p.wall, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of());
+    return new Result(
+        c,
+        round,
+        load,
+        n,
+        false,
+        why,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        p.wall,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Map.of(),
+        Map.of());
   }
 
   /** What one phase (warm-up or measured) of a run gave. */
@@ -492,7 +598,10 @@ public final class BatchBench {
     cmd.add("-Dorg.slf4j.simpleLogger.log.io.netty=warn");
     cmd.addAll(o.jvmOptions);
     if (o.profileDir != null) {
-      cmd.add("-XX:StartFlightRecording=filename=" + o.profileDir.toAbsolutePath().resolve(tag + ".jfr") + ",settings=profile");
+      cmd.add(
+          "-XX:StartFlightRecording=filename="
+              + o.profileDir.toAbsolutePath().resolve(tag + ".jfr")
+              + ",settings=profile");
     }
     cmd.addAll(
         List.of(
@@ -531,16 +640,39 @@ public final class BatchBench {
 
   private void print(Result r) {
     if (!r.ok) {
-      out("%-5d %-14s %5s %10d   FAILED: %s", r.round, r.contender.label, r.load, r.updates, r.failure);
+      out(
+          "%-5d %-14s %5s %10d   FAILED: %s",
+          r.round, r.contender.label, r.load, r.updates, r.failure);
       return;
     }
-    out("%-5d %-14s %5s %,10d %,12.0f %9.3f %9.3f %8d %8d %7d %5d %8.1f %8.1f %7.2f (%4.2f) %7.2f (%4.2f) %4d/%-4d",
-        r.round, r.contender.label, r.load, r.updates, r.rate(), r.appliedSeconds, r.ackedSeconds, r.s("sent"), r.s("acked"), r.s("retries"), r.s("abandoned"),
-        r.s("bytesOut") / (double) r.updates, r.r("bytesOut") / (double) r.updates,
-        r.senderCpu, r.senderCpu / r.wall, r.receiverCpu, r.receiverCpu / r.wall, r.s("gcMs"), r.r("gcMs"));
+    out(
+        "%-5d %-14s %5s %,10d %,12.0f %9.3f %9.3f %8d %8d %7d %5d %8.1f %8.1f %7.2f (%4.2f) %7.2f (%4.2f) %4d/%-4d",
+        r.round,
+        r.contender.label,
+        r.load,
+        r.updates,
+        r.rate(),
+        r.appliedSeconds,
+        r.ackedSeconds,
+        r.s("sent"),
+        r.s("acked"),
+        r.s("retries"),
+        r.s("abandoned"),
+        r.s("bytesOut") / (double) r.updates,
+        r.r("bytesOut") / (double) r.updates,
+        r.senderCpu,
+        r.senderCpu / r.wall,
+        r.receiverCpu,
+        r.receiverCpu / r.wall,
+        r.s("gcMs"),
+        r.r("gcMs"));
     List<String> notes = new ArrayList<>();
     if (r.s("paused") > 0) {
-      notes.add(String.format(Locale.ROOT, "host paused %.0f%% of the time for acknowledgements", 100 * r.s("paused") / 1e9 / r.appliedSeconds));
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "host paused %.0f%% of the time for acknowledgements",
+              100 * r.s("paused") / 1e9 / r.appliedSeconds));
     }
     if (BatchNodeStats.present(r.sender) && r.s("accepted") != r.updates) {
       notes.add("sender accepted " + r.s("accepted"));
@@ -573,7 +705,9 @@ public final class BatchBench {
   }
 
   private void summary(Map<Contender, List<Result>> results) {
-    out("== medians per contender (ratio: to the unbatched contender's median rate; goal: %,.0f updates/s)", GOAL);
+    out(
+        "== medians per contender (ratio: to the unbatched contender's median rate; goal: %,.0f updates/s)",
+        GOAL);
     Map<Contender, Double> rates = new LinkedHashMap<>();
     for (Map.Entry<Contender, List<Result>> e : results.entrySet()) {
       List<Result> ok = e.getValue().stream().filter(Result::ok).toList();
@@ -590,7 +724,9 @@ public final class BatchBench {
       List<Result> ok = e.getValue().stream().filter(Result::ok).toList();
       int failed = e.getValue().size() - ok.size();
       if (ok.isEmpty()) {
-        out("BATCH contender=%s updates=%d rate=0/s runs=0 failed=%d", c.label, o.updatesOf(c), failed);
+        out(
+            "BATCH contender=%s updates=%d rate=0/s runs=0 failed=%d",
+            c.label, o.updatesOf(c), failed);
         continue;
       }
       double rate = rates.get(c);
@@ -611,20 +747,52 @@ public final class BatchBench {
       double abandoned = median(ok, r -> r.s("abandoned"));
       double paused = median(ok, r -> r.s("paused") / 1e9 / r.appliedSeconds);
       String ratio = base == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", rate / base);
-      out("BATCH contender=%s updates=%d rate=%.0f/s ratio=%s goal=%s(%.2fx) applied_s=%.3f acked_s=%.3f issue_rate=%.0f/s batches=%.0f acks=%.0f retries=%.0f abandoned=%.0f host_paused=%.0f%% bytes_per_update=%.1f ack_bytes_per_update=%.1f sender_cores=%.2f receiver_cores=%.2f cpu_share=%.0f%% sender_us_per_update=%.2f receiver_us_per_update=%.2f kernel_share=%.0f%%/%.0f%% runs=%d failed=%d",
-          c.label, o.updatesOf(c), rate, ratio, rate >= GOAL ? "MET" : "NOT-MET", rate / GOAL, applied, acked, issueRate, batches, acks, retries, abandoned, 100 * paused,
-          bytesOut, bytesBack, senderCores, receiverCores, 100 * (senderCores + receiverCores) / cores, senderUs, receiverUs,
-          100 * senderSys, 100 * receiverSys, ok.size(), failed);
+      out(
+          "BATCH contender=%s updates=%d rate=%.0f/s ratio=%s goal=%s(%.2fx) applied_s=%.3f acked_s=%.3f issue_rate=%.0f/s batches=%.0f acks=%.0f retries=%.0f abandoned=%.0f host_paused=%.0f%% bytes_per_update=%.1f ack_bytes_per_update=%.1f sender_cores=%.2f receiver_cores=%.2f cpu_share=%.0f%% sender_us_per_update=%.2f receiver_us_per_update=%.2f kernel_share=%.0f%%/%.0f%% runs=%d failed=%d",
+          c.label,
+          o.updatesOf(c),
+          rate,
+          ratio,
+          rate >= GOAL ? "MET" : "NOT-MET",
+          rate / GOAL,
+          applied,
+          acked,
+          issueRate,
+          batches,
+          acks,
+          retries,
+          abandoned,
+          100 * paused,
+          bytesOut,
+          bytesBack,
+          senderCores,
+          receiverCores,
+          100 * (senderCores + receiverCores) / cores,
+          senderUs,
+          receiverUs,
+          100 * senderSys,
+          100 * receiverSys,
+          ok.size(),
+          failed);
     }
     out("");
-    out("   rate: updates / (receiver's last applied - sender's first update); acked_s: until the sender saw every batch acknowledged;");
-    out("   issue_rate: updates / time the sender's host took to hand them all to its node (and see them applied locally);");
-    out("   host_paused: share of the time the host waited because its node had --max-unacked batches unacknowledged;");
-    out("   abandoned: batches the sender gave up on (after its retries, or at 256 unacknowledged); their updates reach the");
-    out("   receiver by reconciliation, which the node then starts with that peer even with background reconciliation off;");
-    out("   bytes_per_update: the sender's transport bytes out / updates; ack_bytes: the receiver's bytes out / updates;");
-    out("   cores: CPU seconds (user + system, /proc) / wall time of the phase; cpu_share: both JVMs' CPU / (wall x %d cores);", cores);
-    out("   us_per_update: CPU microseconds per update; kernel_share: system time / CPU time, sender/receiver");
+    out(
+        "   rate: updates / (receiver's last applied - sender's first update); acked_s: until the sender saw every batch acknowledged;");
+    out(
+        "   issue_rate: updates / time the sender's host took to hand them all to its node (and see them applied locally);");
+    out(
+        "   host_paused: share of the time the host waited because its node had --max-unacked batches unacknowledged;");
+    out(
+        "   abandoned: batches the sender gave up on (after its retries, or at 256 unacknowledged); their updates reach the");
+    out(
+        "   receiver by reconciliation, which the node then starts with that peer even with background reconciliation off;");
+    out(
+        "   bytes_per_update: the sender's transport bytes out / updates; ack_bytes: the receiver's bytes out / updates;");
+    out(
+        "   cores: CPU seconds (user + system, /proc) / wall time of the phase; cpu_share: both JVMs' CPU / (wall x %d cores);",
+        cores);
+    out(
+        "   us_per_update: CPU microseconds per update; kernel_share: system time / CPU time, sender/receiver");
     out("");
     Contender best = null;
     for (Contender c : rates.keySet()) {
@@ -633,8 +801,13 @@ public final class BatchBench {
       }
     }
     if (best != null) {
-      out("== goal: >= %,.0f signed temperature updates/s end to end with batching: %s (best: %s, %,.0f/s, %.2fx the goal)",
-          GOAL, rates.get(best) >= GOAL ? "MET" : "NOT MET", best.label, rates.get(best), rates.get(best) / GOAL);
+      out(
+          "== goal: >= %,.0f signed temperature updates/s end to end with batching: %s (best: %s, %,.0f/s, %.2fx the goal)",
+          GOAL,
+          rates.get(best) >= GOAL ? "MET" : "NOT MET",
+          best.label,
+          rates.get(best),
+          rates.get(best) / GOAL);
       out("");
     }
   }
@@ -652,7 +825,13 @@ public final class BatchBench {
 
   private Path writeResults(Instant started) throws IOException {
     Files.createDirectories(o.resultsDir);
-    String name = "batch-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started) + (o.quick ? "-quick" : "") + ".txt";
+    String name =
+        "batch-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(started)
+            + (o.quick ? "-quick" : "")
+            + ".txt";
     Path file = o.resultsDir.resolve(name);
     Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
     return file;
@@ -689,7 +868,12 @@ public final class BatchBench {
     if (ok != 1500 + n) {
       return "verification failed";
     }
-    return String.format(Locale.ROOT, "%s sign %.0f µs, verify %.0f µs", scheme.getClass().getSimpleName(), (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n);
+    return String.format(
+        Locale.ROOT,
+        "%s sign %.0f µs, verify %.0f µs",
+        scheme.getClass().getSimpleName(),
+        (t1 - t0) / 1e3 / n,
+        (t2 - t1) / 1e3 / n);
   }
 
   private static void sleep(long ms) {
@@ -720,7 +904,9 @@ public final class BatchBench {
       Thread reader =
           new Thread(
               () -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                   for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
                   }
@@ -736,7 +922,10 @@ public final class BatchBench {
     }
 
     static Child start(List<String> command, Path log) throws IOException {
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       try {
         return new Child(p, log);
       } catch (IOException | RuntimeException e) {
@@ -756,11 +945,19 @@ public final class BatchBench {
       while (true) {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !process.isAlive() && lines.isEmpty()) {
-          throw new IOException("no " + name + " line from pid " + process.pid() + (process.isAlive() ? " in " + timeout : " (exited)") + "; log: " + log);
+          throw new IOException(
+              "no "
+                  + name
+                  + " line from pid "
+                  + process.pid()
+                  + (process.isAlive() ? " in " + timeout : " (exited)")
+                  + "; log: "
+                  + log);
         }
         String line;
         try {
-          line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+          line =
+              lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted");

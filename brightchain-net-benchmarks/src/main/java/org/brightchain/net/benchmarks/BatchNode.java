@@ -36,37 +36,37 @@ import org.brightchain.net.spi.MetadataStore;
 
 /**
  * One node of the batching benchmark ({@link BatchBench}), in a JVM of its own: the stock node
- * built with {@link BrightChainNode#builder()} on loopback, its default transport (Netty), with
- * the batching under test, reconciliation off (so that only batches carry updates) and the rate
- * limit raised as in {@link BenchNode} (one message per update, in the unbatched case, is far
- * above the default 100 per 10 s); with {@code --heartbeat-timeout-s T}, heartbeats every
- * {@code max(T, 5)} seconds that may take {@code T} seconds to be answered. Everything else
- * (frame and queue limits, the handshake, signatures) is the default.
+ * built with {@link BrightChainNode#builder()} on loopback, its default transport (Netty), with the
+ * batching under test, reconciliation off (so that only batches carry updates) and the rate limit
+ * raised as in {@link BenchNode} (one message per update, in the unbatched case, is far above the
+ * default 100 per 10 s); with {@code --heartbeat-timeout-s T}, heartbeats every {@code max(T, 5)}
+ * seconds that may take {@code T} seconds to be answered. Everything else (frame and queue limits,
+ * the handshake, signatures) is the default.
  *
- * <p>Its metadata store is the default in-memory one, wrapped to count the changes made to it
- * and to note the time ({@link System#nanoTime()}, which on Linux is one clock for every process
- * of the machine) of the change that completes an expected count.
+ * <p>Its metadata store is the default in-memory one, wrapped to count the changes made to it and
+ * to note the time ({@link System#nanoTime()}, which on Linux is one clock for every process of the
+ * machine) of the change that completes an expected count.
  *
- * <p>Prints {@code READY <port> <nodeId>} once listening, then answers commands on standard
- * input, one line each:
+ * <p>Prints {@code READY <port> <nodeId>} once listening, then answers commands on standard input,
+ * one line each:
  *
  * <ul>
- *   <li>{@code connect <port>}: dials the node at 127.0.0.1:port, waits until it is an active
- *       peer; {@code CONNECTED <peerId>}.
+ *   <li>{@code connect <port>}: dials the node at 127.0.0.1:port, waits until it is an active peer;
+ *       {@code CONNECTED <peerId>}.
  *   <li>{@code await-peer}: waits until some peer is active; {@code PEER <peerId>}.
- *   <li>{@code prepare <count>}: makes the ids of the next {@code count} blocks to update
- *       (SHA-256 of a random salt and a counter, as 64 hex digits); {@code PREPARED}.
+ *   <li>{@code prepare <count>}: makes the ids of the next {@code count} blocks to update (SHA-256
+ *       of a random salt and a counter, as 64 hex digits); {@code PREPARED}.
  *   <li>{@code send <window> <max-unacked>}: the host updates the temperature of each prepared
- *       block once, as fast as it can, with at most {@code window} updates handed to the node
- *       and not yet applied here, and (unless {@code max-unacked} is 0) pausing while the node
- *       has {@code max-unacked} batches or more sent and not yet acknowledged ({@link
+ *       block once, as fast as it can, with at most {@code window} updates handed to the node and
+ *       not yet applied here, and (unless {@code max-unacked} is 0) pausing while the node has
+ *       {@code max-unacked} batches or more sent and not yet acknowledged ({@link
  *       BrightChainNode#deliveryStats()}); then {@link BrightChainNode#flush()}. {@code SENT
  *       t0=<ns> issued=<ns> flushed=<ns> paused=<ns>}.
  *   <li>{@code await-acks <timeout-s>}: waits until every batch sealed since {@code send} is
  *       acknowledged or abandoned; {@code ACKED t=<ns> ...} with the counters since {@code send}.
- *   <li>{@code expect <count>}: from now, the {@code count}-th change to the metadata store
- *       prints {@code APPLIED t=<ns> ...} with the counters since {@code expect}; answers {@code
- *       ARMED} at once.
+ *   <li>{@code expect <count>}: from now, the {@code count}-th change to the metadata store prints
+ *       {@code APPLIED t=<ns> ...} with the counters since {@code expect}; answers {@code ARMED} at
+ *       once.
  *   <li>{@code progress}: {@code PROGRESS changes=<n> ...}, the counters so far.
  *   <li>{@code quit} (or the end of input): stops the node and exits.
  * </ul>
@@ -86,6 +86,7 @@ public final class BatchNode {
   private final byte[] salt = new byte[16];
   private long nextBlock;
   private BlockId[] prepared = new BlockId[0];
+
   /** Counters at the start of the last {@code send}. */
   private Snapshot sendStart;
 
@@ -126,17 +127,22 @@ public final class BatchNode {
             .host("127.0.0.1")
             .httpPort(0)
             .rateLimit(
-                new RateLimitConfig(Duration.ofSeconds(10), BenchNode.RATE_LIMIT, 3, Duration.ofMinutes(5)))
+                new RateLimitConfig(
+                    Duration.ofSeconds(10), BenchNode.RATE_LIMIT, 3, Duration.ofMinutes(5)))
             .metadataStore(store)
             .batching(
                 new BatchConfig(
-                    maxSize, Duration.ofMillis(intervalMs), retryAttempts, Duration.ofMillis(retryDelayMs)))
+                    maxSize,
+                    Duration.ofMillis(intervalMs),
+                    retryAttempts,
+                    Duration.ofMillis(retryDelayMs)))
             .sync(SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO))
             .build();
     node.start().get();
     BatchNode b = new BatchNode(node, store, maxSize);
     b.say("READY " + node.wsAddress().getPort() + " " + node.nodeId());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       String[] w = line.trim().split("\\s+");
       if (w[0].equals("quit")) {
@@ -168,7 +174,12 @@ public final class BatchNode {
       case "send" -> send(Integer.parseInt(w[1]), w.length > 2 ? Integer.parseInt(w[2]) : 0);
       case "await-acks" -> awaitAcks(Duration.ofSeconds(Long.parseLong(w[1])));
       case "expect" -> expect(Long.parseLong(w[1]));
-      case "progress" -> say("PROGRESS changes=" + store.changes() + " " + Snapshot.take(node).minus(Snapshot.ZERO));
+      case "progress" ->
+          say(
+              "PROGRESS changes="
+                  + store.changes()
+                  + " "
+                  + Snapshot.take(node).minus(Snapshot.ZERO));
       default -> say("ERR unknown command " + w[0]);
     }
   }
@@ -177,13 +188,13 @@ public final class BatchNode {
 
   /**
    * The host's loop: one temperature update per prepared block. The node applies each on its
-   * scheduler, in order, so the completion of one means every earlier one is applied too; the
-   * loop keeps the future of one update in {@code step} only and waits on the oldest when more
-   * than {@code window} are outstanding.
+   * scheduler, in order, so the completion of one means every earlier one is applied too; the loop
+   * keeps the future of one update in {@code step} only and waits on the oldest when more than
+   * {@code window} are outstanding.
    *
    * <p>With {@code maxUnacked}, updates not yet sealed into batches count too: the window shrinks
-   * to {@code maxUnacked / 2} full batches, so that what waits in the node's queue cannot make
-   * more than {@code 1.5 * maxUnacked} batches unacknowledged between two checks.
+   * to {@code maxUnacked / 2} full batches, so that what waits in the node's queue cannot make more
+   * than {@code 1.5 * maxUnacked} batches unacknowledged between two checks.
    */
   private void send(int window, int maxUnacked) throws Exception {
     BlockId[] ids = prepared;
@@ -230,7 +241,17 @@ public final class BatchNode {
       // A node without batching sends every update at once: nothing to flush.
     }
     long flushed = System.nanoTime();
-    say("SENT t0=" + t0 + " issued=" + issued + " flushed=" + flushed + " paused=" + paused + " updates=" + ids.length);
+    say(
+        "SENT t0="
+            + t0
+            + " issued="
+            + issued
+            + " flushed="
+            + flushed
+            + " paused="
+            + paused
+            + " updates="
+            + ids.length);
   }
 
   /** Batches this node has sent and not yet seen acknowledged or given up. */
@@ -241,7 +262,10 @@ public final class BatchNode {
 
   private record Tracked(int index, CompletableFuture<BlockMetadata> future) {}
 
-  /** Polls the delivery counters every millisecond until every batch sent is acknowledged or given up. */
+  /**
+   * Polls the delivery counters every millisecond until every batch sent is acknowledged or given
+   * up.
+   */
   private void awaitAcks(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -389,19 +413,31 @@ public final class BatchNode {
     public String toString() {
       DeliveryStats s = stats;
       return String.format(
-          Locale.ROOT,
-          "accepted=%d coalesced=%d sent=%d acked=%d retries=%d abandoned=%d received=%d duplicates=%d applied=%d syncs=%d syncsFailed=%d syncEntries=%d bytesIn=%d bytesOut=%d gcs=%d gcMs=%d",
-          s.updatesAccepted(), s.updatesCoalesced(), s.batchesSent(), s.batchesAcked(), s.batchRetries(), s.batchesAbandoned(),
-          s.batchesReceived(), s.batchDuplicates(), s.updatesApplied(), s.syncsCompleted(), s.syncsFailed(), s.syncEntriesReceived(),
-          bytesIn, bytesOut, gcCount, gcMillis)
+              Locale.ROOT,
+              "accepted=%d coalesced=%d sent=%d acked=%d retries=%d abandoned=%d received=%d duplicates=%d applied=%d syncs=%d syncsFailed=%d syncEntries=%d bytesIn=%d bytesOut=%d gcs=%d gcMs=%d",
+              s.updatesAccepted(),
+              s.updatesCoalesced(),
+              s.batchesSent(),
+              s.batchesAcked(),
+              s.batchRetries(),
+              s.batchesAbandoned(),
+              s.batchesReceived(),
+              s.batchDuplicates(),
+              s.updatesApplied(),
+              s.syncsCompleted(),
+              s.syncsFailed(),
+              s.syncEntriesReceived(),
+              bytesIn,
+              bytesOut,
+              gcCount,
+              gcMillis)
           + (batching ? "" : " nostats");
     }
   }
 
   /**
-   * The default in-memory store, counting the changes made to it (an update that leaves an entry
-   * as it was does not count) and noting when the change that completes an expected count is
-   * made.
+   * The default in-memory store, counting the changes made to it (an update that leaves an entry as
+   * it was does not count) and noting when the change that completes an expected count is made.
    */
   static final class CountingStore implements MetadataStore {
     private final InMemoryMetadataStore inner = new InMemoryMetadataStore();

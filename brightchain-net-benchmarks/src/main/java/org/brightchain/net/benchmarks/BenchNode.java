@@ -13,22 +13,22 @@ import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.spi.ConnectionLimits;
 
 /**
- * A BrightChain node for benchmarks, started by {@link ChannelBench} in a JVM of its own: the
- * stock node built with {@link BrightChainNode#builder()}, with the settings a load test needs:
+ * A BrightChain node for benchmarks, started by {@link ChannelBench} in a JVM of its own: the stock
+ * node built with {@link BrightChainNode#builder()}, with the settings a load test needs:
  *
  * <ul>
  *   <li>loopback only, a free port;
  *   <li>a long idle timeout, and heartbeats as rare as the idle timeout, so that nothing closes or
  *       pings the driver's connections during a run (they do not answer pings);
- *   <li>a high connection cap ({@code maxConnections}), and per-address and per-subnet caps
- *       ({@link ConnectionLimits}) as high, since every connection comes from 127.0.0.1;
- *   <li>a rate limit no load of the benchmark reaches: the publisher sends thousands of messages
- *       a second from one node id, echo clients hundreds each, and the handshakes of thousands of
+ *   <li>a high connection cap ({@code maxConnections}), and per-address and per-subnet caps ({@link
+ *       ConnectionLimits}) as high, since every connection comes from 127.0.0.1;
+ *   <li>a rate limit no load of the benchmark reaches: the publisher sends thousands of messages a
+ *       second from one node id, echo clients hundreds each, and the handshakes of thousands of
  *       connections count against 127.0.0.1 until each connection has authenticated.
  * </ul>
  *
- * Everything else (the handshake, signature checks, the rate limiter's bookkeeping on every
- * frame) is as in any node.
+ * Everything else (the handshake, signature checks, the rate limiter's bookkeeping on every frame)
+ * is as in any node.
  *
  * <p>Prints {@code READY <port>} once listening. Reads commands on standard input, one per line:
  * {@code mem} collects garbage twice and prints {@code MEM heapUsed=<bytes> nettyDirect=<bytes>};
@@ -39,8 +39,8 @@ import org.brightchain.net.spi.ConnectionLimits;
  */
 public final class BenchNode {
   /**
-   * Messages allowed per 10 s per node id and per address: far above any load of the benchmark
-   * (the default, 100, would stop the publisher after its first hundred messages).
+   * Messages allowed per 10 s per node id and per address: far above any load of the benchmark (the
+   * default, 100, would stop the publisher after its first hundred messages).
    */
   static final int RATE_LIMIT = 1_000_000_000;
 
@@ -70,12 +70,14 @@ public final class BenchNode {
             .heartbeat(idle, Duration.ofSeconds(Math.min(60, idleSeconds)), 3)
             .maxConnections(maxConnections)
             .connectionLimits(ConnectionLimits.defaults().withCaps(maxConnections, maxConnections))
-            .rateLimit(new RateLimitConfig(Duration.ofSeconds(10), RATE_LIMIT, 3, Duration.ofMinutes(5)))
+            .rateLimit(
+                new RateLimitConfig(Duration.ofSeconds(10), RATE_LIMIT, 3, Duration.ofMinutes(5)))
             .build();
     node.start().get();
     System.out.println("READY " + node.wsAddress().getPort());
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       switch (line.trim()) {
         case "mem" -> {

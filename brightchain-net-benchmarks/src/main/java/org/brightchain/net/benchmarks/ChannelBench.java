@@ -168,7 +168,10 @@ public final class ChannelBench {
           default -> usage("unknown option: " + a);
         }
       }
-      o.commandLine = System.getProperty("bench.command", "java -jar brightchain-bench.jar " + String.join(" ", args)).trim();
+      o.commandLine =
+          System.getProperty(
+                  "bench.command", "java -jar brightchain-bench.jar " + String.join(" ", args))
+              .trim();
       return o;
     }
 
@@ -176,7 +179,10 @@ public final class ChannelBench {
       List<Contender> out = new ArrayList<>();
       for (String s : list.split(",")) {
         Contender c =
-            Arrays.stream(Contender.values()).filter(x -> x.label.equals(s.trim())).findFirst().orElse(null);
+            Arrays.stream(Contender.values())
+                .filter(x -> x.label.equals(s.trim()))
+                .findFirst()
+                .orElse(null);
         if (c == null) {
           usage(name + ": '" + s + "' (expected brightchain, ws or socket.io)");
         }
@@ -218,7 +224,8 @@ public final class ChannelBench {
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
     if (o.jar == null) {
-      o.jar = Path.of(ChannelBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      o.jar =
+          Path.of(ChannelBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
     if (o.logDir == null) {
       o.logDir = Files.createTempDirectory("bench-channel-logs");
@@ -253,7 +260,9 @@ public final class ChannelBench {
       header(started);
       try (WsClient c = new WsClient(cores)) {
         client = c;
-        out("driver: Netty %s client, %d event loop threads, in this JVM (pid %d)", c.io, cores, Proc.self());
+        out(
+            "driver: Netty %s client, %d event loop threads, in this JVM (pid %d)",
+            c.io, cores, Proc.self());
         out("");
         if (!o.skip.contains("fanout") || !o.skip.contains("echo")) {
           Map<Contender, Server> servers = startAll(o.contenders);
@@ -274,7 +283,10 @@ public final class ChannelBench {
           idle();
         }
       }
-      out(o.quick ? "== goals (a quick run warms up too briefly to judge them; run the full benchmark)" : "== goals");
+      out(
+          o.quick
+              ? "== goals (a quick run warms up too briefly to judge them; run the full benchmark)"
+              : "== goals");
       goals.forEach(this::out);
       out("");
       finished = true;
@@ -282,7 +294,9 @@ public final class ChannelBench {
       if (!finished) {
         out("! the run stopped early; the figures above are all there is");
       }
-      out("total time %.0f s; load average at the end: %s", (System.nanoTime() - t0) / 1e9, loadAverage());
+      out(
+          "total time %.0f s; load average at the end: %s",
+          (System.nanoTime() - t0) / 1e9, loadAverage());
       Path file = writeResults(started);
       System.out.println("raw results: " + file);
     }
@@ -290,14 +304,38 @@ public final class ChannelBench {
   }
 
   private void header(Instant started) {
-    out("# brightchain-net channel benchmark, %s", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+    out(
+        "# brightchain-net channel benchmark, %s",
+        DateTimeFormatter.ISO_INSTANT.format(
+            started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     out("command: %s", o.commandLine);
-    out("machine: %d cores (%s), %s %s; load average at the start: %s", cores, cpuModel(), System.getProperty("os.name"), System.getProperty("os.version"), loadAverage());
-    out("java %s (%s); node %s; ws %s; socket.io %s", System.getProperty("java.version"), System.getProperty("java.vm.name"), command("node", "--version"), npmVersion("ws"), npmVersion("socket.io"));
+    out(
+        "machine: %d cores (%s), %s %s; load average at the start: %s",
+        cores,
+        cpuModel(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        loadAverage());
+    out(
+        "java %s (%s); node %s; ws %s; socket.io %s",
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        command("node", "--version"),
+        npmVersion("ws"),
+        npmVersion("socket.io"));
     out("node JVM: -Xmx%s, default GC; JS servers: node --expose-gc", o.nodeHeap);
     out("secp256k1 here and now (BouncyCastle, one thread, warmed): %s", cryptoSpeed());
-    out("loads: fan-out %d subscribers, %d messages/round, window %d, cap %d s, formats %s; echo %d clients, %d s/round; idle %d connections; %d measured rounds + 1 warm-up",
-        o.subscribers, o.messages, o.window, o.roundCapSeconds, String.join("+", o.formats), o.echoClients, o.echoSeconds, o.idleConnections, o.rounds);
+    out(
+        "loads: fan-out %d subscribers, %d messages/round, window %d, cap %d s, formats %s; echo %d clients, %d s/round; idle %d connections; %d measured rounds + 1 warm-up",
+        o.subscribers,
+        o.messages,
+        o.window,
+        o.roundCapSeconds,
+        String.join("+", o.formats),
+        o.echoClients,
+        o.echoSeconds,
+        o.idleConnections,
+        o.rounds);
   }
 
   // ------------------------------------------------------------------ servers
@@ -359,10 +397,11 @@ public final class ChannelBench {
   }
 
   /**
-   * Opens {@code count} connections, at most {@code parallel} handshakes at a time; a connection
-   * to the node counts once the node has identified it.
+   * Opens {@code count} connections, at most {@code parallel} handshakes at a time; a connection to
+   * the node counts once the node has identified it.
    */
-  private List<WsClient.Conn> connect(Server s, Contender.Purpose p, boolean binary, int count, WsClient.Sink sink, int parallel)
+  private List<WsClient.Conn> connect(
+      Server s, Contender.Purpose p, boolean binary, int count, WsClient.Sink sink, int parallel)
       throws InterruptedException {
     return connect(s, p, binary, count, sink, parallel, handshakes(s, count, binary), 120);
   }
@@ -372,7 +411,14 @@ public final class ChannelBench {
    * others), and no new connection started after {@code budgetSeconds}.
    */
   private List<WsClient.Conn> connect(
-      Server s, Contender.Purpose p, boolean binary, int count, WsClient.Sink sink, int parallel, List<Handshake> auth, int budgetSeconds)
+      Server s,
+      Contender.Purpose p,
+      boolean binary,
+      int count,
+      WsClient.Sink sink,
+      int parallel,
+      List<Handshake> auth,
+      int budgetSeconds)
       throws InterruptedException {
     URI uri = uri(s, p, binary);
     Semaphore permits = new Semaphore(parallel);
@@ -380,13 +426,16 @@ public final class ChannelBench {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(budgetSeconds);
     for (int i = 0; i < count; i++) {
       if (System.nanoTime() > deadline) {
-        out("  ! %s: stopped opening connections after %d s, %d of %d started", s.contender.label, budgetSeconds, i, count);
+        out(
+            "  ! %s: stopped opening connections after %d s, %d of %d started",
+            s.contender.label, budgetSeconds, i, count);
         break;
       }
       if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
         break;
       }
-      CompletableFuture<WsClient.Conn> f = client.connect(uri, s.contender.socketIo, auth == null ? null : auth.get(i), sink);
+      CompletableFuture<WsClient.Conn> f =
+          client.connect(uri, s.contender.socketIo, auth == null ? null : auth.get(i), sink);
       f.whenComplete((x, e) -> permits.release());
       fs.add(f);
     }
@@ -402,18 +451,20 @@ public final class ChannelBench {
       }
     }
     if (conns.size() < count) {
-      out("  ! %s: %d of %d connections failed (first: %s)", s.contender.label, count - conns.size(), count, firstError);
+      out(
+          "  ! %s: %d of %d connections failed (first: %s)",
+          s.contender.label, count - conns.size(), count, firstError);
     }
     return conns;
   }
 
   /**
    * Waits until none of {@code conns} has received a frame for {@code quietMillis}, at most {@code
-   * maxSeconds}: the server has finished what opening them set off (for the node, the peer
-   * exchange that follows identifying each one, section 9.4 of the protocol). Returns the seconds
-   * waited.
+   * maxSeconds}: the server has finished what opening them set off (for the node, the peer exchange
+   * that follows identifying each one, section 9.4 of the protocol). Returns the seconds waited.
    */
-  private static double settle(List<WsClient.Conn> conns, long quietMillis, int maxSeconds) throws InterruptedException {
+  private static double settle(List<WsClient.Conn> conns, long quietMillis, int maxSeconds)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     long deadline = t0 + TimeUnit.SECONDS.toNanos(maxSeconds);
     long last = -1;
@@ -451,7 +502,19 @@ public final class ChannelBench {
   // ------------------------------------------------------------------ fan-out
 
   /** One round's figures. */
-  record Figures(Contender contender, String round, double rate, long p50, long p99, String extra, double wall, double serverCpu, double serverSys, double driverCpu, double driverSys, long count) {}
+  record Figures(
+      Contender contender,
+      String round,
+      double rate,
+      long p50,
+      long p99,
+      String extra,
+      double wall,
+      double serverCpu,
+      double serverSys,
+      double driverCpu,
+      double driverSys,
+      long count) {}
 
   private void fanOut(Map<Contender, Server> servers, boolean binary) throws Exception {
     String format = binary ? "binary" : "json";
@@ -462,15 +525,38 @@ public final class ChannelBench {
       nextNumber += o.messages;
     }
     double signSeconds = (System.nanoTime() - signStart) / 1e9;
-    out("== fan-out, %s frames (%d B per message), %d subscribers, %d messages per round, window %d, cap %d s",
-        format, pools.get(0).averageSize(binary), o.subscribers, o.messages, o.window, o.roundCapSeconds);
-    out("   (%d messages signed before the run in %.1f s; socket.io carries %s)", pools.size() * o.messages, signSeconds,
-        binary ? "each as a binary attachment: 2 WebSocket frames per message" : "each as a JSON object in a 42[\"event\",...] frame");
-    out("%-6s %-12s %14s %9s %9s %11s %7s %17s %17s", "round", "contender", "deliveries/s", "p50 ms", "p99 ms", "delivered", "wall s", "server CPU s (c)", "driver CPU s (c)");
+    out(
+        "== fan-out, %s frames (%d B per message), %d subscribers, %d messages per round, window %d, cap %d s",
+        format,
+        pools.get(0).averageSize(binary),
+        o.subscribers,
+        o.messages,
+        o.window,
+        o.roundCapSeconds);
+    out(
+        "   (%d messages signed before the run in %.1f s; socket.io carries %s)",
+        pools.size() * o.messages,
+        signSeconds,
+        binary
+            ? "each as a binary attachment: 2 WebSocket frames per message"
+            : "each as a JSON object in a 42[\"event\",...] frame");
+    out(
+        "%-6s %-12s %14s %9s %9s %11s %7s %17s %17s",
+        "round",
+        "contender",
+        "deliveries/s",
+        "p50 ms",
+        "p99 ms",
+        "delivered",
+        "wall s",
+        "server CPU s (c)",
+        "driver CPU s (c)");
     Map<Contender, List<Figures>> results = new EnumMap<>(Contender.class);
     for (int r = 0; r <= o.rounds; r++) {
       for (Contender c : o.contenders) {
-        Figures f = fanOutRound(servers.get(c), pools.get(r), binary, r == 0 ? "warm" : Integer.toString(r));
+        Figures f =
+            fanOutRound(
+                servers.get(c), pools.get(r), binary, r == 0 ? "warm" : Integer.toString(r));
         print(f);
         if (r > 0) {
           results.computeIfAbsent(c, k -> new ArrayList<>()).add(f);
@@ -482,8 +568,10 @@ public final class ChannelBench {
   }
 
   private Figures fanOutRound(Server s, Pool pool, boolean binary, String round) throws Exception {
-    Phases.FanOut load = new Phases.FanOut(o.subscribers, o.window, pool, binary, marker, markerHex);
-    List<WsClient.Conn> subs = connect(s, Contender.Purpose.BROADCAST, binary, o.subscribers, load, 100);
+    Phases.FanOut load =
+        new Phases.FanOut(o.subscribers, o.window, pool, binary, marker, markerHex);
+    List<WsClient.Conn> subs =
+        connect(s, Contender.Purpose.BROADCAST, binary, o.subscribers, load, 100);
     for (WsClient.Conn c : subs) {
       c.state = new Histogram();
     }
@@ -519,8 +607,21 @@ public final class ChannelBench {
     }
     double wall = (t1 - t0) / 1e9;
     long expected = (long) load.published() * o.subscribers;
-    String extra = String.format(Locale.ROOT, "%5.1f%%", expected == 0 ? 0 : 100.0 * delivered / expected);
-    return new Figures(s.contender, round, delivered / wall, h.quantile(0.5), h.quantile(0.99), extra, wall, sCpu, sSys, dCpu, dSys, delivered);
+    String extra =
+        String.format(Locale.ROOT, "%5.1f%%", expected == 0 ? 0 : 100.0 * delivered / expected);
+    return new Figures(
+        s.contender,
+        round,
+        delivered / wall,
+        h.quantile(0.5),
+        h.quantile(0.99),
+        extra,
+        wall,
+        sCpu,
+        sSys,
+        dCpu,
+        dSys,
+        delivered);
   }
 
   // ------------------------------------------------------------------ echo
@@ -534,15 +635,30 @@ public final class ChannelBench {
       nextNumber += o.echoPool;
     }
     double signSeconds = (System.nanoTime() - signStart) / 1e9;
-    out("== echo, binary frames (%d B per request), %d clients, one request outstanding each, %d s per round",
+    out(
+        "== echo, binary frames (%d B per request), %d clients, one request outstanding each, %d s per round",
         pools.get(0).averageSize(binary), o.echoClients, o.echoSeconds);
-    out("   (the node verifies each request, applies it and answers with a signed system:ack; the JS servers send the frame back;");
-    out("    %d distinct requests signed before the run in %.1f s)", pools.size() * o.echoPool, signSeconds);
-    out("%-6s %-12s %14s %9s %9s %11s %7s %17s %17s", "round", "contender", "round trips/s", "p50 ms", "p99 ms", "", "wall s", "server CPU s (c)", "driver CPU s (c)");
+    out(
+        "   (the node verifies each request, applies it and answers with a signed system:ack; the JS servers send the frame back;");
+    out(
+        "    %d distinct requests signed before the run in %.1f s)",
+        pools.size() * o.echoPool, signSeconds);
+    out(
+        "%-6s %-12s %14s %9s %9s %11s %7s %17s %17s",
+        "round",
+        "contender",
+        "round trips/s",
+        "p50 ms",
+        "p99 ms",
+        "",
+        "wall s",
+        "server CPU s (c)",
+        "driver CPU s (c)");
     Map<Contender, List<Figures>> results = new EnumMap<>(Contender.class);
     for (int r = 0; r <= o.rounds; r++) {
       for (Contender c : o.contenders) {
-        Figures f = echoRound(servers.get(c), pools.get(r), binary, r == 0 ? "warm" : Integer.toString(r));
+        Figures f =
+            echoRound(servers.get(c), pools.get(r), binary, r == 0 ? "warm" : Integer.toString(r));
         print(f);
         if (r > 0) {
           results.computeIfAbsent(c, k -> new ArrayList<>()).add(f);
@@ -555,7 +671,8 @@ public final class ChannelBench {
 
   private Figures echoRound(Server s, Pool pool, boolean binary, String round) throws Exception {
     Phases.Echo load = new Phases.Echo(pool, binary, s.contender == Contender.NODE);
-    List<WsClient.Conn> conns = connect(s, Contender.Purpose.ECHO, binary, o.echoClients, load, 100);
+    List<WsClient.Conn> conns =
+        connect(s, Contender.Purpose.ECHO, binary, o.echoClients, load, 100);
     settle(conns, 300, 60); // the server's connection work (the node's peer exchange) comes first
     double[] sCpu0 = s.cpu();
     double[] dCpu0 = Proc.cpu(Proc.self());
@@ -579,7 +696,19 @@ public final class ChannelBench {
       trips += cl.roundTrips;
     }
     double wall = (t1 - t0) / 1e9;
-    return new Figures(s.contender, round, trips / wall, h.quantile(0.5), h.quantile(0.99), ranOut ? "pool out" : "", wall, sCpu, sSys, dCpu, dSys, trips);
+    return new Figures(
+        s.contender,
+        round,
+        trips / wall,
+        h.quantile(0.5),
+        h.quantile(0.99),
+        ranOut ? "pool out" : "",
+        wall,
+        sCpu,
+        sSys,
+        dCpu,
+        dSys,
+        trips);
   }
 
   // ------------------------------------------------------------------ idle connections
@@ -588,7 +717,10 @@ public final class ChannelBench {
   private static final Pattern JS_HEAP = Pattern.compile("\"heapUsed\":(\\d+)");
   private static final Pattern JS_EXTERNAL = Pattern.compile("\"external\":(\\d+)");
 
-  /** Heap (for the JS servers: heap and external) and the wider figure (plus Netty's direct memory; the same for JS). */
+  /**
+   * Heap (for the JS servers: heap and external) and the wider figure (plus Netty's direct memory;
+   * the same for JS).
+   */
   private static long[] memory(Server s) throws IOException {
     String m = s.memory();
     if (s.contender == Contender.NODE) {
@@ -613,12 +745,19 @@ public final class ChannelBench {
     long fds = openFilesLimit();
     if (fds > 0 && fds < k + 1000) {
       int fewer = (int) Math.max(100, fds - 1000);
-      out("! open files limit %d is too low for %d connections (ulimit -n); measuring %d", fds, k, fewer);
+      out(
+          "! open files limit %d is too low for %d connections (ulimit -n); measuring %d",
+          fds, k, fewer);
       k = fewer;
     }
-    out("== idle connections: %d WebSocket connections open and silent, server memory after a full GC, minus before", k);
-    out("   (the node: heap used, and heap + Netty direct memory; ws and socket.io: V8 heapUsed + external; RSS for all)");
-    out("%-12s %12s %14s %12s %11s %12s %10s", "contender", "connected", "heap B/conn", "+direct B/c", "RSS B/conn", "heap MB", "open s");
+    out(
+        "== idle connections: %d WebSocket connections open and silent, server memory after a full GC, minus before",
+        k);
+    out(
+        "   (the node: heap used, and heap + Netty direct memory; ws and socket.io: V8 heapUsed + external; RSS for all)");
+    out(
+        "%-12s %12s %14s %12s %11s %12s %10s",
+        "contender", "connected", "heap B/conn", "+direct B/c", "RSS B/conn", "heap MB", "open s");
     Map<Contender, long[]> perConn = new EnumMap<>(Contender.class);
     Map<Contender, Integer> connected = new EnumMap<>(Contender.class);
     List<String> absolute = new ArrayList<>();
@@ -631,10 +770,12 @@ public final class ChannelBench {
         closeAll(warm);
         Thread.sleep(1000);
         long[] before = memory(s);
-        Map<String, long[]> histogramBefore = o.histogram && c == Contender.NODE ? classHistogram(s.pid()) : null;
+        Map<String, long[]> histogramBefore =
+            o.histogram && c == Contender.NODE ? classHistogram(s.pid()) : null;
         List<Handshake> auth = handshakes(s, k, true); // signed ahead, outside the time to open
         long t0 = System.nanoTime();
-        List<WsClient.Conn> conns = connect(s, Contender.Purpose.IDLE, true, k, null, 256, auth, o.quick ? 45 : 180);
+        List<WsClient.Conn> conns =
+            connect(s, Contender.Purpose.IDLE, true, k, null, 256, auth, o.quick ? 45 : 180);
         double openSeconds = (System.nanoTime() - t0) / 1e9;
         // Connections to the node count once it has identified them; wait for the work that
         // follows (its peer exchange) to end as well.
@@ -650,9 +791,20 @@ public final class ChannelBench {
         }
         perConn.put(c, per);
         connected.put(c, n);
-        out("%-12s %12d %14d %12d %11d %12.1f %10.1f", c.label, n, per[0], per[1], per[2], after[0] / 1e6, openSeconds);
-        absolute.add(String.format(Locale.ROOT, "   %s before/after: heap %.1f/%.1f MB, heap+direct %.1f/%.1f MB, RSS %.1f/%.1f MB",
-            c.label, before[0] / 1e6, after[0] / 1e6, before[1] / 1e6, after[1] / 1e6, before[2] / 1e6, after[2] / 1e6));
+        out(
+            "%-12s %12d %14d %12d %11d %12.1f %10.1f",
+            c.label, n, per[0], per[1], per[2], after[0] / 1e6, openSeconds);
+        absolute.add(
+            String.format(
+                Locale.ROOT,
+                "   %s before/after: heap %.1f/%.1f MB, heap+direct %.1f/%.1f MB, RSS %.1f/%.1f MB",
+                c.label,
+                before[0] / 1e6,
+                after[0] / 1e6,
+                before[1] / 1e6,
+                after[1] / 1e6,
+                before[2] / 1e6,
+                after[2] / 1e6));
         closeAll(conns);
       }
     }
@@ -661,11 +813,19 @@ public final class ChannelBench {
     long[] ours = perConn.get(Contender.NODE);
     long[] ws = perConn.get(Contender.WS);
     if (ours != null && ws != null) {
-      out("ratio heap per connection ws/brightchain: %.2fx (heap + direct: %.2fx)", ws[0] / (double) ours[0], ws[1] / (double) ours[1]);
+      out(
+          "ratio heap per connection ws/brightchain: %.2fx (heap + direct: %.2fx)",
+          ws[0] / (double) ours[0], ws[1] / (double) ours[1]);
     }
     if (ours != null) {
-      goals.add(String.format(Locale.ROOT, "heap per idle connection <= 2 KB: %s (%d B heap, %d B heap + Netty direct, at %d connections)",
-          ours[0] <= 2048 ? "MET" : "NOT MET", ours[0], ours[1], connected.get(Contender.NODE)));
+      goals.add(
+          String.format(
+              Locale.ROOT,
+              "heap per idle connection <= 2 KB: %s (%d B heap, %d B heap + Netty direct, at %d connections)",
+              ours[0] <= 2048 ? "MET" : "NOT MET",
+              ours[0],
+              ours[1],
+              connected.get(Contender.NODE)));
     }
     out("");
   }
@@ -673,27 +833,64 @@ public final class ChannelBench {
   // ------------------------------------------------------------------ report
 
   private void print(Figures f) {
-    out("%-6s %-12s %,14.0f %9.2f %9.2f %11s %7.2f %10.2f (%4.2f) %10.2f (%4.2f)%s",
-        f.round(), f.contender().label, f.rate(), f.p50() / 1000.0, f.p99() / 1000.0, f.extra().equals("pool out") ? "" : f.extra(), f.wall(),
-        f.serverCpu(), f.wall() == 0 ? 0 : f.serverCpu() / f.wall(), f.driverCpu(), f.wall() == 0 ? 0 : f.driverCpu() / f.wall(),
+    out(
+        "%-6s %-12s %,14.0f %9.2f %9.2f %11s %7.2f %10.2f (%4.2f) %10.2f (%4.2f)%s",
+        f.round(),
+        f.contender().label,
+        f.rate(),
+        f.p50() / 1000.0,
+        f.p99() / 1000.0,
+        f.extra().equals("pool out") ? "" : f.extra(),
+        f.wall(),
+        f.serverCpu(),
+        f.wall() == 0 ? 0 : f.serverCpu() / f.wall(),
+        f.driverCpu(),
+        f.wall() == 0 ? 0 : f.driverCpu() / f.wall(),
         f.extra().equals("pool out") ? "  (signed pool used up: round ended early)" : "");
   }
 
-  private void summary(String what, String unit, Map<Contender, List<Figures>> results, boolean fanOut) {
+  private void summary(
+      String what, String unit, Map<Contender, List<Figures>> results, boolean fanOut) {
     Map<Contender, Double> rate = new LinkedHashMap<>();
     for (Map.Entry<Contender, List<Figures>> e : results.entrySet()) {
       List<Figures> fs = e.getValue();
       double r = median(fs.stream().mapToDouble(Figures::rate).toArray());
       double p50 = median(fs.stream().mapToDouble(f -> f.p50() / 1000.0).toArray());
       double p99 = median(fs.stream().mapToDouble(f -> f.p99() / 1000.0).toArray());
-      double cpuPerMillion = median(fs.stream().mapToDouble(f -> f.count() == 0 ? 0 : f.serverCpu() / f.count() * 1e6).toArray());
-      double serverCores = median(fs.stream().mapToDouble(f -> f.wall() == 0 ? 0 : f.serverCpu() / f.wall()).toArray());
-      double sysShare = median(fs.stream().mapToDouble(f -> f.serverCpu() == 0 ? 0 : f.serverSys() / f.serverCpu()).toArray());
-      double driverCores = median(fs.stream().mapToDouble(f -> f.wall() == 0 ? 0 : f.driverCpu() / f.wall()).toArray());
-      double driverSys = median(fs.stream().mapToDouble(f -> f.driverCpu() == 0 ? 0 : f.driverSys() / f.driverCpu()).toArray());
+      double cpuPerMillion =
+          median(
+              fs.stream()
+                  .mapToDouble(f -> f.count() == 0 ? 0 : f.serverCpu() / f.count() * 1e6)
+                  .toArray());
+      double serverCores =
+          median(
+              fs.stream().mapToDouble(f -> f.wall() == 0 ? 0 : f.serverCpu() / f.wall()).toArray());
+      double sysShare =
+          median(
+              fs.stream()
+                  .mapToDouble(f -> f.serverCpu() == 0 ? 0 : f.serverSys() / f.serverCpu())
+                  .toArray());
+      double driverCores =
+          median(
+              fs.stream().mapToDouble(f -> f.wall() == 0 ? 0 : f.driverCpu() / f.wall()).toArray());
+      double driverSys =
+          median(
+              fs.stream()
+                  .mapToDouble(f -> f.driverCpu() == 0 ? 0 : f.driverSys() / f.driverCpu())
+                  .toArray());
       rate.put(e.getKey(), r);
-      out("median %-12s %,14.0f %9.2f %9.2f   server %.2f cores (%.0f%% in the kernel), %.1f CPU s per million; driver %.2f cores (%.0f%% in the kernel), %.0f%% of the CPU the two used",
-          e.getKey().label, r, p50, p99, serverCores, 100 * sysShare, cpuPerMillion, driverCores, 100 * driverSys, 100 * driverCores / Math.max(1e-9, serverCores + driverCores));
+      out(
+          "median %-12s %,14.0f %9.2f %9.2f   server %.2f cores (%.0f%% in the kernel), %.1f CPU s per million; driver %.2f cores (%.0f%% in the kernel), %.0f%% of the CPU the two used",
+          e.getKey().label,
+          r,
+          p50,
+          p99,
+          serverCores,
+          100 * sysShare,
+          cpuPerMillion,
+          driverCores,
+          100 * driverSys,
+          100 * driverCores / Math.max(1e-9, serverCores + driverCores));
     }
     Double ours = rate.get(Contender.NODE);
     Double ws = rate.get(Contender.WS);
@@ -708,10 +905,22 @@ public final class ChannelBench {
     out(ratios.toString());
     if (fanOut && ours != null) {
       if (ws != null) {
-        goals.add(String.format(Locale.ROOT, "%s >= 3x ws: %s (%.2fx)", what, ours / ws >= 3 ? "MET" : "NOT MET", ours / ws));
+        goals.add(
+            String.format(
+                Locale.ROOT,
+                "%s >= 3x ws: %s (%.2fx)",
+                what,
+                ours / ws >= 3 ? "MET" : "NOT MET",
+                ours / ws));
       }
       if (sio != null) {
-        goals.add(String.format(Locale.ROOT, "%s >= 10x socket.io: %s (%.2fx)", what, ours / sio >= 10 ? "MET" : "NOT MET", ours / sio));
+        goals.add(
+            String.format(
+                Locale.ROOT,
+                "%s >= 10x socket.io: %s (%.2fx)",
+                what,
+                ours / sio >= 10 ? "MET" : "NOT MET",
+                ours / sio));
       }
     }
   }
@@ -735,7 +944,12 @@ public final class ChannelBench {
   private Path writeResults(Instant started) throws IOException {
     Files.createDirectories(o.resultsDir);
     String name =
-        "channel-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started) + (o.quick ? "-quick" : "") + ".txt";
+        "channel-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(started)
+            + (o.quick ? "-quick" : "")
+            + ".txt";
     Path file = o.resultsDir.resolve(name);
     Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
     return file;
@@ -781,7 +995,8 @@ public final class ChannelBench {
 
   private String npmVersion(String pkg) {
     try {
-      String json = Files.readString(o.jsDir.resolve("node_modules").resolve(pkg).resolve("package.json"));
+      String json =
+          Files.readString(o.jsDir.resolve("node_modules").resolve(pkg).resolve("package.json"));
       Matcher m = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
       return m.find() ? m.group(1) : "?";
     } catch (IOException e) {
@@ -789,7 +1004,9 @@ public final class ChannelBench {
     }
   }
 
-  /** Times signing and verifying on this machine now: the node pays one verify per relayed message. */
+  /**
+   * Times signing and verifying on this machine now: the node pays one verify per relayed message.
+   */
   private String cryptoSpeed() {
     var scheme = publisherIdentity.scheme();
     byte[] key = publisherIdentity.publicKey();
@@ -819,15 +1036,27 @@ public final class ChannelBench {
     if (ok != 1500 + n) {
       return "verification failed";
     }
-    return String.format(Locale.ROOT, "sign %.0f µs, verify %.0f µs (wall time)", (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n);
+    return String.format(
+        Locale.ROOT,
+        "sign %.0f µs, verify %.0f µs (wall time)",
+        (t1 - t0) / 1e3 / n,
+        (t2 - t1) / 1e3 / n);
   }
 
-  private static final Pattern HISTO_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+  private static final Pattern HISTO_LINE =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
 
-  /** Instances and bytes by class in a JVM's heap, after a full GC ({@code jcmd GC.class_histogram}). */
-  private static Map<String, long[]> classHistogram(long pid) throws IOException, InterruptedException {
+  /**
+   * Instances and bytes by class in a JVM's heap, after a full GC ({@code jcmd
+   * GC.class_histogram}).
+   */
+  private static Map<String, long[]> classHistogram(long pid)
+      throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.class_histogram")
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "GC.class_histogram")
             .redirectErrorStream(true)
             .start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -843,7 +1072,8 @@ public final class ChannelBench {
   }
 
   /** The classes whose heap grew most, per connection. */
-  private static List<String> histogramGrowth(Map<String, long[]> before, Map<String, long[]> after, int connections) {
+  private static List<String> histogramGrowth(
+      Map<String, long[]> before, Map<String, long[]> after, int connections) {
     List<Map.Entry<String, long[]>> grown = new ArrayList<>();
     long total = 0;
     for (Map.Entry<String, long[]> e : after.entrySet()) {
@@ -856,9 +1086,19 @@ public final class ChannelBench {
     }
     grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "   the node's heap growth by class (jcmd GC.class_histogram), per connection: %d B in all", total / connections));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "   the node's heap growth by class (jcmd GC.class_histogram), per connection: %d B in all",
+            total / connections));
     for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(20, grown.size()))) {
-      lines.add(String.format(Locale.ROOT, "   %7.1f B %6.2f objects  %s", e.getValue()[1] / (double) connections, e.getValue()[0] / (double) connections, e.getKey()));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "   %7.1f B %6.2f objects  %s",
+              e.getValue()[1] / (double) connections,
+              e.getValue()[0] / (double) connections,
+              e.getKey()));
     }
     return lines;
   }

@@ -10,6 +10,7 @@ enum Contender {
   SOCKET_IO("socket.io", true);
 
   final String label;
+
   /** Whether the socket.io/engine.io v4 framing wraps every message. */
   final boolean socketIo;
 
@@ -21,17 +22,19 @@ enum Contender {
   /** The path and query a connection of {@code purpose} uses. */
   String path(Purpose purpose, boolean binaryFrames) {
     return switch (this) {
-      case NODE -> switch (purpose) {
-        // Echo clients ask for acknowledgements only, so the node's relay of each request's
-        // event to the other clients does not reach them (system:subscribe by query).
-        case ECHO -> binaryFrames ? "/ws?types=system:ack" : "/ws?types=system:ack&format=json";
-        default -> binaryFrames ? "/ws" : "/ws?format=json";
-      };
-      case WS -> switch (purpose) {
-        case BROADCAST -> "/broadcast";
-        case ECHO -> "/echo";
-        case IDLE -> "/idle";
-      };
+      case NODE ->
+          switch (purpose) {
+            // Echo clients ask for acknowledgements only, so the node's relay of each request's
+            // event to the other clients does not reach them (system:subscribe by query).
+            case ECHO -> binaryFrames ? "/ws?types=system:ack" : "/ws?types=system:ack&format=json";
+            default -> binaryFrames ? "/ws" : "/ws?format=json";
+          };
+      case WS ->
+          switch (purpose) {
+            case BROADCAST -> "/broadcast";
+            case ECHO -> "/echo";
+            case IDLE -> "/idle";
+          };
       case SOCKET_IO -> "/socket.io/?EIO=4&transport=websocket";
     };
   }

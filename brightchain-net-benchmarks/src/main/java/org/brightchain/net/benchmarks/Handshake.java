@@ -24,9 +24,9 @@ import org.brightchain.net.message.WSMessage;
  * opens. Only the proof depends on the node's challenge, so it alone is signed when the challenge
  * arrives.
  *
- * <p>Every connection needs its own node id: the node keeps one connection per peer and closes
- * the older of two that identify as the same node (9.3). Every announcement is fresh too, since
- * the node refuses a message id it has seen as a duplicate. The driver does not challenge the node
+ * <p>Every connection needs its own node id: the node keeps one connection per peer and closes the
+ * older of two that identify as the same node (9.3). Every announcement is fresh too, since the
+ * node refuses a message id it has seen as a duplicate. The driver does not challenge the node
  * back: it trusts the server it started, and the node does not require it.
  *
  * <p>The connection counts as ready when the node sends {@code system:resume}, which it does right
@@ -37,8 +37,10 @@ final class Handshake {
   static final String VERSION = "brightchain-bench/1";
 
   final NodeIdentity identity;
+
   /** Whether the connection carries binary (protobuf) or text (JSON) frames. */
   final boolean binary;
+
   /** The {@code node:announce} frame, signed ahead. */
   final byte[] announce;
 
@@ -69,7 +71,8 @@ final class Handshake {
     long now = System.currentTimeMillis();
     AuthProof p = new AuthProof(challenge, node);
     WSMessage w = WSMessage.of(p, now, identity.nodeId());
-    SignedMessage m = MessageSigning.sign(identity, MessageSigning.purposeFor(p.type()), w, now, node);
+    SignedMessage m =
+        MessageSigning.sign(identity, MessageSigning.purposeFor(p.type()), w, now, node);
     return encode(m, binary);
   }
 
@@ -81,6 +84,8 @@ final class Handshake {
   /** Decodes a frame the node sent during the handshake. */
   static Envelope decode(ByteBuf buf, boolean binaryFrame) throws WireFormatException {
     byte[] bytes = ByteBufUtil.getBytes(buf);
-    return binaryFrame ? ProtoCodec.decodeEnvelope(bytes) : JsonCodec.fromJson(bytes, Envelope.class);
+    return binaryFrame
+        ? ProtoCodec.decodeEnvelope(bytes)
+        : JsonCodec.fromJson(bytes, Envelope.class);
   }
 }

@@ -2,8 +2,8 @@ package org.brightchain.net.benchmarks;
 
 /**
  * A latency histogram in microseconds with about 1.5% precision: exact below 128 µs, then 64
- * buckets per power of two up to about 12 days. Not thread-safe: each connection records into
- * its own, and a round merges them once the connections are closed.
+ * buckets per power of two up to about 12 days. Not thread-safe: each connection records into its
+ * own, and a round merges them once the connections are closed.
  */
 final class Histogram {
   private static final int EXACT = 128;

@@ -8,19 +8,23 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The two loads: broadcast fan-out and echo. Both run their sending on the client's event loops. */
+/**
+ * The two loads: broadcast fan-out and echo. Both run their sending on the client's event loops.
+ */
 final class Phases {
   private Phases() {}
 
-  static final byte[] SIO_EVENT_BINARY = WsClient.ascii("451-[\"event\",{\"_placeholder\":true,\"num\":0}]");
+  static final byte[] SIO_EVENT_BINARY =
+      WsClient.ascii("451-[\"event\",{\"_placeholder\":true,\"num\":0}]");
   static final byte[] SIO_EVENT_TEXT = WsClient.ascii("42[\"event\",");
-  static final byte[] SIO_ECHO_BINARY = WsClient.ascii("451-[\"echo\",{\"_placeholder\":true,\"num\":0}]");
+  static final byte[] SIO_ECHO_BINARY =
+      WsClient.ascii("451-[\"echo\",{\"_placeholder\":true,\"num\":0}]");
   static final byte[] SIO_ECHO_TEXT = WsClient.ascii("42[\"echo\",");
 
   /**
-   * Broadcast fan-out: one publisher sends the pool's messages as fast as a window allows (at
-   * most {@code window} messages not yet delivered to every subscriber); each subscriber records
-   * the time from publishing to its delivery.
+   * Broadcast fan-out: one publisher sends the pool's messages as fast as a window allows (at most
+   * {@code window} messages not yet delivered to every subscriber); each subscriber records the
+   * time from publishing to its delivery.
    */
   static final class FanOut implements WsClient.Sink {
     final int subscribers;
@@ -37,11 +41,14 @@ final class Phases {
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     volatile boolean stopped;
     private WsClient.Conn publisher;
+
     /** Messages handed to the publisher's connection; its event loop only. */
     private int sent;
+
     private volatile int published;
 
-    FanOut(int subscribers, int window, Pool pool, boolean binary, byte[] marker, byte[] markerHex) {
+    FanOut(
+        int subscribers, int window, Pool pool, boolean binary, byte[] marker, byte[] markerHex) {
       this.subscribers = subscribers;
       this.window = window;
       this.pool = pool;
@@ -109,9 +116,9 @@ final class Phases {
   }
 
   /**
-   * Echo: every client sends one message, waits for the answer that names its request id, and
-   * sends the next. With {@code unique}, each message of the pool is sent once at most and the
-   * round ends early when the pool runs out; otherwise the pool is reused in a cycle.
+   * Echo: every client sends one message, waits for the answer that names its request id, and sends
+   * the next. With {@code unique}, each message of the pool is sent once at most and the round ends
+   * early when the pool runs out; otherwise the pool is reused in a cycle.
    */
   static final class Echo implements WsClient.Sink {
     final Pool pool;
@@ -167,7 +174,9 @@ final class Phases {
     @Override
     public void onPayload(WsClient.Conn c, ByteBuf buf, boolean frameBinary) {
       long now = System.nanoTime();
-      if (!(c.state instanceof Client cl) || cl.expect == null || Pool.indexOf(buf, cl.expect) < 0) {
+      if (!(c.state instanceof Client cl)
+          || cl.expect == null
+          || Pool.indexOf(buf, cl.expect) < 0) {
         return;
       }
       cl.expect = null;

@@ -16,10 +16,9 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSMessage;
 
 /**
- * Messages for one round, signed before it starts: distinct {@code block:temperature} events,
- * each as a binary frame (protobuf) and a text frame (JSON). Every contender of a round gets the
- * same bytes; the node needs them distinct and validly signed, the JavaScript servers only pass
- * them on.
+ * Messages for one round, signed before it starts: distinct {@code block:temperature} events, each
+ * as a binary frame (protobuf) and a text frame (JSON). Every contender of a round gets the same
+ * bytes; the node needs them distinct and validly signed, the JavaScript servers only pass them on.
  *
  * <p>The block id (32 bytes, the SHA-256 form) is the run's 16-byte marker, then the message's
  * number (8 bytes, big-endian), then 8 zero bytes. A receiver finds the number by looking for the
@@ -32,6 +31,7 @@ final class Pool {
   final int size;
   final byte[][] binary;
   final byte[][] json;
+
   /** The request id of each message, or null: {@code "e"} and 12 digits. */
   final byte[][] requestIds;
 
@@ -62,7 +62,8 @@ final class Pool {
                 id[MARKER_BYTES + b] = (byte) (number >>> (56 - 8 * b));
               }
               BlockTemperatureUpdate update =
-                  new BlockTemperatureUpdate(new BlockId(HexFormat.of().formatHex(id)), DataTemperature.HOT);
+                  new BlockTemperatureUpdate(
+                      new BlockId(HexFormat.of().formatHex(id)), DataTemperature.HOT);
               WSMessage w = WSMessage.of(update, now, identity.nodeId());
               SignedMessage m = MessageSigning.sign(identity, w);
               String requestId = requests ? String.format("e%012d", number) : "";

@@ -16,7 +16,9 @@ final class Proc {
     return c[0] + c[1];
   }
 
-  /** User and system CPU seconds used so far by process {@code pid}, all threads; NaN if unknown. */
+  /**
+   * User and system CPU seconds used so far by process {@code pid}, all threads; NaN if unknown.
+   */
   static double[] cpu(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -48,7 +50,9 @@ final class Proc {
     return ProcessHandle.current().pid();
   }
 
-  /** Clock ticks per second (USER_HZ): 100 on Linux unless {@code getconf CLK_TCK} says otherwise. */
+  /**
+   * Clock ticks per second (USER_HZ): 100 on Linux unless {@code getconf CLK_TCK} says otherwise.
+   */
   private static long ticks() {
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

@@ -14,9 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One contender's server process. It prints {@code READY <port>} when listening and answers
- * {@code mem} on its standard input with one {@code MEM ...} line; its standard error goes to a
- * log file.
+ * One contender's server process. It prints {@code READY <port>} when listening and answers {@code
+ * mem} on its standard input with one {@code MEM ...} line; its standard error goes to a log file.
  */
 final class Server implements AutoCloseable {
   final Contender contender;
@@ -35,7 +34,8 @@ final class Server implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                   lines.add(line);
                 }
@@ -51,7 +51,8 @@ final class Server implements AutoCloseable {
   }
 
   /** Starts {@code command} in {@code dir} and waits (at most a minute) until it listens. */
-  static Server start(Contender contender, List<String> command, Path dir, Path logDir) throws IOException {
+  static Server start(Contender contender, List<String> command, Path dir, Path logDir)
+      throws IOException {
     Path log = logDir.resolve(contender.label.replace('.', '_') + "-" + System.nanoTime() + ".log");
     Process p =
         new ProcessBuilder(command)
@@ -62,7 +63,8 @@ final class Server implements AutoCloseable {
       return new Server(contender, p, log);
     } catch (IOException | RuntimeException e) {
       p.destroyForcibly();
-      throw new IOException(contender.label + " did not start (see " + log + "): " + e.getMessage(), e);
+      throw new IOException(
+          contender.label + " did not start (see " + log + "): " + e.getMessage(), e);
     }
   }
 
@@ -97,7 +99,13 @@ final class Server implements AutoCloseable {
       long left = deadline - System.nanoTime();
       if (left <= 0 || !process.isAlive() && lines.isEmpty()) {
         throw new IOException(
-            "no '" + prefix.trim() + "' line from " + contender.label + (process.isAlive() ? " in " + timeout : " (exited " + exitCode() + ")") + "; log: " + log);
+            "no '"
+                + prefix.trim()
+                + "' line from "
+                + contender.label
+                + (process.isAlive() ? " in " + timeout : " (exited " + exitCode() + ")")
+                + "; log: "
+                + log);
       }
       String line;
       try {

@@ -12,14 +12,14 @@ import org.brightchain.net.core.internal.sync.SyncSettings;
 import org.brightchain.net.core.internal.sync.SyncStorage;
 
 /**
- * The reconciliation benchmark: two sets of a million items that differ in a hundred, reconciled
- * in memory, against sending the full id list (32 bytes an item). Prints one {@code SYNC} line per
- * run: bytes both ways, messages ("rounds"), time, and the bounds they are held to ({@code 64 * d
- * + 2048} bytes, {@code ceil(log16 N) + 1} messages).
+ * The reconciliation benchmark: two sets of a million items that differ in a hundred, reconciled in
+ * memory, against sending the full id list (32 bytes an item). Prints one {@code SYNC} line per
+ * run: bytes both ways, messages ("rounds"), time, and the bounds they are held to ({@code 64 * d +
+ * 2048} bytes, {@code ceil(log16 N) + 1} messages).
  *
- * <p>Items are block-metadata-like: millisecond timestamps spread over 30 days, random 32-byte
- * ids. Each case runs with several seeds; the time is the reconciliation alone (both sides, one
- * thread), not building the sets.
+ * <p>Items are block-metadata-like: millisecond timestamps spread over 30 days, random 32-byte ids.
+ * Each case runs with several seeds; the time is the reconciliation alone (both sides, one thread),
+ * not building the sets.
  *
  * <pre>
  * scripts/bench-sync.sh                  # 1,000,000 items: 50 + 50, 100 + 0, 0 + 100, 500 + 500

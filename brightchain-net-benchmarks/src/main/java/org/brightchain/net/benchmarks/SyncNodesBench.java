@@ -17,12 +17,12 @@ import org.brightchain.net.core.InMemoryMetadataStore;
 import org.brightchain.net.core.SyncResult;
 
 /**
- * Reconciliation between two running nodes over real WebSocket connections on loopback: each
- * holds a million blocks, and they differ in a hundred (50 blocks only on each side). Prints one
- * {@code SYNC-NODES} line per run: reconciliation bytes and messages, metadata entries moved,
- * all bytes on the wire both ways (signatures, envelopes and entries included), and the time
- * from {@code node.sync(peer)} to its result (taking the snapshots included), against sending
- * the full id list (32 bytes a block).
+ * Reconciliation between two running nodes over real WebSocket connections on loopback: each holds
+ * a million blocks, and they differ in a hundred (50 blocks only on each side). Prints one {@code
+ * SYNC-NODES} line per run: reconciliation bytes and messages, metadata entries moved, all bytes on
+ * the wire both ways (signatures, envelopes and entries included), and the time from {@code
+ * node.sync(peer)} to its result (taking the snapshots included), against sending the full id list
+ * (32 bytes a block).
  *
  * <pre>
  * scripts/bench-sync.sh --nodes                 # 1,000,000 blocks, 3 runs
@@ -47,7 +47,12 @@ public final class SyncNodesBench {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "# %d cores, %d blocks per node, %d only on each side%n", Runtime.getRuntime().availableProcessors(), items, onlyEach);
+    System.out.printf(
+        Locale.ROOT,
+        "# %d cores, %d blocks per node, %d only on each side%n",
+        Runtime.getRuntime().availableProcessors(),
+        items,
+        onlyEach);
     for (int run = 1; run <= runs; run++) {
       run(items, onlyEach, run);
     }
@@ -64,7 +69,14 @@ public final class SyncNodesBench {
     for (int i = 0; i < common + 2 * onlyEach; i++) {
       BlockId id = BlockId.of(hex(bytes(r, 32)));
       BlockMetadata m =
-          new BlockMetadata(id, 1 + r.nextInt(1 << 20), temps[r.nextInt(4)], DurabilityLevel.STANDARD, List.of(), Instant.ofEpochMilli(base + (long) (r.nextDouble() * 30L * 86_400_000L)), writer);
+          new BlockMetadata(
+              id,
+              1 + r.nextInt(1 << 20),
+              temps[r.nextInt(4)],
+              DurabilityLevel.STANDARD,
+              List.of(),
+              Instant.ofEpochMilli(base + (long) (r.nextDouble() * 30L * 86_400_000L)),
+              writer);
       if (i < common || i % 2 == 0) {
         a.update(id, c -> m);
       }
@@ -72,15 +84,38 @@ public final class SyncNodesBench {
         b.update(id, c -> m);
       }
     }
-    SyncConfig manual = SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO).withTimeout(Duration.ofMinutes(5));
-    RateLimitConfig open = new RateLimitConfig(Duration.ofSeconds(10), BenchNode.RATE_LIMIT, 3, Duration.ofMinutes(5));
-    try (BrightChainNode na = BrightChainNode.builder().host("127.0.0.1").httpPort(0).metadataStore(a).sync(manual).rateLimit(open).requestTimeout(Duration.ofMinutes(2)).build();
-        BrightChainNode nb = BrightChainNode.builder().host("127.0.0.1").httpPort(0).metadataStore(b).sync(manual).rateLimit(open).requestTimeout(Duration.ofMinutes(2)).build()) {
+    SyncConfig manual =
+        SyncConfig.defaults()
+            .withOnConnect(false)
+            .withInterval(Duration.ZERO)
+            .withTimeout(Duration.ofMinutes(5));
+    RateLimitConfig open =
+        new RateLimitConfig(Duration.ofSeconds(10), BenchNode.RATE_LIMIT, 3, Duration.ofMinutes(5));
+    try (BrightChainNode na =
+            BrightChainNode.builder()
+                .host("127.0.0.1")
+                .httpPort(0)
+                .metadataStore(a)
+                .sync(manual)
+                .rateLimit(open)
+                .requestTimeout(Duration.ofMinutes(2))
+                .build();
+        BrightChainNode nb =
+            BrightChainNode.builder()
+                .host("127.0.0.1")
+                .httpPort(0)
+                .metadataStore(b)
+                .sync(manual)
+                .rateLimit(open)
+                .requestTimeout(Duration.ofMinutes(2))
+                .build()) {
       na.start().get();
       nb.start().get();
       nb.connect("127.0.0.1", na.wsAddress().getPort()).get();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (nb.peer(na.nodeId()).map(p -> p.status() != org.brightchain.net.PeerStatusType.ACTIVE).orElse(true)) {
+      while (nb.peer(na.nodeId())
+          .map(p -> p.status() != org.brightchain.net.PeerStatusType.ACTIVE)
+          .orElse(true)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the nodes did not connect");
         }
@@ -112,7 +147,12 @@ public final class SyncNodesBench {
           ms,
           equal);
       SyncResult again = nb.sync(na.nodeId()).get();
-      System.out.printf(Locale.ROOT, "SYNC-NODES again: entries=%d recon_bytes=%d messages=%d%n", again.entriesSent() + again.entriesReceived(), again.bytesSent() + again.bytesReceived(), again.messages());
+      System.out.printf(
+          Locale.ROOT,
+          "SYNC-NODES again: entries=%d recon_bytes=%d messages=%d%n",
+          again.entriesSent() + again.entriesReceived(),
+          again.bytesSent() + again.bytesReceived(),
+          again.messages());
     }
   }
 

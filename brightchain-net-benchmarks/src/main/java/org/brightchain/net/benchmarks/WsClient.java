@@ -40,18 +40,18 @@ import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.Resume;
 
 /**
- * The load driver's WebSocket client on Netty: plain WebSocket, or socket.io (engine.io v4)
- * spoken over a raw WebSocket. Every contender is driven by this one client.
+ * The load driver's WebSocket client on Netty: plain WebSocket, or socket.io (engine.io v4) spoken
+ * over a raw WebSocket. Every contender is driven by this one client.
  *
  * <p>socket.io framing handled here: the server's open packet {@code 0{...}} is answered with
- * {@code 40} (connect to the default namespace) and the connection counts as ready on the
- * server's {@code 40{...}}; pings {@code 2} are answered with {@code 3}; events are {@code
+ * {@code 40} (connect to the default namespace) and the connection counts as ready on the server's
+ * {@code 40{...}}; pings {@code 2} are answered with {@code 3}; events are {@code
  * 42["name",payload]}, or for a binary payload the header {@code 451-["name",{"_placeholder":
  * true,"num":0}]} followed by one binary frame.
  *
- * <p>A connection to the node does the node's opening handshake ({@link Handshake}): it answers
- * the node's {@code system:challenge} with its proof and its announcement, and counts as ready on
- * the node's {@code system:resume}. Frames before that are the handshake's and reach no sink.
+ * <p>A connection to the node does the node's opening handshake ({@link Handshake}): it answers the
+ * node's {@code system:challenge} with its proof and its announcement, and counts as ready on the
+ * node's {@code system:resume}. Frames before that are the handshake's and reach no sink.
  */
 final class WsClient implements AutoCloseable {
   private final EventLoopGroup group;
@@ -61,7 +61,8 @@ final class WsClient implements AutoCloseable {
   WsClient(int threads) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-client", true), f);
+    this.group =
+        new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-client", true), f);
     this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.io = epoll ? "epoll" : "nio";
   }
@@ -76,9 +77,9 @@ final class WsClient implements AutoCloseable {
   }
 
   /**
-   * Opens a connection to {@code uri}; completes once the WebSocket handshake (and for
-   * socket.io, the namespace connect; for the node, its opening handshake with {@code auth}) is
-   * done. Fails after 25 s, or when the node refuses the handshake.
+   * Opens a connection to {@code uri}; completes once the WebSocket handshake (and for socket.io,
+   * the namespace connect; for the node, its opening handshake with {@code auth}) is done. Fails
+   * after 25 s, or when the node refuses the handshake.
    *
    * @param auth the identity and announcement for a connection to the node, null for the others
    */
@@ -148,15 +149,20 @@ final class WsClient implements AutoCloseable {
   /** One client connection; its handler is the last of the pipeline. */
   static final class Conn extends ChannelInboundHandlerAdapter {
     final boolean socketIo;
+
     /** The node's handshake, or null (not the node). */
     final Handshake auth;
+
     final CompletableFuture<Conn> ready = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     volatile Sink sink;
+
     /** Per-connection state of the phase using it (a subscriber's or echo client's). */
     Object state;
+
     /** Frames received, payload or not. */
     long framesIn;
+
     private Channel channel;
     private boolean attachmentNext;
 
@@ -185,7 +191,8 @@ final class WsClient implements AutoCloseable {
         channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(sioBinaryHeader)));
         channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
       } else {
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(sioTextPrefix, payload, SIO_CLOSE)));
+        channel.write(
+            new TextWebSocketFrame(Unpooled.wrappedBuffer(sioTextPrefix, payload, SIO_CLOSE)));
       }
     }
 
@@ -202,10 +209,13 @@ final class WsClient implements AutoCloseable {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       channel = ctx.channel();
-      channel.closeFuture().addListener(f -> {
-        ready.completeExceptionally(new IOException("closed before ready"));
-        closed.complete(null);
-      });
+      channel
+          .closeFuture()
+          .addListener(
+              f -> {
+                ready.completeExceptionally(new IOException("closed before ready"));
+                closed.complete(null);
+              });
     }
 
     @Override
@@ -214,8 +224,10 @@ final class WsClient implements AutoCloseable {
         if (!socketIo && auth == null) {
           ready.complete(this);
         }
-      } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-        ready.completeExceptionally(new java.util.concurrent.TimeoutException("handshake timed out"));
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+        ready.completeExceptionally(
+            new java.util.concurrent.TimeoutException("handshake timed out"));
         ctx.close();
       } else {
         super.userEventTriggered(ctx, evt);
@@ -270,7 +282,8 @@ final class WsClient implements AutoCloseable {
       try {
         e = Handshake.decode(buf, binaryFrame);
       } catch (WireFormatException | RuntimeException ex) {
-        ready.completeExceptionally(new IOException("undecodable frame from the node during the handshake: " + ex));
+        ready.completeExceptionally(
+            new IOException("undecodable frame from the node during the handshake: " + ex));
         ctx.close();
         return;
       }
@@ -282,7 +295,8 @@ final class WsClient implements AutoCloseable {
       } else if (data instanceof Resume) {
         ready.complete(this); // identified: from here on, frames go to the sink
       } else if (data instanceof ErrorEvent err) {
-        ready.completeExceptionally(new IOException("the node refused the handshake: " + err.code() + " " + err.message()));
+        ready.completeExceptionally(
+            new IOException("the node refused the handshake: " + err.code() + " " + err.message()));
         ctx.close();
       }
     }

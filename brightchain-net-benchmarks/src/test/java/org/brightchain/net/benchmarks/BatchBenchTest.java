@@ -37,8 +37,10 @@ class BatchBenchTest {
     assertEquals(1, one.maxSize());
     assertTrue(one.unbatched());
 
-    assertThrows(IllegalArgumentException.class, () -> BatchBench.Contender.parse("batch-10001", 10));
-    assertThrows(IllegalArgumentException.class, () -> BatchBench.Contender.parse("batch-10/5s", 10));
+    assertThrows(
+        IllegalArgumentException.class, () -> BatchBench.Contender.parse("batch-10001", 10));
+    assertThrows(
+        IllegalArgumentException.class, () -> BatchBench.Contender.parse("batch-10/5s", 10));
     assertThrows(IllegalArgumentException.class, () -> BatchBench.Contender.parse("fast", 10));
   }
 

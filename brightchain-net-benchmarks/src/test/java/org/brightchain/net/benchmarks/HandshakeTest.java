@@ -42,14 +42,17 @@ class HandshakeTest {
     String challenge = Challenge.random().challenge();
     for (boolean binary : new boolean[] {true, false}) {
       Handshake h = Handshake.prepare(1, binary).get(0);
-      Envelope e = Handshake.decode(Unpooled.wrappedBuffer(h.proof(challenge, node.nodeId())), binary);
+      Envelope e =
+          Handshake.decode(Unpooled.wrappedBuffer(h.proof(challenge, node.nodeId())), binary);
       SignedMessage m = e.message();
       AuthProof p = assertInstanceOf(AuthProof.class, m.payload().data());
       assertEquals(challenge, p.challenge());
       assertEquals(node.nodeId(), p.peer());
       assertEquals(node.nodeId(), m.recipient());
-      assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m, MessageSigning.AUTH_PURPOSE));
-      assertNotEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m, MessageSigning.EVENT_PURPOSE));
+      assertEquals(
+          MessageSigning.Verdict.VALID, MessageSigning.verify(m, MessageSigning.AUTH_PURPOSE));
+      assertNotEquals(
+          MessageSigning.Verdict.VALID, MessageSigning.verify(m, MessageSigning.EVENT_PURPOSE));
     }
   }
 }

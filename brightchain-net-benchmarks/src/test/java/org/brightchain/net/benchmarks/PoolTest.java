@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class PoolTest {
   private final byte[] marker = HexFormat.of().parseHex("b7000102030405060708090a0b0c0d0e");
-  private final byte[] markerHex = HexFormat.of().formatHex(marker).getBytes(StandardCharsets.US_ASCII);
+  private final byte[] markerHex =
+      HexFormat.of().formatHex(marker).getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void framesAreSignedAndCarryTheirNumber() throws Exception {
@@ -28,9 +29,12 @@ class PoolTest {
       assertEquals(fromBinary, fromJson);
       assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(fromBinary.message()));
       assertEquals(String.format("e%012d", 41 + i), fromBinary.requestId());
-      assertArrayEquals(fromBinary.requestId().getBytes(StandardCharsets.US_ASCII), p.requestIds[i]);
-      assertEquals(41 + i, Pool.findNumber(Unpooled.wrappedBuffer(p.binary[i]), true, marker, markerHex));
-      assertEquals(41 + i, Pool.findNumber(Unpooled.wrappedBuffer(p.json[i]), false, marker, markerHex));
+      assertArrayEquals(
+          fromBinary.requestId().getBytes(StandardCharsets.US_ASCII), p.requestIds[i]);
+      assertEquals(
+          41 + i, Pool.findNumber(Unpooled.wrappedBuffer(p.binary[i]), true, marker, markerHex));
+      assertEquals(
+          41 + i, Pool.findNumber(Unpooled.wrappedBuffer(p.json[i]), false, marker, markerHex));
     }
   }
 
@@ -40,7 +44,8 @@ class PoolTest {
     byte[] prefix = "42[\"event\",".getBytes(StandardCharsets.US_ASCII);
     ByteBuf wrapped = Unpooled.wrappedBuffer(prefix, p.json[0], new byte[] {']'});
     assertEquals(7, Pool.findNumber(wrapped, false, marker, markerHex));
-    assertEquals(-1, Pool.findNumber(Unpooled.wrappedBuffer(new byte[40]), true, marker, markerHex));
+    assertEquals(
+        -1, Pool.findNumber(Unpooled.wrappedBuffer(new byte[40]), true, marker, markerHex));
     assertTrue(Pool.indexOf(Unpooled.wrappedBuffer(p.binary[0]), marker) > 0);
   }
 }

@@ -4,21 +4,18 @@ import static org.brightchain.net.internal.Checks.checkArgument;
 import static org.brightchain.net.internal.Checks.checkPort;
 import static org.brightchain.net.internal.Checks.notNull;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,33 +32,31 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.config.BootstrapConfig;
-import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
+import org.brightchain.net.config.NatConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.core.internal.channel.NodeCounters;
-import org.brightchain.net.core.internal.node.NodeEngine;
 import org.brightchain.net.core.internal.node.DataDirectories;
+import org.brightchain.net.core.internal.node.NodeEngine;
 import org.brightchain.net.core.internal.node.NodeSettings;
-import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.core.internal.node.Plugins;
 import org.brightchain.net.core.internal.node.Providers;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.spi.BlockStore;
 import org.brightchain.net.spi.ConnectionLimits;
 import org.brightchain.net.spi.DiscoveryProvider;
-import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
-import org.brightchain.net.spi.PluginContext;
 import org.brightchain.net.spi.PortMapperProvider;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.spi.Transport;
 import org.brightchain.net.spi.TransportProvider;
 import org.brightchain.net.spi.TransportSettings;
@@ -92,15 +87,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What it does</h2>
  *
- * <p>A started node serves the REST API of the design ({@code docs/openapi.yaml}) and the
- * WebSocket event channel ({@code docs/protocol.md}); dials its bootstrap nodes; announces itself
- * to every peer it connects to and tells it of its other peers; signs every message it sends;
- * verifies every message it receives exactly once, dropping bad ones with a log line and a
- * counter; applies block temperature, location and metadata changes to its {@link MetadataStore}
- * field by field (each field keeps its later version) and passes them on to its other peers;
- * sends the host's changes in signed, acknowledged batches ({@link Builder#batching}); and
- * reconciles its metadata with each peer it dials ({@link Builder#sync}). On {@link #stop()} it says goodbye
- * ({@code node:leave}) before closing.
+ * <p>A started node serves the REST API of the design ({@code docs/openapi.yaml}) and the WebSocket
+ * event channel ({@code docs/protocol.md}); dials its bootstrap nodes; announces itself to every
+ * peer it connects to and tells it of its other peers; signs every message it sends; verifies every
+ * message it receives exactly once, dropping bad ones with a log line and a counter; applies block
+ * temperature, location and metadata changes to its {@link MetadataStore} field by field (each
+ * field keeps its later version) and passes them on to its other peers; sends the host's changes in
+ * signed, acknowledged batches ({@link Builder#batching}); and reconciles its metadata with each
+ * peer it dials ({@link Builder#sync}). On {@link #stop()} it says goodbye ({@code node:leave})
+ * before closing.
  *
  * <h2>Threads</h2>
  *
@@ -129,7 +124,8 @@ public final class BrightChainNode implements AutoCloseable {
 
   private final Transport transport;
 
-  private BrightChainNode(NodeSettings settings, Transport transport, NatConfig natConfig, PortMapperProvider mappers) {
+  private BrightChainNode(
+      NodeSettings settings, Transport transport, NatConfig natConfig, PortMapperProvider mappers) {
     this.transport = transport;
     this.settings = settings;
     this.engine =
@@ -137,7 +133,10 @@ public final class BrightChainNode implements AutoCloseable {
             settings,
             transport,
             natConfig,
-            () -> mappers == null ? List.of() : mappers.create(natConfig, settings.transport().host()));
+            () ->
+                mappers == null
+                    ? List.of()
+                    : mappers.create(natConfig, settings.transport().host()));
     this.plugins = new Plugins(settings.plugins(), engine, this::publish);
   }
 
@@ -151,8 +150,8 @@ public final class BrightChainNode implements AutoCloseable {
   /**
    * Binds the listeners, sets up plugins, and dials the bootstrap nodes.
    *
-   * @return completes when the node is serving, or exceptionally (for example if a port is
-   *     taken); a node starts once
+   * @return completes when the node is serving, or exceptionally (for example if a port is taken);
+   *     a node starts once
    */
   public CompletableFuture<Void> start() {
     if (!state.compareAndSet(State.NEW, State.STARTING)) {
@@ -162,10 +161,11 @@ public final class BrightChainNode implements AutoCloseable {
     return engine
         .start()
         .thenCompose(v -> engine.onScheduler(plugins::setup))
-        .<Void>thenApply(v -> {
-          state.set(State.RUNNING);
-          return null;
-        })
+        .<Void>thenApply(
+            v -> {
+              state.set(State.RUNNING);
+              return null;
+            })
         .whenComplete(
             (v, e) -> {
               if (e != null) {
@@ -225,9 +225,9 @@ public final class BrightChainNode implements AutoCloseable {
   }
 
   /**
-   * The operator token of this run: a request bearing {@code Authorization: Bearer <token>} acts
-   * as the local operator. New at every start; also written to {@code operator.token} in the
-   * data directory (owner-only) when the node has one, as Bitcoin Core does with its cookie.
+   * The operator token of this run: a request bearing {@code Authorization: Bearer <token>} acts as
+   * the local operator. New at every start; also written to {@code operator.token} in the data
+   * directory (owner-only) when the node has one, as Bitcoin Core does with its cookie.
    */
   public String operatorToken() {
     return engine.sessions().operatorToken();
@@ -317,9 +317,9 @@ public final class BrightChainNode implements AutoCloseable {
   }
 
   /**
-   * Tells the node a block was used (read, served, pinned...). The temperature policy (by
-   * default {@link DecayingTemperaturePolicy}) may then change the block's temperature, which
-   * is set and announced as with {@link #updateTemperature}.
+   * Tells the node a block was used (read, served, pinned...). The temperature policy (by default
+   * {@link DecayingTemperaturePolicy}) may then change the block's temperature, which is set and
+   * announced as with {@link #updateTemperature}.
    *
    * @return done once the access is recorded
    */
@@ -332,8 +332,7 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<BlockMetadata> addLocation(BlockId id, BlockLocation location) {
     notNull(id, "id");
     notNull(location, "location");
-    return whenRunning(
-        () -> engine.updateLocation(id, location, BlockLocationUpdate.Action.ADD));
+    return whenRunning(() -> engine.updateLocation(id, location, BlockLocationUpdate.Action.ADD));
   }
 
   /** Records that {@code holder} no longer has a block and tells the network. */
@@ -349,12 +348,12 @@ public final class BrightChainNode implements AutoCloseable {
   }
 
   /**
-   * Merges a block's metadata into this node's, field by field (each field keeps its later
-   * version; see {@link BlockMetadata#mergedWith}), and tells the network what changed.
+   * Merges a block's metadata into this node's, field by field (each field keeps its later version;
+   * see {@link BlockMetadata#mergedWith}), and tells the network what changed.
    *
    * @return the block's metadata afterwards; fails with {@link IllegalArgumentException} if a
-   *     version of {@code metadata} lies further ahead of this node's clock than the replay
-   *     window (it would pin its field and pull the node's clock ahead)
+   *     version of {@code metadata} lies further ahead of this node's clock than the replay window
+   *     (it would pin its field and pull the node's clock ahead)
    */
   public CompletableFuture<BlockMetadata> updateMetadata(BlockMetadata metadata) {
     notNull(metadata, "metadata");
@@ -362,8 +361,8 @@ public final class BrightChainNode implements AutoCloseable {
   }
 
   /**
-   * Seals and sends the updates waiting for the next batch now, instead of at the end of the
-   * batch interval.
+   * Seals and sends the updates waiting for the next batch now, instead of at the end of the batch
+   * interval.
    *
    * @return done once the batch is handed to the connections (not when peers acknowledge it)
    */
@@ -376,8 +375,8 @@ public final class BrightChainNode implements AutoCloseable {
    * their metadata, each block merged field by field. Bytes exchanged grow with the number of
    * differences, not with the number of blocks ({@code docs/sync.md}).
    *
-   * @return what the reconciliation did; fails with {@link java.net.ConnectException} if the
-   *     peer is not connected, or {@link TimeoutException} after the sync timeout
+   * @return what the reconciliation did; fails with {@link java.net.ConnectException} if the peer
+   *     is not connected, or {@link TimeoutException} after the sync timeout
    */
   public CompletableFuture<SyncResult> sync(NodeId peer) {
     notNull(peer, "peer");
@@ -433,9 +432,7 @@ public final class BrightChainNode implements AutoCloseable {
     return whenRunning(() -> engine.disconnect(id));
   }
 
-  /**
-   * The transport this node runs on. For tests and diagnostics; unstable API.
-   */
+  /** The transport this node runs on. For tests and diagnostics; unstable API. */
   public Transport transportForTests() {
     return transport;
   }
@@ -520,8 +517,10 @@ public final class BrightChainNode implements AutoCloseable {
     private final List<NodeEventListener> listeners = new ArrayList<>();
     private final List<NodePlugin> plugins = new ArrayList<>();
     private boolean loadPlugins;
-    private org.brightchain.net.config.BatchConfig batching = org.brightchain.net.config.BatchConfig.defaults();
-    private org.brightchain.net.config.SyncConfig sync = org.brightchain.net.config.SyncConfig.defaults();
+    private org.brightchain.net.config.BatchConfig batching =
+        org.brightchain.net.config.BatchConfig.defaults();
+    private org.brightchain.net.config.SyncConfig sync =
+        org.brightchain.net.config.SyncConfig.defaults();
     private NatConfig natConfig = NatConfig.defaults();
     private boolean natSet;
     private PortMapperProvider portMapperProvider;
@@ -569,7 +568,9 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
-    /** Turns LAN multicast discovery on with {@code config} (needs {@code brightchain-net-netty}). */
+    /**
+     * Turns LAN multicast discovery on with {@code config} (needs {@code brightchain-net-netty}).
+     */
     public Builder multicast(DiscoveryConfig config) {
       this.discovery = discovery.withMulticast(notNull(config, "multicast"));
       return this;
@@ -582,16 +583,19 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /**
-     * Adds a discovery provider. Providers found through {@link java.util.ServiceLoader} are
-     * added too, unless {@link #loadDiscoveryProviders(boolean)} says not to. A provider that
-     * fails to start is logged and skipped.
+     * Adds a discovery provider. Providers found through {@link java.util.ServiceLoader} are added
+     * too, unless {@link #loadDiscoveryProviders(boolean)} says not to. A provider that fails to
+     * start is logged and skipped.
      */
     public Builder addDiscoveryProvider(DiscoveryProvider provider) {
       discoveryProvidersAdded.add(notNull(provider, "provider"));
       return this;
     }
 
-    /** Whether to add the discovery providers found through {@link java.util.ServiceLoader} (default true). */
+    /**
+     * Whether to add the discovery providers found through {@link java.util.ServiceLoader} (default
+     * true).
+     */
     public Builder loadDiscoveryProviders(boolean load) {
       this.loadDiscoveryProviders = load;
       return this;
@@ -604,16 +608,18 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /**
-     * Per-address and per-subnet connection caps, the absolute deadline for request headers and
-     * the WebSocket handshake, and the header size limit. Default: {@link
-     * ConnectionLimits#defaults()}.
+     * Per-address and per-subnet connection caps, the absolute deadline for request headers and the
+     * WebSocket handshake, and the header size limit. Default: {@link ConnectionLimits#defaults()}.
      */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = notNull(limits, "connectionLimits");
       return this;
     }
 
-    /** The node's key pair. Default: loaded from (or created in) the data directory, if set; else a new one each start. */
+    /**
+     * The node's key pair. Default: loaded from (or created in) the data directory, if set; else a
+     * new one each start.
+     */
     public Builder identity(NodeIdentity identity) {
       this.identity = notNull(identity, "identity");
       return this;
@@ -641,8 +647,8 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /**
-     * WebSocket port. Default: the HTTP port, one listener serving both with WebSocket at
-     * {@code /ws}.
+     * WebSocket port. Default: the HTTP port, one listener serving both with WebSocket at {@code
+     * /ws}.
      */
     public Builder wsPort(int port) {
       this.wsPort = checkPort(port, "wsPort");
@@ -654,14 +660,18 @@ public final class BrightChainNode implements AutoCloseable {
      * address it sees this node's connections come from.
      */
     public Builder advertisedAddress(String address) {
-      this.advertisedAddress = HostNames.checkOrEmpty(notNull(address, "advertisedAddress"), "advertisedAddress");
+      this.advertisedAddress =
+          HostNames.checkOrEmpty(notNull(address, "advertisedAddress"), "advertisedAddress");
       return this;
     }
 
     /** Region name counted by network health. Default: none ({@code unknown}). */
     public Builder region(String region) {
       notNull(region, "region");
-      checkArgument(!region.isBlank() && region.length() <= 64, "region: '%s' (expected: 1-64 characters)", region);
+      checkArgument(
+          !region.isBlank() && region.length() <= 64,
+          "region: '%s' (expected: 1-64 characters)",
+          region);
       this.region = region;
       return this;
     }
@@ -679,7 +689,10 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the bootstrap configuration. Default: no nodes, retry every 2 s doubling up to 60 s, 10 retries for non-static peers. */
+    /**
+     * Replaces the bootstrap configuration. Default: no nodes, retry every 2 s doubling up to 60 s,
+     * 10 retries for non-static peers.
+     */
     public Builder bootstrap(BootstrapConfig config) {
       notNull(config, "bootstrap");
       bootstrapNodes.clear();
@@ -735,7 +748,9 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
-    /** Largest WebSocket message accepted; larger closes the connection with 1009. Default 1 MiB. */
+    /**
+     * Largest WebSocket message accepted; larger closes the connection with 1009. Default 1 MiB.
+     */
     public Builder maxFrameBytes(int bytes) {
       checkArgument(bytes > 0, "maxFrameBytes: %s (expected: > 0)", bytes);
       this.maxFrameBytes = bytes;
@@ -745,29 +760,36 @@ public final class BrightChainNode implements AutoCloseable {
     /** Time allowed to open a connection to a peer. Default 5 s. */
     public Builder connectTimeout(Duration timeout) {
       notNull(timeout, "connectTimeout");
-      checkArgument(!timeout.isNegative() && !timeout.isZero(), "connectTimeout: %s (expected: > 0)", timeout);
+      checkArgument(
+          !timeout.isNegative() && !timeout.isZero(),
+          "connectTimeout: %s (expected: > 0)",
+          timeout);
       this.connectTimeout = timeout;
       return this;
     }
 
     /**
-     * Heartbeats: a ping to every peer each {@code interval}, answered within {@code timeout};
-     * one miss makes the peer PENDING, {@code misses} in a row OFFLINE (and disconnected).
-     * Default 5 s, 2 s, 3 (BrightChain's).
+     * Heartbeats: a ping to every peer each {@code interval}, answered within {@code timeout}; one
+     * miss makes the peer PENDING, {@code misses} in a row OFFLINE (and disconnected). Default 5 s,
+     * 2 s, 3 (BrightChain's).
      */
     public Builder heartbeat(Duration interval, Duration timeout, int misses) {
       checkPositive(interval, "heartbeat interval");
       checkPositive(timeout, "heartbeat timeout");
-      checkArgument(timeout.compareTo(interval) <= 0, "heartbeat timeout: %s (expected: <= interval %s)", timeout, interval);
+      checkArgument(
+          timeout.compareTo(interval) <= 0,
+          "heartbeat timeout: %s (expected: <= interval %s)",
+          timeout,
+          interval);
       checkArgument(misses > 0, "heartbeat misses: %s (expected: > 0)", misses);
       channel = channel.withHeartbeat(interval, timeout, misses);
       return this;
     }
 
     /**
-     * Events kept for peers that reconnect: a peer away for fewer events than this gets exactly
-     * the ones it missed; one away longer is told of the gap and catches up by metadata sync.
-     * Default 10,000.
+     * Events kept for peers that reconnect: a peer away for fewer events than this gets exactly the
+     * ones it missed; one away longer is told of the gap and catches up by metadata sync. Default
+     * 10,000.
      */
     public Builder replayLogSize(int events) {
       checkArgument(events > 0, "replayLogSize: %s (expected: > 0)", events);
@@ -776,8 +798,8 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /**
-     * Reconnection: the longest wait between dial attempts (default 60 s) and how long a
-     * connection must last before the backoff starts again from the bottom (default 30 s).
+     * Reconnection: the longest wait between dial attempts (default 60 s) and how long a connection
+     * must last before the backoff starts again from the bottom (default 30 s).
      */
     public Builder reconnect(Duration maxBackoff, Duration stableAfter) {
       checkPositive(maxBackoff, "maxBackoff");
@@ -808,8 +830,8 @@ public final class BrightChainNode implements AutoCloseable {
     }
 
     /**
-     * A connection that does not read fast enough may have at most {@code maxQueuedBytes}
-     * waiting to be written to it; then {@code policy} applies. Default 4 MiB, {@link
+     * A connection that does not read fast enough may have at most {@code maxQueuedBytes} waiting
+     * to be written to it; then {@code policy} applies. Default 4 MiB, {@link
      * TransportSettings.SlowConsumerPolicy#DISCONNECT}.
      */
     public Builder slowConsumer(int maxQueuedBytes, TransportSettings.SlowConsumerPolicy policy) {
@@ -841,8 +863,8 @@ public final class BrightChainNode implements AutoCloseable {
      * NAT-PMP and UPnP IGD, fastest first. Default: {@code AUTO} with the default transport (the
      * mappers come from a {@link PortMapperProvider}, which {@code brightchain-net-netty}
      * provides), {@code NONE} with a transport passed to {@link #transport(Transport)}. Mapping
-     * starts once the listeners are bound and never fails a start; {@link
-     * BrightChainNode#status()} and {@link NodeEventListener#reachabilityChanged} tell how it goes.
+     * starts once the listeners are bound and never fails a start; {@link BrightChainNode#status()}
+     * and {@link NodeEventListener#reachabilityChanged} tell how it goes.
      */
     public Builder nat(NatMode mode) {
       return nat(natConfig.withMode(notNull(mode, "nat")));
@@ -858,7 +880,10 @@ public final class BrightChainNode implements AutoCloseable {
       return this;
     }
 
-    /** Where port mappers come from. Default: the highest-priority one found by {@link ServiceLoader}. */
+    /**
+     * Where port mappers come from. Default: the highest-priority one found by {@link
+     * ServiceLoader}.
+     */
     public Builder portMapperProvider(PortMapperProvider provider) {
       this.portMapperProvider = notNull(provider, "portMapperProvider");
       return this;
@@ -866,8 +891,8 @@ public final class BrightChainNode implements AutoCloseable {
 
     /**
      * How block updates made here are batched before they are sent: {@code maxSize} updates or
-     * every {@code interval}, whichever comes first, each batch acknowledged by every peer and
-     * sent again {@code retryAttempts} times {@code retryDelay} apart. Default {@link
+     * every {@code interval}, whichever comes first, each batch acknowledged by every peer and sent
+     * again {@code retryAttempts} times {@code retryDelay} apart. Default {@link
      * BatchConfig#defaults()} (100 updates, 1 s, 3 retries 2 s apart).
      */
     public Builder batching(org.brightchain.net.config.BatchConfig config) {
@@ -913,11 +938,21 @@ public final class BrightChainNode implements AutoCloseable {
       int ws = wsPort == null ? httpPort : wsPort;
       TransportSettings ts =
           new TransportSettings(
-              host, httpPort, ws, maxBodyBytes, maxFrameBytes, connectTimeout, idleTimeout,
-              maxConnections, maxQueuedBytes, slowConsumerPolicy, connectionLimits);
+              host,
+              httpPort,
+              ws,
+              maxBodyBytes,
+              maxFrameBytes,
+              connectTimeout,
+              idleTimeout,
+              maxConnections,
+              maxQueuedBytes,
+              slowConsumerPolicy,
+              connectionLimits);
       Transport t = transport != null ? transport : Providers.transport(transportProvider, ts);
       boolean owns = scheduler == null;
-      Scheduler s = owns ? Schedulers.singleThread("brightchain-node-" + id.nodeId().shortId()) : scheduler;
+      Scheduler s =
+          owns ? Schedulers.singleThread("brightchain-node-" + id.nodeId().shortId()) : scheduler;
       List<NodePlugin> allPlugins = new ArrayList<>(plugins);
       if (loadPlugins) {
         allPlugins.addAll(Providers.load(NodePlugin.class));
@@ -949,7 +984,9 @@ public final class BrightChainNode implements AutoCloseable {
       // A transport passed in (the in-memory one of tests, say) maps nothing unless asked to.
       NatConfig nc = natSet || transport == null ? natConfig : natConfig.withMode(NatMode.NONE);
       PortMapperProvider mappers =
-          nc.mode() == NatMode.NONE ? null : portMapperProvider != null ? portMapperProvider : Providers.portMappers();
+          nc.mode() == NatMode.NONE
+              ? null
+              : portMapperProvider != null ? portMapperProvider : Providers.portMappers();
       return new BrightChainNode(settings, t, nc, mappers);
     }
   }

@@ -16,8 +16,8 @@ import org.brightchain.net.spi.TemperaturePolicy;
 
 /**
  * The default {@link TemperaturePolicy}: a block's heat is its number of accesses, each one
- * decaying by half every {@code halfLife} (one hour by default). Temperatures follow the heat
- * with hysteresis, so that a block whose heat hovers around a threshold does not flap:
+ * decaying by half every {@code halfLife} (one hour by default). Temperatures follow the heat with
+ * hysteresis, so that a block whose heat hovers around a threshold does not flap:
  *
  * <table>
  *   <caption>Default thresholds (heat = decayed accesses)</caption>
@@ -27,11 +27,11 @@ import org.brightchain.net.spi.TemperaturePolicy;
  *   <tr><td>COLD</td><td>1 (any access of a FROZEN block)</td><td>0.05 (to FROZEN)</td></tr>
  * </table>
  *
- * <p>With the default half-life, a block read once stays COLD for about 4.3 hours of silence,
- * then freezes; 17 reads within a few minutes make it HOT (the heat must reach 16), and it then
- * needs about an hour without reads to fall back to WARM. Memory is bounded: at most {@code maxBlocks} blocks are tracked, the least
- * recently used forgotten first (a forgotten block's heat is 0); frozen blocks are forgotten.
- * Not thread-safe: the node calls it on its scheduler only.
+ * <p>With the default half-life, a block read once stays COLD for about 4.3 hours of silence, then
+ * freezes; 17 reads within a few minutes make it HOT (the heat must reach 16), and it then needs
+ * about an hour without reads to fall back to WARM. Memory is bounded: at most {@code maxBlocks}
+ * blocks are tracked, the least recently used forgotten first (a forgotten block's heat is 0);
+ * frozen blocks are forgotten. Not thread-safe: the node calls it on its scheduler only.
  */
 public final class DecayingTemperaturePolicy implements TemperaturePolicy {
   private final double halfLifeMs;
@@ -40,6 +40,7 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
   private final double cold;
   private final double hysteresis;
   private final int maxBlocks;
+
   /** In access order: the least recently used block is forgotten first. */
   private final Map<BlockId, Heat> heat = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -58,11 +59,21 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
    * @param hysteresis how far under a threshold the heat must fall to step down (0.5: half)
    * @param maxBlocks most blocks tracked at once
    */
-  public DecayingTemperaturePolicy(Duration halfLife, double hot, double warm, double frozenBelow, double hysteresis, int maxBlocks) {
+  public DecayingTemperaturePolicy(
+      Duration halfLife,
+      double hot,
+      double warm,
+      double frozenBelow,
+      double hysteresis,
+      int maxBlocks) {
     notNull(halfLife, "halfLife");
-    checkArgument(!halfLife.isNegative() && !halfLife.isZero(), "halfLife: %s (expected: > 0)", halfLife);
-    checkArgument(hot > warm && warm > 1 && frozenBelow > 0 && frozenBelow < 1, "thresholds: expected hot > warm > 1 > frozenBelow > 0");
-    checkArgument(hysteresis > 0 && hysteresis < 1, "hysteresis: %s (expected: between 0 and 1)", hysteresis);
+    checkArgument(
+        !halfLife.isNegative() && !halfLife.isZero(), "halfLife: %s (expected: > 0)", halfLife);
+    checkArgument(
+        hot > warm && warm > 1 && frozenBelow > 0 && frozenBelow < 1,
+        "thresholds: expected hot > warm > 1 > frozenBelow > 0");
+    checkArgument(
+        hysteresis > 0 && hysteresis < 1, "hysteresis: %s (expected: between 0 and 1)", hysteresis);
     checkArgument(warm * hysteresis > 1, "warm * hysteresis must stay above 1 (a single access)");
     checkArgument(maxBlocks > 0, "maxBlocks: %s (expected: > 0)", maxBlocks);
     this.halfLifeMs = halfLife.toMillis();
@@ -85,7 +96,12 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
 
   /** The temperature for {@code value}, stepping from {@code from} with hysteresis. */
   DataTemperature classify(double value, DataTemperature from) {
-    DataTemperature up = value >= hot ? DataTemperature.HOT : value >= warm ? DataTemperature.WARM : value >= 1 || value >= cold ? DataTemperature.COLD : DataTemperature.FROZEN;
+    DataTemperature up =
+        value >= hot
+            ? DataTemperature.HOT
+            : value >= warm
+                ? DataTemperature.WARM
+                : value >= 1 || value >= cold ? DataTemperature.COLD : DataTemperature.FROZEN;
     if (from == null) {
       return up;
     }
@@ -95,12 +111,13 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
     // Falling: only below the lower edge of the band.
     DataTemperature t = from;
     while (rank(t) > rank(up)) {
-      double floor = switch (t) {
-        case HOT -> hot * hysteresis;
-        case WARM -> warm * hysteresis;
-        case COLD -> cold;
-        case FROZEN -> 0;
-      };
+      double floor =
+          switch (t) {
+            case HOT -> hot * hysteresis;
+            case WARM -> warm * hysteresis;
+            case COLD -> cold;
+            case FROZEN -> 0;
+          };
       if (value >= floor) {
         break;
       }
@@ -127,7 +144,8 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
   }
 
   @Override
-  public Optional<DataTemperature> onAccess(BlockId id, Instant at, Optional<DataTemperature> current) {
+  public Optional<DataTemperature> onAccess(
+      BlockId id, Instant at, Optional<DataTemperature> current) {
     long now = at.toEpochMilli();
     Heat h = heat.get(id);
     if (h == null) {
@@ -145,7 +163,8 @@ public final class DecayingTemperaturePolicy implements TemperaturePolicy {
   }
 
   @Override
-  public Map<BlockId, DataTemperature> cool(Instant now, Function<BlockId, DataTemperature> current) {
+  public Map<BlockId, DataTemperature> cool(
+      Instant now, Function<BlockId, DataTemperature> current) {
     long n = now.toEpochMilli();
     Map<BlockId, DataTemperature> out = new LinkedHashMap<>();
     Iterator<Map.Entry<BlockId, Heat>> it = heat.entrySet().iterator();

@@ -6,8 +6,8 @@ import org.brightchain.net.core.internal.channel.NodeCounters;
  * Counters of batched updates and reconciliation since the node started.
  *
  * @param updatesAccepted updates accepted from the host (each applied here at once)
- * @param updatesCoalesced accepted updates replaced by a later one to the same field before
- *     being sent
+ * @param updatesCoalesced accepted updates replaced by a later one to the same field before being
+ *     sent
  * @param batchesSent batches sealed and signed by this node
  * @param batchesAcked (peer, batch) deliveries acknowledged
  * @param batchRetries batches sent again to a peer that had not acknowledged them

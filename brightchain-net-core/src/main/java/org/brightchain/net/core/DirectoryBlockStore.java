@@ -11,8 +11,8 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.spi.BlockStore;
 
 /**
- * A {@link BlockStore} reading files named by block id (lower-case hex) from one directory, as
- * the runnable node uses. Read-only; thread-safe.
+ * A {@link BlockStore} reading files named by block id (lower-case hex) from one directory, as the
+ * runnable node uses. Read-only; thread-safe.
  */
 public final class DirectoryBlockStore implements BlockStore {
   private final Path directory;

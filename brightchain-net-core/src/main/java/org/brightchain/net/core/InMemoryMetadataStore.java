@@ -47,7 +47,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   @Override
   public List<BlockMetadata> scan(BlockId fromInclusive, int limit) {
-    Map<BlockId, BlockMetadata> tail = fromInclusive == null ? map : map.tailMap(fromInclusive, true);
+    Map<BlockId, BlockMetadata> tail =
+        fromInclusive == null ? map : map.tailMap(fromInclusive, true);
     List<BlockMetadata> out = new ArrayList<>(Math.min(limit, 1024));
     for (BlockMetadata m : tail.values()) {
       if (out.size() >= limit) {

@@ -13,8 +13,8 @@ public final class Schedulers {
   private Schedulers() {}
 
   /**
-   * A scheduler running every task on one daemon thread named {@code name}. A task that throws
-   * is logged and does not stop the thread. Close it with {@link ThreadScheduler#shutdown()}.
+   * A scheduler running every task on one daemon thread named {@code name}. A task that throws is
+   * logged and does not stop the thread. Close it with {@link ThreadScheduler#shutdown()}.
    */
   public static ThreadScheduler singleThread(String name) {
     return new ThreadScheduler(name);

@@ -1,8 +1,8 @@
 package org.brightchain.net.core;
 
 import java.time.Duration;
-import org.brightchain.net.core.internal.sync.SyncReport;
 import org.brightchain.net.NodeId;
+import org.brightchain.net.core.internal.sync.SyncReport;
 
 /**
  * What one metadata reconciliation with a peer did.

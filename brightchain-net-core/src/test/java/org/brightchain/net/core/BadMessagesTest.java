@@ -51,7 +51,11 @@ class BadMessagesTest {
     assertFalse(peer.frames.isEmpty(), "the node challenged us");
 
     // The fake introduces itself as K1 and sets the block HOT.
-    send(binary(signedBy(k1, new NodeAnnounce(k1.nodeId(), "", 4242, 4242, java.util.Set.of(), "fake", null))));
+    send(
+        binary(
+            signedBy(
+                k1,
+                new NodeAnnounce(k1.nodeId(), "", 4242, 4242, java.util.Set.of(), "fake", null))));
     send(binary(temperature(k1, DataTemperature.HOT)));
     baseline = node.metadata(BLOCK).orElseThrow();
     assertEquals(DataTemperature.HOT, baseline.temperature());
@@ -70,7 +74,8 @@ class BadMessagesTest {
     return net.vs.clock().millis();
   }
 
-  private SignedMessage signedBy(NodeIdentity id, org.brightchain.net.message.EventPayload payload) {
+  private SignedMessage signedBy(
+      NodeIdentity id, org.brightchain.net.message.EventPayload payload) {
     return MessageSigning.sign(id, WSMessage.of(payload, now(), id.nodeId()));
   }
 
@@ -87,11 +92,12 @@ class BadMessagesTest {
   }
 
   /**
-   * Sends {@code bad}; checks it was dropped with a reason containing {@code reasonFragment}, counted
-   * as failed, and changed nothing; then sends {@code good} on the same connection and checks it
-   * is applied.
+   * Sends {@code bad}; checks it was dropped with a reason containing {@code reasonFragment},
+   * counted as failed, and changed nothing; then sends {@code good} on the same connection and
+   * checks it is applied.
    */
-  private void assertDroppedThenServes(Frame bad, String reasonFragment, Frame good, DataTemperature goodTemperature) {
+  private void assertDroppedThenServes(
+      Frame bad, String reasonFragment, Frame good, DataTemperature goodTemperature) {
     long failedBefore = node.metrics().operations().failed();
     long okBefore = node.metrics().operations().success();
     int rejectedBefore = listener.rejected.size();
@@ -126,10 +132,17 @@ class BadMessagesTest {
     byte[] sig = genuine.signature();
     sig[5] ^= 0x01;
     SignedMessage flipped =
-        new SignedMessage(genuine.payload(), genuine.timestamp(), genuine.nodeId(), genuine.publicKey(), sig, null);
+        new SignedMessage(
+            genuine.payload(),
+            genuine.timestamp(),
+            genuine.nodeId(),
+            genuine.publicKey(),
+            sig,
+            null);
 
     // The genuine message, sent after its forged copy, still gets through.
-    assertDroppedThenServes(binary(flipped), "bad_signature", binary(genuine), DataTemperature.FROZEN);
+    assertDroppedThenServes(
+        binary(flipped), "bad_signature", binary(genuine), DataTemperature.FROZEN);
   }
 
   @Test
@@ -138,7 +151,13 @@ class BadMessagesTest {
     byte[] sig = genuine.signature();
     sig[40] ^= (byte) 0x80;
     SignedMessage flipped =
-        new SignedMessage(genuine.payload(), genuine.timestamp(), genuine.nodeId(), genuine.publicKey(), sig, null);
+        new SignedMessage(
+            genuine.payload(),
+            genuine.timestamp(),
+            genuine.nodeId(),
+            genuine.publicKey(),
+            sig,
+            null);
 
     assertDroppedThenServes(text(flipped), "bad_signature", text(genuine), DataTemperature.COLD);
   }
@@ -146,13 +165,18 @@ class BadMessagesTest {
   @Test
   void aMessageClaimingAnotherKeysIdentityWithTheWrongSignatureIsDropped() {
     // publicKey and nodeId (and sender) of K2, signature made by K1.
-    WSMessage payload = WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k2.nodeId());
+    WSMessage payload =
+        WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k2.nodeId());
     byte[] bytes =
         MessageSigning.signedBytes(MessageSigning.EVENT_PURPOSE, payload, now(), k2.nodeId(), null);
-    SignedMessage forged = new SignedMessage(payload, now(), k2.nodeId(), k2.publicKey(), k1.sign(bytes), null);
+    SignedMessage forged =
+        new SignedMessage(payload, now(), k2.nodeId(), k2.publicKey(), k1.sign(bytes), null);
 
     assertDroppedThenServes(
-        binary(forged), "bad_signature", binary(temperature(k1, DataTemperature.COLD)), DataTemperature.COLD);
+        binary(forged),
+        "bad_signature",
+        binary(temperature(k1, DataTemperature.COLD)),
+        DataTemperature.COLD);
   }
 
   @Test
@@ -160,19 +184,34 @@ class BadMessagesTest {
     // Validly signed by K1 with K1's key, but nodeId claims K2.
     SignedMessage genuine = temperature(k1, DataTemperature.FROZEN);
     SignedMessage claimed =
-        new SignedMessage(genuine.payload(), genuine.timestamp(), k2.nodeId(), k1.publicKey(), genuine.signature(), null);
+        new SignedMessage(
+            genuine.payload(),
+            genuine.timestamp(),
+            k2.nodeId(),
+            k1.publicKey(),
+            genuine.signature(),
+            null);
 
     assertDroppedThenServes(
-        binary(claimed), "key_mismatch", binary(temperature(k1, DataTemperature.WARM)), DataTemperature.WARM);
+        binary(claimed),
+        "key_mismatch",
+        binary(temperature(k1, DataTemperature.WARM)),
+        DataTemperature.WARM);
   }
 
   @Test
   void aMessageWhoseSenderIsNotTheSignerIsDropped() {
     SignedMessage m =
-        MessageSigning.sign(k1, WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k2.nodeId()));
+        MessageSigning.sign(
+            k1,
+            WSMessage.of(
+                new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k2.nodeId()));
 
     assertDroppedThenServes(
-        binary(m), "sender_mismatch", binary(temperature(k1, DataTemperature.WARM)), DataTemperature.WARM);
+        binary(m),
+        "sender_mismatch",
+        binary(temperature(k1, DataTemperature.WARM)),
+        DataTemperature.WARM);
   }
 
   @Test
@@ -183,10 +222,16 @@ class BadMessagesTest {
       {}, // an empty message: every required field missing
       "{\"not\":\"protobuf\"}".getBytes(StandardCharsets.UTF_8),
     };
-    DataTemperature[] next = {DataTemperature.COLD, DataTemperature.WARM, DataTemperature.FROZEN, DataTemperature.HOT};
+    DataTemperature[] next = {
+      DataTemperature.COLD, DataTemperature.WARM, DataTemperature.FROZEN, DataTemperature.HOT
+    };
     for (int i = 0; i < garbage.length; i++) {
       net.vs.advance(Duration.ofMillis(1));
-      assertDroppedThenServes(Frame.binary(garbage[i]), "malformed binary frame", binary(temperature(k1, next[i])), next[i]);
+      assertDroppedThenServes(
+          Frame.binary(garbage[i]),
+          "malformed binary frame",
+          binary(temperature(k1, next[i])),
+          next[i]);
       baseline = node.metadata(BLOCK).orElseThrow();
     }
   }
@@ -194,18 +239,19 @@ class BadMessagesTest {
   @Test
   void malformedJsonTextIsDropped() {
     String[] garbage = {
-      "{\"payload\": ",
-      "not json at all",
-      "[1,2,3]",
-      "{}",
-      "{\"payload\":{},\"timestamp\":-1}",
+      "{\"payload\": ", "not json at all", "[1,2,3]", "{}", "{\"payload\":{},\"timestamp\":-1}",
     };
     DataTemperature[] next = {
-      DataTemperature.COLD, DataTemperature.WARM, DataTemperature.FROZEN, DataTemperature.HOT, DataTemperature.COLD
+      DataTemperature.COLD,
+      DataTemperature.WARM,
+      DataTemperature.FROZEN,
+      DataTemperature.HOT,
+      DataTemperature.COLD
     };
     for (int i = 0; i < garbage.length; i++) {
       net.vs.advance(Duration.ofMillis(1));
-      assertDroppedThenServes(Frame.text(garbage[i]), "malformed text frame", text(temperature(k1, next[i])), next[i]);
+      assertDroppedThenServes(
+          Frame.text(garbage[i]), "malformed text frame", text(temperature(k1, next[i])), next[i]);
       baseline = node.metadata(BLOCK).orElseThrow();
     }
   }
@@ -214,21 +260,27 @@ class BadMessagesTest {
   void aTextFrameThatIsNotUtf8IsDropped() {
     Frame notUtf8 = new Frame(Frame.Type.TEXT, new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'});
 
-    assertDroppedThenServes(notUtf8, "malformed", text(temperature(k1, DataTemperature.COLD)), DataTemperature.COLD);
+    assertDroppedThenServes(
+        notUtf8, "malformed", text(temperature(k1, DataTemperature.COLD)), DataTemperature.COLD);
   }
 
   @Test
   void aMessageAddressedToAnotherNodeIsDropped() {
-    WSMessage payload = WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k1.nodeId());
-    SignedMessage toOther = MessageSigning.sign(k1, MessageSigning.EVENT_PURPOSE, payload, now(), k2.nodeId());
+    WSMessage payload =
+        WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), now(), k1.nodeId());
+    SignedMessage toOther =
+        MessageSigning.sign(k1, MessageSigning.EVENT_PURPOSE, payload, now(), k2.nodeId());
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(toOther), "validly signed");
 
     net.vs.advance(Duration.ofMillis(1));
     // The same event addressed to this node is fine.
-    WSMessage again = WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD), now(), k1.nodeId());
-    SignedMessage toNode = MessageSigning.sign(k1, MessageSigning.EVENT_PURPOSE, again, now(), node.nodeId());
+    WSMessage again =
+        WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD), now(), k1.nodeId());
+    SignedMessage toNode =
+        MessageSigning.sign(k1, MessageSigning.EVENT_PURPOSE, again, now(), node.nodeId());
 
-    assertDroppedThenServes(binary(toOther), "addressed to another node", binary(toNode), DataTemperature.COLD);
+    assertDroppedThenServes(
+        binary(toOther), "addressed to another node", binary(toNode), DataTemperature.COLD);
   }
 
   @Test
@@ -256,7 +308,8 @@ class BadMessagesTest {
         MessageSigning.sign(
             k1,
             MessageSigning.EVENT_PURPOSE,
-            WSMessage.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), old, k1.nodeId()),
+            WSMessage.of(
+                new BlockTemperatureUpdate(BLOCK, DataTemperature.FROZEN), old, k1.nodeId()),
             old,
             null);
 

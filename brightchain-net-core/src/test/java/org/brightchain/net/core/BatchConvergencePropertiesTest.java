@@ -28,14 +28,19 @@ import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.MetadataUpdate;
 
 /**
- * Any interleaving, duplication and reordering of a set of batches leaves every node with the
- * same metadata: the receiving path ({@link org.brightchain.net.core.internal.batch.BatchApplier#applyUpdates}) is a join.
+ * Any interleaving, duplication and reordering of a set of batches leaves every node with the same
+ * metadata: the receiving path ({@link
+ * org.brightchain.net.core.internal.batch.BatchApplier#applyUpdates}) is a join.
  */
 class BatchConvergencePropertiesTest {
   private static final List<NodeId> NODES =
       List.of(NodeId.of("0a".repeat(32)), NodeId.of("0b".repeat(32)), NodeId.of("0c".repeat(32)));
   private static final List<BlockId> BLOCKS =
-      List.of(VirtualNet.blockId(1), VirtualNet.blockId(2), VirtualNet.blockId(3), VirtualNet.blockId(4));
+      List.of(
+          VirtualNet.blockId(1),
+          VirtualNet.blockId(2),
+          VirtualNet.blockId(3),
+          VirtualNet.blockId(4));
   private static final long T0 = 1_750_000_000_000L;
 
   /** A batch and the node that signed it. */
@@ -49,7 +54,11 @@ class BatchConvergencePropertiesTest {
   private Arbitrary<Sent> sent() {
     Arbitrary<NodeId> sender = Arbitraries.of(NODES);
     Arbitrary<Long> batchTime = Arbitraries.longs().between(T0 + 20, T0 + 40);
-    return Combinators.combine(sender, batchTime, update().list().ofMinSize(1).ofMaxSize(8), Arbitraries.strings().alpha().ofLength(6))
+    return Combinators.combine(
+            sender,
+            batchTime,
+            update().list().ofMinSize(1).ofMaxSize(8),
+            Arbitraries.strings().alpha().ofLength(6))
         .as((s, ts, ups, id) -> new Sent(s, new BatchUpdate(id, ts, ups)));
   }
 
@@ -59,16 +68,30 @@ class BatchConvergencePropertiesTest {
     Arbitrary<Long> at = Arbitraries.of(0L, T0 + 1, T0 + 2, T0 + 3, T0 + 20);
     Arbitrary<EventPayload> data =
         Arbitraries.oneOf(
-            Combinators.combine(block, Arbitraries.of(DataTemperature.class)).as(BlockTemperatureUpdate::new),
-            Combinators.combine(block, Arbitraries.of(NODES), Arbitraries.of(true, false), Arbitraries.of(BlockLocationUpdate.Action.class), Arbitraries.longs().between(0, 3))
-                .as((b, n, auth, action, seen) -> new BlockLocationUpdate(b, BlockLocation.of(n, Instant.ofEpochMilli(T0 + seen), auth), action)),
-            Combinators.combine(block, metadataChanges()).as((b, ops) -> new MetadataUpdate(apply(BlockMetadata.empty(b), ops))));
+            Combinators.combine(block, Arbitraries.of(DataTemperature.class))
+                .as(BlockTemperatureUpdate::new),
+            Combinators.combine(
+                    block,
+                    Arbitraries.of(NODES),
+                    Arbitraries.of(true, false),
+                    Arbitraries.of(BlockLocationUpdate.Action.class),
+                    Arbitraries.longs().between(0, 3))
+                .as(
+                    (b, n, auth, action, seen) ->
+                        new BlockLocationUpdate(
+                            b, BlockLocation.of(n, Instant.ofEpochMilli(T0 + seen), auth), action)),
+            Combinators.combine(block, metadataChanges())
+                .as((b, ops) -> new MetadataUpdate(apply(BlockMetadata.empty(b), ops))));
     return Combinators.combine(data, at).as(BatchUpdate.Update::of);
   }
 
   /** A few field writes, each (field, value, time, node), that make a non-plain metadata value. */
   private Arbitrary<List<int[]>> metadataChanges() {
-    return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 2))
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(0, 2))
         .as((field, value, time, node) -> new int[] {field, value, time, node})
         .list()
         .ofMinSize(1)
@@ -93,7 +116,8 @@ class BatchConvergencePropertiesTest {
   private static Map<BlockId, BlockMetadata> applyAll(List<Sent> order) {
     InMemoryMetadataStore store = new InMemoryMetadataStore();
     for (Sent s : order) {
-      org.brightchain.net.core.internal.batch.BatchApplier.applyUpdates(store, s.batch(), s.sender());
+      org.brightchain.net.core.internal.batch.BatchApplier.applyUpdates(
+          store, s.batch(), s.sender());
     }
     Map<BlockId, BlockMetadata> out = new TreeMap<>();
     for (BlockMetadata m : store.scan(null, Integer.MAX_VALUE)) {
@@ -103,7 +127,8 @@ class BatchConvergencePropertiesTest {
   }
 
   @Property(tries = 500)
-  void everyOrderWithDuplicatesEndsInTheSameState(@ForAll("batches") List<Sent> batches, @ForAll Random random) {
+  void everyOrderWithDuplicatesEndsInTheSameState(
+      @ForAll("batches") List<Sent> batches, @ForAll Random random) {
     Map<BlockId, BlockMetadata> reference = applyAll(batches);
     for (int round = 0; round < 4; round++) {
       List<Sent> delivered = new ArrayList<>();
@@ -119,7 +144,8 @@ class BatchConvergencePropertiesTest {
   }
 
   @Property(tries = 300)
-  void nodesThatEachSawPartOfTheBatchesAgreeAfterExchangingTheirState(@ForAll("batches") List<Sent> batches, @ForAll Random random) {
+  void nodesThatEachSawPartOfTheBatchesAgreeAfterExchangingTheirState(
+      @ForAll("batches") List<Sent> batches, @ForAll Random random) {
     // Two nodes see overlapping halves; reconciliation then exchanges whole metadata entries.
     List<Sent> left = new ArrayList<>();
     List<Sent> right = new ArrayList<>();

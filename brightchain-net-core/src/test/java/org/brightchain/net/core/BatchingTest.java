@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class BatchingTest {
   private final VirtualNet net = new VirtualNet();
 
-  private static final SyncConfig NO_SYNC = SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO);
+  private static final SyncConfig NO_SYNC =
+      SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO);
 
   private BrightChainNode node(String host, BatchConfig batching, String... bootstrap) {
     BrightChainNode.Builder b = net.builder(host).batching(batching).sync(NO_SYNC);
@@ -45,9 +46,16 @@ class BatchingTest {
 
   @Test
   void updatesWaitForTheIntervalAndLaterWritesToAFieldReplaceEarlierOnes() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(100, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(100, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
     VirtualNet.RecordingListener heard = new VirtualNet.RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").sync(NO_SYNC).addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(heard).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .sync(NO_SYNC)
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(heard)
+                .build());
     net.vs.runUntilIdle();
     BlockId x = VirtualNet.blockId(1);
     BlockId y = VirtualNet.blockId(2);
@@ -62,7 +70,10 @@ class BatchingTest {
     net.vs.advance(Duration.ofMillis(1_000));
     List<BatchUpdate> got = batches(heard);
     assertEquals(1, got.size(), "one batch");
-    assertEquals(3, got.get(0).updates().size(), "x's temperature once (the later), y's temperature, y's location");
+    assertEquals(
+        3,
+        got.get(0).updates().size(),
+        "x's temperature once (the later), y's temperature, y's location");
     assertEquals(DataTemperature.COLD, b.metadata(x).orElseThrow().temperature());
     assertEquals(DataTemperature.FROZEN, b.metadata(y).orElseThrow().temperature());
     assertEquals(1, b.metadata(y).orElseThrow().locations().size());
@@ -79,7 +90,8 @@ class BatchingTest {
 
   @Test
   void manyWritesInOneMillisecondDoNotRunTheClockAheadAndALaterWriteToTheSameBlockWins() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(10_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(10_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
     BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
     net.vs.runUntilIdle();
     long now = net.vs.now().toEpochMilli();
@@ -89,17 +101,27 @@ class BatchingTest {
     BlockId x = VirtualNet.blockId(50_000);
     net.await(a.updateTemperature(x, DataTemperature.FROZEN)); // same millisecond, same block
     net.await(a.flush());
-    assertEquals(now, a.metadata(VirtualNet.blockId(54_999)).orElseThrow().updatedAt().toEpochMilli(), "writes to different blocks share the millisecond");
-    assertEquals(DataTemperature.FROZEN, a.metadata(x).orElseThrow().temperature(), "the later write wins here");
+    assertEquals(
+        now,
+        a.metadata(VirtualNet.blockId(54_999)).orElseThrow().updatedAt().toEpochMilli(),
+        "writes to different blocks share the millisecond");
+    assertEquals(
+        DataTemperature.FROZEN,
+        a.metadata(x).orElseThrow().temperature(),
+        "the later write wins here");
     assertEquals(DataTemperature.FROZEN, b.metadata(x).orElseThrow().temperature(), "and there");
     DeliveryStats sa = a.deliveryStats();
-    assertEquals(sa.updatesAccepted() - sa.updatesCoalesced(), b.deliveryStats().updatesApplied(), sa.toString());
+    assertEquals(
+        sa.updatesAccepted() - sa.updatesCoalesced(),
+        b.deliveryStats().updatesApplied(),
+        sa.toString());
     assertTrue(sa.batchesSent() >= 2, "5,000 updates outgrow half a frame: more than one batch");
   }
 
   @Test
   void aFullBatchIsSentAtOnce() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(10, Duration.ofSeconds(30), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(10, Duration.ofSeconds(30), 3, Duration.ofSeconds(2)));
     BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
     net.vs.runUntilIdle();
     for (int i = 0; i < 25; i++) {
@@ -115,14 +137,16 @@ class BatchingTest {
 
   @Test
   void anUnacknowledgedBatchIsSentAgainAndAppliedOnce() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
     BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
     net.vs.runUntilIdle();
     BlockId x = VirtualNet.blockId(3);
     // The link goes silent: the batch and its retries are lost, no connection closes.
     net.network.silence("10.0.0.2", true);
     net.await(a.updateTemperature(x, DataTemperature.HOT));
-    net.vs.advance(Duration.ofMillis(100 + 2_000 + 100)); // sealed, sent, lost; first retry lost too
+    net.vs.advance(
+        Duration.ofMillis(100 + 2_000 + 100)); // sealed, sent, lost; first retry lost too
     assertEquals(1, a.deliveryStats().batchRetries());
     net.network.silence("10.0.0.2", false);
     net.vs.advance(Duration.ofSeconds(2)); // second retry arrives
@@ -136,18 +160,24 @@ class BatchingTest {
 
   @Test
   void aPeerThatDoesNotAcknowledgeHasAtMostAWindowOfBatchesInFlight() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(1, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(1, Duration.ofSeconds(1), 3, Duration.ofSeconds(2)));
     BrightChainNode b = node("10.0.0.2", BatchConfig.defaults(), "10.0.0.1");
     net.vs.runUntilIdle();
     net.network.silence("10.0.0.2", true);
     for (int i = 0; i < 20; i++) {
-      net.await(a.updateTemperature(VirtualNet.blockId(200 + i), DataTemperature.WARM)); // one batch each
+      net.await(
+          a.updateTemperature(VirtualNet.blockId(200 + i), DataTemperature.WARM)); // one batch each
     }
     assertEquals(20, a.deliveryStats().batchesSent());
     net.vs.advance(Duration.ofMillis(2_100));
-    assertEquals(org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW, a.deliveryStats().batchRetries(), "only the window is in flight, and retried");
+    assertEquals(
+        org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW,
+        a.deliveryStats().batchRetries(),
+        "only the window is in flight, and retried");
     net.network.silence("10.0.0.2", false);
-    net.vs.advance(Duration.ofSeconds(2)); // the second retries arrive; the queued four follow the acks
+    net.vs.advance(
+        Duration.ofSeconds(2)); // the second retries arrive; the queued four follow the acks
     assertEquals(20, a.deliveryStats().batchesAcked());
     assertEquals(0, a.deliveryStats().batchesAbandoned());
     assertEquals(20, b.deliveryStats().updatesApplied());
@@ -161,12 +191,18 @@ class BatchingTest {
                 .batching(new BatchConfig(1, Duration.ofMillis(100), 3, Duration.ofSeconds(2)))
                 .sync(SyncConfig.defaults().withInterval(Duration.ZERO))
                 .build());
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
+    BrightChainNode b =
+        net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
     net.vs.runUntilIdle();
     net.network.silence("10.0.0.2", true);
-    int n = org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW + org.brightchain.net.core.internal.batch.BatchDelivery.MAX_QUEUED_BATCHES + 128;
+    int n =
+        org.brightchain.net.core.internal.batch.BatchDelivery.BATCH_WINDOW
+            + org.brightchain.net.core.internal.batch.BatchDelivery.MAX_QUEUED_BATCHES
+            + 128;
     for (int i = 0; i < n; i++) {
-      net.await(a.updateTemperature(VirtualNet.blockId(70_000 + i), DataTemperature.values()[i % 4])); // one batch each
+      net.await(
+          a.updateTemperature(
+              VirtualNet.blockId(70_000 + i), DataTemperature.values()[i % 4])); // one batch each
     }
     assertEquals(128, a.deliveryStats().batchesAbandoned(), "past the window and the queue");
     net.vs.advance(Duration.ofSeconds(3));
@@ -186,7 +222,8 @@ class BatchingTest {
                 .batching(new BatchConfig(100, Duration.ofMillis(100), 2, Duration.ofMillis(500)))
                 .sync(SyncConfig.defaults().withInterval(Duration.ZERO))
                 .build());
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
+    BrightChainNode b =
+        net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
     net.vs.runUntilIdle();
     BlockId x = VirtualNet.blockId(4);
     net.network.silence("10.0.0.2", true);
@@ -208,10 +245,23 @@ class BatchingTest {
     BlockId x = VirtualNet.blockId(5);
     long now = net.vs.now().toEpochMilli();
     SignedMessage batch =
-        peer.sign(new BatchUpdate("b-1", now, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(x, DataTemperature.COLD), now - 5))), null);
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q1", ""))));
+        peer.sign(
+            new BatchUpdate(
+                "b-1",
+                now,
+                List.of(
+                    BatchUpdate.Update.of(
+                        new BlockTemperatureUpdate(x, DataTemperature.COLD), now - 5))),
+            null);
+    peer.send(
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                new Envelope(batch, 0, "q1", ""))));
     net.vs.runUntilIdle();
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "q2", ""))));
+    peer.send(
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                new Envelope(batch, 0, "q2", ""))));
     net.vs.runUntilIdle();
     List<String> acked = new ArrayList<>();
     for (Envelope e : peer.envelopes()) {
@@ -223,7 +273,10 @@ class BatchingTest {
     assertEquals(1, a.deliveryStats().batchesReceived());
     assertEquals(1, a.deliveryStats().batchDuplicates());
     assertEquals(DataTemperature.COLD, a.metadata(x).orElseThrow().temperature());
-    assertEquals(now - 5, a.metadata(x).orElseThrow().versions().temperature().at().toEpochMilli(), "stamped with the update's own time");
+    assertEquals(
+        now - 5,
+        a.metadata(x).orElseThrow().versions().temperature().at().toEpochMilli(),
+        "stamped with the update's own time");
   }
 
   @Test
@@ -233,13 +286,20 @@ class BatchingTest {
     long now = net.vs.now().toEpochMilli();
     List<BatchUpdate.Update> updates = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      updates.add(BatchUpdate.Update.of(new BlockTemperatureUpdate(VirtualNet.blockId(10_000 + i), DataTemperature.HOT), now - 1));
+      updates.add(
+          BatchUpdate.Update.of(
+              new BlockTemperatureUpdate(VirtualNet.blockId(10_000 + i), DataTemperature.HOT),
+              now - 1));
     }
     SignedMessage batch = peer.sign(new BatchUpdate("long-1", now, updates), null);
     SignedMessage ping = peer.sign(new org.brightchain.net.message.Ping(77), a.nodeId());
     peer.sendAll(
-        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "batch", ""))),
-        org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(ping, 0, "ping", ""))));
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                new Envelope(batch, 0, "batch", ""))),
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                new Envelope(ping, 0, "ping", ""))));
     List<String> answers = new ArrayList<>();
     for (Envelope e : peer.envelopes()) {
       if (e.replyTo().equals("batch") || e.replyTo().equals("ping")) {
@@ -259,11 +319,22 @@ class BatchingTest {
     BlockId x = VirtualNet.blockId(900);
     // A batch whose own timestamp (and so its updates') is far ahead of its message's.
     SignedMessage batch =
-        peer.sign(new BatchUpdate("future-1", yearAhead, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(x, DataTemperature.FROZEN), yearAhead))), null);
-    peer.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(batch, 0, "f1", ""))));
+        peer.sign(
+            new BatchUpdate(
+                "future-1",
+                yearAhead,
+                List.of(
+                    BatchUpdate.Update.of(
+                        new BlockTemperatureUpdate(x, DataTemperature.FROZEN), yearAhead))),
+            null);
+    peer.send(
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                new Envelope(batch, 0, "f1", ""))));
     boolean refused = false;
     for (Envelope e : peer.envelopes()) {
-      if (e.replyTo().equals("f1") && e.message().payload().data() instanceof org.brightchain.net.message.Ack ack) {
+      if (e.replyTo().equals("f1")
+          && e.message().payload().data() instanceof org.brightchain.net.message.Ack ack) {
         refused = !ack.ok();
       }
     }
@@ -271,7 +342,8 @@ class BatchingTest {
     assertTrue(a.metadata(x).isEmpty(), "and not applied");
     // Metadata entries stamped beyond the replay window are ignored too.
     org.brightchain.net.BlockMetadata ahead =
-        org.brightchain.net.BlockMetadata.initial(x, java.time.Instant.ofEpochMilli(yearAhead), peer.identity.nodeId());
+        org.brightchain.net.BlockMetadata.initial(
+            x, java.time.Instant.ofEpochMilli(yearAhead), peer.identity.nodeId());
     peer.send(peer.sign(new org.brightchain.net.message.MetadataSync(List.of(ahead)), a.nodeId()));
     assertTrue(a.metadata(x).isEmpty(), "future metadata ignored");
     // The host's own write still lands, stamped now.
@@ -281,9 +353,12 @@ class BatchingTest {
 
   @Test
   void aSubscriberToTemperaturesOfOneBlockGetsTheBatchesThatNameIt() {
-    BrightChainNode a = node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
+    BrightChainNode a =
+        node("10.0.0.1", new BatchConfig(100, Duration.ofMillis(100), 3, Duration.ofSeconds(2)));
     BlockId wanted = VirtualNet.blockId(6);
-    VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1", Map.of("types", "block:temperature", "blocks", wanted.hex()));
+    VirtualNet.RawPeer sub =
+        new VirtualNet.RawPeer(net, "10.0.0.8")
+            .connect("10.0.0.1", Map.of("types", "block:temperature", "blocks", wanted.hex()));
     net.await(a.updateTemperature(VirtualNet.blockId(7), DataTemperature.HOT));
     net.vs.advance(Duration.ofMillis(200));
     net.await(a.updateTemperature(wanted, DataTemperature.HOT));

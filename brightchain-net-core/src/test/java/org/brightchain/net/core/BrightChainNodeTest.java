@@ -19,7 +19,6 @@ import org.brightchain.net.NodeInfo;
 import org.brightchain.net.NodeStatus;
 import org.brightchain.net.core.VirtualNet.RecordingListener;
 import org.brightchain.net.core.crypto.NodeIdentity;
-import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.NodeStatusUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.NodeEventListener;
@@ -110,7 +109,12 @@ class BrightChainNodeTest {
     RecordingListener after = new RecordingListener();
     BrightChainNode a = net.startNode("10.0.0.1");
     BrightChainNode b =
-        net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", 4242).addListener(broken).addListener(after).build());
+        net.start(
+            net.builder("10.0.0.2")
+                .addBootstrapNode("10.0.0.1", 4242)
+                .addListener(broken)
+                .addListener(after)
+                .build());
     BrightChainNode c = net.startNode("10.0.0.3", "10.0.0.2");
 
     net.await(a.updateTemperature(blockId(1), DataTemperature.HOT));
@@ -119,7 +123,9 @@ class BrightChainNodeTest {
 
     assertEquals(DataTemperature.HOT, b.metadata(blockId(1)).orElseThrow().temperature());
     assertEquals(DataTemperature.HOT, c.metadata(blockId(1)).orElseThrow().temperature());
-    assertTrue(after.received.stream().anyMatch(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate),
+    assertTrue(
+        after.received.stream()
+            .anyMatch(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate),
         "later listeners still hear of it");
   }
 
@@ -165,15 +171,23 @@ class BrightChainNodeTest {
           }
         };
     RecordingListener lb = new RecordingListener();
-    BrightChainNode a = net.start(net.builder("10.0.0.1").addPlugin(failing).addPlugin(plugin).build());
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", 4242).addListener(lb).build());
+    BrightChainNode a =
+        net.start(net.builder("10.0.0.1").addPlugin(failing).addPlugin(plugin).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", 4242).addListener(lb).build());
     assertEquals(List.of("setup"), calls);
     assertEquals(a.nodeId(), ctx[0].nodeId());
 
     ctx[0].broadcast(new NodeStatusUpdate(a.nodeId(), NodeStatus.MAINTENANCE));
     net.vs.runUntilIdle();
-    assertTrue(lb.received.stream().anyMatch(m -> m.payload().data() instanceof NodeStatusUpdate s
-        && s.status() == NodeStatus.MAINTENANCE && m.nodeId().equals(a.nodeId())));
+    assertTrue(
+        lb.received.stream()
+            .anyMatch(
+                m ->
+                    m.payload().data() instanceof NodeStatusUpdate s
+                        && s.status() == NodeStatus.MAINTENANCE
+                        && m.nodeId().equals(a.nodeId())));
 
     net.await(b.addLocation(blockId(2), BlockLocation.of(b.nodeId(), net.vs.now(), true)));
 

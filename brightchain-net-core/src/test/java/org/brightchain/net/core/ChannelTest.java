@@ -27,7 +27,10 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSEventType;
 import org.junit.jupiter.api.Test;
 
-/** The channel's reliability features, on virtual time: heartbeats, resume, gaps, requests, subscriptions. */
+/**
+ * The channel's reliability features, on virtual time: heartbeats, resume, gaps, requests,
+ * subscriptions.
+ */
 class ChannelTest {
   private final VirtualNet net = new VirtualNet();
 
@@ -57,8 +60,7 @@ class ChannelTest {
     net.vs.advance(Duration.ofSeconds(10));
     assertEquals(PeerStatusType.OFFLINE, VirtualNet.statusOf(a, b), "three missed pongs");
     assertTrue(
-        seenByA.received.stream()
-            .noneMatch(m -> m.payload().data() instanceof NodeStatusUpdate),
+        seenByA.received.stream().noneMatch(m -> m.payload().data() instanceof NodeStatusUpdate),
         "a node does not hear its own node:status reports");
 
     net.network.silence("10.0.0.2", false);
@@ -87,17 +89,26 @@ class ChannelTest {
     BrightChainNode a = net.startNode("10.0.0.1");
     BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
     VirtualNet.RecordingListener seenByC = new VirtualNet.RecordingListener();
-    BrightChainNode c = net.start(net.builder("10.0.0.3").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByC).build());
+    BrightChainNode c =
+        net.start(
+            net.builder("10.0.0.3")
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(seenByC)
+                .build());
     net.vs.advance(Duration.ofSeconds(1));
     net.network.silence("10.0.0.2", true);
     net.vs.advance(Duration.ofSeconds(30));
     List<NodeStatus> aboutB = new ArrayList<>();
     for (SignedMessage m : seenByC.received) {
-      if (m.payload().data() instanceof NodeStatusUpdate u && u.nodeId().equals(b.nodeId()) && m.nodeId().equals(a.nodeId())) {
+      if (m.payload().data() instanceof NodeStatusUpdate u
+          && u.nodeId().equals(b.nodeId())
+          && m.nodeId().equals(a.nodeId())) {
         aboutB.add(u.status());
       }
     }
-    assertTrue(aboutB.contains(NodeStatus.UNREACHABLE) && aboutB.contains(NodeStatus.OFFLINE), aboutB.toString());
+    assertTrue(
+        aboutB.contains(NodeStatus.UNREACHABLE) && aboutB.contains(NodeStatus.OFFLINE),
+        aboutB.toString());
     assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(c, a));
   }
 
@@ -105,7 +116,12 @@ class ChannelTest {
   void aPeerAwayForAWhileGetsExactlyTheEventsItMissedInOrder() {
     BrightChainNode a = net.startNode("10.0.0.1");
     VirtualNet.RecordingListener seenByB = new VirtualNet.RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByB).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(seenByB)
+                .build());
     net.vs.runUntilIdle();
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     assertEquals(List.of(VirtualNet.blockId(1)), temperatureBlocks(seenByB.received));
@@ -134,7 +150,12 @@ class ChannelTest {
   void aGapOlderThanTheLogIsReportedAndTheRestIsReplayed() {
     BrightChainNode a = net.start(net.builder("10.0.0.1").replayLogSize(3).build());
     VirtualNet.RecordingListener seenByB = new VirtualNet.RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByB).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(seenByB)
+                .build());
     net.vs.runUntilIdle();
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     net.network.partition("10.0.0.1", "10.0.0.2", true);
@@ -146,7 +167,8 @@ class ChannelTest {
     net.vs.advance(Duration.ofSeconds(70));
     assertEquals(1, seenByB.missed.size(), "the gap is reported once");
     List<BlockId> got = temperatureBlocks(seenByB.received);
-    // Only what the log still held arrives; status reports share the log, so fewer than 3 may be temperatures.
+    // Only what the log still held arrives; status reports share the log, so fewer than 3 may be
+    // temperatures.
     assertTrue(got.size() >= 1 && got.size() <= 4, got.toString());
     assertEquals(VirtualNet.blockId(10), got.get(got.size() - 1));
   }
@@ -157,11 +179,18 @@ class ChannelTest {
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(1), DataTemperature.HOT)));
     VirtualNet.RawPeer first = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(2), DataTemperature.HOT)));
-    long seqOf2 = first.envelopes().stream().filter(e -> e.sequence() > 0).mapToLong(Envelope::sequence).max().orElseThrow();
+    long seqOf2 =
+        first.envelopes().stream()
+            .filter(e -> e.sequence() > 0)
+            .mapToLong(Envelope::sequence)
+            .max()
+            .orElseThrow();
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(3), DataTemperature.HOT)));
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(4), DataTemperature.HOT)));
 
-    VirtualNet.RawPeer again = new VirtualNet.RawPeer(net, "10.0.0.9").connect("10.0.0.1", Map.of("resume", Long.toString(seqOf2)));
+    VirtualNet.RawPeer again =
+        new VirtualNet.RawPeer(net, "10.0.0.9")
+            .connect("10.0.0.1", Map.of("resume", Long.toString(seqOf2)));
     List<BlockId> got = new ArrayList<>();
     for (Envelope e : again.envelopes()) {
       if (e.message().payload().data() instanceof BlockTemperatureUpdate t) {
@@ -176,13 +205,21 @@ class ChannelTest {
   void aSubscriberGetsOnlyWhatItSubscribedTo() {
     BrightChainNode a = net.startNode("10.0.0.1");
     BlockId wanted = VirtualNet.blockId(1);
-    VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1", Map.of("types", "block:temperature", "blocks", wanted.hex()));
+    VirtualNet.RawPeer sub =
+        new VirtualNet.RawPeer(net, "10.0.0.8")
+            .connect("10.0.0.1", Map.of("types", "block:temperature", "blocks", wanted.hex()));
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(2), DataTemperature.HOT)));
     net.await(a.publish(new BlockTemperatureUpdate(wanted, DataTemperature.COLD)));
-    net.await(a.publish(new org.brightchain.net.message.BlockLocationUpdate(wanted, org.brightchain.net.BlockLocation.of(a.nodeId(), net.vs.now(), true), org.brightchain.net.message.BlockLocationUpdate.Action.ADD)));
+    net.await(
+        a.publish(
+            new org.brightchain.net.message.BlockLocationUpdate(
+                wanted,
+                org.brightchain.net.BlockLocation.of(a.nodeId(), net.vs.now(), true),
+                org.brightchain.net.message.BlockLocationUpdate.Action.ADD)));
     List<WSEventType> types = new ArrayList<>();
     for (SignedMessage m : sub.messages()) {
-      if (m.payload().type() != WSEventType.NODE_ANNOUNCE && !m.payload().type().wireName().startsWith("system:")) {
+      if (m.payload().type() != WSEventType.NODE_ANNOUNCE
+          && !m.payload().type().wireName().startsWith("system:")) {
         types.add(m.payload().type());
       }
     }
@@ -194,16 +231,20 @@ class ChannelTest {
   void aSubscribeMessageChangesWhatAConnectionGets() throws Exception {
     BrightChainNode a = net.startNode("10.0.0.1");
     VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
-    org.brightchain.net.core.crypto.NodeIdentity client = org.brightchain.net.core.crypto.NodeIdentity.generate();
+    org.brightchain.net.core.crypto.NodeIdentity client =
+        org.brightchain.net.core.crypto.NodeIdentity.generate();
     BlockId wanted = VirtualNet.blockId(9);
     SignedMessage subscribe =
         org.brightchain.net.core.crypto.MessageSigning.sign(
             client,
             org.brightchain.net.message.WSMessage.of(
-                new org.brightchain.net.message.Subscribe(java.util.Set.of(WSEventType.BLOCK_TEMPERATURE), java.util.Set.of(wanted)),
+                new org.brightchain.net.message.Subscribe(
+                    java.util.Set.of(WSEventType.BLOCK_TEMPERATURE), java.util.Set.of(wanted)),
                 net.vs.now().toEpochMilli(),
                 client.nodeId()));
-    sub.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encode(subscribe)));
+    sub.send(
+        org.brightchain.net.spi.Frame.binary(
+            org.brightchain.net.core.internal.wire.ProtoCodec.encode(subscribe)));
     net.await(a.publish(new BlockTemperatureUpdate(VirtualNet.blockId(8), DataTemperature.HOT)));
     net.await(a.publish(new BlockTemperatureUpdate(wanted, DataTemperature.HOT)));
     assertEquals(List.of(wanted), temperatureBlocks(sub.messages()));
@@ -240,26 +281,59 @@ class ChannelTest {
     VirtualNet.RecordingListener heard = new VirtualNet.RecordingListener();
     a.addListener(heard);
     VirtualNet.RawPeer client = new VirtualNet.RawPeer(net, "10.0.0.8").connect("10.0.0.1");
-    org.brightchain.net.core.crypto.NodeIdentity me = org.brightchain.net.core.crypto.NodeIdentity.generate();
+    org.brightchain.net.core.crypto.NodeIdentity me =
+        org.brightchain.net.core.crypto.NodeIdentity.generate();
     long now = net.vs.now().toEpochMilli();
-    SignedMessage sync = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockSyncRequest(List.of(id)), now, me.nodeId()));
-    SignedMessage change = org.brightchain.net.core.crypto.MessageSigning.sign(me, org.brightchain.net.message.WSMessage.of(new BlockTemperatureUpdate(id, DataTemperature.HOT), now + 1, me.nodeId()));
+    SignedMessage sync =
+        org.brightchain.net.core.crypto.MessageSigning.sign(
+            me,
+            org.brightchain.net.message.WSMessage.of(
+                new BlockSyncRequest(List.of(id)), now, me.nodeId()));
+    SignedMessage change =
+        org.brightchain.net.core.crypto.MessageSigning.sign(
+            me,
+            org.brightchain.net.message.WSMessage.of(
+                new BlockTemperatureUpdate(id, DataTemperature.HOT), now + 1, me.nodeId()));
     for (int attempt = 0; attempt < 2; attempt++) {
-      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(sync, 0, "s", ""))));
-      client.send(org.brightchain.net.spi.Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(new Envelope(change, 0, "c", ""))));
+      client.send(
+          org.brightchain.net.spi.Frame.binary(
+              org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                  new Envelope(sync, 0, "s", ""))));
+      client.send(
+          org.brightchain.net.spi.Frame.binary(
+              org.brightchain.net.core.internal.wire.ProtoCodec.encodeEnvelope(
+                  new Envelope(change, 0, "c", ""))));
     }
-    long syncAnswers = client.envelopes().stream().filter(e -> e.replyTo().equals("s") && e.message().payload().data() instanceof MetadataSync).count();
-    long changeAcks = client.envelopes().stream().filter(e -> e.replyTo().equals("c") && e.message().payload().data() instanceof Ack ack && ack.ok()).count();
+    long syncAnswers =
+        client.envelopes().stream()
+            .filter(
+                e ->
+                    e.replyTo().equals("s") && e.message().payload().data() instanceof MetadataSync)
+            .count();
+    long changeAcks =
+        client.envelopes().stream()
+            .filter(
+                e ->
+                    e.replyTo().equals("c")
+                        && e.message().payload().data() instanceof Ack ack
+                        && ack.ok())
+            .count();
     assertEquals(2, syncAnswers, "both tries of the sync request get metadata");
     assertEquals(2, changeAcks, "both tries of the change are acknowledged");
-    assertEquals(1, heard.received.stream().filter(m -> m.payload().data() instanceof BlockTemperatureUpdate).count(), "applied once");
+    assertEquals(
+        1,
+        heard.received.stream()
+            .filter(m -> m.payload().data() instanceof BlockTemperatureUpdate)
+            .count(),
+        "applied once");
     assertEquals(DataTemperature.HOT, a.metadata(id).orElseThrow().temperature());
   }
 
   @Test
   void aBadSubscriptionIsRefusedWithAClearCloseReason() {
     net.startNode("10.0.0.1");
-    VirtualNet.RawPeer sub = new VirtualNet.RawPeer(net, "10.0.0.8").open("10.0.0.1", Map.of("types", "block:warmth"));
+    VirtualNet.RawPeer sub =
+        new VirtualNet.RawPeer(net, "10.0.0.8").open("10.0.0.1", Map.of("types", "block:warmth"));
     assertEquals(List.of(1008), sub.closeCodes);
   }
 
@@ -269,7 +343,8 @@ class ChannelTest {
     BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");
     net.vs.runUntilIdle();
     BlockId id = VirtualNet.blockId(5);
-    Envelope ack = net.await(a.request(b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.FROZEN)));
+    Envelope ack =
+        net.await(a.request(b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.FROZEN)));
     assertEquals(new Ack(true, ""), ack.message().payload().data());
     assertEquals(b.nodeId(), ack.message().nodeId());
     assertEquals(DataTemperature.FROZEN, b.metadata(id).orElseThrow().temperature());
@@ -279,19 +354,26 @@ class ChannelTest {
     assertEquals(1, ((MetadataSync) answer.message().payload().data()).entries().size());
 
     net.network.silence("10.0.0.2", true);
-    CompletableFuture<Envelope> lost = a.request(b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.HOT), Duration.ofSeconds(3));
+    CompletableFuture<Envelope> lost =
+        a.request(
+            b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.HOT), Duration.ofSeconds(3));
     net.vs.advance(Duration.ofSeconds(2));
     assertTrue(!lost.isDone());
     net.vs.advance(Duration.ofSeconds(2));
-    CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, lost::join);
+    CompletionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, lost::join);
     assertInstanceOf(TimeoutException.class, e.getCause());
 
     net.network.silence("10.0.0.2", false);
     net.network.partition("10.0.0.1", "10.0.0.2", true);
     net.vs.runUntilIdle();
-    CompletableFuture<Envelope> away = a.request(b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.HOT));
+    CompletableFuture<Envelope> away =
+        a.request(b.nodeId(), new BlockTemperatureUpdate(id, DataTemperature.HOT));
     net.vs.runUntilIdle();
-    assertInstanceOf(ConnectException.class, org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, away::join).getCause());
+    assertInstanceOf(
+        ConnectException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, away::join)
+            .getCause());
   }
 
   @Test

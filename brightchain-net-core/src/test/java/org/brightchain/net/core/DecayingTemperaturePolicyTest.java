@@ -20,7 +20,10 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.DataTemperature;
 import org.junit.jupiter.api.Test;
 
-/** The default temperature policy: decay, thresholds, hysteresis, bounded memory; and the node using it. */
+/**
+ * The default temperature policy: decay, thresholds, hysteresis, bounded memory; and the node using
+ * it.
+ */
 class DecayingTemperaturePolicyTest {
   private static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
   private static final BlockId B = blockId(1);
@@ -42,7 +45,8 @@ class DecayingTemperaturePolicyTest {
 
     private void change(BlockId id, Instant at, DataTemperature t) {
       DataTemperature from = current.get(id);
-      changes.add(new double[] {policy.heat(id, at), from == null ? -1 : from.ordinal(), t.ordinal()});
+      changes.add(
+          new double[] {policy.heat(id, at), from == null ? -1 : from.ordinal(), t.ordinal()});
       current.put(id, t);
     }
   }
@@ -55,13 +59,15 @@ class DecayingTemperaturePolicyTest {
     for (int i = 1; i < 5; i++) {
       d.access(B, T0.plusSeconds(i));
     }
-    assertEquals(DataTemperature.WARM, d.current.get(B), "5 accesses within seconds: heat just under 5");
+    assertEquals(
+        DataTemperature.WARM, d.current.get(B), "5 accesses within seconds: heat just under 5");
     for (int i = 5; i < 17; i++) {
       d.access(B, T0.plusSeconds(i));
     }
     assertEquals(DataTemperature.HOT, d.current.get(B), "17 accesses: heat just under 17");
     d.cool(T0.plus(Duration.ofMinutes(55)));
-    assertEquals(DataTemperature.HOT, d.current.get(B), "heat about 9.1: still above HOT's floor (8)");
+    assertEquals(
+        DataTemperature.HOT, d.current.get(B), "heat about 9.1: still above HOT's floor (8)");
     d.cool(T0.plus(Duration.ofMinutes(70)));
     assertEquals(DataTemperature.WARM, d.current.get(B), "about one half-life later: below 8");
     d.cool(T0.plus(Duration.ofHours(3).plusMinutes(15)));
@@ -78,7 +84,8 @@ class DecayingTemperaturePolicyTest {
     for (int i = 0; i < 4; i++) {
       d.access(B, t);
     }
-    assertEquals(DataTemperature.WARM, d.current.get(B), "4 accesses at one instant: heat exactly 4");
+    assertEquals(
+        DataTemperature.WARM, d.current.get(B), "4 accesses at one instant: heat exactly 4");
     // Keep the heat between 2.5 and 4.5 for a day: one access whenever it falls under 3.5.
     int changesBefore = d.changes.size();
     for (int minute = 1; minute <= 24 * 60; minute++) {
@@ -93,7 +100,8 @@ class DecayingTemperaturePolicyTest {
 
   @Test
   void memoryIsBounded() {
-    DecayingTemperaturePolicy p = new DecayingTemperaturePolicy(Duration.ofHours(1), 16, 4, 0.05, 0.5, 1000);
+    DecayingTemperaturePolicy p =
+        new DecayingTemperaturePolicy(Duration.ofHours(1), 16, 4, 0.05, 0.5, 1000);
     for (int i = 0; i < 10_000; i++) {
       p.onAccess(blockId(i), T0.plusMillis(i), Optional.empty());
     }
@@ -105,16 +113,21 @@ class DecayingTemperaturePolicyTest {
   @Provide
   Arbitrary<List<Long>> gaps() {
     // Gaps between events in seconds: bursts and long silences.
-    return Arbitraries.oneOf(Arbitraries.longs().between(0, 30), Arbitraries.longs().between(60, 4 * 3600)).list().ofMinSize(1).ofMaxSize(300);
+    return Arbitraries.oneOf(
+            Arbitraries.longs().between(0, 30), Arbitraries.longs().between(60, 4 * 3600))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(300);
   }
 
   /**
-   * Whatever the pattern of accesses and re-evaluations, a step up to a temperature happens only
-   * at or above its threshold and a step down only below the lower edge of the band, so the heat
-   * must cross the whole band between two opposite steps at the same boundary: no flapping.
+   * Whatever the pattern of accesses and re-evaluations, a step up to a temperature happens only at
+   * or above its threshold and a step down only below the lower edge of the band, so the heat must
+   * cross the whole band between two opposite steps at the same boundary: no flapping.
    */
   @Property(tries = 300)
-  void stepsHappenOnlyOutsideTheHysteresisBand(@ForAll("gaps") List<Long> gaps, @ForAll("gaps") List<Long> kinds) {
+  void stepsHappenOnlyOutsideTheHysteresisBand(
+      @ForAll("gaps") List<Long> gaps, @ForAll("gaps") List<Long> kinds) {
     Driver d = new Driver();
     Instant t = T0;
     for (int i = 0; i < gaps.size(); i++) {
@@ -135,7 +148,8 @@ class DecayingTemperaturePolicyTest {
       int rTo = 3 - to;
       int rFrom = from < 0 ? -1 : 3 - from;
       if (rFrom >= 0 && rTo < rFrom) {
-        assertTrue(heat < floor[rFrom] + 1e-9, "stepped down from rank " + rFrom + " at heat " + heat);
+        assertTrue(
+            heat < floor[rFrom] + 1e-9, "stepped down from rank " + rFrom + " at heat " + heat);
       } else if (rFrom >= 0 && rTo > rFrom) {
         assertTrue(heat >= up[rTo] - 1e-9, "stepped up to rank " + rTo + " at heat " + heat);
       }
@@ -161,7 +175,8 @@ class DecayingTemperaturePolicyTest {
     net.await(a.updateTemperature(B, DataTemperature.FROZEN));
     net.await(a.flush());
     net.vs.advance(Duration.ofMinutes(5));
-    assertEquals(DataTemperature.FROZEN, a.metadata(B).orElseThrow().temperature(), "cooling never heats");
+    assertEquals(
+        DataTemperature.FROZEN, a.metadata(B).orElseThrow().temperature(), "cooling never heats");
     assertEquals(DataTemperature.FROZEN, b.metadata(B).orElseThrow().temperature());
   }
 }

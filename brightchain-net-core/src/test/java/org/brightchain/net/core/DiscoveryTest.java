@@ -51,25 +51,33 @@ class DiscoveryTest {
   }
 
   private static DiscoverySettings maxPeers(int max) {
-    return new DiscoverySettings(Optional.empty(), DnsSeedsConfig.none(), "", max, Math.min(8, max));
+    return new DiscoverySettings(
+        Optional.empty(), DnsSeedsConfig.none(), "", max, Math.min(8, max));
   }
 
   @Test
   void aProviderInCodeIsStartedAndItsCandidatesAreDialledWhileABrokenOneIsSkipped() {
     Handle handle = new Handle();
-    DiscoveryProvider broken = new DiscoveryProvider() {
-      @Override
-      public String name() {
-        return "broken";
-      }
+    DiscoveryProvider broken =
+        new DiscoveryProvider() {
+          @Override
+          public String name() {
+            return "broken";
+          }
 
-      @Override
-      public void start(DiscoveryContext c) {
-        throw new IllegalStateException("no such network");
-      }
-    };
+          @Override
+          public void start(DiscoveryContext c) {
+            throw new IllegalStateException("no such network");
+          }
+        };
     BrightChainNode b = net.startNode("10.0.0.2");
-    BrightChainNode a = net.start(net.builder("10.0.0.1").addDiscoveryProvider(broken).addDiscoveryProvider(handle).loadDiscoveryProviders(false).build());
+    BrightChainNode a =
+        net.start(
+            net.builder("10.0.0.1")
+                .addDiscoveryProvider(broken)
+                .addDiscoveryProvider(handle)
+                .loadDiscoveryProviders(false)
+                .build());
     DiscoveryContext c = handle.context.get();
     assertTrue(c != null, "started despite the broken one");
     assertEquals(a.nodeId(), c.self().nodeId());
@@ -90,11 +98,18 @@ class DiscoveryTest {
   @Test
   void oneSourceAndOnePublicNetworkCannotFillTheTable() {
     Handle handle = new Handle();
-    BrightChainNode a = net.start(net.builder("10.0.0.1").discovery(maxPeers(64)).addDiscoveryProvider(handle).loadDiscoveryProviders(false).build());
+    BrightChainNode a =
+        net.start(
+            net.builder("10.0.0.1")
+                .discovery(maxPeers(64))
+                .addDiscoveryProvider(handle)
+                .loadDiscoveryProviders(false)
+                .build());
     DiscoveryContext c = handle.context.get();
     // A flood from one source, spread over public networks: a quarter of the table at most.
     for (int i = 0; i < 1000; i++) {
-      c.candidate("198.51." + (i / 250) + "." + (i % 250), 4242, NodeIdentity.generate().nodeId(), "liar");
+      c.candidate(
+          "198.51." + (i / 250) + "." + (i % 250), 4242, NodeIdentity.generate().nodeId(), "liar");
     }
     net.vs.runUntilIdle();
     int fromLiar = net.await(a.dialTargetCountForTests());
@@ -111,7 +126,9 @@ class DiscoveryTest {
     }
     net.vs.runUntilIdle();
     assertEquals(fromLiar + 4 + 10, net.await(a.dialTargetCountForTests()));
-    System.out.printf("DISCOVERY eclipse: 1000 candidates from one source -> %d admitted (table 64); 50 sources in one /24 -> 4 admitted; 10 LAN candidates -> 10%n", fromLiar);
+    System.out.printf(
+        "DISCOVERY eclipse: 1000 candidates from one source -> %d admitted (table 64); 50 sources in one /24 -> 4 admitted; 10 LAN candidates -> 10%n",
+        fromLiar);
   }
 
   @Test
@@ -119,7 +136,13 @@ class DiscoveryTest {
     BrightChainNode b = net.startNode("10.0.0.2");
     BrightChainNode c = net.startNode("10.0.0.3");
     Path dir = tmp.resolve("a");
-    BrightChainNode a = net.start(net.builder("10.0.0.1").dataDirectory(dir).addBootstrapNode("10.0.0.2", VirtualNet.PORT).addBootstrapNode("10.0.0.3", VirtualNet.PORT).build());
+    BrightChainNode a =
+        net.start(
+            net.builder("10.0.0.1")
+                .dataDirectory(dir)
+                .addBootstrapNode("10.0.0.2", VirtualNet.PORT)
+                .addBootstrapNode("10.0.0.3", VirtualNet.PORT)
+                .build());
     net.vs.advance(Duration.ofSeconds(1));
     assertEquals(PeerStatusType.ACTIVE, statusOf(a, b));
     assertEquals(PeerStatusType.ACTIVE, statusOf(a, c));
@@ -129,7 +152,8 @@ class DiscoveryTest {
     assertTrue(saved.contains(b.nodeId().hex()) && saved.contains(c.nodeId().hex()), saved);
 
     // Same identity and data directory, no bootstrap nodes, no discovery.
-    BrightChainNode again = net.start(net.builder("10.0.0.1").dataDirectory(dir).loadDiscoveryProviders(false).build());
+    BrightChainNode again =
+        net.start(net.builder("10.0.0.1").dataDirectory(dir).loadDiscoveryProviders(false).build());
     assertEquals(a.nodeId(), again.nodeId());
     net.vs.advance(Duration.ofSeconds(2));
     assertEquals(PeerStatusType.ACTIVE, statusOf(again, b));
@@ -137,9 +161,16 @@ class DiscoveryTest {
   }
 
   private org.brightchain.net.spi.RestResponse announce(BrightChainNode a, String body) {
-    return net.request("10.0.0.1", new org.brightchain.net.spi.RestRequest("POST", "/peers/announce", java.util.Map.of(),
-        java.util.Map.of("content-type", "application/json", "authorization", "Bearer " + a.operatorToken()),
-        body.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.net.InetSocketAddress.createUnresolved("10.0.0.2", 50000)));
+    return net.request(
+        "10.0.0.1",
+        new org.brightchain.net.spi.RestRequest(
+            "POST",
+            "/peers/announce",
+            java.util.Map.of(),
+            java.util.Map.of(
+                "content-type", "application/json", "authorization", "Bearer " + a.operatorToken()),
+            body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.net.InetSocketAddress.createUnresolved("10.0.0.2", 50000)));
   }
 
   @Test
@@ -148,12 +179,19 @@ class DiscoveryTest {
     NodeIdentity bKey = NodeIdentity.generate();
     BrightChainNode b = net.start(net.builder("10.0.0.2").identity(bKey).build());
     long now = net.vs.clock().millis();
-    org.brightchain.net.NodeAdvertisement ad = new org.brightchain.net.NodeAdvertisement(b.nodeId(), "10.0.0.2", VirtualNet.PORT, java.util.Set.of("routing"), "x");
-    org.brightchain.net.core.internal.discovery.SignedAdvert signed = org.brightchain.net.core.internal.discovery.SignedAdvert.sign(ad, now, bKey.publicKey(), bKey::sign);
+    org.brightchain.net.NodeAdvertisement ad =
+        new org.brightchain.net.NodeAdvertisement(
+            b.nodeId(), "10.0.0.2", VirtualNet.PORT, java.util.Set.of("routing"), "x");
+    org.brightchain.net.core.internal.discovery.SignedAdvert signed =
+        org.brightchain.net.core.internal.discovery.SignedAdvert.sign(
+            ad, now, bKey.publicKey(), bKey::sign);
     byte[] sig = signed.signature();
     sig[5] ^= 1;
-    org.brightchain.net.core.internal.discovery.SignedAdvert forged = new org.brightchain.net.core.internal.discovery.SignedAdvert(ad, now, bKey.publicKey(), sig);
-    org.brightchain.net.spi.RestResponse bad = announce(a, "{\"advert\":\"" + forged.toText() + "\"}");
+    org.brightchain.net.core.internal.discovery.SignedAdvert forged =
+        new org.brightchain.net.core.internal.discovery.SignedAdvert(
+            ad, now, bKey.publicKey(), sig);
+    org.brightchain.net.spi.RestResponse bad =
+        announce(a, "{\"advert\":\"" + forged.toText() + "\"}");
     assertEquals(400, bad.status());
     net.vs.runUntilIdle();
     assertTrue(a.peer(b.nodeId()).isEmpty());
@@ -182,10 +220,13 @@ class DiscoveryTest {
     for (int i = 1; i <= 8; i++) {
       NodeId id = NodeIdentity.generate().nodeId();
       ids.add(id);
-      saved.add(new PeerStore.Entry(id, "10.9.9." + i, 4242, 1_700_000_000_000L, Duration.ofHours(i).toMillis()));
+      saved.add(
+          new PeerStore.Entry(
+              id, "10.9.9." + i, 4242, 1_700_000_000_000L, Duration.ofHours(i).toMillis()));
     }
     new PeerStore(dir).save(saved);
-    BrightChainNode a = net.start(net.builder("10.0.0.1").dataDirectory(dir).discovery(maxPeers(8)).build());
+    BrightChainNode a =
+        net.start(net.builder("10.0.0.1").dataDirectory(dir).discovery(maxPeers(8)).build());
     net.vs.advance(Duration.ofSeconds(1));
     assertEquals(8, a.peers().size());
     BrightChainNode b = net.startNode("10.0.0.2", "10.0.0.1");

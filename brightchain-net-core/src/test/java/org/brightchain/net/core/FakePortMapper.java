@@ -14,8 +14,8 @@ import org.brightchain.net.spi.PortMappingException;
 
 /**
  * Test helper: a gateway in a box. By default it grants every request at once (the same external
- * port, {@link #address}, {@link #lifetime}); a test replaces any operation's behaviour, and
- * reads the calls it got, each with the virtual time it came at.
+ * port, {@link #address}, {@link #lifetime}); a test replaces any operation's behaviour, and reads
+ * the calls it got, each with the virtual time it came at.
  */
 public final class FakePortMapper implements PortMapper {
   /** One call: what, for which internal port, when. */
@@ -29,10 +29,14 @@ public final class FakePortMapper implements PortMapper {
   public volatile int portOffset;
   public volatile boolean closed;
 
-  public Function<UPNPConfig, CompletableFuture<PortMapping>> map = r -> CompletableFuture.completedFuture(mapping(r.port(), r.port() + portOffset));
-  public Function<PortMapping, CompletableFuture<PortMapping>> renew = m -> CompletableFuture.completedFuture(mapping(m.internalPort(), m.externalPort()));
-  public Function<PortMapping, CompletableFuture<PortMapping>> check = m -> CompletableFuture.completedFuture(m.withExternalAddress(address));
-  public Function<PortMapping, CompletableFuture<Void>> unmap = m -> CompletableFuture.completedFuture(null);
+  public Function<UPNPConfig, CompletableFuture<PortMapping>> map =
+      r -> CompletableFuture.completedFuture(mapping(r.port(), r.port() + portOffset));
+  public Function<PortMapping, CompletableFuture<PortMapping>> renew =
+      m -> CompletableFuture.completedFuture(mapping(m.internalPort(), m.externalPort()));
+  public Function<PortMapping, CompletableFuture<PortMapping>> check =
+      m -> CompletableFuture.completedFuture(m.withExternalAddress(address));
+  public Function<PortMapping, CompletableFuture<Void>> unmap =
+      m -> CompletableFuture.completedFuture(null);
 
   public FakePortMapper(String name, VirtualScheduler vs) {
     this.name = name;
@@ -40,11 +44,21 @@ public final class FakePortMapper implements PortMapper {
   }
 
   public PortMapping mapping(int internal, int external) {
-    return new PortMapping(name, UPNPConfig.Protocol.TCP, "192.168.1.20", internal, address, external, lifetime, "192.168.1.1");
+    return new PortMapping(
+        name,
+        UPNPConfig.Protocol.TCP,
+        "192.168.1.20",
+        internal,
+        address,
+        external,
+        lifetime,
+        "192.168.1.1");
   }
 
-  public static <T> CompletableFuture<T> failing(PortMappingException.Reason reason, String method, int code, String message) {
-    return CompletableFuture.failedFuture(new PortMappingException(reason, method, code, message, null));
+  public static <T> CompletableFuture<T> failing(
+      PortMappingException.Reason reason, String method, int code, String message) {
+    return CompletableFuture.failedFuture(
+        new PortMappingException(reason, method, code, message, null));
   }
 
   /** A future that never completes: a gateway that does not answer. */

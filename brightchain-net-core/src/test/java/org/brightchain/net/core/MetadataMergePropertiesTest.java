@@ -29,8 +29,8 @@ import org.brightchain.net.Stamp;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.MetadataWrite;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
-import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.core.internal.wire.proto.Pb;
 import org.brightchain.net.message.MetadataSync;
 
 /**
@@ -72,8 +72,7 @@ class MetadataMergePropertiesTest {
             Arbitraries.just(EMPTY),
             Combinators.combine(Arbitraries.of(0L, 2L), Arbitraries.of(A, B))
                 .as((t, by) -> BlockMetadata.initial(BLOCK, Instant.ofEpochMilli(t), by)));
-    return Combinators.combine(start, write().list().ofMaxSize(10))
-        .as(MetadataWrite::applyAll);
+    return Combinators.combine(start, write().list().ofMaxSize(10)).as(MetadataWrite::applyAll);
   }
 
   /** Writes, and the same writes delivered in another order, some of them more than once. */
@@ -95,8 +94,8 @@ class MetadataMergePropertiesTest {
   }
 
   /**
-   * Writes, and two sub-lists that together hold all of them (a write may be in both), each in
-   * its own order.
+   * Writes, and two sub-lists that together hold all of them (a write may be in both), each in its
+   * own order.
    */
   @Provide
   Arbitrary<Tuple2<List<MetadataWrite>, Tuple2<List<MetadataWrite>, List<MetadataWrite>>>>
@@ -153,8 +152,7 @@ class MetadataMergePropertiesTest {
   @Property(tries = 1000)
   void anyDeliveryOfTheWritesGivesTheSameValue(
       @ForAll("deliveries") Tuple2<List<MetadataWrite>, List<MetadataWrite>> d) {
-    assertEquals(
-        MetadataWrite.applyAll(EMPTY, d.get1()), MetadataWrite.applyAll(EMPTY, d.get2()));
+    assertEquals(MetadataWrite.applyAll(EMPTY, d.get1()), MetadataWrite.applyAll(EMPTY, d.get2()));
   }
 
   /** Two nodes that each saw part of the writes agree, once merged, with one that saw all. */
@@ -173,13 +171,15 @@ class MetadataMergePropertiesTest {
   @Property(tries = 500)
   void updatedAtAndUpdatedByAreTheLatestWrite(@ForAll("writes") List<MetadataWrite> ws) {
     BlockMetadata m = MetadataWrite.applyAll(EMPTY, ws);
-    Stamp latest = ws.stream().map(MetadataWrite::stamp).reduce(Stamp.NEVER, (x, y) -> x.isAfter(y) ? x : y);
+    Stamp latest =
+        ws.stream().map(MetadataWrite::stamp).reduce(Stamp.NEVER, (x, y) -> x.isAfter(y) ? x : y);
     assertEquals(latest, new Stamp(m.updatedAt(), m.updatedBy()));
   }
 
   /** What the join builds, both codecs carry unchanged. */
   @Property(tries = 300)
-  void mergedValuesSurviveBothCodecs(@ForAll("values") BlockMetadata a, @ForAll("values") BlockMetadata b)
+  void mergedValuesSurviveBothCodecs(
+      @ForAll("values") BlockMetadata a, @ForAll("values") BlockMetadata b)
       throws WireFormatException {
     BlockMetadata m = a.mergedWith(b);
     assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), BlockMetadata.class));
@@ -231,8 +231,10 @@ class MetadataMergePropertiesTest {
     for (Stamp older : List.of(Stamp.of(19, C), Stamp.of(20, A), Stamp.of(20, B))) {
       BlockMetadata late = add(removed, AT_C, older.at().toEpochMilli(), older.by());
       assertEquals(removed, late, older.toString());
-      assertEquals(removed, removed.mergedWith(add(EMPTY, AT_C, older.at().toEpochMilli(), older.by())));
-      assertEquals(removed, add(EMPTY, AT_C, older.at().toEpochMilli(), older.by()).mergedWith(removed));
+      assertEquals(
+          removed, removed.mergedWith(add(EMPTY, AT_C, older.at().toEpochMilli(), older.by())));
+      assertEquals(
+          removed, add(EMPTY, AT_C, older.at().toEpochMilli(), older.by()).mergedWith(removed));
     }
     assertTrue(removed.locations().isEmpty());
     assertEquals(Stamp.of(20, B), removed.versions().location(C));
@@ -242,9 +244,13 @@ class MetadataMergePropertiesTest {
   void equalStampsKeepTheLargerValue() {
     Instant t = Instant.ofEpochMilli(7);
     BlockMetadata hotThenCold =
-        EMPTY.withTemperature(DataTemperature.HOT, t, A).withTemperature(DataTemperature.COLD, t, A);
+        EMPTY
+            .withTemperature(DataTemperature.HOT, t, A)
+            .withTemperature(DataTemperature.COLD, t, A);
     BlockMetadata coldThenHot =
-        EMPTY.withTemperature(DataTemperature.COLD, t, A).withTemperature(DataTemperature.HOT, t, A);
+        EMPTY
+            .withTemperature(DataTemperature.COLD, t, A)
+            .withTemperature(DataTemperature.HOT, t, A);
     assertEquals(DataTemperature.COLD, hotThenCold.temperature());
     assertEquals(hotThenCold, coldThenHot);
     BlockMetadata small = EMPTY.withInfo(10, DurabilityLevel.MAXIMUM, t, A);
@@ -255,7 +261,8 @@ class MetadataMergePropertiesTest {
     BlockLocation noPool = new BlockLocation(C, Instant.ofEpochMilli(1), true, null, null);
     BlockLocation emptyPool = new BlockLocation(C, Instant.ofEpochMilli(1), true, null, "");
     assertEquals(
-        add(add(EMPTY, noPool, 3, A), emptyPool, 3, A), add(add(EMPTY, emptyPool, 3, A), noPool, 3, A));
+        add(add(EMPTY, noPool, 3, A), emptyPool, 3, A),
+        add(add(EMPTY, emptyPool, 3, A), noPool, 3, A));
   }
 
   @Example
@@ -300,21 +307,38 @@ class MetadataMergePropertiesTest {
   }
 
   private static final String PLAIN_JSON =
-      "{\"blockId\":\"" + "b".repeat(64) + "\",\"size\":4096,\"temperature\":\"hot\","
-          + "\"durability\":\"enhanced\",\"locations\":[{\"nodeId\":\"" + "a".repeat(64) + "\","
+      "{\"blockId\":\""
+          + "b".repeat(64)
+          + "\",\"size\":4096,\"temperature\":\"hot\","
+          + "\"durability\":\"enhanced\",\"locations\":[{\"nodeId\":\""
+          + "a".repeat(64)
+          + "\","
           + "\"lastSeen\":1764000000000,\"isAuthoritative\":true}],"
-          + "\"updatedAt\":1764000000123,\"updatedBy\":\"" + "a".repeat(64) + "\"}";
+          + "\"updatedAt\":1764000000123,\"updatedBy\":\""
+          + "a".repeat(64)
+          + "\"}";
 
   private static final String VERSIONED_JSON =
-      "{\"blockId\":\"" + "b".repeat(64) + "\",\"size\":4096,\"temperature\":\"cold\","
+      "{\"blockId\":\""
+          + "b".repeat(64)
+          + "\",\"size\":4096,\"temperature\":\"cold\","
           + "\"durability\":\"enhanced\",\"locations\":[],"
-          + "\"updatedAt\":1764000000125,\"updatedBy\":\"" + "b".repeat(64) + "\","
+          + "\"updatedAt\":1764000000125,\"updatedBy\":\""
+          + "b".repeat(64)
+          + "\","
           + "\"versions\":{"
-          + "\"temperature\":{\"at\":1764000000124,\"by\":\"" + "b".repeat(64) + "\"},"
-          + "\"info\":{\"at\":1764000000123,\"by\":\"" + "a".repeat(64) + "\"},"
+          + "\"temperature\":{\"at\":1764000000124,\"by\":\""
+          + "b".repeat(64)
+          + "\"},"
+          + "\"info\":{\"at\":1764000000123,\"by\":\""
+          + "a".repeat(64)
+          + "\"},"
           + "\"locations\":{},"
-          + "\"removed\":{\"" + "a".repeat(64) + "\":{\"at\":1764000000125,\"by\":\""
-          + "b".repeat(64) + "\"}}}}";
+          + "\"removed\":{\""
+          + "a".repeat(64)
+          + "\":{\"at\":1764000000125,\"by\":\""
+          + "b".repeat(64)
+          + "\"}}}}";
 
   @Example
   void plainMetadataIsWrittenWithoutVersions() throws WireFormatException {
@@ -334,8 +358,7 @@ class MetadataMergePropertiesTest {
     assertTrue(proto.hasVersions());
     assertEquals(0, proto.getVersions().getLocationsCount());
     assertEquals(1, proto.getVersions().getRemovedCount());
-    assertEquals(
-        versioned(), ProtoCodec.fromBytes(proto.toByteArray(), BlockMetadata.class));
+    assertEquals(versioned(), ProtoCodec.fromBytes(proto.toByteArray(), BlockMetadata.class));
   }
 
   /** A peer that writes the versions of plain metadata anyway is understood; we omit them. */
@@ -344,8 +367,15 @@ class MetadataMergePropertiesTest {
     String stamp = "{\"at\":1764000000123,\"by\":\"" + "a".repeat(64) + "\"}";
     String json =
         PLAIN_JSON.substring(0, PLAIN_JSON.length() - 1)
-            + ",\"versions\":{\"temperature\":" + stamp + ",\"info\":" + stamp
-            + ",\"locations\":{\"" + "a".repeat(64) + "\":" + stamp + "},\"removed\":{}}}";
+            + ",\"versions\":{\"temperature\":"
+            + stamp
+            + ",\"info\":"
+            + stamp
+            + ",\"locations\":{\""
+            + "a".repeat(64)
+            + "\":"
+            + stamp
+            + "},\"removed\":{}}}";
     BlockMetadata m = JsonCodec.fromJson(json, BlockMetadata.class);
     assertEquals(plain(), m);
     assertEquals(PLAIN_JSON, JsonCodec.toJson(m));
@@ -353,22 +383,27 @@ class MetadataMergePropertiesTest {
 
   @Example
   void updatedAtMustBeTheLatestVersionInJson() {
-    String earlier = VERSIONED_JSON.replace("\"updatedAt\":1764000000125", "\"updatedAt\":1764000000124");
+    String earlier =
+        VERSIONED_JSON.replace("\"updatedAt\":1764000000125", "\"updatedAt\":1764000000124");
     String otherNode =
         VERSIONED_JSON.replace(
             "\"updatedBy\":\"" + "b".repeat(64) + "\"", "\"updatedBy\":\"" + "c".repeat(64) + "\"");
     for (String json : List.of(earlier, otherNode)) {
       String message =
-          assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(json, BlockMetadata.class))
+          assertThrows(
+                  WireFormatException.class, () -> JsonCodec.fromJson(json, BlockMetadata.class))
               .getMessage();
       assertEquals(
-          "updatedAt/updatedBy: must be the latest version (1764000000125 by " + "b".repeat(64) + ")",
+          "updatedAt/updatedBy: must be the latest version (1764000000125 by "
+              + "b".repeat(64)
+              + ")",
           message);
       // Inside a message too.
       String sync = "{\"entries\":[" + json + "]}";
       assertEquals(
           message,
-          assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(sync, MetadataSync.class))
+          assertThrows(
+                  WireFormatException.class, () -> JsonCodec.fromJson(sync, MetadataSync.class))
               .getMessage());
     }
   }
@@ -385,7 +420,9 @@ class MetadataMergePropertiesTest {
                   () -> ProtoCodec.fromBytes(p.toByteArray(), BlockMetadata.class))
               .getMessage();
       assertEquals(
-          "updatedAt/updatedBy: must be the latest version (1764000000125 by " + "b".repeat(64) + ")",
+          "updatedAt/updatedBy: must be the latest version (1764000000125 by "
+              + "b".repeat(64)
+              + ")",
           message);
     }
   }
@@ -393,10 +430,7 @@ class MetadataMergePropertiesTest {
   private static Pb.NodeStamp nodeStamp(NodeId node, long at, NodeId by) {
     return Pb.NodeStamp.newBuilder()
         .setNodeId(ByteString.copyFrom(node.toBytes()))
-        .setStamp(
-            Pb.Stamp.newBuilder()
-                .setAt(at)
-                .setBy(ByteString.copyFrom(by.toBytes())))
+        .setStamp(Pb.Stamp.newBuilder().setAt(at).setBy(ByteString.copyFrom(by.toBytes())))
         .build();
   }
 
@@ -421,17 +455,23 @@ class MetadataMergePropertiesTest {
     var both = proto.toBuilder();
     both.getVersionsBuilder().addLocations(nodeStamp(A, 1_764_000_000_001L, C));
     both.addLocations((Pb.BlockLocation) ProtoCodec.toProto(BlockLocation.of(A, SEEN, true)));
-    assertEquals("removed: " + A + " also has a live location", refusal(both.build().toByteArray()));
+    assertEquals(
+        "removed: " + A + " also has a live location", refusal(both.build().toByteArray()));
   }
 
   @Example
   void aNodeTwiceInJsonVersionsIsRefused() {
     // JSON refuses duplicate keys; the same node in upper and lower case is a duplicate too.
-    String removedA = "\"" + "a".repeat(64) + "\":{\"at\":1764000000125,\"by\":\"" + "b".repeat(64) + "\"}";
+    String removedA =
+        "\"" + "a".repeat(64) + "\":{\"at\":1764000000125,\"by\":\"" + "b".repeat(64) + "\"}";
     String json =
         VERSIONED_JSON.replace(
             "\"removed\":{" + removedA + "}",
-            "\"removed\":{" + removedA + "," + removedA.replace("a".repeat(64), "A".repeat(64)) + "}");
+            "\"removed\":{"
+                + removedA
+                + ","
+                + removedA.replace("a".repeat(64), "A".repeat(64))
+                + "}");
     assertEquals(
         "versions.removed." + "A".repeat(64) + ": node " + A + " appears twice",
         assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(json, BlockMetadata.class))
@@ -441,9 +481,14 @@ class MetadataMergePropertiesTest {
   @Example
   void versionsMustNameExactlyTheLocations() {
     // A location without a version.
-    String json = PLAIN_JSON.substring(0, PLAIN_JSON.length() - 1)
-        + ",\"versions\":{\"temperature\":{\"at\":1764000000123,\"by\":\"" + "a".repeat(64) + "\"},"
-        + "\"info\":{\"at\":1764000000123,\"by\":\"" + "a".repeat(64) + "\"}}}";
+    String json =
+        PLAIN_JSON.substring(0, PLAIN_JSON.length() - 1)
+            + ",\"versions\":{\"temperature\":{\"at\":1764000000123,\"by\":\""
+            + "a".repeat(64)
+            + "\"},"
+            + "\"info\":{\"at\":1764000000123,\"by\":\""
+            + "a".repeat(64)
+            + "\"}}}";
     assertEquals(
         "versions.locations: must name exactly the nodes in locations",
         assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(json, BlockMetadata.class))
@@ -455,7 +500,8 @@ class MetadataMergePropertiesTest {
   }
 
   private static String refusal(byte[] bytes) {
-    return assertThrows(WireFormatException.class, () -> ProtoCodec.fromBytes(bytes, BlockMetadata.class))
+    return assertThrows(
+            WireFormatException.class, () -> ProtoCodec.fromBytes(bytes, BlockMetadata.class))
         .getMessage();
   }
 }

@@ -57,7 +57,11 @@ class NodeNetworkTest {
             p ->
                 (p.data() instanceof BlockTemperatureUpdate t && t.blockId().equals(block))
                     || (p.data() instanceof org.brightchain.net.message.BatchUpdate b
-                        && b.updates().stream().anyMatch(u -> u.data() instanceof BlockTemperatureUpdate t && t.blockId().equals(block))))
+                        && b.updates().stream()
+                            .anyMatch(
+                                u ->
+                                    u.data() instanceof BlockTemperatureUpdate t
+                                        && t.blockId().equals(block))))
         .count();
   }
 
@@ -94,7 +98,8 @@ class NodeNetworkTest {
 
     assertEquals(DataTemperature.HOT, local.temperature());
     for (BrightChainNode n : List.of(a, b, c)) {
-      BlockMetadata m = n.metadata(block).orElseThrow(() -> new AssertionError(n + " has no metadata"));
+      BlockMetadata m =
+          n.metadata(block).orElseThrow(() -> new AssertionError(n + " has no metadata"));
       assertEquals(DataTemperature.HOT, m.temperature(), n.toString());
       assertEquals(a.nodeId(), m.updatedBy(), n.toString());
       assertEquals(local.updatedAt(), m.updatedAt(), n.toString());
@@ -118,9 +123,17 @@ class NodeNetworkTest {
     RecordingListener lc = new RecordingListener();
     BrightChainNode a = net.start(net.builder("10.0.0.1").addListener(la).build());
     BrightChainNode b =
-        net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(lb).build());
+        net.start(
+            net.builder("10.0.0.2")
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(lb)
+                .build());
     BrightChainNode c =
-        net.start(net.builder("10.0.0.3").addBootstrapNode("10.0.0.2", VirtualNet.PORT).addListener(lc).build());
+        net.start(
+            net.builder("10.0.0.3")
+                .addBootstrapNode("10.0.0.2", VirtualNet.PORT)
+                .addListener(lc)
+                .build());
     assertEquals(2, c.metrics().peers());
     BlockId block = blockId(42);
     long framesAtC = net.framesReceived("10.0.0.3");
@@ -144,9 +157,17 @@ class NodeNetworkTest {
     RecordingListener lc = new RecordingListener();
     BrightChainNode a = net.startNode("10.0.0.1");
     BrightChainNode b =
-        net.start(net.builder("10.0.0.2").addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(lb).build());
+        net.start(
+            net.builder("10.0.0.2")
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(lb)
+                .build());
     BrightChainNode c =
-        net.start(net.builder("10.0.0.3").addBootstrapNode("10.0.0.2", VirtualNet.PORT).addListener(lc).build());
+        net.start(
+            net.builder("10.0.0.3")
+                .addBootstrapNode("10.0.0.2", VirtualNet.PORT)
+                .addListener(lc)
+                .build());
     assertEquals(PeerStatusType.ACTIVE, statusOf(c, a));
 
     net.await(a.stop());
@@ -157,12 +178,16 @@ class NodeNetworkTest {
       assertEquals(
           1,
           l.received.stream()
-              .filter(m -> m.payload().data() instanceof NodeLeave leave && leave.nodeId().equals(a.nodeId()))
+              .filter(
+                  m ->
+                      m.payload().data() instanceof NodeLeave leave
+                          && leave.nodeId().equals(a.nodeId()))
               .count(),
           "node:leave received once");
       assertTrue(
           l.peerChanges.stream()
-              .anyMatch(p -> p.nodeId().equals(a.nodeId()) && p.status() == PeerStatusType.OFFLINE));
+              .anyMatch(
+                  p -> p.nodeId().equals(a.nodeId()) && p.status() == PeerStatusType.OFFLINE));
     }
     assertEquals(0, net.openConnections("10.0.0.1"));
     assertEquals(1, b.metrics().peers());

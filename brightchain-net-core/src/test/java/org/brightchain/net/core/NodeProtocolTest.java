@@ -26,8 +26,8 @@ import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BlockSyncRequest;
-import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
@@ -41,7 +41,10 @@ import org.brightchain.net.spi.Frame;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The node's side of the protocol ({@code docs/protocol.md}, sections 8 to 10), seen from a raw peer. */
+/**
+ * The node's side of the protocol ({@code docs/protocol.md}, sections 8 to 10), seen from a raw
+ * peer.
+ */
 class NodeProtocolTest {
   private static final String A = "10.0.0.1";
 
@@ -63,7 +66,11 @@ class NodeProtocolTest {
 
   private SignedMessage signed(EventPayload payload, NodeId recipient) {
     return MessageSigning.sign(
-        k1, MessageSigning.EVENT_PURPOSE, WSMessage.of(payload, now(), k1.nodeId()), now(), recipient);
+        k1,
+        MessageSigning.EVENT_PURPOSE,
+        WSMessage.of(payload, now(), k1.nodeId()),
+        now(),
+        recipient);
   }
 
   private void send(SignedMessage m) {
@@ -71,7 +78,9 @@ class NodeProtocolTest {
   }
 
   private void announce() {
-    send(signed(new NodeAnnounce(k1.nodeId(), "", 4242, 4242, Set.of("routing"), "raw", null), null));
+    send(
+        signed(
+            new NodeAnnounce(k1.nodeId(), "", 4242, 4242, Set.of("routing"), "raw", null), null));
   }
 
   private List<SignedMessage> received(Class<? extends EventPayload> type) {
@@ -148,7 +157,9 @@ class NodeProtocolTest {
     List<SignedMessage> answers = received(MetadataSync.class);
     assertEquals(1, answers.size());
     MetadataSync sync = (MetadataSync) answers.get(0).payload().data();
-    assertEquals(List.of(y, x), sync.entries().stream().map(BlockMetadata::blockId).collect(Collectors.toList()));
+    assertEquals(
+        List.of(y, x),
+        sync.entries().stream().map(BlockMetadata::blockId).collect(Collectors.toList()));
     assertEquals(node.metadata(y).orElseThrow(), sync.entries().get(0));
     assertEquals(k1.nodeId(), answers.get(0).recipient());
   }
@@ -156,16 +167,21 @@ class NodeProtocolTest {
   @Test
   void aGossipedEventIsRelayedUnchangedToOtherPeersButNotBackToItsSender() {
     RecordingListener lb = new RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode(A, 4242).addListener(lb).build());
+    BrightChainNode b =
+        net.start(net.builder("10.0.0.2").addBootstrapNode(A, 4242).addListener(lb).build());
     announce();
     int framesBefore = peer.frames.size();
-    SignedMessage event = signed(new BlockTemperatureUpdate(blockId(5), DataTemperature.FROZEN), null);
+    SignedMessage event =
+        signed(new BlockTemperatureUpdate(blockId(5), DataTemperature.FROZEN), null);
 
     send(event);
 
     assertEquals(k1.nodeId(), b.metadata(blockId(5)).orElseThrow().updatedBy());
     SignedMessage atB =
-        lb.received.stream().filter(m -> m.payload().data() instanceof BlockTemperatureUpdate).findFirst().orElseThrow();
+        lb.received.stream()
+            .filter(m -> m.payload().data() instanceof BlockTemperatureUpdate)
+            .findFirst()
+            .orElseThrow();
     assertEquals(event, atB);
     assertArrayEquals(event.signature(), atB.signature(), "relayed unchanged");
     assertEquals(framesBefore, peer.frames.size(), "not sent back to where it came from");
@@ -174,14 +190,16 @@ class NodeProtocolTest {
   @Test
   void pointToPointAndAddressedMessagesAreNotRelayed() {
     RecordingListener lb = new RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").addBootstrapNode(A, 4242).addListener(lb).build());
+    BrightChainNode b =
+        net.start(net.builder("10.0.0.2").addBootstrapNode(A, 4242).addListener(lb).build());
     announce();
     int atB = lb.received.size();
 
     send(signed(new Ping(1), null));
     send(signed(new BlockTemperatureUpdate(blockId(6), DataTemperature.HOT), node.nodeId()));
 
-    assertEquals(DataTemperature.HOT, node.metadata(blockId(6)).orElseThrow().temperature(), "applied here");
+    assertEquals(
+        DataTemperature.HOT, node.metadata(blockId(6)).orElseThrow().temperature(), "applied here");
     assertTrue(b.metadata(blockId(6)).isEmpty(), "a message with a recipient is not relayed");
     assertEquals(atB, lb.received.size(), "nothing reached B");
   }
@@ -212,7 +230,10 @@ class NodeProtocolTest {
     BrightChainNode b = net.startNode("10.0.0.2");
     announce();
 
-    send(signed(new NodeAnnounce(b.nodeId(), "10.0.0.2", 4242, 4242, Set.of(), "x", null), node.nodeId()));
+    send(
+        signed(
+            new NodeAnnounce(b.nodeId(), "10.0.0.2", 4242, 4242, Set.of(), "x", null),
+            node.nodeId()));
 
     assertEquals(PeerStatusType.ACTIVE, statusOf(node, b));
     assertEquals(PeerStatusType.ACTIVE, statusOf(b, node));
@@ -223,11 +244,14 @@ class NodeProtocolTest {
     announce();
     NodeId elsewhere = NodeIdentity.generate().nodeId();
 
-    send(signed(new NodeAnnounce(node.nodeId(), "10.0.0.1", 4242, 4242, Set.of(), "x", null), null));
+    send(
+        signed(new NodeAnnounce(node.nodeId(), "10.0.0.1", 4242, 4242, Set.of(), "x", null), null));
     send(signed(new NodeAnnounce(elsewhere, "", 4242, 4242, Set.of(), "x", null), null));
     send(signed(new NodeAnnounce(elsewhere, "10.0.0.5", 4242, 0, Set.of(), "x", null), null));
 
-    assertEquals(List.of(k1.nodeId()), node.peers().stream().map(p -> p.nodeId()).collect(Collectors.toList()));
+    assertEquals(
+        List.of(k1.nodeId()),
+        node.peers().stream().map(p -> p.nodeId()).collect(Collectors.toList()));
   }
 
   @Test
@@ -239,8 +263,11 @@ class NodeProtocolTest {
     net.vs.advance(Duration.ofMillis(1));
     send(signed(new Ping(2), null));
     assertEquals(Frame.Type.BINARY, peer.frames.get(peer.frames.size() - 1).type());
-    assertEquals(List.of(1L, 2L),
-        received(Pong.class).stream().map(m -> ((Pong) m.payload().data()).nonce()).collect(Collectors.toList()));
+    assertEquals(
+        List.of(1L, 2L),
+        received(Pong.class).stream()
+            .map(m -> ((Pong) m.payload().data()).nonce())
+            .collect(Collectors.toList()));
   }
 
   @Test
@@ -249,7 +276,9 @@ class NodeProtocolTest {
     BlockId id = blockId(9);
     Instant t = net.vs.now();
     NodeId other = NodeIdentity.generate().nodeId();
-    BlockMetadata first = BlockMetadata.initial(id, t, k1.nodeId()).withTemperature(DataTemperature.HOT, t, k1.nodeId());
+    BlockMetadata first =
+        BlockMetadata.initial(id, t, k1.nodeId())
+            .withTemperature(DataTemperature.HOT, t, k1.nodeId());
     send(signed(new MetadataUpdate(first), null));
     assertEquals(first, node.metadata(id).orElseThrow());
 
@@ -273,7 +302,11 @@ class NodeProtocolTest {
         Frame.binary(
             ProtoCodec.encode(
                 MessageSigning.sign(
-                    k2, WSMessage.of(new NodeAnnounce(k2.nodeId(), "", 4242, 4242, Set.of(), "raw", null), now(), k2.nodeId())))));
+                    k2,
+                    WSMessage.of(
+                        new NodeAnnounce(k2.nodeId(), "", 4242, 4242, Set.of(), "raw", null),
+                        now(),
+                        k2.nodeId())))));
     assertEquals(PeerStatusType.ACTIVE, node.peer(k2.nodeId()).orElseThrow().status());
 
     send(signed(new NodeLeave(k2.nodeId(), "lies"), null));

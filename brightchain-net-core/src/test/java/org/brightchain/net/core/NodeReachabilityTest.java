@@ -45,13 +45,17 @@ class NodeReachabilityTest {
   }
 
   private BrightChainNode mappedNode(String host, String... bootstrap) {
-    BrightChainNode.Builder b = net.builder(host).nat(NatMode.AUTO).portMapperProvider(provider())
-        .addListener(new NodeEventListener() {
-          @Override
-          public void reachabilityChanged(Reachability r) {
-            events.add(r);
-          }
-        });
+    BrightChainNode.Builder b =
+        net.builder(host)
+            .nat(NatMode.AUTO)
+            .portMapperProvider(provider())
+            .addListener(
+                new NodeEventListener() {
+                  @Override
+                  public void reachabilityChanged(Reachability r) {
+                    events.add(r);
+                  }
+                });
     for (String h : bootstrap) {
       b.addBootstrapNode(h, VirtualNet.PORT);
     }
@@ -67,12 +71,22 @@ class NodeReachabilityTest {
     assertEquals(State.MAPPED, r.state());
     assertEquals("203.0.113.7", r.externalAddress());
     assertEquals(14242, r.externalPort());
-    assertEquals(List.of(State.MAPPING, State.MAPPED), events.stream().map(Reachability::state).toList());
+    assertEquals(
+        List.of(State.MAPPING, State.MAPPED), events.stream().map(Reachability::state).toList());
 
-    RestResponse res = net.request("a", new RestRequest("GET", "/node/status", Map.of(), Map.of(), new byte[0],
-        InetSocketAddress.createUnresolved("10.0.0.77", 50123)));
+    RestResponse res =
+        net.request(
+            "a",
+            new RestRequest(
+                "GET",
+                "/node/status",
+                Map.of(),
+                Map.of(),
+                new byte[0],
+                InetSocketAddress.createUnresolved("10.0.0.77", 50123)));
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) ((Map<String, Object>) Json.parse(res.body())).get("reachability");
+    Map<String, Object> json =
+        (Map<String, Object>) ((Map<String, Object>) Json.parse(res.body())).get("reachability");
     assertEquals("mapped", json.get("state"), new String(res.body(), StandardCharsets.UTF_8));
     assertEquals("pcp", json.get("method"));
     assertEquals("203.0.113.7", json.get("externalAddress"));
@@ -95,17 +109,32 @@ class NodeReachabilityTest {
     assertEquals("a", seen.address(), "before the mapping, b uses the address it sees");
     assertEquals(VirtualNet.PORT, seen.wsPort());
 
-    slow.complete(new PortMapping("pcp", org.brightchain.net.config.UPNPConfig.Protocol.TCP, "192.168.1.20", VirtualNet.PORT,
-        "203.0.113.7", 40000, Duration.ofHours(1), "192.168.1.1"));
+    slow.complete(
+        new PortMapping(
+            "pcp",
+            org.brightchain.net.config.UPNPConfig.Protocol.TCP,
+            "192.168.1.20",
+            VirtualNet.PORT,
+            "203.0.113.7",
+            40000,
+            Duration.ofHours(1),
+            "192.168.1.1"));
     net.vs.advance(Duration.ofSeconds(1));
     seen = b.peer(a.nodeId()).orElseThrow();
-    assertEquals("203.0.113.7", seen.address(), "a announced itself again with its external endpoint");
+    assertEquals(
+        "203.0.113.7", seen.address(), "a announced itself again with its external endpoint");
     assertEquals(40000, seen.httpPort());
     assertEquals(40000, seen.wsPort());
 
     // Mapping lost for good: a goes back to its local endpoint, and says so.
-    gateway.check = m -> FakePortMapper.failing(org.brightchain.net.spi.PortMappingException.Reason.LOST, "pcp", -1, "gone");
-    gateway.map = req -> FakePortMapper.failing(org.brightchain.net.spi.PortMappingException.Reason.DENIED, "pcp", 2, "refused");
+    gateway.check =
+        m ->
+            FakePortMapper.failing(
+                org.brightchain.net.spi.PortMappingException.Reason.LOST, "pcp", -1, "gone");
+    gateway.map =
+        req ->
+            FakePortMapper.failing(
+                org.brightchain.net.spi.PortMappingException.Reason.DENIED, "pcp", 2, "refused");
     net.vs.advance(Duration.ofSeconds(61));
     assertEquals(State.FAILED, a.status().reachability().state());
     seen = b.peer(a.nodeId()).orElseThrow();

@@ -91,7 +91,8 @@ class RestApiTest {
       try {
         json = Json.parse(r.body());
       } catch (WireFormatException e) {
-        throw new AssertionError("response is not JSON: " + new String(r.body(), StandardCharsets.UTF_8), e);
+        throw new AssertionError(
+            "response is not JSON: " + new String(r.body(), StandardCharsets.UTF_8), e);
       }
     }
     return new Reply(r, json);
@@ -139,7 +140,8 @@ class RestApiTest {
     assertEquals(4242L, r.get("wsPort"));
     assertEquals("online", r.get("status"));
     assertEquals("eu-west", r.get("region"));
-    assertEquals(List.of("routing", "metadata", "temperature").stream().sorted().toList(),
+    assertEquals(
+        List.of("routing", "metadata", "temperature").stream().sorted().toList(),
         r.list("capabilities").stream().map(String.class::cast).sorted().toList());
     assertEquals(net.vs.now().toEpochMilli(), r.get("startedAt"));
     assertTrue(r.get("version") instanceof String);
@@ -184,7 +186,8 @@ class RestApiTest {
     assertTrue(bandwidth.containsKey("in") && bandwidth.containsKey("out"), bandwidth.toString());
     @SuppressWarnings("unchecked")
     Map<String, Object> ops = (Map<String, Object>) metrics.get("operations");
-    assertTrue(ops.get("success") instanceof Long && ops.get("failed") instanceof Long, ops.toString());
+    assertTrue(
+        ops.get("success") instanceof Long && ops.get("failed") instanceof Long, ops.toString());
     Map<String, Object> health = r.obj("health");
     assertEquals(1L, health.get("activeNodes"));
     assertEquals(1L, health.get("totalBlocks"));
@@ -270,7 +273,9 @@ class RestApiTest {
     Reply added =
         post(
             "/blocks/" + id + "/location",
-            "{\"nodeId\":\"" + holder + "\",\"isAuthoritative\":true,\"latencyMs\":12,\"poolId\":\"p1\"}");
+            "{\"nodeId\":\""
+                + holder
+                + "\",\"isAuthoritative\":true,\"latencyMs\":12,\"poolId\":\"p1\"}");
 
     assertEquals(200, added.status(), () -> "body: " + added.json());
     assertEquals(1, added.list("locations").size());
@@ -283,9 +288,13 @@ class RestApiTest {
     // Without a nodeId, the copy is this node's own.
     assertEquals(200, post("/blocks/" + id + "/location", "{}").status());
     assertEquals(2, node.metadata(id).orElseThrow().locations().size());
-    assertTrue(node.metadata(id).orElseThrow().locations().stream().anyMatch(x -> x.nodeId().equals(node.nodeId())));
+    assertTrue(
+        node.metadata(id).orElseThrow().locations().stream()
+            .anyMatch(x -> x.nodeId().equals(node.nodeId())));
 
-    Reply removed = post("/blocks/" + id + "/location", "{\"nodeId\":\"" + holder + "\",\"action\":\"remove\"}");
+    Reply removed =
+        post(
+            "/blocks/" + id + "/location", "{\"nodeId\":\"" + holder + "\",\"action\":\"remove\"}");
     assertEquals(200, removed.status());
     assertEquals(1, node.metadata(id).orElseThrow().locations().size());
     assertEquals(node.nodeId(), node.metadata(id).orElseThrow().locations().get(0).nodeId());
@@ -313,7 +322,8 @@ class RestApiTest {
     BlockId id = blockId(30);
     NodeId other = NodeId.of(hex(31));
     BlockMetadata md =
-        BlockMetadata.initial(id, net.vs.now(), other).withTemperature(DataTemperature.HOT, net.vs.now(), other);
+        BlockMetadata.initial(id, net.vs.now(), other)
+            .withTemperature(DataTemperature.HOT, net.vs.now(), other);
     String body = "{\"entries\":[" + JsonCodec.toJson(md) + "]}";
 
     Reply r = post("/sync/metadata", body);
@@ -334,13 +344,16 @@ class RestApiTest {
     BlockId ahead = blockId(33);
     NodeId other = NodeId.of(hex(31));
     BlockMetadata fine = BlockMetadata.initial(ok, net.vs.now(), other);
-    BlockMetadata future = BlockMetadata.initial(ahead, net.vs.now().plus(java.time.Duration.ofDays(365)), other);
+    BlockMetadata future =
+        BlockMetadata.initial(ahead, net.vs.now().plus(java.time.Duration.ofDays(365)), other);
     String body = "{\"entries\":[" + JsonCodec.toJson(fine) + "," + JsonCodec.toJson(future) + "]}";
 
     Reply r = post("/sync/metadata", body);
 
     assertError(r, 400, "bad_request");
-    assertTrue(((String) r.get("message")).startsWith("entries[1].updatedAt: "), () -> "message: " + r.get("message"));
+    assertTrue(
+        ((String) r.get("message")).startsWith("entries[1].updatedAt: "),
+        () -> "message: " + r.get("message"));
     assertTrue(node.metadata(ok).isEmpty(), "nothing merged");
     assertTrue(node.metadata(ahead).isEmpty(), "nothing merged");
   }
@@ -350,8 +363,12 @@ class RestApiTest {
     Reply r =
         post(
             "/sync/temperature",
-            "{\"updates\":[{\"blockId\":\"" + hex(40) + "\",\"temperature\":\"hot\"},"
-                + "{\"blockId\":\"" + hex(41) + "\",\"temperature\":\"cold\"}]}");
+            "{\"updates\":[{\"blockId\":\""
+                + hex(40)
+                + "\",\"temperature\":\"hot\"},"
+                + "{\"blockId\":\""
+                + hex(41)
+                + "\",\"temperature\":\"cold\"}]}");
 
     assertEquals(200, r.status());
     assertEquals(2L, r.get("applied"));
@@ -365,8 +382,12 @@ class RestApiTest {
     Reply r =
         post(
             "/sync/temperature",
-            "{\"updates\":[{\"blockId\":\"" + hex(42) + "\",\"temperature\":\"hot\"},"
-                + "{\"blockId\":\"" + hex(43) + "\",\"temperature\":\"lukewarm\"}]}");
+            "{\"updates\":[{\"blockId\":\""
+                + hex(42)
+                + "\",\"temperature\":\"hot\"},"
+                + "{\"blockId\":\""
+                + hex(43)
+                + "\",\"temperature\":\"lukewarm\"}]}");
 
     assertError(r, 400, "bad_request");
     assertTrue(node.metadata(blockId(42)).isEmpty());
@@ -416,7 +437,14 @@ class RestApiTest {
 
   @Test
   void malformedJsonIsABadRequest() {
-    for (String body : List.of("{\"temperature\":", "{temperature: 'hot'}", "[\"hot\"]", "", "\"hot\"", "{\"temperature\":\"hot\",}")) {
+    for (String body :
+        List.of(
+            "{\"temperature\":",
+            "{temperature: 'hot'}",
+            "[\"hot\"]",
+            "",
+            "\"hot\"",
+            "{\"temperature\":\"hot\",}")) {
       Reply r = post("/blocks/" + hex(1) + "/temperature", body);
       assertError(r, 400, "bad_request");
       assertStillServes();
@@ -431,7 +459,12 @@ class RestApiTest {
 
   @Test
   void aBodyThatIsNotJsonIsUnsupportedMediaType() {
-    Reply wrong = call("POST", "/blocks/" + hex(1) + "/temperature", "text/plain", "{\"temperature\":\"hot\"}");
+    Reply wrong =
+        call(
+            "POST",
+            "/blocks/" + hex(1) + "/temperature",
+            "text/plain",
+            "{\"temperature\":\"hot\"}");
     assertError(wrong, 415, "unsupported_media_type");
     assertStillServes();
 
@@ -440,13 +473,26 @@ class RestApiTest {
     assertStillServes();
 
     // A charset parameter is fine.
-    assertEquals(200, call("POST", "/sync/request", "application/json; charset=utf-8", "{\"blockIds\":[]}").status());
+    assertEquals(
+        200,
+        call("POST", "/sync/request", "application/json; charset=utf-8", "{\"blockIds\":[]}")
+            .status());
   }
 
   @Test
   void anUnknownRouteIsNotFound() {
-    for (String path : List.of("/", "/nope", "/node", "/node/infos", "/blocks", "/blocks/" + hex(1) + "/nope",
-        "/sync/everything", "/peers", "/peers/list", "/node/info/extra")) {
+    for (String path :
+        List.of(
+            "/",
+            "/nope",
+            "/node",
+            "/node/infos",
+            "/blocks",
+            "/blocks/" + hex(1) + "/nope",
+            "/sync/everything",
+            "/peers",
+            "/peers/list",
+            "/node/info/extra")) {
       assertError(get(path), 404, "not_found");
       assertStillServes();
     }
@@ -469,8 +515,14 @@ class RestApiTest {
     assertEquals("GET, HEAD", d.response().headers().get("Allow"));
     assertStillServes();
 
-    for (String path : List.of("/blocks/" + hex(1) + "/temperature", "/blocks/" + hex(1) + "/location",
-        "/peers/announce", "/peers/disconnect", "/sync/metadata", "/sync/temperature")) {
+    for (String path :
+        List.of(
+            "/blocks/" + hex(1) + "/temperature",
+            "/blocks/" + hex(1) + "/location",
+            "/peers/announce",
+            "/peers/disconnect",
+            "/sync/metadata",
+            "/sync/temperature")) {
       Reply x = get(path);
       assertError(x, 405, "method_not_allowed");
       assertEquals("POST", x.response().headers().get("Allow"), path);
@@ -485,10 +537,12 @@ class RestApiTest {
 
   @Test
   void anInvalidBlockIdIsABadRequest() {
-    for (String bad : List.of("xyz", "abc", "g".repeat(64), "a".repeat(63), "a".repeat(65), "a".repeat(127))) {
+    for (String bad :
+        List.of("xyz", "abc", "g".repeat(64), "a".repeat(63), "a".repeat(65), "a".repeat(127))) {
       assertError(get("/blocks/" + bad), 400, "bad_request");
       assertError(get("/blocks/" + bad + "/metadata"), 400, "bad_request");
-      assertError(post("/blocks/" + bad + "/temperature", "{\"temperature\":\"hot\"}"), 400, "bad_request");
+      assertError(
+          post("/blocks/" + bad + "/temperature", "{\"temperature\":\"hot\"}"), 400, "bad_request");
       assertError(post("/blocks/" + bad + "/location", "{}"), 400, "bad_request");
       assertStillServes();
     }
@@ -507,7 +561,8 @@ class RestApiTest {
     }
     assertTrue(message.contains("lukewarm"), message);
     assertTrue(node.metadata(id).isEmpty());
-    assertError(post("/blocks/" + id + "/temperature", "{\"temperature\":\"HOT\"}"), 400, "bad_request");
+    assertError(
+        post("/blocks/" + id + "/temperature", "{\"temperature\":\"HOT\"}"), 400, "bad_request");
     assertError(post("/blocks/" + id + "/temperature", "{\"temperature\":3}"), 400, "bad_request");
     assertError(post("/blocks/" + id + "/temperature", "{}"), 400, "bad_request");
     assertTrue(node.metadata(id).isEmpty());

@@ -31,7 +31,8 @@ class SyncTest {
   }
 
   private static BlockMetadata md(int block, DataTemperature t, long at, NodeId by) {
-    return BlockMetadata.initial(VirtualNet.blockId(block), Instant.ofEpochMilli(at), by).withTemperature(t, Instant.ofEpochMilli(at), by);
+    return BlockMetadata.initial(VirtualNet.blockId(block), Instant.ofEpochMilli(at), by)
+        .withTemperature(t, Instant.ofEpochMilli(at), by);
   }
 
   @Test
@@ -52,17 +53,28 @@ class SyncTest {
         BlockMetadata other =
             i < 100
                 // 20 blocks where each side changed another field: both changes must survive
-                ? m.withLocation(BlockLocation.of(y, Instant.ofEpochMilli(t0 + 9_000), true), Instant.ofEpochMilli(t0 + 9_000), y)
+                ? m.withLocation(
+                    BlockLocation.of(y, Instant.ofEpochMilli(t0 + 9_000), true),
+                    Instant.ofEpochMilli(t0 + 9_000),
+                    y)
                 : m;
         sb.update(m.blockId(), c -> other);
         if (i < 100) {
-          sa.update(m.blockId(), c -> c.withTemperature(DataTemperature.HOT, Instant.ofEpochMilli(t0 + 8_000), x));
+          sa.update(
+              m.blockId(),
+              c -> c.withTemperature(DataTemperature.HOT, Instant.ofEpochMilli(t0 + 8_000), x));
         }
       }
     }
     SyncConfig manual = SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO);
     BrightChainNode a = net.start(net.builder("10.0.0.1").metadataStore(sa).sync(manual).build());
-    BrightChainNode b = net.start(net.builder("10.0.0.2").metadataStore(sb).sync(manual).addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .metadataStore(sb)
+                .sync(manual)
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .build());
     net.vs.runUntilIdle();
 
     SyncResult r = net.await(b.sync(a.nodeId()));
@@ -107,7 +119,13 @@ class SyncTest {
     }
     SyncConfig manual = SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO);
     BrightChainNode a = net.start(net.builder("10.0.0.1").metadataStore(sa).sync(manual).build());
-    BrightChainNode b = net.start(net.builder("10.0.0.2").metadataStore(sb).sync(manual).addBootstrapNode("10.0.0.1", VirtualNet.PORT).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .metadataStore(sb)
+                .sync(manual)
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .build());
     net.vs.runUntilIdle();
 
     java.util.concurrent.CompletableFuture<SyncResult> f = b.sync(a.nodeId());
@@ -168,18 +186,23 @@ class SyncTest {
     for (int i = 0; i < 300; i++) {
       BrightChainNode l = nodes.get(i % 3);
       net.await(l.updateTemperature(VirtualNet.blockId(i), DataTemperature.HOT));
-      net.await(l.addLocation(VirtualNet.blockId(i), BlockLocation.of(l.nodeId(), net.vs.now(), true)));
+      net.await(
+          l.addLocation(VirtualNet.blockId(i), BlockLocation.of(l.nodeId(), net.vs.now(), true)));
     }
     net.vs.advance(Duration.ofSeconds(5));
     for (int i = 0; i < 300; i++) {
       BrightChainNode r = nodes.get(3 + i % 3);
-      net.await(r.updateTemperature(VirtualNet.blockId(i), DataTemperature.COLD)); // later: wins everywhere
-      net.await(r.addLocation(VirtualNet.blockId(i), BlockLocation.of(r.nodeId(), net.vs.now(), false)));
+      net.await(
+          r.updateTemperature(
+              VirtualNet.blockId(i), DataTemperature.COLD)); // later: wins everywhere
+      net.await(
+          r.addLocation(VirtualNet.blockId(i), BlockLocation.of(r.nodeId(), net.vs.now(), false)));
     }
     net.vs.advance(Duration.ofSeconds(10));
     for (int i = 0; i < 300; i += 10) {
       // A removal well after the add (stamps are wall time, last writer wins): the location goes.
-      net.await(nodes.get(i % 3).removeLocation(VirtualNet.blockId(i), nodes.get(3 + i % 3).nodeId()));
+      net.await(
+          nodes.get(i % 3).removeLocation(VirtualNet.blockId(i), nodes.get(3 + i % 3).nodeId()));
     }
     net.vs.advance(Duration.ofSeconds(5));
     // Each group agrees within itself already; the groups do not.
@@ -202,7 +225,8 @@ class SyncTest {
     for (int i = 0; i < 300; i++) {
       BlockMetadata m = first.get(VirtualNet.blockId(i));
       assertEquals(DataTemperature.COLD, m.temperature(), "the later temperature");
-      assertEquals(i % 10 == 0 ? 1 : 2, m.locations().size(), "both locations, less the removed one");
+      assertEquals(
+          i % 10 == 0 ? 1 : 2, m.locations().size(), "both locations, less the removed one");
     }
   }
 }

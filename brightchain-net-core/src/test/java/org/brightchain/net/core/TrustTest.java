@@ -49,9 +49,9 @@ import org.brightchain.net.spi.RestResponse;
 import org.junit.jupiter.api.Test;
 
 /**
- * The replay rule and the authorization matrix of {@code docs/security.md}, tried from the
- * outside on virtual time: third parties with their own valid keys, replayed and withheld frames,
- * hostile hop-by-hop fields, stamps from the future, writes in another node's name.
+ * The replay rule and the authorization matrix of {@code docs/security.md}, tried from the outside
+ * on virtual time: third parties with their own valid keys, replayed and withheld frames, hostile
+ * hop-by-hop fields, stamps from the future, writes in another node's name.
  */
 class TrustTest {
   private static final String A = "10.0.0.1";
@@ -68,7 +68,8 @@ class TrustTest {
   }
 
   private static SignedMessage signed(NodeIdentity id, EventPayload p, long ts, NodeId recipient) {
-    return MessageSigning.sign(id, MessageSigning.purposeFor(p.type()), WSMessage.of(p, ts, id.nodeId()), ts, recipient);
+    return MessageSigning.sign(
+        id, MessageSigning.purposeFor(p.type()), WSMessage.of(p, ts, id.nodeId()), ts, recipient);
   }
 
   private static Frame withSequence(SignedMessage m, long seq) {
@@ -86,10 +87,29 @@ class TrustTest {
     int rejected = heard.rejected.size();
 
     // The victim's goodbye from two days ago, and old writes, each with a log position.
-    SignedMessage oldLeave = signed(victim.identity, new NodeLeave(victim.identity.nodeId(), "bye"), now() - Duration.ofDays(2).toMillis(), null);
+    SignedMessage oldLeave =
+        signed(
+            victim.identity,
+            new NodeLeave(victim.identity.nodeId(), "bye"),
+            now() - Duration.ofDays(2).toMillis(),
+            null);
     attacker.send(withSequence(oldLeave, 42));
-    attacker.send(withSequence(signed(victim.identity, new BlockTemperatureUpdate(blockId(1), DataTemperature.FROZEN), now() - Duration.ofMinutes(30).toMillis(), null), 43));
-    attacker.send(withSequence(signed(attacker.identity, new BlockTemperatureUpdate(blockId(2), DataTemperature.FROZEN), now() - Duration.ofDays(3).toMillis(), null), 44));
+    attacker.send(
+        withSequence(
+            signed(
+                victim.identity,
+                new BlockTemperatureUpdate(blockId(1), DataTemperature.FROZEN),
+                now() - Duration.ofMinutes(30).toMillis(),
+                null),
+            43));
+    attacker.send(
+        withSequence(
+            signed(
+                attacker.identity,
+                new BlockTemperatureUpdate(blockId(2), DataTemperature.FROZEN),
+                now() - Duration.ofDays(3).toMillis(),
+                null),
+            44));
     // The victim's own connection cannot do it either: the node asked it for no replay.
     victim.send(withSequence(oldLeave, 1));
 
@@ -104,7 +124,13 @@ class TrustTest {
     SyncConfig noSync = SyncConfig.defaults().withOnConnect(false).withInterval(Duration.ZERO);
     BrightChainNode a = start(net.builder("10.0.0.1").sync(noSync));
     RecordingListener seenByB = new RecordingListener();
-    BrightChainNode b = net.start(net.builder("10.0.0.2").sync(noSync).addBootstrapNode("10.0.0.1", VirtualNet.PORT).addListener(seenByB).build());
+    BrightChainNode b =
+        net.start(
+            net.builder("10.0.0.2")
+                .sync(noSync)
+                .addBootstrapNode("10.0.0.1", VirtualNet.PORT)
+                .addListener(seenByB)
+                .build());
     net.vs.runUntilIdle();
     net.await(a.publish(new BlockTemperatureUpdate(blockId(1), DataTemperature.HOT)));
     assertTrue(b.metadata(blockId(1)).isPresent());
@@ -120,10 +146,17 @@ class TrustTest {
     net.vs.advance(Duration.ofSeconds(70)); // b redials a and asks to resume where it was
     assertEquals(PeerStatusType.ACTIVE, VirtualNet.statusOf(b, a));
     for (int i = 2; i <= 4; i++) {
-      assertEquals(DataTemperature.COLD, b.metadata(blockId(i)).map(BlockMetadata::temperature).orElse(null), "replayed write " + i + "; refused: " + seenByB.rejected);
+      assertEquals(
+          DataTemperature.COLD,
+          b.metadata(blockId(i)).map(BlockMetadata::temperature).orElse(null),
+          "replayed write " + i + "; refused: " + seenByB.rejected);
     }
-    // The node:status events a logged meanwhile were in the replay too: never applied past the window.
-    assertTrue(seenByB.rejected.stream().anyMatch(r -> r.contains("node:status") && r.contains("replay window")), seenByB.rejected.toString());
+    // The node:status events a logged meanwhile were in the replay too: never applied past the
+    // window.
+    assertTrue(
+        seenByB.rejected.stream()
+            .anyMatch(r -> r.contains("node:status") && r.contains("replay window")),
+        seenByB.rejected.toString());
   }
 
   @Test
@@ -139,7 +172,10 @@ class TrustTest {
     assertEquals(PeerStatusType.ACTIVE, node.peer(v.nodeId()).orElseThrow().status());
     RawPeer attacker = new RawPeer(net, "10.0.0.3").connect(A);
     attacker.send(goodbye);
-    assertEquals(PeerStatusType.ACTIVE, node.peer(v.nodeId()).orElseThrow().status(), "a goodbye older than the session is stale");
+    assertEquals(
+        PeerStatusType.ACTIVE,
+        node.peer(v.nodeId()).orElseThrow().status(),
+        "a goodbye older than the session is stale");
     // A goodbye the victim signs now is obeyed.
     second.send(second.sign(new NodeLeave(v.nodeId(), "shutdown"), null));
     assertEquals(PeerStatusType.OFFLINE, node.peer(v.nodeId()).orElseThrow().status());
@@ -154,19 +190,35 @@ class TrustTest {
     long ahead = now() + 590_000; // inside the replay window, far beyond the allowed skew
     int rejected = heard.rejected.size();
     // A single event stamped ahead.
-    peer.send(signed(k, new BlockTemperatureUpdate(blockId(1), DataTemperature.FROZEN), ahead, null));
+    peer.send(
+        signed(k, new BlockTemperatureUpdate(blockId(1), DataTemperature.FROZEN), ahead, null));
     // A batch whose update (and so the batch and its message) is stamped ahead.
-    BatchUpdate b = new BatchUpdate("b-1", ahead, List.of(BatchUpdate.Update.of(new BlockTemperatureUpdate(blockId(2), DataTemperature.FROZEN), ahead)));
+    BatchUpdate b =
+        new BatchUpdate(
+            "b-1",
+            ahead,
+            List.of(
+                BatchUpdate.Update.of(
+                    new BlockTemperatureUpdate(blockId(2), DataTemperature.FROZEN), ahead)));
     peer.send(signed(k, b, ahead, null));
     // State: a metadata update and a reconciliation entry with a version ahead.
-    BlockMetadata future = BlockMetadata.initial(blockId(3), java.time.Instant.ofEpochMilli(ahead), k.nodeId());
+    BlockMetadata future =
+        BlockMetadata.initial(blockId(3), java.time.Instant.ofEpochMilli(ahead), k.nodeId());
     peer.send(signed(k, new MetadataUpdate(future), now(), null));
     peer.send(signed(k, new MetadataSync(List.of(future)), now(), null));
     // Posted over HTTP.
-    String posted = JsonCodec.toJson(signed(k, new BlockTemperatureUpdate(blockId(4), DataTemperature.FROZEN), ahead, null));
+    String posted =
+        JsonCodec.toJson(
+            signed(k, new BlockTemperatureUpdate(blockId(4), DataTemperature.FROZEN), ahead, null));
     RestResponse r = call("POST", "/events", posted, node.operatorToken(), "10.0.0.77");
     assertEquals(400, r.status());
-    RestResponse m = call("POST", "/sync/metadata", "{\"entries\":[" + JsonCodec.toJson(future) + "]}", node.operatorToken(), "10.0.0.77");
+    RestResponse m =
+        call(
+            "POST",
+            "/sync/metadata",
+            "{\"entries\":[" + JsonCodec.toJson(future) + "]}",
+            node.operatorToken(),
+            "10.0.0.77");
     assertEquals(400, m.status());
     assertTrue(body(m).contains("updatedAt"), body(m));
 
@@ -186,17 +238,41 @@ class TrustTest {
     String token = login(hostile, node.nodeId());
     // A session pins FROZEN as far ahead as anyone may: the skew.
     BlockMetadata pinned =
-        BlockMetadata.empty(blockId(9)).withTemperature(DataTemperature.FROZEN, java.time.Instant.ofEpochMilli(now() + SKEW), hostile.nodeId());
-    assertEquals(200, call("POST", "/sync/metadata", "{\"entries\":[" + JsonCodec.toJson(pinned) + "]}", token, "10.0.0.77").status());
+        BlockMetadata.empty(blockId(9))
+            .withTemperature(
+                DataTemperature.FROZEN,
+                java.time.Instant.ofEpochMilli(now() + SKEW),
+                hostile.nodeId());
+    assertEquals(
+        200,
+        call(
+                "POST",
+                "/sync/metadata",
+                "{\"entries\":[" + JsonCodec.toJson(pinned) + "]}",
+                token,
+                "10.0.0.77")
+            .status());
     assertEquals(DataTemperature.FROZEN, node.metadata(blockId(9)).orElseThrow().temperature());
     net.vs.advance(Duration.ofMillis(1));
 
-    RestResponse op = call("POST", "/blocks/" + blockId(9).hex() + "/temperature", "{\"temperature\":\"hot\"}", node.operatorToken(), "127.0.0.1");
+    RestResponse op =
+        call(
+            "POST",
+            "/blocks/" + blockId(9).hex() + "/temperature",
+            "{\"temperature\":\"hot\"}",
+            node.operatorToken(),
+            "127.0.0.1");
     assertEquals(200, op.status());
-    assertEquals(DataTemperature.HOT, node.metadata(blockId(9)).orElseThrow().temperature(), "the operator's later write wins");
+    assertEquals(
+        DataTemperature.HOT,
+        node.metadata(blockId(9)).orElseThrow().temperature(),
+        "the operator's later write wins");
     net.await(node.flush());
     net.vs.runUntilIdle();
-    assertEquals(DataTemperature.HOT, b.metadata(blockId(9)).orElseThrow().temperature(), "and at the peers");
+    assertEquals(
+        DataTemperature.HOT,
+        b.metadata(blockId(9)).orElseThrow().temperature(),
+        "and at the peers");
     System.out.println("SECURITY operator override after a hostile write: applied");
   }
 
@@ -210,17 +286,36 @@ class TrustTest {
     String token = login(n, node.nodeId());
 
     BlockMetadata foreign = BlockMetadata.initial(blockId(1), net.vs.now(), other);
-    RestResponse r1 = call("POST", "/sync/metadata", "{\"entries\":[" + JsonCodec.toJson(foreign) + "]}", token, "10.0.0.77");
+    RestResponse r1 =
+        call(
+            "POST",
+            "/sync/metadata",
+            "{\"entries\":[" + JsonCodec.toJson(foreign) + "]}",
+            token,
+            "10.0.0.77");
     assertEquals(403, r1.status());
     assertTrue(body(r1).contains("entries[0].updatedBy"), body(r1));
 
     BlockMetadata otherLocation =
-        BlockMetadata.initial(blockId(2), net.vs.now(), n.nodeId()).withLocation(BlockLocation.of(other, net.vs.now(), true), net.vs.now(), n.nodeId());
-    RestResponse r2 = call("POST", "/sync/metadata", "{\"entries\":[" + JsonCodec.toJson(otherLocation) + "]}", token, "10.0.0.77");
+        BlockMetadata.initial(blockId(2), net.vs.now(), n.nodeId())
+            .withLocation(BlockLocation.of(other, net.vs.now(), true), net.vs.now(), n.nodeId());
+    RestResponse r2 =
+        call(
+            "POST",
+            "/sync/metadata",
+            "{\"entries\":[" + JsonCodec.toJson(otherLocation) + "]}",
+            token,
+            "10.0.0.77");
     assertEquals(403, r2.status());
     assertTrue(body(r2).contains("entries[0].locations"), body(r2));
 
-    RestResponse r3 = call("POST", "/blocks/" + blockId(3).hex() + "/location", "{\"nodeId\":\"" + other.hex() + "\"}", token, "10.0.0.77");
+    RestResponse r3 =
+        call(
+            "POST",
+            "/blocks/" + blockId(3).hex() + "/location",
+            "{\"nodeId\":\"" + other.hex() + "\"}",
+            token,
+            "10.0.0.77");
     assertEquals(403, r3.status());
     assertTrue(body(r3).contains("nodeId"), body(r3));
     for (int i = 1; i <= 3; i++) {
@@ -228,12 +323,32 @@ class TrustTest {
     }
 
     // In its own name: accepted and stamped by the session's node.
-    assertEquals(200, call("POST", "/blocks/" + blockId(4).hex() + "/location", "{}", token, "10.0.0.77").status());
-    assertEquals(n.nodeId(), node.metadata(blockId(4)).orElseThrow().versions().location(n.nodeId()).by());
-    assertEquals(200, call("POST", "/blocks/" + blockId(5).hex() + "/temperature", "{\"temperature\":\"cold\"}", token, "10.0.0.77").status());
+    assertEquals(
+        200,
+        call("POST", "/blocks/" + blockId(4).hex() + "/location", "{}", token, "10.0.0.77")
+            .status());
+    assertEquals(
+        n.nodeId(), node.metadata(blockId(4)).orElseThrow().versions().location(n.nodeId()).by());
+    assertEquals(
+        200,
+        call(
+                "POST",
+                "/blocks/" + blockId(5).hex() + "/temperature",
+                "{\"temperature\":\"cold\"}",
+                token,
+                "10.0.0.77")
+            .status());
     assertEquals(n.nodeId(), node.metadata(blockId(5)).orElseThrow().versions().temperature().by());
     // The operator may record another node's copy: stamped by that node.
-    assertEquals(200, call("POST", "/blocks/" + blockId(6).hex() + "/location", "{\"nodeId\":\"" + other.hex() + "\"}", node.operatorToken(), "127.0.0.1").status());
+    assertEquals(
+        200,
+        call(
+                "POST",
+                "/blocks/" + blockId(6).hex() + "/location",
+                "{\"nodeId\":\"" + other.hex() + "\"}",
+                node.operatorToken(),
+                "127.0.0.1")
+            .status());
     assertEquals(other, node.metadata(blockId(6)).orElseThrow().versions().location(other).by());
     System.out.println("SECURITY foreign-name writes by a session: applied=0 of 3");
   }
@@ -243,15 +358,26 @@ class TrustTest {
     BrightChainNode node = start(net.builder(A));
     RawPeer peer = new RawPeer(net, "10.0.0.2").connect(A);
     NodeId other = NodeIdentity.generate().nodeId();
-    BlockLocationUpdate foreign = new BlockLocationUpdate(blockId(1), BlockLocation.of(other, net.vs.now(), true), BlockLocationUpdate.Action.ADD);
+    BlockLocationUpdate foreign =
+        new BlockLocationUpdate(
+            blockId(1),
+            BlockLocation.of(other, net.vs.now(), true),
+            BlockLocationUpdate.Action.ADD);
     peer.send(peer.sign(foreign, null));
-    BatchUpdate batch = new BatchUpdate("b-1", now(), List.of(BatchUpdate.Update.of(foreign, now())));
+    BatchUpdate batch =
+        new BatchUpdate("b-1", now(), List.of(BatchUpdate.Update.of(foreign, now())));
     SignedMessage batchMsg = peer.sign(batch, null);
     peer.send(Frame.binary(ProtoCodec.encodeEnvelope(new Envelope(batchMsg, 0, "req-1", ""))));
     assertTrue(node.metadata(blockId(1)).isEmpty());
-    assertTrue(peer.messages().stream().anyMatch(m -> m.payload().data() instanceof Ack a && !a.ok()), "the batch request is refused");
+    assertTrue(
+        peer.messages().stream().anyMatch(m -> m.payload().data() instanceof Ack a && !a.ok()),
+        "the batch request is refused");
 
-    BlockLocationUpdate own = new BlockLocationUpdate(blockId(2), BlockLocation.of(peer.identity.nodeId(), net.vs.now(), true), BlockLocationUpdate.Action.ADD);
+    BlockLocationUpdate own =
+        new BlockLocationUpdate(
+            blockId(2),
+            BlockLocation.of(peer.identity.nodeId(), net.vs.now(), true),
+            BlockLocationUpdate.Action.ADD);
     peer.send(peer.sign(own, null));
     assertTrue(node.metadata(blockId(2)).isPresent());
   }
@@ -260,14 +386,26 @@ class TrustTest {
   void aReplyToCarriedWithAnotherNodesSignatureAnswersNothing() {
     BrightChainNode node = start(net.builder(A));
     RawPeer peer = new RawPeer(net, "10.0.0.2").connect(A);
-    CompletableFuture<Envelope> asked = node.request(peer.identity.nodeId(), new BlockSyncRequest(List.of(blockId(1))), Duration.ofSeconds(5));
+    CompletableFuture<Envelope> asked =
+        node.request(
+            peer.identity.nodeId(),
+            new BlockSyncRequest(List.of(blockId(1))),
+            Duration.ofSeconds(5));
     net.vs.runUntilIdle();
-    String requestId = peer.envelopes().stream().filter(e -> !e.requestId().isEmpty()).reduce((x, y) -> y).orElseThrow().requestId();
+    String requestId =
+        peer.envelopes().stream()
+            .filter(e -> !e.requestId().isEmpty())
+            .reduce((x, y) -> y)
+            .orElseThrow()
+            .requestId();
     NodeIdentity third = NodeIdentity.generate();
     SignedMessage theirs = signed(third, Ack.success(), now(), node.nodeId());
     peer.send(Frame.binary(ProtoCodec.encodeEnvelope(new Envelope(theirs, 0, "", requestId))));
     assertFalse(asked.isDone(), "an answer signed by another node");
-    peer.send(Frame.binary(ProtoCodec.encodeEnvelope(new Envelope(peer.sign(Ack.success(), node.nodeId()), 0, "", requestId))));
+    peer.send(
+        Frame.binary(
+            ProtoCodec.encodeEnvelope(
+                new Envelope(peer.sign(Ack.success(), node.nodeId()), 0, "", requestId))));
     assertTrue(asked.isDone() && !asked.isCompletedExceptionally());
   }
 
@@ -278,19 +416,48 @@ class TrustTest {
     BrightChainNode node = start(net.builder(A));
     String token = login(NodeIdentity.generate(), node.nodeId());
     String pub = "203.0.113.5";
-    for (String target : List.of("127.0.0.1", "10.0.0.5", "169.254.1.1", "0.0.0.0", "seed.example.org", "::1")) {
-      RestResponse r = call("POST", "/peers/announce", "{\"address\":\"" + target + "\",\"wsPort\":4242}", token, pub);
+    for (String target :
+        List.of("127.0.0.1", "10.0.0.5", "169.254.1.1", "0.0.0.0", "seed.example.org", "::1")) {
+      RestResponse r =
+          call(
+              "POST",
+              "/peers/announce",
+              "{\"address\":\"" + target + "\",\"wsPort\":4242}",
+              token,
+              pub);
       assertEquals(403, r.status(), target + ": " + body(r));
       assertTrue(body(r).contains("forbidden_target"), body(r));
     }
     // From a private network: private targets and names, never this host.
-    assertEquals(202, call("POST", "/peers/announce", "{\"address\":\"10.0.0.5\",\"wsPort\":4242}", token, "10.0.0.77").status());
-    assertEquals(403, call("POST", "/peers/announce", "{\"address\":\"127.0.0.1\",\"wsPort\":4242}", token, "10.0.0.77").status());
+    assertEquals(
+        202,
+        call(
+                "POST",
+                "/peers/announce",
+                "{\"address\":\"10.0.0.5\",\"wsPort\":4242}",
+                token,
+                "10.0.0.77")
+            .status());
+    assertEquals(
+        403,
+        call(
+                "POST",
+                "/peers/announce",
+                "{\"address\":\"127.0.0.1\",\"wsPort\":4242}",
+                token,
+                "10.0.0.77")
+            .status());
     // A budget per session and per address.
     int accepted = 0;
     int limited = 0;
     for (int i = 0; i < 15; i++) {
-      RestResponse r = call("POST", "/peers/announce", "{\"address\":\"198.51.100." + (i + 1) + "\",\"wsPort\":4242}", token, pub);
+      RestResponse r =
+          call(
+              "POST",
+              "/peers/announce",
+              "{\"address\":\"198.51.100." + (i + 1) + "\",\"wsPort\":4242}",
+              token,
+              pub);
       if (r.status() == 202) {
         accepted++;
       } else if (r.status() == 429) {
@@ -300,7 +467,15 @@ class TrustTest {
     }
     assertTrue(accepted <= 10 && limited >= 5, accepted + " accepted, " + limited + " limited");
     // The operator is bounded by nothing but the discovery caps.
-    assertEquals(202, call("POST", "/peers/announce", "{\"address\":\"127.0.0.1\",\"wsPort\":4299}", node.operatorToken(), pub).status());
+    assertEquals(
+        202,
+        call(
+                "POST",
+                "/peers/announce",
+                "{\"address\":\"127.0.0.1\",\"wsPort\":4299}",
+                node.operatorToken(),
+                pub)
+            .status());
   }
 
   @Test
@@ -308,10 +483,13 @@ class TrustTest {
     BrightChainNode node = start(net.builder(A));
     RawPeer peer = new RawPeer(net, "10.0.0.2").connect(A);
     long dialsBefore = net.dials(A, "127.0.0.1");
-    NodeAnnounce toLoopback = new NodeAnnounce(NodeIdentity.generate().nodeId(), "127.0.0.1", 4242, 4242, Set.of(), "x", null);
+    NodeAnnounce toLoopback =
+        new NodeAnnounce(
+            NodeIdentity.generate().nodeId(), "127.0.0.1", 4242, 4242, Set.of(), "x", null);
     peer.send(peer.sign(toLoopback, node.nodeId()));
     net.vs.advance(Duration.ofSeconds(5));
-    assertEquals(dialsBefore, net.dials(A, "127.0.0.1"), "a peer cannot point the node at its own loopback");
+    assertEquals(
+        dialsBefore, net.dials(A, "127.0.0.1"), "a peer cannot point the node at its own loopback");
   }
 
   // ------------------------------------------------------------------ input hygiene
@@ -320,10 +498,22 @@ class TrustTest {
   void hostileAddressesAreRefusedWithoutEchoingThem() {
     BrightChainNode node = start(net.builder(A));
     String forged = "127.0.0.1\\n2026-01-01T00:00:00.000Z INFO FORGED";
-    RestResponse r = call("POST", "/peers/announce", "{\"address\":\"" + forged + "\",\"wsPort\":4242}", node.operatorToken(), "127.0.0.1");
+    RestResponse r =
+        call(
+            "POST",
+            "/peers/announce",
+            "{\"address\":\"" + forged + "\",\"wsPort\":4242}",
+            node.operatorToken(),
+            "127.0.0.1");
     assertEquals(400, r.status());
     assertTrue(body(r).contains("address") && !body(r).contains("FORGED"), body(r));
-    RestResponse nul = call("POST", "/peers/announce", "{\"address\":\"10.0.0.5\\u0000\",\"wsPort\":4242}", node.operatorToken(), "127.0.0.1");
+    RestResponse nul =
+        call(
+            "POST",
+            "/peers/announce",
+            "{\"address\":\"10.0.0.5\\u0000\",\"wsPort\":4242}",
+            node.operatorToken(),
+            "127.0.0.1");
     assertEquals(400, nul.status());
   }
 
@@ -331,21 +521,42 @@ class TrustTest {
   void contentTypeIsMatchedExactly() {
     BrightChainNode node = start(net.builder(A));
     String body = "{\"blockIds\":[]}";
-    for (String type : List.of("application/jsonx", "application/json-seq", "application/json;charset=utf-16", "text/json", "application/json+x")) {
+    for (String type :
+        List.of(
+            "application/jsonx",
+            "application/json-seq",
+            "application/json;charset=utf-16",
+            "text/json",
+            "application/json+x")) {
       RestResponse r = callTyped("POST", "/sync/request", body, node.operatorToken(), type);
       assertEquals(415, r.status(), type);
     }
-    for (String type : List.of("application/json", "application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\"")) {
-      assertEquals(200, callTyped("POST", "/sync/request", body, node.operatorToken(), type).status(), type);
+    for (String type :
+        List.of(
+            "application/json",
+            "application/json; charset=UTF-8",
+            "Application/JSON;charset=\"utf-8\"")) {
+      assertEquals(
+          200, callTyped("POST", "/sync/request", body, node.operatorToken(), type).status(), type);
     }
   }
 
   @Test
   void aBadEventStreamFilterIsA400() {
     BrightChainNode node = start(net.builder(A));
-    for (Map<String, String> q : List.of(Map.of("types", "bogus:type"), Map.of("blocks", "../../x"))) {
+    for (Map<String, String> q :
+        List.of(Map.of("types", "bogus:type"), Map.of("blocks", "../../x"))) {
       Map<String, String> headers = Map.of("authorization", "Bearer " + node.operatorToken());
-      RestResponse r = net.request(A, new RestRequest("GET", "/events", q, headers, new byte[0], InetSocketAddress.createUnresolved("127.0.0.1", 1)));
+      RestResponse r =
+          net.request(
+              A,
+              new RestRequest(
+                  "GET",
+                  "/events",
+                  q,
+                  headers,
+                  new byte[0],
+                  InetSocketAddress.createUnresolved("127.0.0.1", 1)));
       assertEquals(400, r.status(), q.toString());
       assertTrue(body(r).contains("bad_subscription"));
     }
@@ -361,16 +572,31 @@ class TrustTest {
     if (token != null) {
       headers.put("authorization", "Bearer " + token);
     }
-    return net.request(A, new RestRequest(method, path, Map.of(), headers,
-        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), InetSocketAddress.createUnresolved(from, 50123)));
+    return net.request(
+        A,
+        new RestRequest(
+            method,
+            path,
+            Map.of(),
+            headers,
+            body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+            InetSocketAddress.createUnresolved(from, 50123)));
   }
 
-  private RestResponse callTyped(String method, String path, String body, String token, String type) {
+  private RestResponse callTyped(
+      String method, String path, String body, String token, String type) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", type);
     headers.put("authorization", "Bearer " + token);
-    return net.request(A, new RestRequest(method, path, Map.of(), headers, body.getBytes(StandardCharsets.UTF_8),
-        InetSocketAddress.createUnresolved("127.0.0.1", 50123)));
+    return net.request(
+        A,
+        new RestRequest(
+            method,
+            path,
+            Map.of(),
+            headers,
+            body.getBytes(StandardCharsets.UTF_8),
+            InetSocketAddress.createUnresolved("127.0.0.1", 50123)));
   }
 
   private static String body(RestResponse r) {
@@ -387,11 +613,30 @@ class TrustTest {
   }
 
   private String login(NodeIdentity who, NodeId server) {
-    RestResponse c = call("POST", "/auth/challenge", "{\"nodeId\":\"" + who.nodeId().hex() + "\"}", null, "10.0.0.77");
+    RestResponse c =
+        call(
+            "POST",
+            "/auth/challenge",
+            "{\"nodeId\":\"" + who.nodeId().hex() + "\"}",
+            null,
+            "10.0.0.77");
     String challenge = (String) json(c).get("challenge");
     byte[] sig = who.sign(Sessions.signedBytes(challenge, who.nodeId(), server));
-    RestResponse v = call("POST", "/auth/verify", "{\"nodeId\":\"" + who.nodeId().hex() + "\",\"publicKey\":\"" + Hex.encode(who.publicKey())
-        + "\",\"challenge\":\"" + challenge + "\",\"signature\":\"" + Hex.encode(sig) + "\"}", null, "10.0.0.77");
+    RestResponse v =
+        call(
+            "POST",
+            "/auth/verify",
+            "{\"nodeId\":\""
+                + who.nodeId().hex()
+                + "\",\"publicKey\":\""
+                + Hex.encode(who.publicKey())
+                + "\",\"challenge\":\""
+                + challenge
+                + "\",\"signature\":\""
+                + Hex.encode(sig)
+                + "\"}",
+            null,
+            "10.0.0.77");
     assertEquals(200, v.status(), () -> body(v));
     return (String) json(v).get("token");
   }

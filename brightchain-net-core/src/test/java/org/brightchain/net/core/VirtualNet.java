@@ -148,7 +148,8 @@ final class VirtualNet {
     }
 
     @Override
-    public CompletableFuture<PeerConnection> connect(String host, int port, Map<String, String> parameters) {
+    public CompletableFuture<PeerConnection> connect(
+        String host, int port, Map<String, String> parameters) {
       dials.add(host + ":" + port);
       return delegate.connect(host, port, parameters);
     }
@@ -182,6 +183,7 @@ final class VirtualNet {
 
     /** The key this end proves on its connections; null for a peer that never authenticates. */
     final org.brightchain.net.core.crypto.NodeIdentity identity;
+
     /** The challenge this end sent in {@link #authenticate()}. */
     String sentChallenge;
 
@@ -208,7 +210,11 @@ final class VirtualNet {
     RawPeer connect(String host, Map<String, String> parameters) {
       open(host, parameters);
       authenticate();
-      send(sign(new org.brightchain.net.message.NodeAnnounce(identity.nodeId(), "", 0, 0, java.util.Set.of(), "raw", null), null));
+      send(
+          sign(
+              new org.brightchain.net.message.NodeAnnounce(
+                  identity.nodeId(), "", 0, 0, java.util.Set.of(), "raw", null),
+              null));
       return this;
     }
 
@@ -240,16 +246,21 @@ final class VirtualNet {
       if (challenge == null) {
         throw new AssertionError("the node sent no system:challenge");
       }
-      String theirs = ((org.brightchain.net.message.Challenge) challenge.payload().data()).challenge();
+      String theirs =
+          ((org.brightchain.net.message.Challenge) challenge.payload().data()).challenge();
       org.brightchain.net.message.Challenge ours = org.brightchain.net.message.Challenge.random();
       sentChallenge = ours.challenge();
       send(sign(ours, null));
-      send(sign(new org.brightchain.net.message.AuthProof(theirs, challenge.nodeId()), challenge.nodeId()));
+      send(
+          sign(
+              new org.brightchain.net.message.AuthProof(theirs, challenge.nodeId()),
+              challenge.nodeId()));
       return this;
     }
 
     /** Signs as this end, for the purpose of the payload's type, stamped now. */
-    SignedMessage sign(org.brightchain.net.message.EventPayload payload, org.brightchain.net.NodeId recipient) {
+    SignedMessage sign(
+        org.brightchain.net.message.EventPayload payload, org.brightchain.net.NodeId recipient) {
       long now = net.vs.clock().millis();
       return org.brightchain.net.core.crypto.MessageSigning.sign(
           identity,
@@ -272,7 +283,8 @@ final class VirtualNet {
           out.add(
               f.type() == Frame.Type.BINARY
                   ? org.brightchain.net.core.internal.wire.ProtoCodec.decodeEnvelope(f.bytes())
-                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(f.bytes(), org.brightchain.net.message.Envelope.class));
+                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(
+                      f.bytes(), org.brightchain.net.message.Envelope.class));
         } catch (org.brightchain.net.core.internal.wire.WireFormatException e) {
           throw new AssertionError("the node sent an undecodable frame", e);
         }
@@ -302,7 +314,8 @@ final class VirtualNet {
           out.add(
               f.type() == Frame.Type.BINARY
                   ? org.brightchain.net.core.internal.wire.ProtoCodec.decodeSignedMessage(f.bytes())
-                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(f.bytes(), SignedMessage.class));
+                  : org.brightchain.net.core.internal.wire.JsonCodec.fromJson(
+                      f.bytes(), SignedMessage.class));
         } catch (org.brightchain.net.core.internal.wire.WireFormatException e) {
           throw new AssertionError("the node sent an undecodable frame", e);
         }
@@ -326,11 +339,16 @@ final class VirtualNet {
       frames.add(frame);
       if (answerPings) {
         try {
-          SignedMessage m = org.brightchain.net.core.internal.wire.ProtoCodec.decodeSignedMessage(frame.bytes());
+          SignedMessage m =
+              org.brightchain.net.core.internal.wire.ProtoCodec.decodeSignedMessage(frame.bytes());
           if (m.payload().data() instanceof org.brightchain.net.message.Ping ping) {
-            connection.send(Frame.binary(org.brightchain.net.core.internal.wire.ProtoCodec.encode(sign(new org.brightchain.net.message.Pong(ping.nonce()), m.nodeId()))));
+            connection.send(
+                Frame.binary(
+                    org.brightchain.net.core.internal.wire.ProtoCodec.encode(
+                        sign(new org.brightchain.net.message.Pong(ping.nonce()), m.nodeId()))));
           }
-        } catch (org.brightchain.net.core.internal.wire.WireFormatException | RuntimeException ignored) {
+        } catch (org.brightchain.net.core.internal.wire.WireFormatException
+            | RuntimeException ignored) {
           // not ours to judge here
         }
       }
@@ -355,7 +373,8 @@ final class VirtualNet {
     final List<long[]> missed = new CopyOnWriteArrayList<>();
 
     @Override
-    public void eventsMissed(org.brightchain.net.NodeId peer, long afterSequence, long oldestAvailable) {
+    public void eventsMissed(
+        org.brightchain.net.NodeId peer, long afterSequence, long oldestAvailable) {
       missed.add(new long[] {afterSequence, oldestAvailable});
     }
 

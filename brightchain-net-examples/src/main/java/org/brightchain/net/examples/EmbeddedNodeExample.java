@@ -27,14 +27,23 @@ public final class EmbeddedNodeExample {
     blocks.put(id, data);
 
     try (BrightChainNode first =
-            BrightChainNode.builder().host("127.0.0.1").httpPort(0).blockStore(blocks).region("eu-west").build();
+            BrightChainNode.builder()
+                .host("127.0.0.1")
+                .httpPort(0)
+                .blockStore(blocks)
+                .region("eu-west")
+                .build();
         BrightChainNode second = startSecondFor(first)) {
       second.addListener(
           new NodeEventListener() {
             @Override
             public void messageReceived(SignedMessage m) {
               if (m.payload().data() instanceof BlockTemperatureUpdate t) {
-                System.out.println("second node heard: " + t.blockId().hex().substring(0, 12) + "... is " + t.temperature().wireName());
+                System.out.println(
+                    "second node heard: "
+                        + t.blockId().hex().substring(0, 12)
+                        + "... is "
+                        + t.temperature().wireName());
               }
             }
           });
@@ -55,7 +64,8 @@ public final class EmbeddedNodeExample {
   }
 
   /** Waits for the two nodes to connect, then heats the block on the first. */
-  static void run(BrightChainNode first, BrightChainNode second, BlockId id) throws InterruptedException {
+  static void run(BrightChainNode first, BrightChainNode second, BlockId id)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (second.peer(first.nodeId()).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(20); // an example waits plainly; tests await conditions

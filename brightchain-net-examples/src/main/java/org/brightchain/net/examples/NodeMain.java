@@ -9,13 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.brightchain.net.config.BatchConfig;
 import org.brightchain.net.config.BootstrapConfig;
-import org.brightchain.net.config.SyncConfig;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
 import org.brightchain.net.config.NatMode;
 import org.brightchain.net.config.RateLimitConfig;
 import org.brightchain.net.config.SecurityConfig;
+import org.brightchain.net.config.SyncConfig;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.DirectoryBlockStore;
 import org.brightchain.net.spi.ConnectionLimits;
@@ -24,9 +24,9 @@ import org.brightchain.net.spi.ConnectionLimits;
  * The runnable BrightChain node: {@code java -jar brightchain-node.jar [options]}.
  *
  * <p>Serves REST and WebSocket, keeps its key in the data directory, serves blocks from {@code
- * <data-dir>/blocks/<block id>}, and on SIGTERM or Ctrl-C says goodbye to its peers and exits 0.
- * A bad option prints the usage and exits 2; a node that cannot start (a port in use, an
- * unreadable key file) exits 1.
+ * <data-dir>/blocks/<block id>}, and on SIGTERM or Ctrl-C says goodbye to its peers and exits 0. A
+ * bad option prints the usage and exits 2; a node that cannot start (a port in use, an unreadable
+ * key file) exits 1.
  */
 public final class NodeMain {
 
@@ -143,15 +143,18 @@ public final class NodeMain {
         case "--http-port" -> httpPort = port(name, value != null ? value : next(args, ++i, name));
         case "--ws-port" -> wsPort = port(name, value != null ? value : next(args, ++i, name));
         case "--host" -> host = hostName(name, value != null ? value : next(args, ++i, name));
-        case "--advertise-address" -> advertise = hostName(name, value != null ? value : next(args, ++i, name));
-        case "--data-dir" -> dataDir = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--advertise-address" ->
+            advertise = hostName(name, value != null ? value : next(args, ++i, name));
+        case "--data-dir" ->
+            dataDir = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
         case "--region" -> region = nonBlank(name, value != null ? value : next(args, ++i, name));
         case "--nat" -> {
           String v = value != null ? value : next(args, ++i, name);
           try {
             nat = NatMode.fromWire(v);
           } catch (IllegalArgumentException e) {
-            throw new UsageException("--nat: '" + v + "' (expected one of: auto, upnp, natpmp, pcp, none)");
+            throw new UsageException(
+                "--nat: '" + v + "' (expected one of: auto, upnp, natpmp, pcp, none)");
           }
         }
         case "--bootstrap" -> {
@@ -165,18 +168,36 @@ public final class NodeMain {
         case "--rate-limit" -> {
           long[] nw = ratio(name, value != null ? value : next(args, ++i, name));
           RateLimitConfig r = security.rateLimit();
-          security = security.withRateLimit(new RateLimitConfig(Duration.ofSeconds(nw[1]), (int) nw[0], r.blacklistThreshold(), r.blacklistDuration()));
+          security =
+              security.withRateLimit(
+                  new RateLimitConfig(
+                      Duration.ofSeconds(nw[1]),
+                      (int) nw[0],
+                      r.blacklistThreshold(),
+                      r.blacklistDuration()));
         }
         case "--blacklist" -> {
           long[] nw = ratio(name, value != null ? value : next(args, ++i, name));
           RateLimitConfig r = security.rateLimit();
-          security = security.withRateLimit(new RateLimitConfig(r.window(), r.maxRequests(), (int) nw[0], Duration.ofSeconds(nw[1])));
+          security =
+              security.withRateLimit(
+                  new RateLimitConfig(
+                      r.window(), r.maxRequests(), (int) nw[0], Duration.ofSeconds(nw[1])));
         }
-        case "--replay-window" -> security = security.withReplayWindow(Duration.ofSeconds(positive(name, value != null ? value : next(args, ++i, name))));
+        case "--replay-window" ->
+            security =
+                security.withReplayWindow(
+                    Duration.ofSeconds(
+                        positive(name, value != null ? value : next(args, ++i, name))));
         case "--max-clock-skew" -> {
           long s = positive(name, value != null ? value : next(args, ++i, name));
           if (s > security.replayWindow().toSeconds()) {
-            throw new UsageException("--max-clock-skew: " + s + " (expected: at most the replay window, " + security.replayWindow().toSeconds() + ")");
+            throw new UsageException(
+                "--max-clock-skew: "
+                    + s
+                    + " (expected: at most the replay window, "
+                    + security.replayWindow().toSeconds()
+                    + ")");
           }
           security = security.withMaxClockSkew(Duration.ofSeconds(s));
         }
@@ -188,14 +209,20 @@ public final class NodeMain {
         case "--max-per-subnet" -> {
           int n = (int) positive(name, value != null ? value : next(args, ++i, name));
           if (n < limits.maxPerAddress()) {
-            throw new UsageException("--max-per-subnet: " + n + " (expected: at least --max-per-address, " + limits.maxPerAddress() + ")");
+            throw new UsageException(
+                "--max-per-subnet: "
+                    + n
+                    + " (expected: at least --max-per-address, "
+                    + limits.maxPerAddress()
+                    + ")");
           }
           limits = limits.withCaps(limits.maxPerAddress(), n);
         }
         case "--public-read" -> {
           String v = nonBlank(name, value != null ? value : next(args, ++i, name));
           if (!v.startsWith("/")) {
-            throw new UsageException("--public-read: '" + v + "' (expected: a path starting with /)");
+            throw new UsageException(
+                "--public-read: '" + v + "' (expected: a path starting with /)");
           }
           publicReads.add(v);
         }
@@ -203,7 +230,8 @@ public final class NodeMain {
         case "--multicast-group" -> {
           String v = nonBlank(name, value != null ? value : next(args, ++i, name));
           if (!isMulticastGroup(v)) {
-            throw new UsageException("--multicast-group: '" + v + "' (expected: an IPv4 or IPv6 multicast address)");
+            throw new UsageException(
+                "--multicast-group: '" + v + "' (expected: an IPv4 or IPv6 multicast address)");
           }
           mc = new DiscoveryConfig(mc.port(), v, mc.broadcastInterval(), mc.nodeTimeout());
         }
@@ -212,13 +240,18 @@ public final class NodeMain {
           if (port == 0) {
             throw new UsageException("--multicast-port: 0 (expected: 1-65535)");
           }
-          mc = new DiscoveryConfig(port, mc.multicastAddress(), mc.broadcastInterval(), mc.nodeTimeout());
+          mc =
+              new DiscoveryConfig(
+                  port, mc.multicastAddress(), mc.broadcastInterval(), mc.nodeTimeout());
         }
-        case "--dns-seed" -> seeds.add(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--dns-seed" ->
+            seeds.add(nonBlank(name, value != null ? value : next(args, ++i, name)));
         case "--dns-server" -> {
           String v = nonBlank(name, value != null ? value : next(args, ++i, name));
           int colon = v.lastIndexOf(':');
-          boolean hasPort = colon > 0 && (v.startsWith("[") ? v.lastIndexOf(']') < colon : v.indexOf(':') == colon);
+          boolean hasPort =
+              colon > 0
+                  && (v.startsWith("[") ? v.lastIndexOf(']') < colon : v.indexOf(':') == colon);
           if (hasPort) {
             int p = port(name, v.substring(colon + 1));
             if (p == 0) {
@@ -227,17 +260,25 @@ public final class NodeMain {
           }
           dnsServer = v;
         }
-        case "--peers-file" -> peersFile = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
+        case "--peers-file" ->
+            peersFile = Path.of(nonBlank(name, value != null ? value : next(args, ++i, name)));
         case "--batch-size" -> {
           long n = positive(name, value != null ? value : next(args, ++i, name));
           if (n > 10_000) {
             throw new UsageException("--batch-size: " + n + " (expected: 1-10000)");
           }
-          batching = new BatchConfig((int) n, batching.interval(), batching.retryAttempts(), batching.retryDelay());
+          batching =
+              new BatchConfig(
+                  (int) n, batching.interval(), batching.retryAttempts(), batching.retryDelay());
         }
         case "--batch-interval" -> {
           long ms = positive(name, value != null ? value : next(args, ++i, name));
-          batching = new BatchConfig(batching.maxSize(), Duration.ofMillis(ms), batching.retryAttempts(), batching.retryDelay());
+          batching =
+              new BatchConfig(
+                  batching.maxSize(),
+                  Duration.ofMillis(ms),
+                  batching.retryAttempts(),
+                  batching.retryDelay());
         }
         case "--sync-interval" -> {
           String v = value != null ? value : next(args, ++i, name);
@@ -247,14 +288,19 @@ public final class NodeMain {
         default -> throw new UsageException("unknown option: " + a);
       }
     }
-    DiscoverySettings discovery = DiscoverySettings.defaults().withDnsSeeds(DnsSeedsConfig.of(seeds)).withDnsServer(dnsServer);
+    DiscoverySettings discovery =
+        DiscoverySettings.defaults()
+            .withDnsSeeds(DnsSeedsConfig.of(seeds))
+            .withDnsServer(dnsServer);
     if (multicast) {
       discovery = discovery.withMulticast(mc);
     }
     if (!publicReads.isEmpty()) {
       security = security.withPublicReads(publicReads);
     }
-    return new Options(httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits, discovery, peersFile, batching, sync, help);
+    return new Options(
+        httpPort, wsPort, host, advertise, dataDir, bootstrap, region, nat, security, limits,
+        discovery, peersFile, batching, sync, help);
   }
 
   private static String next(String[] args, int i, String name) throws UsageException {
@@ -264,7 +310,9 @@ public final class NodeMain {
     return args[i];
   }
 
-  /** A host name or IP address; the error names the flag and the problem, never echoes the value. */
+  /**
+   * A host name or IP address; the error names the flag and the problem, never echoes the value.
+   */
   private static String hostName(String name, String v) throws UsageException {
     try {
       return org.brightchain.net.internal.HostNames.check(v, name);
@@ -310,7 +358,9 @@ public final class NodeMain {
     if (slash <= 0) {
       throw new UsageException(name + ": '" + v + "' (expected: N/SECONDS, for example 100/10)");
     }
-    return new long[] {positive(name, v.substring(0, slash)), positive(name, v.substring(slash + 1))};
+    return new long[] {
+      positive(name, v.substring(0, slash)), positive(name, v.substring(slash + 1))
+    };
   }
 
   private static int port(String name, String v) throws UsageException {
@@ -390,7 +440,8 @@ public final class NodeMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("brightchain node " + node.nodeId().shortId() + " leaving the network");
+                  System.out.println(
+                      "brightchain node " + node.nodeId().shortId() + " leaving the network");
                   node.close();
                   System.out.println("brightchain node " + node.nodeId().shortId() + " stopped");
                   System.out.flush();

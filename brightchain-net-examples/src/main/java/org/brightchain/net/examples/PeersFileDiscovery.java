@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A custom discovery provider: peers listed in a text file, one {@code host:port} per line
- * ({@code #} starts a comment). The file is read at start and again whenever it changes, so an
- * operator (or a configuration tool) can add peers without restarting the node.
+ * A custom discovery provider: peers listed in a text file, one {@code host:port} per line ({@code
+ * #} starts a comment). The file is read at start and again whenever it changes, so an operator (or
+ * a configuration tool) can add peers without restarting the node.
  *
  * <p>Register it in code, as the runnable node does for {@code --peers-file}:
  *

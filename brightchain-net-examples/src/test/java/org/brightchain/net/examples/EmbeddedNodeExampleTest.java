@@ -14,7 +14,8 @@ class EmbeddedNodeExampleTest {
 
   @Test
   void theSecondNodeLearnsTheTemperatureSetOnTheFirst() throws Exception {
-    BlockId id = BlockId.of(Hex.encode(EmbeddedNodeExample.sha3("x".getBytes(StandardCharsets.UTF_8))));
+    BlockId id =
+        BlockId.of(Hex.encode(EmbeddedNodeExample.sha3("x".getBytes(StandardCharsets.UTF_8))));
     try (BrightChainNode first = BrightChainNode.builder().host("127.0.0.1").httpPort(0).build();
         BrightChainNode second = EmbeddedNodeExample.startSecondFor(first)) {
       EmbeddedNodeExample.run(first, second, id);

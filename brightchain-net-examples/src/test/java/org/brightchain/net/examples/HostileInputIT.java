@@ -34,11 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * problem named.
  */
 class HostileInputIT {
-  private static final Path JAR = Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
+
   /** The start of a line an attacker would like the log to show. */
   private static final String FORGED = "2026-01-01T00:00:00.000Z [main] INFO FORGED";
+
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   @TempDir Path tmp;
   private final List<Process> processes = new ArrayList<>();
@@ -49,22 +55,32 @@ class HostileInputIT {
   }
 
   private Process launch(List<String> lines, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-jar", JAR.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-jar",
+                JAR.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     processes.add(p);
-    Thread reader = new Thread(() -> {
-      try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var r =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     return p;
@@ -81,8 +97,19 @@ class HostileInputIT {
     int port = freePort();
     List<String> log = new CopyOnWriteArrayList<>();
     Path dir = tmp.resolve("n");
-    launch(log, "--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", dir.toString(), "--no-multicast");
-    Await.until(Duration.ofSeconds(30), () -> log.stream().anyMatch(l -> l.contains(" ready: ")), () -> log);
+    launch(
+        log,
+        "--host",
+        "127.0.0.1",
+        "--http-port",
+        String.valueOf(port),
+        "--data-dir",
+        dir.toString(),
+        "--no-multicast");
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> log.stream().anyMatch(l -> l.contains(" ready: ")),
+        () -> log);
     String token = Files.readString(dir.resolve("operator.token")).trim();
     String nl = "\\n" + FORGED;
     int sent = 0;
@@ -98,7 +125,12 @@ class HostileInputIT {
     }
     statuses.add(post(port, "/auth/challenge", "{\"nodeId\":\"ab" + nl + "\"}", null));
     statuses.add(post(port, "/sync/request", "{\"blockIds\":[\"ab" + nl + "\"]}", token));
-    statuses.add(post(port, "/blocks/" + "ab".repeat(32) + "/temperature", "{\"temperature\":\"hot" + nl + "\"}", token));
+    statuses.add(
+        post(
+            port,
+            "/blocks/" + "ab".repeat(32) + "/temperature",
+            "{\"temperature\":\"hot" + nl + "\"}",
+            token));
     sent += 3;
     // A path and a query carrying encoded line breaks.
     String encoded = java.net.URLEncoder.encode(FORGED, StandardCharsets.UTF_8).replace("+", "%20");
@@ -110,7 +142,10 @@ class HostileInputIT {
         List.of(
             "GET /node/info\n" + FORGED + " HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Evil: a\r" + FORGED + "\r\n\r\n",
-            "POST /sync/request HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nContent-Type: text/plain\n" + FORGED
+            "POST /sync/request HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + token
+                + "\r\nContent-Type: text/plain\n"
+                + FORGED
                 + "\r\nContent-Length: 2\r\n\r\n{}")) {
       raw(port, raw);
       sent++;
@@ -119,11 +154,27 @@ class HostileInputIT {
       assertTrue(s >= 400 && s < 500, "refused with a 4xx: " + statuses);
     }
     // The node has logged every refusal (its 4xx lines) before we read the log.
-    Await.until(Duration.ofSeconds(10), () -> log.stream().filter(l -> l.contains(" 4") && l.contains(" from ")).count() >= statuses.size() - 1, () -> log);
-    long forged = log.stream().filter(l -> l.startsWith("2026-01-01T00:00:00.000Z") || l.startsWith("[main] INFO FORGED") || l.startsWith("INFO FORGED")).count();
+    Await.until(
+        Duration.ofSeconds(10),
+        () ->
+            log.stream().filter(l -> l.contains(" 4") && l.contains(" from ")).count()
+                >= statuses.size() - 1,
+        () -> log);
+    long forged =
+        log.stream()
+            .filter(
+                l ->
+                    l.startsWith("2026-01-01T00:00:00.000Z")
+                        || l.startsWith("[main] INFO FORGED")
+                        || l.startsWith("INFO FORGED"))
+            .count();
     assertEquals(0, forged, () -> String.join("\n", log));
-    assertTrue(log.stream().anyMatch(l -> l.contains("FORGED")), "the hostile text did reach the log, escaped");
-    System.out.printf("SECURITY log lines forged: %d (%d hostile inputs in addresses, adverts, fields, paths, queries, request lines and headers)%n", forged, sent);
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("FORGED")),
+        "the hostile text did reach the log, escaped");
+    System.out.printf(
+        "SECURITY log lines forged: %d (%d hostile inputs in addresses, adverts, fields, paths, queries, request lines and headers)%n",
+        forged, sent);
   }
 
   @Test
@@ -134,10 +185,20 @@ class HostileInputIT {
     Files.write(key, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3, '\n'});
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     List<String> log = new CopyOnWriteArrayList<>();
-    Process p = launch(log, "--host", "127.0.0.1", "--http-port", String.valueOf(freePort()), "--data-dir", dir.toString(), "--no-multicast");
+    Process p =
+        launch(
+            log,
+            "--host",
+            "127.0.0.1",
+            "--http-port",
+            String.valueOf(freePort()),
+            "--data-dir",
+            dir.toString(),
+            "--no-multicast");
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertNotEquals(0, p.exitValue());
-    Await.until(Duration.ofSeconds(5), () -> log.stream().anyMatch(l -> l.contains("node.key")), () -> log);
+    Await.until(
+        Duration.ofSeconds(5), () -> log.stream().anyMatch(l -> l.contains("node.key")), () -> log);
     String all = String.join("\n", log);
     assertTrue(all.contains(key.toString()) && all.contains("not a key file"), all);
     assertFalse(all.contains("Input length"), all);

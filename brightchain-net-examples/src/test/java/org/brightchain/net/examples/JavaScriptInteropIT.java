@@ -67,7 +67,8 @@ class JavaScriptInteropIT {
     installDependencies();
 
     Result vectors = run(List.of("node", "vectors.mjs"), Duration.ofSeconds(30));
-    assertEquals(0, vectors.exitCode(), "the JavaScript implementation passes the test vectors: " + vectors);
+    assertEquals(
+        0, vectors.exitCode(), "the JavaScript implementation passes the test vectors: " + vectors);
 
     BlockId jsBlock = blockId("block heated by the JavaScript client");
     BlockId javaBlock = blockId("block cooled by the second Java node");
@@ -84,7 +85,10 @@ class JavaScriptInteropIT {
             .build();
     toClose.add(second);
     second.start().get(15, TimeUnit.SECONDS);
-    Await.until(Duration.ofSeconds(10), () -> isActive(first, second) && isActive(second, first), "the two nodes list each other ACTIVE");
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> isActive(first, second) && isActive(second, first),
+        "the two nodes list each other ACTIVE");
 
     first.addListener(
         new NodeEventListener() {
@@ -100,7 +104,12 @@ class JavaScriptInteropIT {
 
     long started = System.nanoTime();
     List<String> cmd =
-        List.of("node", "client.mjs", String.valueOf(first.wsAddress().getPort()), jsBlock.hex(), "hot");
+        List.of(
+            "node",
+            "client.mjs",
+            String.valueOf(first.wsAddress().getPort()),
+            jsBlock.hex(),
+            "hot");
     Process client = new ProcessBuilder(cmd).directory(JS_DIR.toFile()).start();
     CompletableFuture<String> stdout = drain(client.getInputStream());
     CompletableFuture<String> stderr = drain(client.getErrorStream());
@@ -120,7 +129,10 @@ class JavaScriptInteropIT {
       if (!client.waitFor(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         client.destroyForcibly();
         throw new AssertionError(
-            "the client did not end within " + CLIENT_TIMEOUT + "; stderr: " + stderr.get(5, TimeUnit.SECONDS));
+            "the client did not end within "
+                + CLIENT_TIMEOUT
+                + "; stderr: "
+                + stderr.get(5, TimeUnit.SECONDS));
       }
       long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       String out = stdout.get(5, TimeUnit.SECONDS);
@@ -155,20 +167,28 @@ class JavaScriptInteropIT {
       assertEquals(first.nodeId().hex(), refused.get("sender"), out);
       assertEquals(Boolean.TRUE, refused.get("challengeFirst"), out);
       BlockId refusedBlock = BlockId.of((String) refused.get("blockId"));
-      assertTrue(first.metadata(refusedBlock).isEmpty(), "the first node did not apply the unauthenticated event");
+      assertTrue(
+          first.metadata(refusedBlock).isEmpty(),
+          "the first node did not apply the unauthenticated event");
       assertTrue(second.metadata(refusedBlock).isEmpty(), "nor relay it to the second node");
 
       Map<?, ?> sent = (Map<?, ?>) result.get("temperatureSent");
       long sentAt = ((Number) sent.get("timestamp")).longValue();
 
       // The first node applied the client's event, stamped with the client's id and time.
-      BlockMetadata onFirst = first.metadata(jsBlock).orElseThrow(() -> new AssertionError("first node has no metadata for " + jsBlock));
+      BlockMetadata onFirst =
+          first
+              .metadata(jsBlock)
+              .orElseThrow(() -> new AssertionError("first node has no metadata for " + jsBlock));
       assertEquals(DataTemperature.HOT, onFirst.temperature());
       assertEquals(jsId, onFirst.updatedBy());
       assertEquals(sentAt, onFirst.updatedAt().toEpochMilli());
 
       // ... and relayed it to the second node, which applied it too.
-      Await.until(Duration.ofSeconds(10), () -> second.metadata(jsBlock).map(m -> m.updatedBy().equals(jsId)).orElse(false), "the client's temperature reaches the second node");
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> second.metadata(jsBlock).map(m -> m.updatedBy().equals(jsId)).orElse(false),
+          "the client's temperature reaches the second node");
       BlockMetadata onSecond = second.metadata(jsBlock).orElseThrow();
       assertEquals(DataTemperature.HOT, onSecond.temperature());
       assertEquals(sentAt, onSecond.updatedAt().toEpochMilli());
@@ -185,11 +205,15 @@ class JavaScriptInteropIT {
   }
 
   private static BlockId blockId(String text) throws Exception {
-    return BlockId.of(Hex.encode(MessageDigest.getInstance("SHA3-512").digest(text.getBytes(StandardCharsets.UTF_8))));
+    return BlockId.of(
+        Hex.encode(
+            MessageDigest.getInstance("SHA3-512").digest(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static String npm() {
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "npm.cmd" : "npm";
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
+        ? "npm.cmd"
+        : "npm";
   }
 
   private static boolean onPath(String program) {
@@ -227,8 +251,10 @@ class JavaScriptInteropIT {
       p.destroyForcibly();
       throw new AssertionError(String.join(" ", cmd) + " did not finish within " + timeout);
     }
-    Result r = new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
-    System.out.println("[" + String.join(" ", cmd) + "] exit " + r.exitCode() + " " + r.stdout().strip());
+    Result r =
+        new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+    System.out.println(
+        "[" + String.join(" ", cmd) + "] exit " + r.exitCode() + " " + r.stdout().strip());
     return r;
   }
 
@@ -251,5 +277,4 @@ class JavaScriptInteropIT {
     t.start();
     return text;
   }
-
 }

@@ -41,28 +41,36 @@ import org.junit.jupiter.api.io.TempDir;
  * A receiving node killed with SIGKILL in the middle of a stream of updates and restarted ends,
  * after sync, with every update the sender's host had accepted.
  *
- * <p>Two runnable-node processes: A, to which a client streams temperature updates over REST,
- * and B, which joins through A. B is killed a third of the way into the stream, stays down while
- * the stream goes on, and is started again (same data directory, same key, empty metadata) while
- * the stream still goes on. Once the stream is over, B must hold, for every block, the last
- * temperature A's host accepted.
+ * <p>Two runnable-node processes: A, to which a client streams temperature updates over REST, and
+ * B, which joins through A. B is killed a third of the way into the stream, stays down while the
+ * stream goes on, and is started again (same data directory, same key, empty metadata) while the
+ * stream still goes on. Once the stream is over, B must hold, for every block, the last temperature
+ * A's host accepted.
  */
 class KilledReceiverIT {
-  private static final Path JAR = Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private static final String[] TEMPERATURES = {"hot", "warm", "cold", "frozen"};
 
   /** Distinct blocks updated by the stream. */
   private static final int BLOCKS = 4000;
+
   /** Updates to each block over the stream. */
   private static final int ROUNDS = 5;
+
   /** Updates per request. */
   private static final int PER_REQUEST = 100;
+
   /** Most block ids asked for in one {@code POST /sync/request}. */
   private static final int PER_QUERY = 1000;
 
   private final List<Process> processes = new ArrayList<>();
+
   /** Operator token of the node on each port (a node writes a new one at each start). */
   private final Map<Integer, String> tokens = new ConcurrentHashMap<>();
 
@@ -88,9 +96,14 @@ class KilledReceiverIT {
   }
 
   private Process launch(List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     processes.add(p);
@@ -100,9 +113,18 @@ class KilledReceiverIT {
   /** The flags a node is started with, the same at every start of that node. */
   private List<String> flags(String name, int port, String... extra) {
     // Loopback only, no LAN discovery, no port mapping: the two nodes meet through --bootstrap.
-    List<String> args = new ArrayList<>(List.of(
-        "--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", tmp.resolve(name).toString(),
-        "--no-multicast", "--nat", "none"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--http-port",
+                String.valueOf(port),
+                "--data-dir",
+                tmp.resolve(name).toString(),
+                "--no-multicast",
+                "--nat",
+                "none"));
     args.addAll(List.of(extra));
     return args;
   }
@@ -112,17 +134,22 @@ class KilledReceiverIT {
     Process p = launch(args);
     int port = Integer.parseInt(args.get(args.indexOf("--http-port") + 1));
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          System.out.println("[" + name + " pid " + p.pid() + "] " + line);
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    }, "read-" + name + "-" + p.pid());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  System.out.println("[" + name + " pid " + p.pid() + "] " + line);
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            },
+            "read-" + name + "-" + p.pid());
     reader.setDaemon(true);
     reader.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -151,17 +178,24 @@ class KilledReceiverIT {
   @SuppressWarnings("unchecked")
   private Map<String, Object> get(int port, String path) {
     try {
-      HttpResponse<byte[]> r = HTTP.send(request(port, path).build(), HttpResponse.BodyHandlers.ofByteArray());
-      return r.statusCode() == 200 ? (Map<String, Object>) Json.parse(r.body()) : Map.of("status", (long) r.statusCode());
+      HttpResponse<byte[]> r =
+          HTTP.send(request(port, path).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200
+          ? (Map<String, Object>) Json.parse(r.body())
+          : Map.of("status", (long) r.statusCode());
     } catch (Exception e) {
       return Map.of("error", e.toString());
     }
   }
 
   /** POSTs JSON; the status and the parsed answer. */
-  private HttpResponse<byte[]> post(int port, String path, String json) throws IOException, InterruptedException {
+  private HttpResponse<byte[]> post(int port, String path, String json)
+      throws IOException, InterruptedException {
     return HTTP.send(
-        request(port, path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        request(port, path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -178,14 +212,17 @@ class KilledReceiverIT {
     return "absent";
   }
 
-  private static void await(CountDownLatch latch, Duration timeout, String what) throws InterruptedException {
+  private static void await(CountDownLatch latch, Duration timeout, String what)
+      throws InterruptedException {
     if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("not within " + timeout + ": " + what);
     }
   }
 
   private static String blockId(int i) throws Exception {
-    byte[] h = MessageDigest.getInstance("SHA-256").digest(("killed-receiver block " + i).getBytes(StandardCharsets.UTF_8));
+    byte[] h =
+        MessageDigest.getInstance("SHA-256")
+            .digest(("killed-receiver block " + i).getBytes(StandardCharsets.UTF_8));
     StringBuilder sb = new StringBuilder(64);
     for (byte b : h) {
       sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
@@ -194,10 +231,10 @@ class KilledReceiverIT {
   }
 
   /**
-   * The stream: every block updated {@link #ROUNDS} times at places spread at random over the
-   * whole stream, each update to a temperature other than the block's previous one. A block's
-   * last update can thus fall anywhere: before the kill, while the receiver is down, while it
-   * starts, or once it is back.
+   * The stream: every block updated {@link #ROUNDS} times at places spread at random over the whole
+   * stream, each update to a temperature other than the block's previous one. A block's last update
+   * can thus fall anywhere: before the kill, while the receiver is down, while it starts, or once
+   * it is back.
    */
   private static List<Update> stream(List<String> blocks) {
     Random random = new Random(20261130L);
@@ -210,7 +247,10 @@ class KilledReceiverIT {
     List<Update> out = new ArrayList<>(order.size());
     for (String b : order) {
       Integer prev = previous.get(b);
-      int t = prev == null ? random.nextInt(TEMPERATURES.length) : (prev + 1 + random.nextInt(TEMPERATURES.length - 1)) % TEMPERATURES.length;
+      int t =
+          prev == null
+              ? random.nextInt(TEMPERATURES.length)
+              : (prev + 1 + random.nextInt(TEMPERATURES.length - 1)) % TEMPERATURES.length;
       previous.put(b, t);
       out.add(new Update(b, TEMPERATURES[t]));
     }
@@ -221,7 +261,12 @@ class KilledReceiverIT {
     StringBuilder sb = new StringBuilder("{\"updates\":[");
     for (int i = 0; i < updates.size(); i++) {
       Update u = updates.get(i);
-      sb.append(i == 0 ? "" : ",").append("{\"blockId\":\"").append(u.blockId()).append("\",\"temperature\":\"").append(u.temperature()).append("\"}");
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"blockId\":\"")
+          .append(u.blockId())
+          .append("\",\"temperature\":\"")
+          .append(u.temperature())
+          .append("\"}");
     }
     return sb.append("]}").toString();
   }
@@ -237,7 +282,10 @@ class KilledReceiverIT {
         sb.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');
       }
       HttpResponse<byte[]> r = post(port, "/sync/request", sb.append("]}").toString());
-      assertEquals(200, r.statusCode(), () -> "POST /sync/request: " + new String(r.body(), StandardCharsets.UTF_8));
+      assertEquals(
+          200,
+          r.statusCode(),
+          () -> "POST /sync/request: " + new String(r.body(), StandardCharsets.UTF_8));
       Map<String, Object> answer = (Map<String, Object>) Json.parse(r.body());
       for (Object e : (List<Object>) answer.get("entries")) {
         Map<String, Object> md = (Map<String, Object>) e;
@@ -291,7 +339,10 @@ class KilledReceiverIT {
     Node a = start("sender", flags("sender", freePort()));
     List<String> bFlags = flags("receiver", freePort(), "--bootstrap", "127.0.0.1:" + a.port());
     Node b = start("receiver", bFlags);
-    Await.until(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, b.nodeId())), "the sender lists the receiver ACTIVE");
+    Await.until(
+        Duration.ofSeconds(15),
+        () -> "ACTIVE".equals(peerStatus(a, b.nodeId())),
+        "the sender lists the receiver ACTIVE");
 
     List<String> blocks = new ArrayList<>(BLOCKS);
     for (int i = 0; i < BLOCKS; i++) {
@@ -315,58 +366,77 @@ class KilledReceiverIT {
     AtomicReference<Throwable> streamFailure = new AtomicReference<>();
     Map<String, Integer> sentWhile = Collections.synchronizedMap(new LinkedHashMap<>());
     Map<String, String> lastAcceptedWhile = new ConcurrentHashMap<>();
-    Thread client = new Thread(() -> {
-      try {
-        for (int r = 0; r < requests; r++) {
-          if (r == requests / 3) {
-            thirdAccepted.countDown();
-          } else if (r == 2 * requests / 5) {
-            await(receiverDead, Duration.ofSeconds(30), "the receiver is killed");
-          } else if (r == 2 * requests / 3) {
-            await(receiverRelaunched, Duration.ofSeconds(30), "the receiver is started again");
-          } else if (r == 5 * requests / 6) {
-            await(receiverReady, Duration.ofSeconds(60), "the restarted receiver is ready");
-          }
-          String stage = r < requests / 3 ? "receiver up" : r < 2 * requests / 5 ? "receiver being killed" : r < 2 * requests / 3 ? "receiver down" : r < 5 * requests / 6 ? "receiver starting" : "receiver reconnecting";
-          List<Update> batch = updates.subList(r * PER_REQUEST, Math.min(updates.size(), (r + 1) * PER_REQUEST));
-          String json = body(batch);
-          // A request whose answer is lost is sent again, as it is: the stream is sequential,
-          // so the same values applied twice in a row leave the same last values.
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (true) {
-            int status;
-            String why;
-            try {
-              HttpResponse<byte[]> resp = post(a.port(), "/sync/temperature", json);
-              status = resp.statusCode();
-              why = new String(resp.body(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-              status = -1;
-              why = e.toString();
-            }
-            if (status >= 200 && status < 300) {
-              for (Update u : batch) {
-                lastAccepted.put(u.blockId(), u.temperature());
-                lastAcceptedWhile.put(u.blockId(), stage);
+    Thread client =
+        new Thread(
+            () -> {
+              try {
+                for (int r = 0; r < requests; r++) {
+                  if (r == requests / 3) {
+                    thirdAccepted.countDown();
+                  } else if (r == 2 * requests / 5) {
+                    await(receiverDead, Duration.ofSeconds(30), "the receiver is killed");
+                  } else if (r == 2 * requests / 3) {
+                    await(
+                        receiverRelaunched,
+                        Duration.ofSeconds(30),
+                        "the receiver is started again");
+                  } else if (r == 5 * requests / 6) {
+                    await(receiverReady, Duration.ofSeconds(60), "the restarted receiver is ready");
+                  }
+                  String stage =
+                      r < requests / 3
+                          ? "receiver up"
+                          : r < 2 * requests / 5
+                              ? "receiver being killed"
+                              : r < 2 * requests / 3
+                                  ? "receiver down"
+                                  : r < 5 * requests / 6
+                                      ? "receiver starting"
+                                      : "receiver reconnecting";
+                  List<Update> batch =
+                      updates.subList(
+                          r * PER_REQUEST, Math.min(updates.size(), (r + 1) * PER_REQUEST));
+                  String json = body(batch);
+                  // A request whose answer is lost is sent again, as it is: the stream is
+                  // sequential,
+                  // so the same values applied twice in a row leave the same last values.
+                  long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                  while (true) {
+                    int status;
+                    String why;
+                    try {
+                      HttpResponse<byte[]> resp = post(a.port(), "/sync/temperature", json);
+                      status = resp.statusCode();
+                      why = new String(resp.body(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                      status = -1;
+                      why = e.toString();
+                    }
+                    if (status >= 200 && status < 300) {
+                      for (Update u : batch) {
+                        lastAccepted.put(u.blockId(), u.temperature());
+                        lastAcceptedWhile.put(u.blockId(), stage);
+                      }
+                      acceptedUpdates.addAndGet(batch.size());
+                      acceptedRequests.incrementAndGet();
+                      sentWhile.merge(stage, batch.size(), Integer::sum);
+                      break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                      throw new AssertionError(
+                          "request " + r + " not accepted within 30 s: " + status + " " + why);
+                    }
+                    resent.incrementAndGet();
+                    LockSupport.parkNanos(50_000_000);
+                  }
+                }
+              } catch (Throwable t) {
+                streamFailure.set(t);
+              } finally {
+                thirdAccepted.countDown();
               }
-              acceptedUpdates.addAndGet(batch.size());
-              acceptedRequests.incrementAndGet();
-              sentWhile.merge(stage, batch.size(), Integer::sum);
-              break;
-            }
-            if (System.nanoTime() > deadline) {
-              throw new AssertionError("request " + r + " not accepted within 30 s: " + status + " " + why);
-            }
-            resent.incrementAndGet();
-            LockSupport.parkNanos(50_000_000);
-          }
-        }
-      } catch (Throwable t) {
-        streamFailure.set(t);
-      } finally {
-        thirdAccepted.countDown();
-      }
-    }, "update-stream");
+            },
+            "update-stream");
     client.start();
 
     await(thirdAccepted, Duration.ofSeconds(60), "a third of the stream is accepted");
@@ -374,7 +444,10 @@ class KilledReceiverIT {
     int acceptedAtKill = acceptedUpdates.get();
     b.process().destroyForcibly(); // SIGKILL: no goodbye, nothing flushed
     assertTrue(b.process().waitFor(15, TimeUnit.SECONDS), "the receiver dies");
-    System.out.println(String.format("receiver killed (exit %d) with %d updates accepted", b.process().exitValue(), acceptedAtKill));
+    System.out.println(
+        String.format(
+            "receiver killed (exit %d) with %d updates accepted",
+            b.process().exitValue(), acceptedAtKill));
     receiverDead.countDown();
 
     long restartedAt = System.nanoTime();
@@ -382,15 +455,20 @@ class KilledReceiverIT {
     Node again = start("receiver", bFlags);
     assertEquals(b.nodeId(), again.nodeId(), "same data directory, same key, same node");
     receiverReady.countDown();
-    System.out.println(String.format("receiver ready again %d ms after its restart", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt)));
+    System.out.println(
+        String.format(
+            "receiver ready again %d ms after its restart",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt)));
 
     client.join(TimeUnit.SECONDS.toMillis(120));
     assertTrue(!client.isAlive(), "the stream ends");
     if (streamFailure.get() != null) {
       throw new AssertionError("the stream failed", streamFailure.get());
     }
-    System.out.println(String.format("stream: %d updates in %d requests accepted (%d sent again), by stage %s",
-        acceptedUpdates.get(), acceptedRequests.get(), resent.get(), sentWhile));
+    System.out.println(
+        String.format(
+            "stream: %d updates in %d requests accepted (%d sent again), by stage %s",
+            acceptedUpdates.get(), acceptedRequests.get(), resent.get(), sentWhile));
     assertEquals(requests, acceptedRequests.get(), "every request accepted in the end");
     assertEquals(BLOCKS, lastAccepted.size(), "every block updated");
     Map<String, Integer> finalWhile = new LinkedHashMap<>();
@@ -401,12 +479,15 @@ class KilledReceiverIT {
     System.out.println("blocks by when their last update was accepted: " + finalWhile);
     // What the test is about: values the receiver had and lost with its memory, and values it
     // was never sent because it was down.
-    assertTrue(finalWhile.get("receiver up") > 0 && finalWhile.get("receiver down") > 0,
-        "some blocks last updated before the kill and some while the receiver was down: " + finalWhile);
+    assertTrue(
+        finalWhile.get("receiver up") > 0 && finalWhile.get("receiver down") > 0,
+        "some blocks last updated before the kill and some while the receiver was down: "
+            + finalWhile);
 
     // Sanity check of the test itself: the sender holds what its host last accepted.
     Map<String, String> onA = temperatures(a.port(), blocks);
-    assertEquals(0, lost(lastAccepted, onA), "the sender's own metadata is the last accepted values");
+    assertEquals(
+        0, lost(lastAccepted, onA), "the sender's own metadata is the last accepted values");
 
     // The receiver catches up: await, then count what it still lacks.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -424,11 +505,15 @@ class KilledReceiverIT {
         missing++;
       }
     }
-    System.out.println(String.format("DELIVERY killed-receiver accepted=%d blocks=%d lost=%d converged_after_ms=%d",
-        acceptedUpdates.get(), BLOCKS, lost, convergedAfterMs));
+    System.out.println(
+        String.format(
+            "DELIVERY killed-receiver accepted=%d blocks=%d lost=%d converged_after_ms=%d",
+            acceptedUpdates.get(), BLOCKS, lost, convergedAfterMs));
     if (lost > 0) {
-      System.out.println(String.format("receiver after 60 s: %d blocks missing, %d with another temperature; the sender sees it %s",
-          missing, lost - missing, peerStatus(a, again.nodeId())));
+      System.out.println(
+          String.format(
+              "receiver after 60 s: %d blocks missing, %d with another temperature; the sender sees it %s",
+              missing, lost - missing, peerStatus(a, again.nodeId())));
     }
 
     // The nodes' own counters, where the node reports them.
@@ -440,17 +525,22 @@ class KilledReceiverIT {
     // stored block contents, of which this test has none).
     Map<String, Object> healthB = findWith(statusB, "totalBlocks");
     if (healthB != null && lost == 0) {
-      assertEquals(BLOCKS, number(healthB, "totalBlocks"), "the receiver counts the blocks it holds metadata for");
+      assertEquals(
+          BLOCKS,
+          number(healthB, "totalBlocks"),
+          "the receiver counts the blocks it holds metadata for");
     }
     Map<String, Object> deliveryA = findWith(statusA, "updatesAccepted");
     if (deliveryA != null) {
-      assertTrue(number(deliveryA, "updatesAccepted") >= acceptedUpdates.get(),
+      assertTrue(
+          number(deliveryA, "updatesAccepted") >= acceptedUpdates.get(),
           "the sender counts at least the updates its host accepted: " + deliveryA);
     }
     Map<String, Object> deliveryB = findWith(statusB, "updatesApplied");
     if (deliveryB != null && deliveryB.containsKey("syncEntriesReceived") && lost == 0) {
       // The restarted receiver started empty: each block reached it in a batch or by sync.
-      assertTrue(number(deliveryB, "updatesApplied") + number(deliveryB, "syncEntriesReceived") >= BLOCKS,
+      assertTrue(
+          number(deliveryB, "updatesApplied") + number(deliveryB, "syncEntriesReceived") >= BLOCKS,
           "the receiver counts what brought it every block: " + deliveryB);
     }
 

@@ -43,12 +43,22 @@ class PeersFileDiscoveryTest {
     BrightChainNode b = start(BrightChainNode.builder());
     BrightChainNode c = start(BrightChainNode.builder());
     Path file = tmp.resolve("peers.txt");
-    Files.writeString(file, "# peers of this node\n127.0.0.1:" + b.wsAddress().getPort() + "\nnot a peer\n\n");
-    BrightChainNode a = start(BrightChainNode.builder().addDiscoveryProvider(new PeersFileDiscovery(file)));
-    Await.until(Duration.ofSeconds(20), () -> active(a, b.nodeId()), "A connects to the peer in the file");
-    Files.writeString(file, "127.0.0.1:" + c.wsAddress().getPort() + "  # added later\n", java.nio.file.StandardOpenOption.APPEND);
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5))); // a visible change
-    Await.until(Duration.ofSeconds(20), () -> active(a, c.nodeId()), "A connects to the peer added to the file");
+    Files.writeString(
+        file, "# peers of this node\n127.0.0.1:" + b.wsAddress().getPort() + "\nnot a peer\n\n");
+    BrightChainNode a =
+        start(BrightChainNode.builder().addDiscoveryProvider(new PeersFileDiscovery(file)));
+    Await.until(
+        Duration.ofSeconds(20), () -> active(a, b.nodeId()), "A connects to the peer in the file");
+    Files.writeString(
+        file,
+        "127.0.0.1:" + c.wsAddress().getPort() + "  # added later\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Files.setLastModifiedTime(
+        file, FileTime.from(Instant.now().plusSeconds(5))); // a visible change
+    Await.until(
+        Duration.ofSeconds(20),
+        () -> active(a, c.nodeId()),
+        "A connects to the peer added to the file");
     assertTrue(active(a, b.nodeId()));
   }
 }

@@ -33,10 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * brightchain-node.jar}, talking over loopback.
  */
 class RunnableNodeIT {
-  private static final Path JAR = Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("brightchain.nodeJar", "target/brightchain-node.jar"));
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final List<Process> processes = new ArrayList<>();
+
   /** Operator token of the node on each port. */
   private static final Map<Integer, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -59,9 +64,14 @@ class RunnableNodeIT {
   }
 
   private Process launch(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     processes.add(p);
@@ -75,21 +85,35 @@ class RunnableNodeIT {
   private Node startAt(String name, int port, String... extra) throws Exception {
     // No LAN discovery: these nodes meet through their bootstrap flags only, and never through
     // the multicast adverts of nodes that other test runs on this host start.
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", String.valueOf(port), "--data-dir", tmp.resolve(name).toString(), "--no-multicast"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--http-port",
+                String.valueOf(port),
+                "--data-dir",
+                tmp.resolve(name).toString(),
+                "--no-multicast"));
     args.addAll(List.of(extra));
     Process p = launch(args.toArray(String[]::new));
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          System.out.println("[" + name + "] " + line);
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    }, "read-" + name);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  System.out.println("[" + name + "] " + line);
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            },
+            "read-" + name);
     reader.setDaemon(true);
     reader.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -114,8 +138,16 @@ class RunnableNodeIT {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> get(int port, String path) {
     try {
-      HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKENS.get(port)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      return r.statusCode() == 200 ? (Map<String, Object>) Json.parse(r.body()) : Map.of("status", (long) r.statusCode());
+      HttpResponse<byte[]> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .header("Authorization", "Bearer " + TOKENS.get(port))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200
+          ? (Map<String, Object>) Json.parse(r.body())
+          : Map.of("status", (long) r.statusCode());
     } catch (Exception e) {
       return Map.of("error", e.toString());
     }
@@ -156,16 +188,25 @@ class RunnableNodeIT {
     for (Node x : all) {
       for (Node y : all) {
         if (x != y) {
-          Await.until(Duration.ofSeconds(10), () -> "ACTIVE".equals(peerStatus(x, y)), x.nodeId() + " lists " + y.nodeId());
+          Await.until(
+              Duration.ofSeconds(10),
+              () -> "ACTIVE".equals(peerStatus(x, y)),
+              x.nodeId() + " lists " + y.nodeId());
         }
       }
     }
-    System.out.printf("three nodes fully meshed %d ms after the third was started%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    System.out.printf(
+        "three nodes fully meshed %d ms after the third was started%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
     String block = "5e".repeat(64);
-    assertEquals(200, post(a.port(), "/blocks/" + block + "/temperature", "{\"temperature\":\"hot\"}"));
+    assertEquals(
+        200, post(a.port(), "/blocks/" + block + "/temperature", "{\"temperature\":\"hot\"}"));
     for (Node n : List.of(b, c)) {
-      Await.until(Duration.ofSeconds(10), () -> "hot".equals(get(n.port(), "/blocks/" + block + "/metadata").get("temperature")), "temperature reaches " + n.nodeId());
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> "hot".equals(get(n.port(), "/blocks/" + block + "/metadata").get("temperature")),
+          "temperature reaches " + n.nodeId());
       assertEquals(a.nodeId(), get(n.port(), "/blocks/" + block + "/metadata").get("updatedBy"));
     }
 
@@ -173,7 +214,10 @@ class RunnableNodeIT {
     assertTrue(c.process().waitFor(15, TimeUnit.SECONDS), "c stops");
     assertEquals(0, c.process().exitValue(), "SIGTERM exits 0");
     for (Node n : List.of(a, b)) {
-      Await.until(Duration.ofSeconds(10), () -> "OFFLINE".equals(peerStatus(n, c)), n.nodeId() + " sees c leave");
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> "OFFLINE".equals(peerStatus(n, c)),
+          n.nodeId() + " sees c leave");
     }
     assertEquals("ACTIVE", peerStatus(a, b));
   }
@@ -186,12 +230,16 @@ class RunnableNodeIT {
     b.process().destroyForcibly(); // SIGKILL: no goodbye
     assertTrue(b.process().waitFor(15, TimeUnit.SECONDS));
     Await.until(Duration.ofSeconds(15), () -> "OFFLINE".equals(peerStatus(a, b)), "a sees b gone");
-    List<String> args = List.of("--bootstrap", "127.0.0.1:" + a.port(), "--http-port", String.valueOf(b.port()));
+    List<String> args =
+        List.of("--bootstrap", "127.0.0.1:" + a.port(), "--http-port", String.valueOf(b.port()));
     Node again = startAt("kb", b.port(), args.subList(0, 2).toArray(String[]::new));
     assertEquals(b.nodeId(), again.nodeId(), "same key, same node");
     long restarted = System.nanoTime();
-    Await.until(Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, again)), "a sees b back");
-    System.out.printf("killed peer seen ACTIVE again %d ms after its restart%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
+    Await.until(
+        Duration.ofSeconds(15), () -> "ACTIVE".equals(peerStatus(a, again)), "a sees b back");
+    System.out.printf(
+        "killed peer seen ACTIVE again %d ms after its restart%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
   }
 
   @Test
@@ -212,14 +260,38 @@ class RunnableNodeIT {
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     String token = TOKENS.get(first.port());
     URI peers = URI.create("http://127.0.0.1:" + first.port() + "/node/peers");
-    assertEquals(401, HTTP.send(HttpRequest.newBuilder(peers).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "no session");
-    assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.port() + "/node/info")).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "public read");
-    assertEquals(200, HTTP.send(HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "operator");
+    assertEquals(
+        401,
+        HTTP.send(HttpRequest.newBuilder(peers).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "no session");
+    assertEquals(
+        200,
+        HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + first.port() + "/node/info"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "public read");
+    assertEquals(
+        200,
+        HTTP.send(
+                HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "operator");
     first.process().destroy();
     assertTrue(first.process().waitFor(15, TimeUnit.SECONDS));
     Node again = startAt("op", first.port());
     assertTrue(!token.equals(TOKENS.get(again.port())), "a new token at each start");
-    assertEquals(401, HTTP.send(HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "the old token is dead");
+    assertEquals(
+        401,
+        HTTP.send(
+                HttpRequest.newBuilder(peers).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "the old token is dead");
   }
 
   @Test
@@ -237,8 +309,22 @@ class RunnableNodeIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue());
-    for (String option : List.of("--http-port", "--ws-port", "--host", "--data-dir", "--bootstrap", "--region", "--nat",
-        "--rate-limit", "--blacklist", "--replay-window", "--max-per-address", "--max-per-subnet", "--public-read", "--help")) {
+    for (String option :
+        List.of(
+            "--http-port",
+            "--ws-port",
+            "--host",
+            "--data-dir",
+            "--bootstrap",
+            "--region",
+            "--nat",
+            "--rate-limit",
+            "--blacklist",
+            "--replay-window",
+            "--max-per-address",
+            "--max-per-subnet",
+            "--public-read",
+            "--help")) {
       assertTrue(out.contains(option), option + " in " + out);
     }
   }

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Decides at accept whether a connection counts against the per-address and per-subnet caps
- * until it closes, or is refused. A refused connection is answered 429 by its own pipeline while
- * fewer than {@link #MAX_REFUSING} are; past that, it is closed without an answer. Thread-safe.
+ * Decides at accept whether a connection counts against the per-address and per-subnet caps until
+ * it closes, or is refused. A refused connection is answered 429 by its own pipeline while fewer
+ * than {@link #MAX_REFUSING} are; past that, it is closed without an answer. Thread-safe.
  */
 final class AddressAdmission {
   /**
@@ -25,6 +25,7 @@ final class AddressAdmission {
    */
   record Verdict(boolean admitted, String refusal) {
     static final Verdict ADMITTED = new Verdict(true, null);
+
     /** Closed already, nothing to answer. */
     static final Verdict CLOSED = new Verdict(false, null);
   }
@@ -53,10 +54,16 @@ final class AddressAdmission {
     }
     String message =
         refusal == AddressLimiter.Refusal.ADDRESS
-            ? "too many connections from " + remote.getHostAddress()
-                + " (limit " + addresses.maxPerAddress() + ")"
-            : "too many connections from the subnet " + AddressLimiter.subnetOf(remote)
-                + " (limit " + addresses.maxPerSubnet() + ")";
+            ? "too many connections from "
+                + remote.getHostAddress()
+                + " (limit "
+                + addresses.maxPerAddress()
+                + ")"
+            : "too many connections from the subnet "
+                + AddressLimiter.subnetOf(remote)
+                + " (limit "
+                + addresses.maxPerSubnet()
+                + ")";
     diagnostics.refused(ch.remoteAddress(), message);
     if (refusing.incrementAndGet() > MAX_REFUSING) {
       refusing.decrementAndGet();

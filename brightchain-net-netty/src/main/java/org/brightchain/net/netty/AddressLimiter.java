@@ -5,11 +5,11 @@ import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts open connections per remote address and per subnet ({@code /24} for IPv4, {@code /56}
- * for IPv6; an IPv4-mapped IPv6 address counts as its IPv4 address) and refuses one past either
- * cap. Thread-safe: connections of one address live on several event loops. Each map holds only
- * the addresses and subnets that have a connection open, so its size is bounded by the number of
- * open connections.
+ * Counts open connections per remote address and per subnet ({@code /24} for IPv4, {@code /56} for
+ * IPv6; an IPv4-mapped IPv6 address counts as its IPv4 address) and refuses one past either cap.
+ * Thread-safe: connections of one address live on several event loops. Each map holds only the
+ * addresses and subnets that have a connection open, so its size is bounded by the number of open
+ * connections.
  */
 final class AddressLimiter {
   /** Why a connection was refused. */

@@ -16,13 +16,14 @@ import org.brightchain.net.spi.TransportSettings;
 /**
  * The pipeline of a connection this node dials to a peer's WebSocket endpoint. After the shared
  * prefix: an HTTP client codec → the WebSocket error handler → an aggregator for the handshake
- * response → {@code WebSocketClientProtocolHandler} (handshake, control frames, frame size limit)
- * → {@code WebSocketFrameAggregator} (message size limit) → the WebSocket frame handler, which
+ * response → {@code WebSocketClientProtocolHandler} (handshake, control frames, frame size limit) →
+ * {@code WebSocketFrameAggregator} (message size limit) → the WebSocket frame handler, which
  * completes {@code opened}.
  */
 final class ClientChannelInitializer extends TransportChannelInitializer {
   /** Largest response headers accepted from a peer when dialling. */
   private static final int MAX_RESPONSE_HEADERS = 8192;
+
   /** Largest handshake response accepted. */
   private static final int MAX_HANDSHAKE_RESPONSE = 64 * 1024;
 
@@ -37,7 +38,10 @@ final class ClientChannelInitializer extends TransportChannelInitializer {
    * @param opened completed with the connection once the handshake is done, or failed
    */
   ClientChannelInitializer(
-      TransportParts parts, TransportHandler handler, URI uri, CompletableFuture<PeerConnection> opened) {
+      TransportParts parts,
+      TransportHandler handler,
+      URI uri,
+      CompletableFuture<PeerConnection> opened) {
     super(parts.bytes(), parts.settings().idleTimeout());
     this.settings = parts.settings();
     this.handler = handler;
@@ -62,6 +66,7 @@ final class ClientChannelInitializer extends TransportChannelInitializer {
     p.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE));
     p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
     p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
-    p.addLast(new WebSocketFrameHandler(handler, connections, settings.idleTimeout(), true, opened));
+    p.addLast(
+        new WebSocketFrameHandler(handler, connections, settings.idleTimeout(), true, opened));
   }
 }

@@ -26,14 +26,16 @@ final class ConnectionFactory {
   NettyPeerConnection webSocket(
       Channel channel, boolean outbound, Frame.Type preferred, Map<String, String> parameters) {
     String id = (outbound ? "ws-out-" : "ws-in-") + ids.incrementAndGet();
-    NettyPeerConnection c = new NettyPeerConnection(guard, id, channel, outbound, preferred, parameters);
+    NettyPeerConnection c =
+        new NettyPeerConnection(guard, id, channel, outbound, preferred, parameters);
     channels.add(channel);
     return c;
   }
 
   /** An event stream over {@code channel}, whose response head is written. */
   EventStreamConnection eventStream(Channel channel, Map<String, String> parameters) {
-    EventStreamConnection c = new EventStreamConnection(guard, "sse-in-" + ids.incrementAndGet(), channel, parameters);
+    EventStreamConnection c =
+        new EventStreamConnection(guard, "sse-in-" + ids.incrementAndGet(), channel, parameters);
     channels.add(channel);
     return c;
   }

@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses a WebSocket handshake or an event stream with 503 when the node already holds its
- * maximum of long-lived connections, before any of it is set up. Also answers requests the HTTP
- * decoder failed on (431 for headers too large, 414, 400) before the WebSocket handler could take
- * one with truncated headers for a handshake.
+ * Refuses a WebSocket handshake or an event stream with 503 when the node already holds its maximum
+ * of long-lived connections, before any of it is set up. Also answers requests the HTTP decoder
+ * failed on (431 for headers too large, 414, 400) before the WebSocket handler could take one with
+ * truncated headers for a handshake.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
@@ -23,10 +23,12 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionSlots slots;
   private final TransportDiagnostics diagnostics;
   private final int maxHeaderBytes;
+
   /** Whether this channel holds a slot: one per channel, given back when it closes. */
   private boolean counted;
 
-  ConnectionLimitHandler(ConnectionSlots slots, TransportDiagnostics diagnostics, int maxHeaderBytes) {
+  ConnectionLimitHandler(
+      ConnectionSlots slots, TransportDiagnostics diagnostics, int maxHeaderBytes) {
     this.slots = slots;
     this.diagnostics = diagnostics;
     this.maxHeaderBytes = maxHeaderBytes;
@@ -47,8 +49,13 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     if (!counted && msg instanceof FullHttpRequest req && longLived(req)) {
       if (!slots.tryOpen()) {
         ReferenceCountUtil.release(msg);
-        log.info("connection limit {} reached: refusing {}", slots.max(), ctx.channel().remoteAddress());
-        HttpResponses.errorAndClose(ctx, 503, "unavailable", "this node has reached its connection limit; try another node or later");
+        log.info(
+            "connection limit {} reached: refusing {}", slots.max(), ctx.channel().remoteAddress());
+        HttpResponses.errorAndClose(
+            ctx,
+            503,
+            "unavailable",
+            "this node has reached its connection limit; try another node or later");
         return;
       }
       counted = true;

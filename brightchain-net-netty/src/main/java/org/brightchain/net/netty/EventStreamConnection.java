@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.brightchain.net.spi.Frame;
 
 /**
- * A server-sent event stream ({@code GET /events}) seen by the node as a receive-only
- * connection: each JSON frame becomes one event whose {@code id} is the frame's sequence number
- * (so {@code Last-Event-ID} resumes), whose {@code event} is its type, and whose {@code data} is
- * the signed message. A comment line every 15 s keeps proxies from closing a quiet stream.
+ * A server-sent event stream ({@code GET /events}) seen by the node as a receive-only connection:
+ * each JSON frame becomes one event whose {@code id} is the frame's sequence number (so {@code
+ * Last-Event-ID} resumes), whose {@code event} is its type, and whose {@code data} is the signed
+ * message. A comment line every 15 s keeps proxies from closing a quiet stream.
  */
 final class EventStreamConnection implements AbortableConnection {
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -34,7 +34,8 @@ final class EventStreamConnection implements AbortableConnection {
   private final AtomicLong queued = new AtomicLong();
   private final ScheduledFuture<?> keepAlive;
 
-  EventStreamConnection(SlowConsumerGuard guard, String id, Channel channel, Map<String, String> parameters) {
+  EventStreamConnection(
+      SlowConsumerGuard guard, String id, Channel channel, Map<String, String> parameters) {
     this.guard = guard;
     this.id = id;
     this.channel = channel;
@@ -45,7 +46,8 @@ final class EventStreamConnection implements AbortableConnection {
             .scheduleAtFixedRate(
                 () -> {
                   if (channel.isActive()) {
-                    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(KEEP_ALIVE)));
+                    channel.writeAndFlush(
+                        new DefaultHttpContent(Unpooled.wrappedBuffer(KEEP_ALIVE)));
                   }
                 },
                 15,
@@ -106,7 +108,9 @@ final class EventStreamConnection implements AbortableConnection {
     // JSON from the codec holds no raw line breaks (they are escaped), so one data line suffices.
     ByteBuf buf =
         Unpooled.wrappedBuffer(
-            head.toString().getBytes(StandardCharsets.UTF_8), frame.bytes(), new byte[] {'\n', '\n'});
+            head.toString().getBytes(StandardCharsets.UTF_8),
+            frame.bytes(),
+            new byte[] {'\n', '\n'});
     int size = buf.readableBytes();
     if (!guard.admit(this, queued.get(), size)) {
       buf.release();
@@ -131,7 +135,9 @@ final class EventStreamConnection implements AbortableConnection {
   @Override
   public void close(int code, String reason) {
     if (closed.compareAndSet(false, true) && channel.isActive()) {
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
       channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
     }
   }

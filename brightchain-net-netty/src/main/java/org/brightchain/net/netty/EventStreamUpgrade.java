@@ -14,17 +14,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.brightchain.net.spi.RestRequest;
-import org.brightchain.net.spi.RestResponse;
 import org.brightchain.net.spi.TransportHandler;
 
 /**
- * Turns {@code GET /events} into a server-sent event stream: asks the node to admit it (as a
- * REST request, which answers with a ticket or an error), then rebuilds the pipeline for
- * streaming and hands the node an {@link EventStreamConnection}. Stateless: one serves every
- * channel of a listener.
+ * Turns {@code GET /events} into a server-sent event stream: asks the node to admit it (as a REST
+ * request, which answers with a ticket or an error), then rebuilds the pipeline for streaming and
+ * hands the node an {@link EventStreamConnection}. Stateless: one serves every channel of a
+ * listener.
  */
 final class EventStreamUpgrade {
-  private static final Pattern TICKET = Pattern.compile("\"ticket\"\\s*:\\s*\"([0-9a-f]{16,128})\"");
+  private static final Pattern TICKET =
+      Pattern.compile("\"ticket\"\\s*:\\s*\"([0-9a-f]{16,128})\"");
 
   private final TransportHandler handler;
   private final ConnectionFactory connections;
@@ -35,13 +35,17 @@ final class EventStreamUpgrade {
   }
 
   /**
-   * Admits the request {@code req}, read by the handler of {@code ctx}, and opens the stream if
-   * the node agrees; reading pauses until it has answered.
+   * Admits the request {@code req}, read by the handler of {@code ctx}, and opens the stream if the
+   * node agrees; reading pauses until it has answered.
    *
    * @param query the request's query parameters, first values
    * @param headers the request's headers, names in lower case, first values
    */
-  void admit(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, String> query, Map<String, String> headers) {
+  void admit(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      Map<String, String> query,
+      Map<String, String> headers) {
     // Browsers' EventSource cannot set headers: a token may come as a query parameter.
     String token = query.get("token");
     if (token != null && !headers.containsKey("authorization")) {
@@ -53,7 +57,13 @@ final class EventStreamUpgrade {
     Map<String, String> filter = new java.util.LinkedHashMap<>(query);
     filter.remove("token");
     RestRequest admission =
-        new RestRequest("GET", "/events", filter, headers, new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
+        new RestRequest(
+            "GET",
+            "/events",
+            filter,
+            headers,
+            new byte[0],
+            (InetSocketAddress) ctx.channel().remoteAddress());
     ctx.channel().config().setAutoRead(false);
     handler
         .handle(admission)
@@ -62,9 +72,14 @@ final class EventStreamUpgrade {
                 ctx.executor()
                     .execute(
                         () -> {
-                          String ticket = r == null || r.status() != 200 ? null : ticketOf(r.body());
+                          String ticket =
+                              r == null || r.status() != 200 ? null : ticketOf(r.body());
                           if (ticket == null) {
-                            HttpResponses.write(ctx, r != null && r.status() != 200 ? r : HttpResponses.nodeFailed(), false, false);
+                            HttpResponses.write(
+                                ctx,
+                                r != null && r.status() != 200 ? r : HttpResponses.nodeFailed(),
+                                false,
+                                false);
                             return;
                           }
                           params.put("ticket", ticket);
@@ -78,8 +93,12 @@ final class EventStreamUpgrade {
     return m.find() ? m.group(1) : null;
   }
 
-  /** The stream's parameters: the query (minus any ticket: only the node issues those) and where to resume. */
-  private static Map<String, String> streamParameters(FullHttpRequest req, Map<String, String> query) {
+  /**
+   * The stream's parameters: the query (minus any ticket: only the node issues those) and where to
+   * resume.
+   */
+  private static Map<String, String> streamParameters(
+      FullHttpRequest req, Map<String, String> query) {
     Map<String, String> params = new LinkedHashMap<>(query);
     params.remove("ticket");
     params.remove("token");
@@ -117,6 +136,8 @@ final class EventStreamUpgrade {
     EventStreamConnection sse = connections.eventStream(ctx.channel(), params);
     // Opened first, then the close listener: the node hears of the two in that order.
     handler.connectionOpened(sse);
-    ctx.channel().closeFuture().addListener(f -> handler.connectionClosed(sse, 1001, "stream closed"));
+    ctx.channel()
+        .closeFuture()
+        .addListener(f -> handler.connectionClosed(sse, 1001, "stream closed"));
   }
 }

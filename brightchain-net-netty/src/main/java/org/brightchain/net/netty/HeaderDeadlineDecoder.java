@@ -21,18 +21,18 @@ import org.brightchain.net.spi.TransportSettings;
  * Netty's HTTP request decoder with an absolute deadline for request headers, and a limit on the
  * request line and headers together.
  *
- * <p>The deadline runs from the connection opening until the first request's headers are
- * complete, and for each later request on a keep-alive connection from its first byte until its
- * headers are complete. For a WebSocket upgrade request it runs on until the handshake is done
- * (the WebSocket handshaker then replaces this decoder). It is not extended by anything the
- * client sends, unlike a read timeout. When it passes, a connection that sent nothing of a
- * request is closed; one that sent part of a request is answered 408 and closed. Between
- * requests a keep-alive connection has no deadline: the idle timeout governs it.
+ * <p>The deadline runs from the connection opening until the first request's headers are complete,
+ * and for each later request on a keep-alive connection from its first byte until its headers are
+ * complete. For a WebSocket upgrade request it runs on until the handshake is done (the WebSocket
+ * handshaker then replaces this decoder). It is not extended by anything the client sends, unlike a
+ * read timeout. When it passes, a connection that sent nothing of a request is closed; one that
+ * sent part of a request is answered 408 and closed. Between requests a keep-alive connection has
+ * no deadline: the idle timeout governs it.
  *
- * <p>The decoder is what knows where a request begins in the byte stream, including a request
- * that arrives in the same read as the end of the previous one, which is why the deadline lives
- * here and not in a handler of its own. {@code HttpServerCodec} is final, so the pipeline uses
- * this decoder and an {@code HttpResponseEncoder}, the two halves of that codec.
+ * <p>The decoder is what knows where a request begins in the byte stream, including a request that
+ * arrives in the same read as the end of the previous one, which is why the deadline lives here and
+ * not in a handler of its own. {@code HttpServerCodec} is final, so the pipeline uses this decoder
+ * and an {@code HttpResponseEncoder}, the two halves of that codec.
  *
  * <p>Runs on the channel's event loop only.
  */
@@ -58,10 +58,13 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private final boolean webSocket;
   private Phase phase = Phase.OPENED;
   private ScheduledFuture<?> deadline;
+
   /** Input is discarded: the deadline passed, or the connection closes after a request. */
   private boolean discarding;
+
   /** The current request had both Content-Length and chunked framing. */
   private boolean lastRequest;
+
   /** Bytes of the current request's line and headers consumed so far. */
   private int headerBytes;
 
@@ -70,8 +73,8 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
    * @param timeout the deadline for a request's headers
    * @param maxInitialLine longest request line; longer fails with a {@code
    *     TooLongHttpLineException}
-   * @param maxHeaderBytes most bytes of request line and headers together; more fails with a
-   *     {@link TooLongHttpHeaderException}
+   * @param maxHeaderBytes most bytes of request line and headers together; more fails with a {@link
+   *     TooLongHttpHeaderException}
    * @param webSocket whether this listener upgrades GET requests for the WebSocket path
    */
   HeaderDeadlineDecoder(
@@ -153,7 +156,11 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
       r.setDecoderResult(
           DecoderResult.failure(
               new TooLongHttpHeaderException(
-                  "request line and headers: " + headerBytes + " bytes (limit " + maxHeaderBytes + ")")));
+                  "request line and headers: "
+                      + headerBytes
+                      + " bytes (limit "
+                      + maxHeaderBytes
+                      + ")")));
     }
     if (r.decoderResult().isFailure()) {
       // Answered with an error and closed further on; the decoder discards the rest.
@@ -170,8 +177,8 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   /**
    * A request framed by both Content-Length and chunked encoding may be an attempt at request
    * smuggling: it is answered, with {@code Connection: close}, and nothing after it on this
-   * connection is read (RFC 9112, section 6.1), as {@code HttpServerCodec} does. (Netty 4.2
-   * fails such a request outright, answered 400, unless {@code
+   * connection is read (RFC 9112, section 6.1), as {@code HttpServerCodec} does. (Netty 4.2 fails
+   * such a request outright, answered 400, unless {@code
    * io.netty.handler.codec.http.rfc9112TransferEncoding} is set to false; then this applies.)
    */
   @Override
@@ -211,7 +218,8 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private void arm(ChannelHandlerContext ctx) {
     cancel();
     if (ctx.channel().isActive()) {
-      deadline = ctx.executor().schedule(() -> expire(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      deadline =
+          ctx.executor().schedule(() -> expire(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -225,7 +233,8 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private void expire(ChannelHandlerContext ctx) {
     deadline = null;
     Phase was = phase;
-    if (ctx.isRemoved() || !ctx.channel().isActive()
+    if (ctx.isRemoved()
+        || !ctx.channel().isActive()
         || (was != Phase.OPENED && was != Phase.HEADERS && was != Phase.HANDSHAKE)) {
       return;
     }
@@ -237,7 +246,10 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     } else {
       String what = was == Phase.HANDSHAKE ? "WebSocket handshake" : "request headers";
       HttpResponses.errorAndClose(
-          ctx, 408, "request_timeout", what + " not completed within " + timeout.toMillis() + " ms");
+          ctx,
+          408,
+          "request_timeout",
+          what + " not completed within " + timeout.toMillis() + " ms");
     }
   }
 

@@ -23,7 +23,9 @@ final class HttpResponses {
 
   /** The answer when the node failed to answer. */
   static RestResponse nodeFailed() {
-    return RestResponse.json(500, "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}");
+    return RestResponse.json(
+        500,
+        "{\"error\":\"internal_error\",\"message\":\"the node failed to handle this request\"}");
   }
 
   /**
@@ -53,7 +55,9 @@ final class HttpResponses {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse r =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            Unpooled.wrappedBuffer(bytes));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     return r;
@@ -68,8 +72,8 @@ final class HttpResponses {
   }
 
   /**
-   * Like {@link #errorAndClose}, for a client that may still be sending a body it was entitled
-   * to send (an oversize upload): the answer is not lost to a reset ({@link #lingeringClose}).
+   * Like {@link #errorAndClose}, for a client that may still be sending a body it was entitled to
+   * send (an oversize upload): the answer is not lost to a reset ({@link #lingeringClose}).
    */
   static void errorAndLinger(ChannelHandlerContext ctx, int status, String code, String message) {
     FullHttpResponse r =
@@ -82,10 +86,10 @@ final class HttpResponses {
   static final long LINGER_MS = 2000;
 
   /**
-   * Closes after an error answer without losing it: a client still sending its body (an
-   * oversize upload, say) would otherwise get a reset, and a reset can destroy the answer before
-   * the client reads it. So: stop writing (FIN), swallow what still comes, and close when the
-   * client does or after {@link #LINGER_MS}.
+   * Closes after an error answer without losing it: a client still sending its body (an oversize
+   * upload, say) would otherwise get a reset, and a reset can destroy the answer before the client
+   * reads it. So: stop writing (FIN), swallow what still comes, and close when the client does or
+   * after {@link #LINGER_MS}.
    */
   static void lingeringClose(io.netty.channel.Channel ch) {
     if (!ch.isActive()) {
@@ -97,17 +101,25 @@ final class HttpResponses {
     }
     ch.pipeline().addFirst("linger-discard", LingerHandler.INSTANCE);
     ch.config().setAutoRead(true);
-    d.shutdownOutput().addListener(f -> {
-      if (!f.isSuccess()) {
-        ch.close();
-      }
-    });
-    ch.eventLoop().schedule(() -> { ch.close(); }, LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    d.shutdownOutput()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ch.close();
+              }
+            });
+    ch.eventLoop()
+        .schedule(
+            () -> {
+              ch.close();
+            },
+            LINGER_MS,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Answers a request the HTTP decoder could not take: 431 for headers over the size limit, 414
-   * for a request line over its limit, 400 for anything else; then closes the connection.
+   * Answers a request the HTTP decoder could not take: 431 for headers over the size limit, 414 for
+   * a request line over its limit, 400 for anything else; then closes the connection.
    */
   static void decodeFailure(ChannelHandlerContext ctx, Throwable cause, int maxHeaderBytes) {
     if (cause instanceof TooLongHttpHeaderException) {

@@ -24,7 +24,8 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
 
   /** Answers {@code Expect: 100-continue} for a body declared too large with a JSON 413. */
   @Override
-  protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+  protected Object newContinueResponse(
+      HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
     Object r = super.newContinueResponse(start, maxContentLength, pipeline);
     if (r instanceof FullHttpResponse res
         && res.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {

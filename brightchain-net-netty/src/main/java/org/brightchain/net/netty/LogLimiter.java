@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 
 /**
  * Logs at most one line per interval for one kind of event, so a flood of refused or timed-out
- * connections costs one line, not one per connection. The next line logged says how many were
- * left out. Thread-safe.
+ * connections costs one line, not one per connection. The next line logged says how many were left
+ * out. Thread-safe.
  */
 final class LogLimiter {
   private final Logger log;

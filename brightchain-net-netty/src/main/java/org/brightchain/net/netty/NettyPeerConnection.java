@@ -23,8 +23,11 @@ final class NettyPeerConnection implements AbortableConnection {
   private final AtomicBoolean closeSent = new AtomicBoolean();
   private final java.util.Map<String, String> parameters;
   private final SlowConsumerGuard guard;
+
   /** Bytes handed to Netty and not yet written to the socket. */
-  private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong queued =
+      new java.util.concurrent.atomic.AtomicLong();
+
   volatile int closeCode = 1006;
   volatile String closeReason = "connection lost";
 

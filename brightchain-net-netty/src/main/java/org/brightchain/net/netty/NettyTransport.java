@@ -25,15 +25,15 @@ import org.brightchain.net.spi.TransportHandler;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * The Netty implementation of {@link Transport}: an HTTP/1.1 server for REST, a WebSocket server
- * at {@code /ws} (on the REST port, or on a port of its own), and a WebSocket client for dialling
+ * The Netty implementation of {@link Transport}: an HTTP/1.1 server for REST, a WebSocket server at
+ * {@code /ws} (on the REST port, or on a port of its own), and a WebSocket client for dialling
  * peers. Uses native epoll when {@code netty-transport-native-epoll} is on the class path, NIO
  * otherwise.
  *
- * <p>Each accepted connection counts against per-address and per-subnet caps until it closes;
- * one over a cap is answered 429. Each server pipeline composes Netty's stock handlers: the two
- * halves of {@code HttpServerCodec} (its request decoder extended with the header size limit and
- * an absolute header deadline, answering 431 and 408) → an aggregator bounded by {@link
+ * <p>Each accepted connection counts against per-address and per-subnet caps until it closes; one
+ * over a cap is answered 429. Each server pipeline composes Netty's stock handlers: the two halves
+ * of {@code HttpServerCodec} (its request decoder extended with the header size limit and an
+ * absolute header deadline, answering 431 and 408) → an aggregator bounded by {@link
  * TransportSettings#maxBodyBytes()} that answers 413 → {@code WebSocketServerProtocolHandler}
  * (handshake, control frames, frame size limit) → {@code WebSocketFrameAggregator} (message size
  * limit) → the REST handler → the WebSocket frame handler. Writes are coalesced by {@code
@@ -64,7 +64,13 @@ public final class NettyTransport implements Transport {
             diagnostics);
     this.parts =
         new TransportParts(
-            settings, bytes, channels, admission, diagnostics, slots, new ConnectionFactory(channels, guard));
+            settings,
+            bytes,
+            channels,
+            admission,
+            diagnostics,
+            slots,
+            new ConnectionFactory(channels, guard));
   }
 
   /** The most bytes ever queued on one connection: never above the bound but for one frame. */
@@ -134,7 +140,8 @@ public final class NettyTransport implements Transport {
     return result;
   }
 
-  private CompletableFuture<InetSocketAddress> bind(int port, boolean rest, boolean ws, String what) {
+  private CompletableFuture<InetSocketAddress> bind(
+      int port, boolean rest, boolean ws, String what) {
     CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
     ServerBootstrap b =
         new ServerBootstrap()
@@ -161,7 +168,8 @@ public final class NettyTransport implements Transport {
   }
 
   @Override
-  public CompletableFuture<PeerConnection> connect(String host, int port, Map<String, String> parameters) {
+  public CompletableFuture<PeerConnection> connect(
+      String host, int port, Map<String, String> parameters) {
     CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
     if (handler == null || stopped.get()) {
       opened.completeExceptionally(new IllegalStateException("transport not running"));
@@ -171,7 +179,8 @@ public final class NettyTransport implements Transport {
     try {
       uri = webSocketUri(host, port, parameters);
     } catch (URISyntaxException e) {
-      opened.completeExceptionally(new IllegalArgumentException("bad peer address " + host + ":" + port));
+      opened.completeExceptionally(
+          new IllegalArgumentException("bad peer address " + host + ":" + port));
       return opened;
     }
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
@@ -200,7 +209,8 @@ public final class NettyTransport implements Transport {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     StringBuilder query = new StringBuilder();
     for (Map.Entry<String, String> e : new TreeMap<>(parameters).entrySet()) {
-      query.append(query.length() == 0 ? "?" : "&")
+      query
+          .append(query.length() == 0 ? "?" : "&")
           .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
           .append('=')
           .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));

@@ -5,8 +5,8 @@ import org.brightchain.net.spi.TransportProvider;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * Provides {@link NettyTransport}; registered for {@link java.util.ServiceLoader}, so a node
- * built with this module on its class path or module path uses Netty without further setup.
+ * Provides {@link NettyTransport}; registered for {@link java.util.ServiceLoader}, so a node built
+ * with this module on its class path or module path uses Netty without further setup.
  */
 public final class NettyTransportProvider implements TransportProvider {
 

@@ -8,14 +8,17 @@ import java.util.Map;
 final class QueryParameters {
   private QueryParameters() {}
 
-  /** The first value of each parameter, in the order of the query; names without one are left out. */
+  /**
+   * The first value of each parameter, in the order of the query; names without one are left out.
+   */
   static Map<String, String> firstValues(Map<String, List<String>> query) {
     Map<String, String> out = new LinkedHashMap<>();
-    query.forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        out.put(k, v.get(0));
-      }
-    });
+    query.forEach(
+        (k, v) -> {
+          if (!v.isEmpty()) {
+            out.put(k, v.get(0));
+          }
+        });
     return out;
   }
 }

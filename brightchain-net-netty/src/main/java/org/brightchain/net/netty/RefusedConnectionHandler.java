@@ -9,9 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole pipeline (after the HTTP codec) of a connection refused at accept for being over a
- * per-address or per-subnet cap: answers its first request with 429 and closes. A client that
- * sends no request within {@code lingerNanos} is closed without an answer. Nothing reaches the
- * node.
+ * per-address or per-subnet cap: answers its first request with 429 and closes. A client that sends
+ * no request within {@code lingerNanos} is closed without an answer. Nothing reaches the node.
  *
  * <p>Waiting for the request, rather than writing the 429 at accept and closing, lets an HTTP
  * client read the answer: closing a socket with its request unread makes the kernel reset the

@@ -17,9 +17,9 @@ import org.brightchain.net.spi.RestResponse;
 import org.brightchain.net.spi.TransportHandler;
 
 /**
- * Hands complete HTTP requests to the node and writes its answers. Reading pauses while a
- * request is being served, so pipelined requests are answered in order. {@code GET /events} goes
- * to the {@link EventStreamUpgrade}.
+ * Hands complete HTTP requests to the node and writes its answers. Reading pauses while a request
+ * is being served, so pipelined requests are answered in order. {@code GET /events} goes to the
+ * {@link EventStreamUpgrade}.
  */
 final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /**
@@ -33,8 +33,10 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final TransportDiagnostics diagnostics;
   private final int maxHeaderBytes;
   private final boolean serveRest;
+
   /** Completes when the answer to the latest request so far has been written. */
   private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+
   private int inProgress;
   private boolean closing;
 
@@ -72,7 +74,8 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     if (inProgress >= MAX_PIPELINED) {
       closing = true;
-      diagnostics.malformedRequest(ctx.channel().remoteAddress(), "more than " + MAX_PIPELINED + " pipelined requests");
+      diagnostics.malformedRequest(
+          ctx.channel().remoteAddress(), "more than " + MAX_PIPELINED + " pipelined requests");
       lastWrite.whenComplete((v, e) -> ctx.executor().execute(ctx::close));
       return;
     }
@@ -87,7 +90,13 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     boolean head = req.method().equals(HttpMethod.HEAD);
     if (!serveRest) {
-      HttpResponses.write(ctx, RestResponse.json(404, "{\"error\":\"not_found\",\"message\":\"this port serves the WebSocket endpoint /ws only\"}"), keepAlive, head);
+      HttpResponses.write(
+          ctx,
+          RestResponse.json(
+              404,
+              "{\"error\":\"not_found\",\"message\":\"this port serves the WebSocket endpoint /ws only\"}"),
+          keepAlive,
+          head);
       return;
     }
     Map<String, String> query = QueryParameters.firstValues(uri.parameters());
@@ -109,18 +118,24 @@ final class RestRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             (InetSocketAddress) ctx.channel().remoteAddress());
     ctx.channel().config().setAutoRead(false);
     CompletableFuture<RestResponse> answer =
-        handler.handle(request).handle((response, err) -> err != null ? HttpResponses.nodeFailed() : response);
+        handler
+            .handle(request)
+            .handle((response, err) -> err != null ? HttpResponses.nodeFailed() : response);
     writeInOrder(ctx, answer, keepAlive, head);
   }
 
   /** Pipelined requests may be answered out of order by the node; writes them in order. */
   private void writeInOrder(
-      ChannelHandlerContext ctx, CompletableFuture<RestResponse> answer, boolean keepAlive, boolean head) {
+      ChannelHandlerContext ctx,
+      CompletableFuture<RestResponse> answer,
+      boolean keepAlive,
+      boolean head) {
     CompletableFuture<Void> previous = lastWrite;
     CompletableFuture<Void> written = new CompletableFuture<>();
     lastWrite = written;
     inProgress++;
-    previous.thenCombine(answer, (v, r) -> r)
+    previous
+        .thenCombine(answer, (v, r) -> r)
         .thenAccept(
             r ->
                 ctx.executor()

@@ -13,16 +13,16 @@ import org.brightchain.net.spi.TransportHandler;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * The pipeline of an accepted connection, for a listener that serves REST, the WebSocket
- * endpoint, or both. After the shared prefix: the two halves of {@code HttpServerCodec} (its
- * request decoder extended with the header size limit and an absolute header deadline, answering
- * 431 and 408) → the WebSocket error handler → an aggregator bounded by {@link
- * TransportSettings#maxBodyBytes()} that answers 413 → the long-lived connection cap →
- * ({@code WebSocketServerProtocolHandler}: handshake, control frames, frame size limit → {@code
- * WebSocketFrameAggregator}: message size limit) → the REST handler → the WebSocket frame handler.
+ * The pipeline of an accepted connection, for a listener that serves REST, the WebSocket endpoint,
+ * or both. After the shared prefix: the two halves of {@code HttpServerCodec} (its request decoder
+ * extended with the header size limit and an absolute header deadline, answering 431 and 408) → the
+ * WebSocket error handler → an aggregator bounded by {@link TransportSettings#maxBodyBytes()} that
+ * answers 413 → the long-lived connection cap → ({@code WebSocketServerProtocolHandler}: handshake,
+ * control frames, frame size limit → {@code WebSocketFrameAggregator}: message size limit) → the
+ * REST handler → the WebSocket frame handler.
  *
- * <p>A connection over an address cap gets only the byte counter, an HTTP codec and a handler
- * that answers 429.
+ * <p>A connection over an address cap gets only the byte counter, an HTTP codec and a handler that
+ * answers 429.
  */
 final class ServerChannelInitializer extends TransportChannelInitializer {
   /** Longest a refused connection waits for its request. */
@@ -39,7 +39,8 @@ final class ServerChannelInitializer extends TransportChannelInitializer {
    * @param rest whether this listener serves REST (else every request is answered 404)
    * @param webSocket whether this listener serves the WebSocket endpoint
    */
-  ServerChannelInitializer(TransportParts parts, TransportHandler handler, boolean rest, boolean webSocket) {
+  ServerChannelInitializer(
+      TransportParts parts, TransportHandler handler, boolean rest, boolean webSocket) {
     super(parts.bytes(), parts.settings().idleTimeout());
     this.parts = parts;
     this.settings = parts.settings();
@@ -100,7 +101,9 @@ final class ServerChannelInitializer extends TransportChannelInitializer {
       p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
     }
     p.addLast(new RestRequestHandler(handler, events, parts.diagnostics(), maxHeaderBytes, rest));
-    p.addLast(new WebSocketFrameHandler(handler, parts.connections(), settings.idleTimeout(), false, null));
+    p.addLast(
+        new WebSocketFrameHandler(
+            handler, parts.connections(), settings.idleTimeout(), false, null));
   }
 
   /** The pipeline of a connection over a cap: answers its first request 429, and closes. */

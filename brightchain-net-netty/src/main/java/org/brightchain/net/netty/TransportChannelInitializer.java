@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 abstract class TransportChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The name of the idle handler in every pipeline. */
   static final String IDLE = "idle";
+
   /** Longest HTTP request or status line accepted. */
   static final int MAX_INITIAL_LINE = 4096;
+
   /** Largest chunk of an HTTP body decoded at once. */
   static final int MAX_CHUNK = 8192;
 

@@ -4,8 +4,8 @@ import io.netty.channel.group.ChannelGroup;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * The transport-wide objects the channel initializers build pipelines from; each handler gets
- * only the few of them it needs.
+ * The transport-wide objects the channel initializers build pipelines from; each handler gets only
+ * the few of them it needs.
  *
  * @param settings the limits pipelines are built with
  * @param bytes counts every channel's bytes

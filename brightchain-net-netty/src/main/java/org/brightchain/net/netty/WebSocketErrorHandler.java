@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits right behind the WebSocket frame decoder and turns its errors into the close code RFC
- * 6455 asks for (1009 too big, 1002 protocol error, 1007 bad UTF-8) before anything else closes
- * the connection silently.
+ * Sits right behind the WebSocket frame decoder and turns its errors into the close code RFC 6455
+ * asks for (1009 too big, 1002 protocol error, 1007 bad UTF-8) before anything else closes the
+ * connection silently.
  */
 @ChannelHandler.Sharable
 final class WebSocketErrorHandler extends ChannelInboundHandlerAdapter {
@@ -36,9 +36,15 @@ final class WebSocketErrorHandler extends ChannelInboundHandlerAdapter {
       ctx.fireExceptionCaught(cause);
       return;
     }
-    log.info("WebSocket from {}: {} ({}), closing with {}", ctx.channel().remoteAddress(), reason, cause.getMessage(), code);
+    log.info(
+        "WebSocket from {}: {} ({}), closing with {}",
+        ctx.channel().remoteAddress(),
+        reason,
+        cause.getMessage(),
+        code);
     if (ctx.channel().isActive()) {
-      ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(new CloseWebSocketFrame(code, reason))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 }

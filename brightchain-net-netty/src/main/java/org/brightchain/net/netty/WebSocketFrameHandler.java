@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a WebSocket pipeline, server or client side: turns complete data frames
- * into {@link Frame}s for the node and reports the connection's life. Sees frames, never bytes.
+ * The last handler of a WebSocket pipeline, server or client side: turns complete data frames into
+ * {@link Frame}s for the node and reports the connection's life. Sees frames, never bytes.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
@@ -60,8 +60,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
-      Map<String, String> params = QueryParameters.firstValues(new QueryStringDecoder(hc.requestUri()).parameters());
-      Frame.Type preferred = "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
+      Map<String, String> params =
+          QueryParameters.firstValues(new QueryStringDecoder(hc.requestUri()).parameters());
+      Frame.Type preferred =
+          "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
       open(ctx, preferred, params);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       open(ctx, Frame.Type.BINARY, Map.of());
@@ -109,7 +111,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         return; // nothing before the handshake completes
       }
       if (msg instanceof TextWebSocketFrame t) {
-        handler.frameReceived(connection, new Frame(Frame.Type.TEXT, ByteBufUtil.getBytes(t.content())));
+        handler.frameReceived(
+            connection, new Frame(Frame.Type.TEXT, ByteBufUtil.getBytes(t.content())));
       } else if (msg instanceof BinaryWebSocketFrame b) {
         handler.frameReceived(connection, Frame.binary(ByteBufUtil.getBytes(b.content())));
       } else if (msg instanceof CloseWebSocketFrame c) {

@@ -28,7 +28,8 @@ class ConnectionLimitHandlerTest {
     TransportDiagnostics diagnostics = new TransportDiagnostics();
     return EmbeddedChannels.channel(
         new HttpResponseEncoder(),
-        new HeaderDeadlineDecoder(diagnostics, Duration.ofSeconds(10), 4096, MAX_HEADER_BYTES, true),
+        new HeaderDeadlineDecoder(
+            diagnostics, Duration.ofSeconds(10), 4096, MAX_HEADER_BYTES, true),
         new JsonLimitAggregator(1024),
         new ConnectionLimitHandler(slots, diagnostics, MAX_HEADER_BYTES));
   }
@@ -40,7 +41,11 @@ class ConnectionLimitHandlerTest {
   @Test
   void headersOverTheLimitAreAnswered431AndGarbage400() {
     EmbeddedChannel big = channel();
-    send(big, "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(2 * MAX_HEADER_BYTES) + "\r\n\r\n");
+    send(
+        big,
+        "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Pad: "
+            + "p".repeat(2 * MAX_HEADER_BYTES)
+            + "\r\n\r\n");
     String written = EmbeddedChannels.written(big);
     assertTrue(written.startsWith("HTTP/1.1 431 "), written);
     assertTrue(written.contains("larger than " + MAX_HEADER_BYTES + " bytes"), written);

@@ -49,8 +49,10 @@ class ConnectionLimitsTest {
       "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
   private static final Duration DEADLINE = Duration.ofMillis(1500);
+
   /** How late after the deadline a connection may still be closed. */
   private static final Duration SLACK = Duration.ofSeconds(1);
+
   /**
    * The same for the flood: 1,000 sockets are opened as fast as one thread can, and the node
    * accepts them behind, on the same (small, shared) machine; its clock starts at its accept.
@@ -77,7 +79,12 @@ class ConnectionLimitsTest {
             .httpPort(0)
             .connectionLimits(limits)
             // These tests are about connections, not request rates (SecuritySuiteTest is).
-            .rateLimit(new org.brightchain.net.config.RateLimitConfig(java.time.Duration.ofSeconds(10), 1_000_000, 3, java.time.Duration.ofMinutes(5)))
+            .rateLimit(
+                new org.brightchain.net.config.RateLimitConfig(
+                    java.time.Duration.ofSeconds(10),
+                    1_000_000,
+                    3,
+                    java.time.Duration.ofMinutes(5)))
             .build();
     node.start().join();
     return (NettyTransport) node.transportForTests();
@@ -99,7 +106,14 @@ class ConnectionLimitsTest {
     Socket ws = connect("127.0.0.1");
     assertEquals(101, exchange(ws, UPGRADE + "\r\n").status());
     Socket events = connect("127.0.0.1");
-    assertEquals(200, exchange(events, "GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + node.operatorToken() + "\r\n\r\n").status());
+    assertEquals(
+        200,
+        exchange(
+                events,
+                "GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + node.operatorToken()
+                    + "\r\n\r\n")
+            .status());
     assertEquals(3, t.addresses().fromAddress(local));
 
     Socket fourth = connect("127.0.0.1");
@@ -113,14 +127,20 @@ class ConnectionLimitsTest {
     // The other connections were not disturbed, and closing one makes room.
     assertEquals(200, exchange(rest, INFO).status());
     ws.close();
-    Await.until(Duration.ofSeconds(5), () -> t.addresses().fromAddress(local) == 2, () -> t.addresses().fromAddress(local));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> t.addresses().fromAddress(local) == 2,
+        () -> t.addresses().fromAddress(local));
     Socket again = connect("127.0.0.1");
     assertEquals(200, exchange(again, INFO).status());
 
     for (Socket s : sockets) {
       s.close();
     }
-    Await.until(Duration.ofSeconds(5), () -> t.addresses().trackedKeys() == 0, () -> t.addresses().trackedKeys() + " keys left");
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> t.addresses().trackedKeys() == 0,
+        () -> t.addresses().trackedKeys() + " keys left");
   }
 
   @Test
@@ -146,7 +166,10 @@ class ConnectionLimitsTest {
 
     a1.close();
     InetAddress first = InetAddress.getByName("127.0.0.1");
-    Await.until(Duration.ofSeconds(5), () -> t.addresses().fromAddress(first) == 1, () -> t.addresses().fromSubnet(first));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> t.addresses().fromAddress(first) == 1,
+        () -> t.addresses().fromSubnet(first));
     Socket c1 = connect("127.0.0.3");
     assertEquals(200, exchange(c1, INFO).status());
     assertEquals(3, t.addresses().fromSubnet(first));
@@ -154,7 +177,10 @@ class ConnectionLimitsTest {
     for (Socket s : sockets) {
       s.close();
     }
-    Await.until(Duration.ofSeconds(5), () -> t.addresses().trackedKeys() == 0, () -> t.addresses().trackedKeys() + " keys left");
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> t.addresses().trackedKeys() == 0,
+        () -> t.addresses().trackedKeys() + " keys left");
   }
 
   @Test
@@ -174,11 +200,20 @@ class ConnectionLimitsTest {
 
     assertNull(l.tryAcquire(InetAddress.getByName("2001:db8:0:100::1")));
     assertNull(l.tryAcquire(InetAddress.getByName("2001:db8:0:1ff:ffff::2")), "same /56");
-    assertEquals(AddressLimiter.Refusal.SUBNET, l.tryAcquire(InetAddress.getByName("2001:db8:0:180::3")));
+    assertEquals(
+        AddressLimiter.Refusal.SUBNET, l.tryAcquire(InetAddress.getByName("2001:db8:0:180::3")));
     assertNull(l.tryAcquire(InetAddress.getByName("2001:db8:0:200::1")), "another /56");
-    assertEquals("2001:db8:0:100::/56", AddressLimiter.subnetOf(InetAddress.getByName("2001:db8:0:1ab::9")));
+    assertEquals(
+        "2001:db8:0:100::/56", AddressLimiter.subnetOf(InetAddress.getByName("2001:db8:0:1ab::9")));
 
-    for (String a : List.of("10.1.2.3", "10.1.2.200", "10.1.3.1", "2001:db8:0:100::1", "2001:db8:0:1ff:ffff::2", "2001:db8:0:200::1")) {
+    for (String a :
+        List.of(
+            "10.1.2.3",
+            "10.1.2.200",
+            "10.1.3.1",
+            "2001:db8:0:100::1",
+            "2001:db8:0:1ff:ffff::2",
+            "2001:db8:0:200::1")) {
       l.release(InetAddress.getByName(a));
     }
     assertEquals(0, l.trackedKeys(), "nothing left once every connection is released");
@@ -191,7 +226,9 @@ class ConnectionLimitsTest {
     start(ConnectionLimits.defaults().withHeaderTimeout(DEADLINE));
     Socket s = connect("127.0.0.1");
     long opened = System.nanoTime();
-    s.getOutputStream().write("GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write(
+            "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
     ScheduledExecutorService trickle = trickle(s);
     try {
       Answer a = readAnswer(s.getInputStream());
@@ -225,7 +262,8 @@ class ConnectionLimitsTest {
     assertEquals(200, exchange(s, INFO).status());
     // Idle between requests: governed by the idle timeout (60 s), not the header deadline.
     s.setSoTimeout((int) DEADLINE.plusMillis(700).toMillis());
-    assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read(), "still open while idle");
+    assertThrows(
+        SocketTimeoutException.class, () -> s.getInputStream().read(), "still open while idle");
     s.setSoTimeout(10_000);
     assertEquals(200, exchange(s, INFO).status());
     // The next request's deadline runs from its first byte.
@@ -244,7 +282,8 @@ class ConnectionLimitsTest {
     Socket s = connect("127.0.0.1");
     long sent = System.nanoTime();
     // One write: a whole request and the start of the next, then silence.
-    s.getOutputStream().write((INFO + "GET /node/info HTTP/1.1\r\nHost:").getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write((INFO + "GET /node/info HTTP/1.1\r\nHost:").getBytes(StandardCharsets.US_ASCII));
     assertEquals(200, readAnswer(s.getInputStream()).status());
     Answer a = readAnswer(s.getInputStream());
     assertNotNull(a);
@@ -263,18 +302,24 @@ class ConnectionLimitsTest {
     // Sends part of an upgrade request.
     Socket partial = connect("127.0.0.1");
     long partialOpened = System.nanoTime();
-    partial.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
+    partial
+        .getOutputStream()
+        .write(
+            "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     // Sends complete upgrade headers announcing a body it then trickles: the deadline runs until
     // the handshake is done, not only until the headers are.
     Socket body = connect("127.0.0.1");
     long bodyOpened = System.nanoTime();
-    body.getOutputStream().write((UPGRADE + "Content-Length: 100\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    body.getOutputStream()
+        .write((UPGRADE + "Content-Length: 100\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     ScheduledExecutorService trickle = trickle(body);
     // An honest WebSocket client, connected at the same time, stays.
     Socket honest = connect("127.0.0.1");
     assertEquals(101, exchange(honest, UPGRADE + "\r\n").status());
     try {
-      assertEquals(0, closedWithin(silent, DEADLINE.plus(SLACK).plusSeconds(2)).length, "silent: no answer");
+      assertEquals(
+          0, closedWithin(silent, DEADLINE.plus(SLACK).plusSeconds(2)).length, "silent: no answer");
       assertClosedInWindow(silentOpened, System.nanoTime());
 
       Answer a = readAnswer(partial.getInputStream());
@@ -304,7 +349,9 @@ class ConnectionLimitsTest {
     start(ConnectionLimits.defaults()); // 8 KiB of request line and headers
     // One header far over the limit.
     Socket big = connect("127.0.0.1");
-    Answer a = exchange(big, "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+    Answer a =
+        exchange(
+            big, "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
     assertError(a, 431, "headers_too_large");
     assertTrue(a.body().contains("8192"), a.body());
     assertTrue(closedWithin(big, SLACK).length == 0, "closed after the 431");
@@ -312,17 +359,30 @@ class ConnectionLimitsTest {
     // Line and headers each under Netty's own limits, together over the limit.
     String path = "/node/info?pad=" + "p".repeat(3000);
     String headers = "X-A: " + "a".repeat(3000) + "\r\nX-B: " + "b".repeat(3000) + "\r\n";
-    assertError(exchange(connect("127.0.0.1"), "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n"), 431, "headers_too_large");
+    assertError(
+        exchange(
+            connect("127.0.0.1"), "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n"),
+        431,
+        "headers_too_large");
 
     // Just under the limit is served.
-    Answer under = exchange(connect("127.0.0.1"), "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(8000) + "\r\n\r\n");
+    Answer under =
+        exchange(
+            connect("127.0.0.1"),
+            "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(8000) + "\r\n\r\n");
     assertEquals(200, under.status(), under.body());
 
     // An upgrade request with oversized headers is refused, not taken for a handshake.
-    assertError(exchange(connect("127.0.0.1"), UPGRADE + "X-Big: " + "a".repeat(20_000) + "\r\n\r\n"), 431, "headers_too_large");
+    assertError(
+        exchange(connect("127.0.0.1"), UPGRADE + "X-Big: " + "a".repeat(20_000) + "\r\n\r\n"),
+        431,
+        "headers_too_large");
 
     // A request line over its own limit.
-    assertError(exchange(connect("127.0.0.1"), "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
+    assertError(
+        exchange(connect("127.0.0.1"), "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+        414,
+        "uri_too_long");
 
     assertEquals(200, exchange(connect("127.0.0.1"), INFO).status(), "the node keeps serving");
   }
@@ -335,10 +395,11 @@ class ConnectionLimitsTest {
     Socket s = connect("127.0.0.1");
     // Framed both ways, followed by a request a proxy might not have seen: only the first is
     // answered (400 from Netty 4.2's decoder), and the connection is closed.
-    s.getOutputStream().write(
-        ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /node/info HTTP/1.1\r\nHost: x\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write(
+            ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /node/info HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     String all = new String(closedWithin(s, Duration.ofSeconds(5)), StandardCharsets.ISO_8859_1);
     assertEquals(1, all.split("HTTP/1\\.1 ", -1).length - 1, all);
     assertTrue(all.toLowerCase(Locale.ROOT).contains("connection: close"), all);
@@ -354,13 +415,16 @@ class ConnectionLimitsTest {
           public void connectionOpened(org.brightchain.net.spi.PeerConnection c) {}
 
           @Override
-          public void frameReceived(org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
+          public void frameReceived(
+              org.brightchain.net.spi.PeerConnection c, org.brightchain.net.spi.Frame f) {}
 
           @Override
-          public void connectionClosed(org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
+          public void connectionClosed(
+              org.brightchain.net.spi.PeerConnection c, int code, String reason) {}
 
           @Override
-          public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(org.brightchain.net.spi.RestRequest r) {
+          public CompletableFuture<org.brightchain.net.spi.RestResponse> handle(
+              org.brightchain.net.spi.RestRequest r) {
             return answer;
           }
         };
@@ -368,8 +432,11 @@ class ConnectionLimitsTest {
         new EventStreamUpgrade(
             node,
             new ConnectionFactory(
-                new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
-                new SlowConsumerGuard(1024, org.brightchain.net.spi.TransportSettings.SlowConsumerPolicy.DISCONNECT)));
+                new io.netty.channel.group.DefaultChannelGroup(
+                    io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
+                new SlowConsumerGuard(
+                    1024,
+                    org.brightchain.net.spi.TransportSettings.SlowConsumerPolicy.DISCONNECT)));
     io.netty.channel.embedded.EmbeddedChannel ch =
         new io.netty.channel.embedded.EmbeddedChannel(
             new RestRequestHandler(node, events, new TransportDiagnostics(), 8192, true)) {
@@ -382,7 +449,9 @@ class ConnectionLimitsTest {
     for (int i = 0; i < sent; i++) {
       ch.writeInbound(
           new io.netty.handler.codec.http.DefaultFullHttpRequest(
-              io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/node/info"));
+              io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+              io.netty.handler.codec.http.HttpMethod.GET,
+              "/node/info"));
     }
     assertTrue(ch.isOpen(), "open while the requests in progress are served");
     answer.complete(org.brightchain.net.spi.RestResponse.json(200, "{}"));
@@ -399,7 +468,8 @@ class ConnectionLimitsTest {
       r.release();
       answered++;
     }
-    assertEquals(RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
+    assertEquals(
+        RestRequestHandler.MAX_PIPELINED, answered, "the requests in progress answered, no more");
   }
 
   // ---------------------------------------------------------------- slowloris
@@ -414,7 +484,13 @@ class ConnectionLimitsTest {
     // Each socket costs two descriptors in this process (client and server end).
     if (fds > 0 && fds < 2L * wanted + 512) {
       count = (int) Math.max(10, (fds - 512) / 2);
-      System.out.println("SECURITY slowloris: file-descriptor limit " + fds + " allows " + count + " sockets, not " + wanted);
+      System.out.println(
+          "SECURITY slowloris: file-descriptor limit "
+              + fds
+              + " allows "
+              + count
+              + " sockets, not "
+              + wanted);
     }
     InetSocketAddress server = new InetSocketAddress("127.0.0.1", port());
     // A node serves for long: warm it up as it would be, so the figures are not class loading.
@@ -427,7 +503,9 @@ class ConnectionLimitsTest {
     // The honest client: 100 requests, each on a new connection, spread over the deadline.
     int honestCount = 100;
     ScheduledExecutorService honestPacer = Executors.newSingleThreadScheduledExecutor();
-    List<CompletableFuture<Long>> honest = honestRequests(honestPacer, server, honestCount, deadline.toMillis() * 9 / 10 / honestCount);
+    List<CompletableFuture<Long>> honest =
+        honestRequests(
+            honestPacer, server, honestCount, deadline.toMillis() * 9 / 10 / honestCount);
 
     Duration slack = FLOOD_SLACK;
     long openingStarted = System.nanoTime();
@@ -440,11 +518,22 @@ class ConnectionLimitsTest {
     honestPacer.shutdown();
 
     double limit = deadline.plus(slack).toNanos() / 1e9;
-    double[] times = probes.stream().filter(p -> p.closedAt >= 0).mapToDouble(p -> (p.closedAt - p.openedAt) / 1e9).sorted().toArray();
+    double[] times =
+        probes.stream()
+            .filter(p -> p.closedAt >= 0)
+            .mapToDouble(p -> (p.closedAt - p.openedAt) / 1e9)
+            .sorted()
+            .toArray();
     long closedInTime = Arrays.stream(times).filter(after -> after <= limit).count();
-    long answered408 = probes.stream()
-        .filter(p -> p.closedAt >= 0 && p.received.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408 "))
-        .count();
+    long answered408 =
+        probes.stream()
+            .filter(
+                p ->
+                    p.closedAt >= 0
+                        && p.received
+                            .toString(StandardCharsets.ISO_8859_1)
+                            .startsWith("HTTP/1.1 408 "))
+            .count();
     double first = times.length == 0 ? Double.MAX_VALUE : times[0];
     double last = times.length == 0 ? 0 : times[times.length - 1];
     int trickling = (int) probes.stream().filter(p -> p.trickle).count();
@@ -457,10 +546,23 @@ class ConnectionLimitsTest {
             "SECURITY slowloris: %d sockets opened in %.2f s (%d trickling a byte every 200 ms, %d silent after a partial"
                 + " request), %d closed by the %d s deadline + %.1f s (first after %.2f s, median %.2f s, last after %.2f s),"
                 + " %d answered 408; honest requests %d/%d ok (slowest %d ms)",
-            count, (openedAll - openingStarted) / 1e9, trickling, count - trickling, closedInTime, deadline.toSeconds(),
-            slack.toMillis() / 1e3, first, median, last, answered408, honestOk, honestCount, honestSlowest));
+            count,
+            (openedAll - openingStarted) / 1e9,
+            trickling,
+            count - trickling,
+            closedInTime,
+            deadline.toSeconds(),
+            slack.toMillis() / 1e3,
+            first,
+            median,
+            last,
+            answered408,
+            honestOk,
+            honestCount,
+            honestSlowest));
     assertEquals(count, closedInTime, "every slowloris socket closed by the deadline");
-    assertTrue(first >= deadline.toMillis() / 1e3 - 0.1, "none closed before the deadline: " + first);
+    assertTrue(
+        first >= deadline.toMillis() / 1e3 - 0.1, "none closed before the deadline: " + first);
     assertEquals(count, answered408, "each partial request answered 408");
     assertEquals(honestCount, honestOk, "honest requests (ms, -1 failed): " + honestMillis);
   }
@@ -481,8 +583,12 @@ class ConnectionLimitsTest {
             try (Socket s = new Socket()) {
               s.connect(server, 5000);
               s.setSoTimeout(5000);
-              Answer a = exchange(s, "GET /node/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-              f.complete(a != null && a.status() == 200 ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : -1);
+              Answer a =
+                  exchange(s, "GET /node/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+              f.complete(
+                  a != null && a.status() == 200
+                      ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
+                      : -1);
             } catch (IOException e) {
               f.complete(-1L);
             }
@@ -498,8 +604,10 @@ class ConnectionLimitsTest {
    * every 200 ms after, and records in {@code probes} what each receives and when it is closed,
    * until all are closed or {@code atMost} passed. Returns when the last socket was opened.
    */
-  private static long flood(InetSocketAddress server, int count, List<Probe> probes, Duration atMost) throws IOException {
-    byte[] partial = "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+  private static long flood(
+      InetSocketAddress server, int count, List<Probe> probes, Duration atMost) throws IOException {
+    byte[] partial =
+        "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
     Selector selector = Selector.open();
     try {
       for (int i = 0; i < count; i++) {
@@ -637,9 +745,11 @@ class ConnectionLimitsTest {
   private static void assertError(Answer a, int status, String code) throws Exception {
     assertNotNull(a, "no answer");
     assertEquals(status, a.status(), a.head() + a.body());
-    assertTrue(a.head().toLowerCase(Locale.ROOT).contains("content-type: application/json"), a.head());
+    assertTrue(
+        a.head().toLowerCase(Locale.ROOT).contains("content-type: application/json"), a.head());
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) Json.parse(a.body().getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(a.body().getBytes(StandardCharsets.UTF_8));
     assertEquals(code, json.get("error"));
     assertTrue(json.get("message") instanceof String m && !m.isBlank(), a.body());
     assertFalse(a.body().contains("Exception"), "no stack trace: " + a.body());

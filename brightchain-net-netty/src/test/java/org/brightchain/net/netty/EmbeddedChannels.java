@@ -17,8 +17,8 @@ final class EmbeddedChannels {
   private EmbeddedChannels() {}
 
   /**
-   * A channel from {@link #REMOTE} whose clock stands still until the test advances it, with
-   * {@code handlers} added after the clock was stopped (so deadlines they arm count from there).
+   * A channel from {@link #REMOTE} whose clock stands still until the test advances it, with {@code
+   * handlers} added after the clock was stopped (so deadlines they arm count from there).
    */
   static EmbeddedChannel channel(ChannelHandler... handlers) {
     EmbeddedChannel ch =

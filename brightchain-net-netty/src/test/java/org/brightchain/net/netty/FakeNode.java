@@ -26,6 +26,7 @@ final class FakeNode implements TransportHandler {
   final List<PeerConnection> opened = new CopyOnWriteArrayList<>();
   final List<Received> frames = new CopyOnWriteArrayList<>();
   final List<Closed> closed = new CopyOnWriteArrayList<>();
+
   /** Answers at once when set; else each request waits for its entry in {@link #answers}. */
   volatile Function<RestRequest, RestResponse> answer;
 
@@ -48,7 +49,8 @@ final class FakeNode implements TransportHandler {
   public CompletableFuture<RestResponse> handle(RestRequest request) {
     requests.add(request);
     Function<RestRequest, RestResponse> a = answer;
-    CompletableFuture<RestResponse> f = a == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(a.apply(request));
+    CompletableFuture<RestResponse> f =
+        a == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(a.apply(request));
     answers.add(f);
     return f;
   }

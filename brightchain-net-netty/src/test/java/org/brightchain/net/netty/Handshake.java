@@ -24,7 +24,11 @@ final class Handshake {
   static SignedMessage sign(NodeIdentity id, EventPayload payload, NodeId recipient) {
     long now = System.currentTimeMillis();
     return MessageSigning.sign(
-        id, MessageSigning.purposeFor(payload.type()), WSMessage.of(payload, now, id.nodeId()), now, recipient);
+        id,
+        MessageSigning.purposeFor(payload.type()),
+        WSMessage.of(payload, now, id.nodeId()),
+        now,
+        recipient);
   }
 
   /**
@@ -34,14 +38,28 @@ final class Handshake {
    * @return the node's id
    */
   static NodeId run(
-      Supplier<List<SignedMessage>> received, Consumer<SignedMessage> send, NodeIdentity id, Duration wait) {
-    Await.until(wait, () -> find(received.get(), Challenge.class) != null, () -> "no system:challenge: " + received.get());
+      Supplier<List<SignedMessage>> received,
+      Consumer<SignedMessage> send,
+      NodeIdentity id,
+      Duration wait) {
+    Await.until(
+        wait,
+        () -> find(received.get(), Challenge.class) != null,
+        () -> "no system:challenge: " + received.get());
     SignedMessage challenge = find(received.get(), Challenge.class);
     NodeId node = challenge.nodeId();
     send.accept(sign(id, Challenge.random(), null));
-    send.accept(sign(id, new AuthProof(((Challenge) challenge.payload().data()).challenge(), node), node));
-    send.accept(sign(id, new NodeAnnounce(id.nodeId(), "", 0, 0, java.util.Set.of(), "test-client", null), null));
-    Await.until(wait, () -> find(received.get(), Resume.class) != null, () -> "not identified: " + received.get());
+    send.accept(
+        sign(id, new AuthProof(((Challenge) challenge.payload().data()).challenge(), node), node));
+    send.accept(
+        sign(
+            id,
+            new NodeAnnounce(id.nodeId(), "", 0, 0, java.util.Set.of(), "test-client", null),
+            null));
+    Await.until(
+        wait,
+        () -> find(received.get(), Resume.class) != null,
+        () -> "not identified: " + received.get());
     return node;
   }
 

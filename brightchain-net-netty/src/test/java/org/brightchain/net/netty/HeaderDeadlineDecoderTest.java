@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The header deadline and the size limit of the request decoder on an {@link EmbeddedChannel}
- * whose clock moves only when the test advances it.
+ * The header deadline and the size limit of the request decoder on an {@link EmbeddedChannel} whose
+ * clock moves only when the test advances it.
  */
 class HeaderDeadlineDecoderTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -101,13 +101,17 @@ class HeaderDeadlineDecoderTest {
 
   @Test
   void aWebSocketUpgradeKeepsItsDeadlineUntilTheHandshakeIsDone() {
-    String upgrade = "GET /ws?format=json HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+    String upgrade =
+        "GET /ws?format=json HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
     EmbeddedChannel ws = channel(true);
     send(ws, upgrade);
     ReferenceCountUtil.release(readRequest(ws));
     advance(ws, DEADLINE);
     String written = EmbeddedChannels.written(ws);
-    assertTrue(written.startsWith("HTTP/1.1 408 ") && written.contains("WebSocket handshake not completed"), written);
+    assertTrue(
+        written.startsWith("HTTP/1.1 408 ")
+            && written.contains("WebSocket handshake not completed"),
+        written);
     assertFalse(ws.isOpen());
 
     EmbeddedChannel rest = channel(false);
@@ -138,6 +142,9 @@ class HeaderDeadlineDecoderTest {
     assertInstanceOf(TooLongHttpHeaderException.class, r.decoderResult().cause());
     ReferenceCountUtil.release(r);
     advance(ch, DEADLINE);
-    assertEquals(0, diagnostics.headerTimeouts(), "a failed request has no deadline: it is answered and closed further on");
+    assertEquals(
+        0,
+        diagnostics.headerTimeouts(),
+        "a failed request has no deadline: it is answered and closed further on");
   }
 }

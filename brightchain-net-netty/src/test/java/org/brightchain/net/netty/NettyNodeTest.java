@@ -17,7 +17,6 @@ import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.testing.Await;
-import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.NodeEventListener;
 import org.junit.jupiter.api.AfterEach;
@@ -67,20 +66,34 @@ class NettyNodeTest {
     for (BrightChainNode x : nodes) {
       for (BrightChainNode y : nodes) {
         if (x != y) {
-          Await.until(WAIT, () -> active(x, y.nodeId()), () -> x.nodeId().shortId() + " sees " + y.nodeId().shortId() + ": " + x.peers());
+          Await.until(
+              WAIT,
+              () -> active(x, y.nodeId()),
+              () -> x.nodeId().shortId() + " sees " + y.nodeId().shortId() + ": " + x.peers());
         }
       }
     }
     BlockId block = BlockId.of("cd".repeat(64));
     a.updateTemperature(block, DataTemperature.FROZEN).join();
     for (BrightChainNode n : List.of(b, c)) {
-      Await.until(WAIT, () -> n.metadata(block).map(m -> m.temperature() == DataTemperature.FROZEN).orElse(false), () -> "temperature on " + n);
+      Await.until(
+          WAIT,
+          () -> n.metadata(block).map(m -> m.temperature() == DataTemperature.FROZEN).orElse(false),
+          () -> "temperature on " + n);
       assertEquals(a.nodeId(), n.metadata(block).orElseThrow().updatedBy());
     }
     // (The metadata may reach C first through the reconciliation that follows each connection.)
-    Await.until(WAIT, () -> heardByC.stream().anyMatch(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate), () -> "the batch at C");
+    Await.until(
+        WAIT,
+        () ->
+            heardByC.stream()
+                .anyMatch(
+                    m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate),
+        () -> "the batch at C");
     long copies =
-        heardByC.stream().filter(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate).count();
+        heardByC.stream()
+            .filter(m -> m.payload().data() instanceof org.brightchain.net.message.BatchUpdate)
+            .count();
     assertEquals(1, copies, "C applies the batch once although it may arrive twice");
     assertEquals(3, a.health().activeNodes());
   }
@@ -92,9 +105,13 @@ class NettyNodeTest {
     Await.until(WAIT, () -> active(a, b.nodeId()), a::peers);
     NodeId bid = b.nodeId();
     b.stop().join();
-    Await.until(WAIT, () -> a.peer(bid).map(p -> p.status() == PeerStatusType.OFFLINE).orElse(false), a::peers);
+    Await.until(
+        WAIT,
+        () -> a.peer(bid).map(p -> p.status() == PeerStatusType.OFFLINE).orElse(false),
+        a::peers);
     BlockId block = BlockId.of("ef".repeat(32));
-    assertEquals(DataTemperature.HOT, a.updateTemperature(block, DataTemperature.HOT).join().temperature());
+    assertEquals(
+        DataTemperature.HOT, a.updateTemperature(block, DataTemperature.HOT).join().temperature());
   }
 
   @Test
@@ -124,10 +141,15 @@ class NettyNodeTest {
   @Test
   void aTakenPortFailsStartWithAClearError() {
     BrightChainNode a = start(local());
-    BrightChainNode clash = BrightChainNode.builder().host("127.0.0.1").httpPort(a.httpAddress().getPort()).build();
+    BrightChainNode clash =
+        BrightChainNode.builder().host("127.0.0.1").httpPort(a.httpAddress().getPort()).build();
     nodes.add(clash);
-    CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, () -> clash.start().join());
+    CompletionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CompletionException.class, () -> clash.start().join());
     assertInstanceOf(java.net.BindException.class, e.getCause());
-    assertTrue(e.getCause().getMessage().contains(String.valueOf(a.httpAddress().getPort())), e.getCause().getMessage());
+    assertTrue(
+        e.getCause().getMessage().contains(String.valueOf(a.httpAddress().getPort())),
+        e.getCause().getMessage());
   }
 }

@@ -41,7 +41,11 @@ class NettyRestTest {
             .build();
     node.start().join();
     base = "http://127.0.0.1:" + node.httpAddress().getPort();
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build();
   }
 
   @AfterAll
@@ -49,28 +53,38 @@ class NettyRestTest {
     node.close();
   }
 
-  private static HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofSeconds(10));
+  private static HttpResponse<byte[]> send(
+      String method, String path, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofSeconds(10));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
     b.header("Authorization", "Bearer " + node.operatorToken()); // who may call what: SecurityTest
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> json(HttpResponse<byte[]> r) throws Exception {
-    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"), r.headers().toString());
+    assertTrue(
+        r.headers().firstValue("content-type").orElse("").startsWith("application/json"),
+        r.headers().toString());
     return (Map<String, Object>) Json.parse(r.body());
   }
 
-  private static void assertError(HttpResponse<byte[]> r, int status, String code) throws Exception {
+  private static void assertError(HttpResponse<byte[]> r, int status, String code)
+      throws Exception {
     assertEquals(status, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
     Map<String, Object> body = json(r);
     assertEquals(code, body.get("error"));
     assertTrue(body.get("message") instanceof String s && !s.isBlank());
-    assertFalse(new String(r.body(), StandardCharsets.UTF_8).contains("Exception"), "no stack trace leaks");
+    assertFalse(
+        new String(r.body(), StandardCharsets.UTF_8).contains("Exception"), "no stack trace leaks");
     // The node keeps serving the next request.
     assertEquals(200, send("GET", "/node/info", null, null).statusCode());
   }
@@ -105,18 +119,42 @@ class NettyRestTest {
   void postedTemperatureChangesMetadata() throws Exception {
     String id = "56".repeat(32);
     assertError(send("GET", "/blocks/" + id + "/metadata", null, null), 404, "not_found");
-    HttpResponse<byte[]> r = send("POST", "/blocks/" + id + "/temperature", "application/json", "{\"temperature\":\"cold\"}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        send(
+            "POST",
+            "/blocks/" + id + "/temperature",
+            "application/json",
+            "{\"temperature\":\"cold\"}".getBytes(StandardCharsets.UTF_8));
     assertEquals(200, r.statusCode());
     assertEquals("cold", json(r).get("temperature"));
-    assertEquals("cold", json(send("GET", "/blocks/" + id + "/metadata", null, null)).get("temperature"));
+    assertEquals(
+        "cold", json(send("GET", "/blocks/" + id + "/metadata", null, null)).get("temperature"));
   }
 
   @Test
   void badInputGetsPreciseErrors() throws Exception {
     String path = "/blocks/" + "78".repeat(64) + "/temperature";
-    assertError(send("POST", path, "application/json", "{\"temperature\":".getBytes(StandardCharsets.UTF_8)), 400, "bad_request");
-    assertError(send("POST", path, "application/json", "{\"temperature\":\"lukewarm\"}".getBytes(StandardCharsets.UTF_8)), 400, "bad_request");
-    assertError(send("POST", path, "text/plain", "{\"temperature\":\"hot\"}".getBytes(StandardCharsets.UTF_8)), 415, "unsupported_media_type");
+    assertError(
+        send(
+            "POST", path, "application/json", "{\"temperature\":".getBytes(StandardCharsets.UTF_8)),
+        400,
+        "bad_request");
+    assertError(
+        send(
+            "POST",
+            path,
+            "application/json",
+            "{\"temperature\":\"lukewarm\"}".getBytes(StandardCharsets.UTF_8)),
+        400,
+        "bad_request");
+    assertError(
+        send(
+            "POST",
+            path,
+            "text/plain",
+            "{\"temperature\":\"hot\"}".getBytes(StandardCharsets.UTF_8)),
+        415,
+        "unsupported_media_type");
     assertError(send("GET", "/no/such/route", null, null), 404, "not_found");
     HttpResponse<byte[]> wrongMethod = send("DELETE", "/node/info", null, null);
     assertEquals("GET, HEAD", wrongMethod.headers().firstValue("allow").orElseThrow());
@@ -134,7 +172,8 @@ class NettyRestTest {
     byte[] big = new byte[4 << 20];
     java.util.Arrays.fill(big, (byte) ' ');
     for (int i = 0; i < 20; i++) {
-      assertError(send("POST", "/sync/metadata", "application/json", big), 413, "payload_too_large");
+      assertError(
+          send("POST", "/sync/metadata", "application/json", big), 413, "payload_too_large");
     }
   }
 
@@ -150,7 +189,9 @@ class NettyRestTest {
     }
     try (Socket s = new Socket("127.0.0.1", node.httpAddress().getPort())) {
       OutputStream out = s.getOutputStream();
-      out.write(("GET /node/info HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("GET /node/info HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertTrue(answer.startsWith("HTTP/1.1 4"), "oversize header refused: " + answer);
@@ -161,7 +202,10 @@ class NettyRestTest {
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     try (Socket s = new Socket("127.0.0.1", node.httpAddress().getPort())) {
-      String req = "GET /node/info HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /node/peers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + node.operatorToken() + "\r\nConnection: close\r\n\r\n";
+      String req =
+          "GET /node/info HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /node/peers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + node.operatorToken()
+              + "\r\nConnection: close\r\n\r\n";
       s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int first = answer.indexOf("HTTP/1.1 200");

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 class NettyWebSocketTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private BrightChainNode node;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeEach
   void start() {
@@ -119,7 +120,11 @@ class NettyWebSocketTest {
   static void handshake(WebSocket ws, Client c, NodeIdentity id, boolean json) {
     Handshake.run(
         () -> received(c),
-        m -> (json ? ws.sendText(JsonCodec.toJson(m), true) : ws.sendBinary(ByteBuffer.wrap(ProtoCodec.encode(m)), true)).join(),
+        m ->
+            (json
+                    ? ws.sendText(JsonCodec.toJson(m), true)
+                    : ws.sendBinary(ByteBuffer.wrap(ProtoCodec.encode(m)), true))
+                .join(),
         id,
         WAIT);
   }
@@ -149,12 +154,22 @@ class NettyWebSocketTest {
     BlockId block = BlockId.of("9a".repeat(64));
     node.updateTemperature(block, DataTemperature.WARM).join();
     // Sent in the next batch, as JSON text to this client.
-    Await.until(WAIT, () -> c.texts.stream().anyMatch(t -> t.contains("block:batch") && t.contains(block.hex())), () -> c.texts);
+    Await.until(
+        WAIT,
+        () -> c.texts.stream().anyMatch(t -> t.contains("block:batch") && t.contains(block.hex())),
+        () -> c.texts);
 
     long now = System.currentTimeMillis();
-    SignedMessage mine = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.HOT), now + 5, client.nodeId()));
+    SignedMessage mine =
+        MessageSigning.sign(
+            client,
+            WSMessage.of(
+                new BlockTemperatureUpdate(block, DataTemperature.HOT), now + 5, client.nodeId()));
     ws.sendText(JsonCodec.toJson(mine), true).join();
-    Await.until(WAIT, () -> node.metadata(block).map(m -> m.temperature() == DataTemperature.HOT).orElse(false), () -> node.metadata(block));
+    Await.until(
+        WAIT,
+        () -> node.metadata(block).map(m -> m.temperature() == DataTemperature.HOT).orElse(false),
+        () -> node.metadata(block));
     assertEquals(client.nodeId(), node.metadata(block).orElseThrow().updatedBy());
     ws.sendClose(1000, "bye").join();
   }
@@ -165,22 +180,26 @@ class NettyWebSocketTest {
     WebSocket ws = open("", c);
     Await.until(WAIT, () -> !c.binaries.isEmpty(), () -> "no challenge");
     SignedMessage hello = ProtoCodec.decodeSignedMessage(c.binaries.get(0));
-    assertTrue(hello.payload().data() instanceof org.brightchain.net.message.Challenge && hello.nodeId().equals(node.nodeId()));
+    assertTrue(
+        hello.payload().data() instanceof org.brightchain.net.message.Challenge
+            && hello.nodeId().equals(node.nodeId()));
     handshake(ws, c, NodeIdentity.generate(), false);
     SignedMessage announce = Handshake.find(received(c), NodeAnnounce.class);
-    assertTrue(announce.payload().data() instanceof NodeAnnounce a && a.nodeId().equals(node.nodeId()));
+    assertTrue(
+        announce.payload().data() instanceof NodeAnnounce a && a.nodeId().equals(node.nodeId()));
     ws.sendClose(1000, "bye").join();
   }
 
   @Test
   void badFramesAreDroppedAndTheConnectionKeepsWorking() {
     AtomicInteger rejected = new AtomicInteger();
-    node.addListener(new org.brightchain.net.spi.NodeEventListener() {
-      @Override
-      public void messageRejected(String connectionId, String reason) {
-        rejected.incrementAndGet();
-      }
-    });
+    node.addListener(
+        new org.brightchain.net.spi.NodeEventListener() {
+          @Override
+          public void messageRejected(String connectionId, String reason) {
+            rejected.incrementAndGet();
+          }
+        });
     Client c = new Client();
     WebSocket ws = open("?format=json", c);
     handshake(ws, c, NodeIdentity.generate(), true);
@@ -189,10 +208,18 @@ class NettyWebSocketTest {
     ws.sendBinary(ByteBuffer.wrap(new byte[] {9, 9, 9, 9}), true).join();
     NodeIdentity client = NodeIdentity.generate();
     BlockId block = BlockId.of("ab".repeat(32));
-    SignedMessage good = MessageSigning.sign(client, WSMessage.of(new BlockTemperatureUpdate(block, DataTemperature.COLD), System.currentTimeMillis(), client.nodeId()));
+    SignedMessage good =
+        MessageSigning.sign(
+            client,
+            WSMessage.of(
+                new BlockTemperatureUpdate(block, DataTemperature.COLD),
+                System.currentTimeMillis(),
+                client.nodeId()));
     byte[] sig = good.signature();
     sig[10] ^= 1;
-    SignedMessage forged = new SignedMessage(good.payload(), good.timestamp(), good.nodeId(), good.publicKey(), sig, null);
+    SignedMessage forged =
+        new SignedMessage(
+            good.payload(), good.timestamp(), good.nodeId(), good.publicKey(), sig, null);
     ws.sendText(JsonCodec.toJson(forged), true).join();
     Await.until(WAIT, () -> rejected.get() == 4, rejected::get);
     assertTrue(node.metadata(block).isEmpty(), "nothing applied");

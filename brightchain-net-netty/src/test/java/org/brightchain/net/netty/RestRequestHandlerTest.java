@@ -50,7 +50,8 @@ class RestRequestHandlerTest {
         serveRest);
   }
 
-  private static FullHttpRequest request(HttpMethod method, String uri, String body, String... headers) {
+  private static FullHttpRequest request(
+      HttpMethod method, String uri, String body, String... headers) {
     FullHttpRequest r =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1, method, uri, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
@@ -79,8 +80,16 @@ class RestRequestHandlerTest {
   void aRequestReachesTheNodeAndItsAnswerIsWrittenWithItsStatusAndHeaders() {
     EmbeddedChannel ch = EmbeddedChannels.channel(handler(true));
     ch.writeInbound(
-        request(HttpMethod.POST, "/blocks/ab?x=1&x=2&y=%20z", "{\"a\":1}",
-            "X-Custom", "first", "x-custom", "second", "Content-Type", "application/json"));
+        request(
+            HttpMethod.POST,
+            "/blocks/ab?x=1&x=2&y=%20z",
+            "{\"a\":1}",
+            "X-Custom",
+            "first",
+            "x-custom",
+            "second",
+            "Content-Type",
+            "application/json"));
 
     RestRequest seen = node.requests.get(0);
     assertEquals("POST", seen.method());
@@ -93,8 +102,14 @@ class RestRequestHandlerTest {
     assertFalse(ch.config().isAutoRead(), "reading pauses while the node serves");
     assertNull(ch.readOutbound(), "nothing written before the node answers");
 
-    node.answers.get(0).complete(
-        new RestResponse(201, "text/plain", "made".getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "5")));
+    node.answers
+        .get(0)
+        .complete(
+            new RestResponse(
+                201,
+                "text/plain",
+                "made".getBytes(StandardCharsets.UTF_8),
+                Map.of("Retry-After", "5")));
     ch.runPendingTasks();
     FullHttpResponse r = response(ch);
     assertEquals(201, r.status().code());
@@ -156,7 +171,9 @@ class RestRequestHandlerTest {
     assertNull(ch.readOutbound(), "the first is not answered yet: nothing is written");
     node.answers.get(0).complete(RestResponse.json(200, "\"0\""));
     ch.runPendingTasks();
-    assertEquals(List.of("\"0\"", "\"1\"", "\"2\""), List.of(body(response(ch)), body(response(ch)), body(response(ch))));
+    assertEquals(
+        List.of("\"0\"", "\"1\"", "\"2\""),
+        List.of(body(response(ch)), body(response(ch)), body(response(ch))));
   }
 
   @Test
@@ -230,7 +247,9 @@ class RestRequestHandlerTest {
   /** The pipeline an event stream starts from: idle handler, aggregator, REST handler. */
   private EmbeddedChannel streamChannel() {
     EmbeddedChannel ch = EmbeddedChannels.channel();
-    ch.pipeline().addLast(TransportChannelInitializer.IDLE, new IdleStateHandler(60, 0, 0, TimeUnit.SECONDS));
+    ch.pipeline()
+        .addLast(
+            TransportChannelInitializer.IDLE, new IdleStateHandler(60, 0, 0, TimeUnit.SECONDS));
     ch.pipeline().addLast(new JsonLimitAggregator(1024));
     ch.pipeline().addLast(handler(true));
     return ch;
@@ -239,11 +258,19 @@ class RestRequestHandlerTest {
   @Test
   void anAdmittedEventStreamIsHandedToTheNodeAndOnlyStreamsFromThen() {
     EmbeddedChannel ch = streamChannel();
-    ch.writeInbound(request(HttpMethod.GET, "/events?token=abc&lastEventId=5&format=bin", "", "Last-Event-ID", "7"));
+    ch.writeInbound(
+        request(
+            HttpMethod.GET,
+            "/events?token=abc&lastEventId=5&format=bin",
+            "",
+            "Last-Event-ID",
+            "7"));
     RestRequest admission = node.requests.get(0);
     assertEquals("/events", admission.path());
-    assertEquals(Map.of(), admission.query());
-    assertEquals("Bearer abc", admission.header("authorization"), "the token of a browser's EventSource");
+    // The node sees the stream's parameters (to check its filter), never the token.
+    assertEquals(Map.of("lastEventId", "5", "format", "bin"), admission.query());
+    assertEquals(
+        "Bearer abc", admission.header("authorization"), "the token of a browser's EventSource");
     assertFalse(ch.config().isAutoRead());
 
     node.answers.get(0).complete(RestResponse.json(200, "{\"ticket\":\"0123456789abcdef\"}"));
@@ -269,7 +296,9 @@ class RestRequestHandlerTest {
     assertNull(ch.readInbound());
     assertEquals(0, more.refCnt(), "what the client sends now is discarded");
 
-    sse.send(new Frame(Frame.Type.TEXT, "{\"x\":1}".getBytes(StandardCharsets.UTF_8), 3, "block:temperature"));
+    sse.send(
+        new Frame(
+            Frame.Type.TEXT, "{\"x\":1}".getBytes(StandardCharsets.UTF_8), 3, "block:temperature"));
     assertEquals("id: 3\nevent: block:temperature\ndata: {\"x\":1}\n\n", chunk(ch));
     ch.advanceTimeBy(15, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();

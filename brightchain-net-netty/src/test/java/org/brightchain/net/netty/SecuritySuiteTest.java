@@ -50,8 +50,10 @@ import org.junit.jupiter.api.Test;
  */
 class SecuritySuiteTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final RateLimitConfig GENEROUS = new RateLimitConfig(Duration.ofSeconds(10), 10_000_000, 3, Duration.ofMinutes(5));
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final RateLimitConfig GENEROUS =
+      new RateLimitConfig(Duration.ofSeconds(10), 10_000_000, 3, Duration.ofMinutes(5));
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<BrightChainNode> nodes = new ArrayList<>();
 
   @AfterEach
@@ -93,27 +95,37 @@ class SecuritySuiteTest {
   }
 
   private static SignedMessage event(NodeIdentity id, int n, long ts) {
-    return MessageSigning.sign(id, MessageSigning.EVENT_PURPOSE, WSMessage.of(new BlockTemperatureUpdate(block(n), DataTemperature.HOT), ts, id.nodeId()), ts, null);
+    return MessageSigning.sign(
+        id,
+        MessageSigning.EVENT_PURPOSE,
+        WSMessage.of(new BlockTemperatureUpdate(block(n), DataTemperature.HOT), ts, id.nodeId()),
+        ts,
+        null);
   }
 
   private static SignedMessage forged(SignedMessage m) {
     byte[] sig = m.signature();
     sig[7] ^= 0x10;
-    return new SignedMessage(m.payload(), m.timestamp(), m.nodeId(), m.publicKey(), sig, m.recipient());
+    return new SignedMessage(
+        m.payload(), m.timestamp(), m.nodeId(), m.publicKey(), sig, m.recipient());
   }
 
   /** The claimed node id is not the hash of the key: signed by a thief, claiming a victim. */
   private static SignedMessage wrongKey(NodeIdentity thief, NodeId victim, int n, long ts) {
-    WSMessage w = WSMessage.of(new BlockTemperatureUpdate(block(n), DataTemperature.HOT), ts, victim);
-    byte[] sig = thief.sign(MessageSigning.signedBytes(MessageSigning.EVENT_PURPOSE, w, ts, victim, null));
+    WSMessage w =
+        WSMessage.of(new BlockTemperatureUpdate(block(n), DataTemperature.HOT), ts, victim);
+    byte[] sig =
+        thief.sign(MessageSigning.signedBytes(MessageSigning.EVENT_PURPOSE, w, ts, victim, null));
     return new SignedMessage(w, ts, victim, thief.publicKey(), sig, null);
   }
 
-  private HttpResponse<String> post(BrightChainNode n, String path, String body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpAddress().getPort() + path))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> post(BrightChainNode n, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpAddress().getPort() + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -131,8 +143,10 @@ class SecuritySuiteTest {
   private final AtomicInteger resent = new AtomicInteger();
 
   private static WebSocket open(BrightChainNode n, NettyWebSocketTest.Client c) {
-    return HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + n.wsAddress().getPort() + "/ws?format=json"), c).join();
+    return HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + n.wsAddress().getPort() + "/ws?format=json"), c)
+        .join();
   }
 
   // ------------------------------------------------------------------ (a)
@@ -140,7 +154,8 @@ class SecuritySuiteTest {
   @Test
   void tenThousandUnauthenticatedForgedAndWrongKeyWritesChangeNothing() throws Exception {
     Counter counter = new Counter();
-    BrightChainNode node = start(BrightChainNode.builder().rateLimit(GENEROUS).addListener(counter));
+    BrightChainNode node =
+        start(BrightChainNode.builder().rateLimit(GENEROUS).addListener(counter));
     NodeIdentity attacker = NodeIdentity.generate();
     NodeId victim = NodeIdentity.generate().nodeId();
     long now = System.currentTimeMillis();
@@ -152,20 +167,50 @@ class SecuritySuiteTest {
     List<Future<?>> jobs = new ArrayList<>();
     for (int kind = 0; kind < 4; kind++) {
       int k = kind;
-      jobs.add(pool.submit(() -> {
-        for (int i = 0; i < perKind; i++) {
-          int n = k * perKind + i;
-          HttpResponse<String> r = switch (k) {
-            case 0 -> post(node, "/blocks/" + block(n).hex() + "/temperature", "{\"temperature\":\"hot\"}", null);
-            case 1 -> post(node, "/blocks/" + block(n).hex() + "/temperature", "{\"temperature\":\"hot\"}", Sessions.randomToken());
-            case 2 -> post(node, "/events", JsonCodec.toJson(forged(event(attacker, n, now))), null);
-            default -> post(node, "/auth/verify", "{\"nodeId\":\"" + victim.hex() + "\",\"publicKey\":\"" + Hex.encode(attacker.publicKey())
-                + "\",\"challenge\":\"" + Sessions.randomToken() + "\",\"signature\":\"" + Hex.encode(attacker.sign(new byte[] {1})) + "\"}", null);
-          };
-          (r.statusCode() == 401 ? restRefused : restOther).incrementAndGet();
-        }
-        return null;
-      }));
+      jobs.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < perKind; i++) {
+                  int n = k * perKind + i;
+                  HttpResponse<String> r =
+                      switch (k) {
+                        case 0 ->
+                            post(
+                                node,
+                                "/blocks/" + block(n).hex() + "/temperature",
+                                "{\"temperature\":\"hot\"}",
+                                null);
+                        case 1 ->
+                            post(
+                                node,
+                                "/blocks/" + block(n).hex() + "/temperature",
+                                "{\"temperature\":\"hot\"}",
+                                Sessions.randomToken());
+                        case 2 ->
+                            post(
+                                node,
+                                "/events",
+                                JsonCodec.toJson(forged(event(attacker, n, now))),
+                                null);
+                        default ->
+                            post(
+                                node,
+                                "/auth/verify",
+                                "{\"nodeId\":\""
+                                    + victim.hex()
+                                    + "\",\"publicKey\":\""
+                                    + Hex.encode(attacker.publicKey())
+                                    + "\",\"challenge\":\""
+                                    + Sessions.randomToken()
+                                    + "\",\"signature\":\""
+                                    + Hex.encode(attacker.sign(new byte[] {1}))
+                                    + "\"}",
+                                null);
+                      };
+                  (r.statusCode() == 401 ? restRefused : restOther).incrementAndGet();
+                }
+                return null;
+              }));
     }
     for (Future<?> f : jobs) {
       f.get();
@@ -189,18 +234,37 @@ class SecuritySuiteTest {
     int wsFrames = 1666 + 1667 + 1667;
     Await.until(WAIT, () -> counter.rejected.get() >= wsFrames, counter.rejected::get);
     long changed = 0;
-    for (int n : new int[] {0, 1249, 1250, 2499, 2500, 3749, 10_000, 11_665, 20_000, 21_666, 30_000, 31_666}) {
+    for (int n :
+        new int[] {
+          0, 1249, 1250, 2499, 2500, 3749, 10_000, 11_665, 20_000, 21_666, 30_000, 31_666
+        }) {
       changed += node.metadata(block(n)).isPresent() ? 1 : 0;
     }
     assertEquals(0, counter.accepted.get(), "accepted");
     assertEquals(0, changed, "block state changed");
-    assertEquals(5000, restRefused.get(), "every REST write refused with 401 (other: " + restOther + ")");
-    assertTrue(resent.get() <= 50, "connections lost: " + resent.get() + " of 5000 requests sent again");
-    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/node/info")).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode(), "still serving");
-    System.out.printf(Locale.ROOT,
+    assertEquals(
+        5000, restRefused.get(), "every REST write refused with 401 (other: " + restOther + ")");
+    assertTrue(
+        resent.get() <= 50, "connections lost: " + resent.get() + " of 5000 requests sent again");
+    assertEquals(
+        200,
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + node.httpAddress().getPort() + "/node/info"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "still serving");
+    System.out.printf(
+        Locale.ROOT,
         "SECURITY forged writes: %d (REST %d: no session, bad token, forged event, wrong-key proof; WebSocket %d: before the proof, forged signature, wrong key) -> 0 accepted; REST 401 %d/%d; WebSocket refused %d%n",
-        5000 + wsFrames, 5000, wsFrames, restRefused.get(), 5000, counter.rejected.get());
+        5000 + wsFrames,
+        5000,
+        wsFrames,
+        restRefused.get(),
+        5000,
+        counter.rejected.get());
   }
 
   // ------------------------------------------------------------------ (b)
@@ -209,7 +273,8 @@ class SecuritySuiteTest {
   void replaysAreRefusedWhileHonestSkewIsAccepted() throws Exception {
     Counter counter = new Counter();
     Duration window = Duration.ofMinutes(10);
-    BrightChainNode node = start(BrightChainNode.builder().rateLimit(GENEROUS).addListener(counter));
+    BrightChainNode node =
+        start(BrightChainNode.builder().rateLimit(GENEROUS).addListener(counter));
     NodeIdentity me = NodeIdentity.generate();
     NettyWebSocketTest.Client c = new NettyWebSocketTest.Client();
     WebSocket ws = open(node, c);
@@ -218,7 +283,8 @@ class SecuritySuiteTest {
     long now = System.currentTimeMillis();
     long half = window.toMillis() / 2 - 5_000; // half the window, less time for the run itself
     // A version ahead of the receiver's clock by more than the allowed skew is refused.
-    long ahead = org.brightchain.net.config.SecurityConfig.DEFAULT_MAX_CLOCK_SKEW.toMillis() - 5_000;
+    long ahead =
+        org.brightchain.net.config.SecurityConfig.DEFAULT_MAX_CLOCK_SKEW.toMillis() - 5_000;
     List<SignedMessage> honest = new ArrayList<>();
     java.util.SplittableRandom random = new java.util.SplittableRandom(42);
     for (int i = 0; i < n; i++) {
@@ -227,7 +293,10 @@ class SecuritySuiteTest {
     for (SignedMessage m : honest) {
       ws.sendText(JsonCodec.toJson(m), true).join();
     }
-    Await.until(WAIT, () -> counter.accepted.get() == n, () -> counter.accepted.get() + " " + counter.reasons);
+    Await.until(
+        WAIT,
+        () -> counter.accepted.get() == n,
+        () -> counter.accepted.get() + " " + counter.reasons);
     long rejectedBefore = counter.rejected.get();
     for (SignedMessage m : honest) {
       ws.sendText(JsonCodec.toJson(m), true).join(); // replays inside the window
@@ -241,18 +310,41 @@ class SecuritySuiteTest {
     for (SignedMessage m : stale) {
       ws.sendText(JsonCodec.toJson(m), true).join();
     }
-    Await.until(WAIT, () -> counter.rejected.get() - rejectedBefore == n, () -> (counter.rejected.get() - rejectedBefore) + " accepted " + counter.accepted.get() + " " + counter.reasons);
+    Await.until(
+        WAIT,
+        () -> counter.rejected.get() - rejectedBefore == n,
+        () ->
+            (counter.rejected.get() - rejectedBefore)
+                + " accepted "
+                + counter.accepted.get()
+                + " "
+                + counter.reasons);
     // Replays are duplicates (counted apart, not as errors): wait until the node has read all.
-    String info = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/node/info")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String info =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + node.httpAddress().getPort() + "/node/info"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     assertTrue(info.contains(node.nodeId().hex()));
     assertEquals(n, counter.accepted.get(), "replays and stale messages applied nothing");
     for (int i = n; i < 2 * n; i += 97) {
       assertTrue(node.metadata(block(i)).isEmpty(), "stale " + i);
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "SECURITY replay: %d honest messages with skew from -%d s to +%d s accepted %d/%d; %d replays inside the window applied 0; %d outside the %d min window applied 0 (refused %d)%n",
-        n, half / 1000, ahead / 1000, counter.accepted.get(), n, n, n, window.toMinutes(), counter.rejected.get() - rejectedBefore);
+        n,
+        half / 1000,
+        ahead / 1000,
+        counter.accepted.get(),
+        n,
+        n,
+        n,
+        window.toMinutes(),
+        counter.rejected.get() - rejectedBefore);
   }
 
   // ------------------------------------------------------------------ (c)
@@ -262,7 +354,8 @@ class SecuritySuiteTest {
     return exchange(s, in, request, new StringBuilder());
   }
 
-  private static int exchange(Socket s, InputStream in, String request, StringBuilder body) throws IOException {
+  private static int exchange(Socket s, InputStream in, String request, StringBuilder body)
+      throws IOException {
     OutputStream out = s.getOutputStream();
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
@@ -271,7 +364,10 @@ class SecuritySuiteTest {
     int state = 0;
     while (state < 4 && (b = in.read()) >= 0) {
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
     String h = head.toString(StandardCharsets.US_ASCII);
     int length = 0;
@@ -286,8 +382,10 @@ class SecuritySuiteTest {
   }
 
   @Test
-  void aFloodAtTenTimesTheLimitIsRefusedAndBlacklistedWhileAnHonestClientIsServed() throws Exception {
-    RateLimitConfig limit = new RateLimitConfig(Duration.ofSeconds(2), 100, 3, Duration.ofMinutes(5));
+  void aFloodAtTenTimesTheLimitIsRefusedAndBlacklistedWhileAnHonestClientIsServed()
+      throws Exception {
+    RateLimitConfig limit =
+        new RateLimitConfig(Duration.ofSeconds(2), 100, 3, Duration.ofMinutes(5));
     BrightChainNode node = start(BrightChainNode.builder().rateLimit(limit));
     int port = node.httpAddress().getPort();
     String request = "GET /node/info HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -298,60 +396,84 @@ class SecuritySuiteTest {
     AtomicInteger sent = new AtomicInteger();
     AtomicInteger windows = new AtomicInteger();
     long t0 = System.nanoTime();
-    Thread flooder = new Thread(() -> {
-      try (Socket s = new Socket()) {
-        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
-        s.connect(new InetSocketAddress("127.0.0.1", port));
-        InputStream in = new BufferedInputStream(s.getInputStream());
-        // 10x the limit: 1,000 requests per 2 s window, until the node says "blacklisted"
-        // (after 3 windows over the limit), for at most 6 windows.
-        StringBuilder body = new StringBuilder();
-        for (int window = 0; window < 6 && blacklistedAfterMs.get() < 0; window++) {
-          long windowEnd = t0 + Duration.ofSeconds(2L * (window + 1)).toNanos();
-          for (int i = 0; i < 1000; i++) {
-            int status = exchange(s, in, request, body);
-            sent.incrementAndGet();
-            if (status == 200) {
-              ok.incrementAndGet();
-            } else if (status == 429) {
-              limited.incrementAndGet();
-              if (body.indexOf("\"blacklisted\"") >= 0 && blacklistedAfterMs.get() < 0) {
-                blacklistedAfterMs.set((System.nanoTime() - t0) / 1_000_000);
-                windows.set(window + 1);
+    Thread flooder =
+        new Thread(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                s.connect(new InetSocketAddress("127.0.0.1", port));
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                // 10x the limit: 1,000 requests per 2 s window, until the node says "blacklisted"
+                // (after 3 windows over the limit), for at most 6 windows.
+                StringBuilder body = new StringBuilder();
+                for (int window = 0; window < 6 && blacklistedAfterMs.get() < 0; window++) {
+                  long windowEnd = t0 + Duration.ofSeconds(2L * (window + 1)).toNanos();
+                  for (int i = 0; i < 1000; i++) {
+                    int status = exchange(s, in, request, body);
+                    sent.incrementAndGet();
+                    if (status == 200) {
+                      ok.incrementAndGet();
+                    } else if (status == 429) {
+                      limited.incrementAndGet();
+                      if (body.indexOf("\"blacklisted\"") >= 0 && blacklistedAfterMs.get() < 0) {
+                        blacklistedAfterMs.set((System.nanoTime() - t0) / 1_000_000);
+                        windows.set(window + 1);
+                      }
+                    }
+                  }
+                  while (System.nanoTime() < windowEnd) {
+                    Thread.onSpinWait(); // pace: the flood is 10x the limit, not unbounded
+                  }
+                }
+                // Blacklisted: even one request after the flood is refused.
+                if (exchange(s, in, request, body) == 429 && body.indexOf("\"blacklisted\"") >= 0) {
+                  blacklisted.incrementAndGet();
+                }
+              } catch (IOException e) {
+                throw new AssertionError(e);
               }
-            }
-          }
-          while (System.nanoTime() < windowEnd) {
-            Thread.onSpinWait(); // pace: the flood is 10x the limit, not unbounded
-          }
-        }
-        // Blacklisted: even one request after the flood is refused.
-        if (exchange(s, in, request, body) == 429 && body.indexOf("\"blacklisted\"") >= 0) {
-          blacklisted.incrementAndGet();
-        }
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    }, "flooder");
+            },
+            "flooder");
     flooder.start();
     int honestSent = 0;
     int honestOk = 0;
     while (flooder.isAlive() && honestSent < 200) {
       honestSent++;
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/node/info")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/node/info"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       honestOk += r.statusCode() == 200 ? 1 : 0;
       Thread.sleep(25); // an honest client's own pace (about 40 per second, under the limit)
     }
     flooder.join();
     int flood = sent.get();
-    assertTrue(ok.get() <= (windows.get() + 1) * limit.maxRequests(), "allowed at most the limit per window: " + ok + " in " + windows + " windows");
+    assertTrue(
+        ok.get() <= (windows.get() + 1) * limit.maxRequests(),
+        "allowed at most the limit per window: " + ok + " in " + windows + " windows");
     assertEquals(flood - ok.get(), limited.get(), "the excess got 429");
-    assertEquals(1, blacklisted.get(), "blacklisted after " + limit.blacklistThreshold() + " windows over the limit");
+    assertEquals(
+        1,
+        blacklisted.get(),
+        "blacklisted after " + limit.blacklistThreshold() + " windows over the limit");
     double honestRate = 100.0 * honestOk / honestSent;
-    assertTrue(honestRate >= 99.0, "honest success " + honestRate + "% (" + honestOk + "/" + honestSent + ")");
-    System.out.printf(Locale.ROOT,
+    assertTrue(
+        honestRate >= 99.0,
+        "honest success " + honestRate + "% (" + honestOk + "/" + honestSent + ")");
+    System.out.printf(
+        Locale.ROOT,
         "SECURITY flood: %d requests at 10x the limit (%d per %d s) from one address: %d allowed, %d answered 429, blacklisted after %d ms (flood window %d), still refused after the flood; honest client %d/%d ok (%.1f%%)%n",
-        flood, limit.maxRequests(), limit.window().toSeconds(), ok.get(), limited.get(), blacklistedAfterMs.get(), windows.get(), honestOk, honestSent, honestRate);
+        flood,
+        limit.maxRequests(),
+        limit.window().toSeconds(),
+        ok.get(),
+        limited.get(),
+        blacklistedAfterMs.get(),
+        windows.get(),
+        honestOk,
+        honestSent,
+        honestRate);
   }
 }

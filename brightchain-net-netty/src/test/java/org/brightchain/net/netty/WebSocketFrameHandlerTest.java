@@ -38,9 +38,9 @@ import org.brightchain.net.spi.PeerConnection;
 import org.junit.jupiter.api.Test;
 
 /**
- * The WebSocket frame handler on an {@link EmbeddedChannel}, with a fake node: the handshake
- * events open the connection, data frames become {@link Frame}s, and errors close it with the
- * code RFC 6455 gives them.
+ * The WebSocket frame handler on an {@link EmbeddedChannel}, with a fake node: the handshake events
+ * open the connection, data frames become {@link Frame}s, and errors close it with the code RFC
+ * 6455 gives them.
  */
 class WebSocketFrameHandlerTest {
   private static final int MAX_MESSAGE = 16;
@@ -48,7 +48,8 @@ class WebSocketFrameHandlerTest {
   private final FakeNode node = new FakeNode();
   private final ConnectionFactory connections = EmbeddedChannels.connections(1 << 20);
 
-  private WebSocketFrameHandler handler(boolean outbound, CompletableFuture<PeerConnection> opened) {
+  private WebSocketFrameHandler handler(
+      boolean outbound, CompletableFuture<PeerConnection> opened) {
     return new WebSocketFrameHandler(node, connections, Duration.ofSeconds(60), outbound, opened);
   }
 
@@ -56,7 +57,8 @@ class WebSocketFrameHandlerTest {
   private EmbeddedChannel accepted(String uri) {
     EmbeddedChannel ch =
         EmbeddedChannels.channel(new WebSocketFrameAggregator(MAX_MESSAGE), handler(false, null));
-    ch.pipeline().fireUserEventTriggered(new HandshakeComplete(uri, EmptyHttpHeaders.INSTANCE, null));
+    ch.pipeline()
+        .fireUserEventTriggered(new HandshakeComplete(uri, EmptyHttpHeaders.INSTANCE, null));
     return ch;
   }
 
@@ -86,10 +88,12 @@ class WebSocketFrameHandlerTest {
   void textAndBinaryFramesReachTheNodeAsFrames() {
     EmbeddedChannel ch = accepted("/ws");
     TextWebSocketFrame text = new TextWebSocketFrame("{\"a\":1}");
-    BinaryWebSocketFrame binary = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+    BinaryWebSocketFrame binary =
+        new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
     ch.writeInbound(text, binary);
     // A message in fragments arrives whole.
-    ch.writeInbound(new TextWebSocketFrame(false, 0, "ab"), new ContinuationWebSocketFrame(true, 0, "cd"));
+    ch.writeInbound(
+        new TextWebSocketFrame(false, 0, "ab"), new ContinuationWebSocketFrame(true, 0, "cd"));
 
     PeerConnection c = node.opened.get(0);
     List<FakeNode.Received> got = node.frames;
@@ -119,14 +123,16 @@ class WebSocketFrameHandlerTest {
   void aMessageOverTheSizeLimitClosesWith1009() {
     EmbeddedChannel ch = accepted("/ws");
     ch.writeInbound(
-        new TextWebSocketFrame(false, 0, "x".repeat(10)), new ContinuationWebSocketFrame(true, 0, "y".repeat(10)));
+        new TextWebSocketFrame(false, 0, "x".repeat(10)),
+        new ContinuationWebSocketFrame(true, 0, "y".repeat(10)));
     CloseWebSocketFrame close = closeFrame(ch);
     assertEquals(1009, close.statusCode());
     assertEquals("message too big", close.reasonText());
     close.release();
     assertFalse(ch.isOpen(), "closed once the close frame is written");
     assertTrue(node.frames.isEmpty());
-    assertEquals(List.of(new FakeNode.Closed(node.opened.get(0), 1009, "message too big")), node.closed);
+    assertEquals(
+        List.of(new FakeNode.Closed(node.opened.get(0), 1009, "message too big")), node.closed);
   }
 
   @Test

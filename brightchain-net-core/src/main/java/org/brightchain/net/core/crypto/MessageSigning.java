@@ -14,8 +14,8 @@ import org.brightchain.net.spi.SignatureScheme;
 /**
  * Signing and checking {@link SignedMessage}s.
  *
- * <p>The signed bytes are the UTF-8 of the canonical JSON (see {@link Json#writeCanonical}) of
- * this object:
+ * <p>The signed bytes are the UTF-8 of the canonical JSON (see {@link Json#writeCanonical}) of this
+ * object:
  *
  * <pre>{@code
  * {"nodeId": <signer id hex>, "payload": <WSMessage JSON>, "purpose": <purpose>,
@@ -33,8 +33,8 @@ public final class MessageSigning {
   public static final String EVENT_PURPOSE = "brightchain-net/event/v1";
 
   /**
-   * Purpose of {@code system:auth}, the answer to a connection's challenge: a proof of key made
-   * for a handshake cannot pass for an event, nor the reverse.
+   * Purpose of {@code system:auth}, the answer to a connection's challenge: a proof of key made for
+   * a handshake cannot pass for an event, nor the reverse.
    */
   public static final String AUTH_PURPOSE = "brightchain-net/auth/v1";
 
@@ -69,7 +69,12 @@ public final class MessageSigning {
       NodeIdentity identity, String purpose, WSMessage payload, long timestamp, NodeId recipient) {
     byte[] bytes = signedBytes(purpose, payload, timestamp, identity.nodeId(), recipient);
     return new SignedMessage(
-        payload, timestamp, identity.nodeId(), identity.publicKey(), identity.sign(bytes), recipient);
+        payload,
+        timestamp,
+        identity.nodeId(),
+        identity.publicKey(),
+        identity.sign(bytes),
+        recipient);
   }
 
   /** Checks a message made for the purpose of its type ({@link #purposeFor}). */
@@ -86,8 +91,8 @@ public final class MessageSigning {
   }
 
   /**
-   * Like {@link #verify(SignedMessage, String)}, with the signed bytes already computed by
-   * {@link #signedBytes(SignedMessage, String)}.
+   * Like {@link #verify(SignedMessage, String)}, with the signed bytes already computed by {@link
+   * #signedBytes(SignedMessage, String)}.
    */
   public static Verdict verify(SignedMessage message, byte[] signedBytes) {
     byte[] key = message.publicKey();

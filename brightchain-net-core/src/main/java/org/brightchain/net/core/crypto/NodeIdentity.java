@@ -22,8 +22,8 @@ import org.brightchain.net.spi.SignatureScheme;
  * A node's key pair and the {@link NodeId} derived from it.
  *
  * <p>Created once and kept in a key file ({@link #loadOrCreate(Path)}), so a node keeps its id
- * across restarts. The key file is created readable by its owner only; a node refuses to use a
- * key file that others can read. Its format is two lines of text:
+ * across restarts. The key file is created readable by its owner only; a node refuses to use a key
+ * file that others can read. Its format is two lines of text:
  *
  * <pre>
  * scheme=secp256k1
@@ -69,8 +69,8 @@ public final class NodeIdentity {
   }
 
   /**
-   * Loads the identity in {@code keyFile}, creating it (and its directory) with a new secp256k1
-   * key if it does not exist.
+   * Loads the identity in {@code keyFile}, creating it (and its directory) with a new secp256k1 key
+   * if it does not exist.
    *
    * @throws IOException if the file cannot be read or written, is readable by others than its
    *     owner, or is not a key file
@@ -91,11 +91,12 @@ public final class NodeIdentity {
   /**
    * Loads the identity in {@code keyFile}.
    *
-   * @throws IOException if the file cannot be read, is readable by others than its owner, or is
-   *     not a key file
+   * @throws IOException if the file cannot be read, is readable by others than its owner, or is not
+   *     a key file
    */
   public static NodeIdentity load(Path keyFile) throws IOException {
-    PosixFileAttributeView posix = Files.getFileAttributeView(keyFile, PosixFileAttributeView.class);
+    PosixFileAttributeView posix =
+        Files.getFileAttributeView(keyFile, PosixFileAttributeView.class);
     if (posix != null) {
       Set<PosixFilePermission> perms = posix.readAttributes().permissions();
       for (PosixFilePermission p : perms) {
@@ -136,7 +137,12 @@ public final class NodeIdentity {
   /** The key file's text; an {@link IOException} naming the file if it is not small UTF-8 text. */
   private static String readText(Path keyFile) throws IOException {
     if (Files.size(keyFile) > MAX_KEY_FILE_BYTES) {
-      throw new IOException("key file " + keyFile + ": not a key file (" + Files.size(keyFile) + " bytes; expected a few lines of text)");
+      throw new IOException(
+          "key file "
+              + keyFile
+              + ": not a key file ("
+              + Files.size(keyFile)
+              + " bytes; expected a few lines of text)");
     }
     try {
       return StandardCharsets.UTF_8
@@ -146,7 +152,10 @@ public final class NodeIdentity {
           .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(keyFile)))
           .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IOException("key file " + keyFile + ": not a key file (not UTF-8 text; expected lines scheme=... and private=...)");
+      throw new IOException(
+          "key file "
+              + keyFile
+              + ": not a key file (not UTF-8 text; expected lines scheme=... and private=...)");
     }
   }
 
@@ -161,7 +170,8 @@ public final class NodeIdentity {
     Path tmp = dir.resolve(keyFile.getFileName() + ".tmp-" + System.nanoTime());
     boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
     if (posix) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(tmp);
     }
@@ -206,7 +216,9 @@ public final class NodeIdentity {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NodeIdentity i && nodeId.equals(i.nodeId) && Arrays.equals(publicKey, i.publicKey);
+    return o instanceof NodeIdentity i
+        && nodeId.equals(i.nodeId)
+        && Arrays.equals(publicKey, i.publicKey);
   }
 
   @Override

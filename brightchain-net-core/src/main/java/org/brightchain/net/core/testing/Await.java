@@ -8,9 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * Waits, in real time, for a condition that other threads make true: for tests that run nodes on
- * real sockets or in other processes. It polls the condition every few milliseconds until it
- * holds or the timeout passes, then fails with a description of what was awaited and what was
- * seen last.
+ * real sockets or in other processes. It polls the condition every few milliseconds until it holds
+ * or the timeout passes, then fails with a description of what was awaited and what was seen last.
  *
  * <pre>{@code
  * Await.until(Duration.ofSeconds(10), () -> b.peers().size() == 1, () -> "B's peers: " + b.peers());

@@ -1,7 +1,7 @@
 package org.brightchain.net.core.testing;
 
-import java.net.InetSocketAddress;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +16,9 @@ import org.brightchain.net.spi.TransportHandler;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * An in-memory network of {@link Transport}s, for tests and simulations of the node engine
- * without sockets. Each transport is reached at {@code host:wsPort}; frames are delivered
- * synchronously to the receiving node, which queues them on its own scheduler.
+ * An in-memory network of {@link Transport}s, for tests and simulations of the node engine without
+ * sockets. Each transport is reached at {@code host:wsPort}; frames are delivered synchronously to
+ * the receiving node, which queues them on its own scheduler.
  *
  * <p>Links can be cut ({@link #partition}) to simulate failures. Thread-safe.
  */
@@ -66,9 +66,8 @@ public final class InMemoryNetwork {
   }
 
   /**
-   * Silences (or restores) a host: while silenced, every frame to or from it is lost without
-   * any connection closing, as when a machine freezes or a cable is pulled. Heartbeats are what
-   * notice.
+   * Silences (or restores) a host: while silenced, every frame to or from it is lost without any
+   * connection closing, as when a machine freezes or a cable is pulled. Heartbeats are what notice.
    */
   public void silence(String host, boolean silenced) {
     if (silenced) {

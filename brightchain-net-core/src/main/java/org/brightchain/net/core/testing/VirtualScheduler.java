@@ -14,8 +14,8 @@ import org.brightchain.net.spi.Scheduler;
  * when the test moves it. Many nodes may share one instance; their tasks then interleave in one
  * deterministic order.
  *
- * <p>Thread-safe: tasks may be submitted from any thread, and run on the thread that calls
- * {@code runUntilIdle} or {@code advance}.
+ * <p>Thread-safe: tasks may be submitted from any thread, and run on the thread that calls {@code
+ * runUntilIdle} or {@code advance}.
  */
 public final class VirtualScheduler implements Scheduler {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
@@ -121,7 +121,8 @@ public final class VirtualScheduler implements Scheduler {
       }
       ran++;
       if (ran > 10_000_000) {
-        throw new IllegalStateException("more than 10 million tasks: a task keeps rescheduling itself at zero delay?");
+        throw new IllegalStateException(
+            "more than 10 million tasks: a task keeps rescheduling itself at zero delay?");
       }
     }
   }

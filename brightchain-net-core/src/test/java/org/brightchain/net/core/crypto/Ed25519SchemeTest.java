@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Ed25519 has no low/high-S pair and no DER form; its malleability guard is that {@code S} must
- * be below the group order {@code L}, which is tested instead.
+ * Ed25519 has no low/high-S pair and no DER form; its malleability guard is that {@code S} must be
+ * below the group order {@code L}, which is tested instead.
  */
 class Ed25519SchemeTest {
   private static final Ed25519Scheme SCHEME = Ed25519Scheme.instance();
@@ -138,7 +138,8 @@ class Ed25519SchemeTest {
     List<byte[]> badKeys =
         List.of(new byte[0], new byte[31], Arrays.copyOf(pub, 33), allOnes, new byte[32]);
     for (byte[] k : badKeys) {
-      assertFalse(assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
+      assertFalse(
+          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
     }
     List<byte[]> badSigs = new ArrayList<>();
     badSigs.add(new byte[0]);
@@ -149,7 +150,8 @@ class Ed25519SchemeTest {
     Arrays.fill(ones, (byte) 0xff);
     badSigs.add(ones);
     for (byte[] s : badSigs) {
-      assertFalse(assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
+      assertFalse(
+          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
     }
   }
 
@@ -176,7 +178,8 @@ class Ed25519SchemeTest {
         + "72,"
         + "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
   })
-  void keysAndSignaturesMatchTheRfc8032Vectors(String secret, String publicKey, String message, String signature) {
+  void keysAndSignaturesMatchTheRfc8032Vectors(
+      String secret, String publicKey, String message, String signature) {
     byte[] priv = Hex.decode(secret);
     byte[] msg = Hex.decode(message == null ? "" : message);
 

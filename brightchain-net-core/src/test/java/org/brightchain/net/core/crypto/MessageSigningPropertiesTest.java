@@ -45,7 +45,8 @@ class MessageSigningPropertiesTest {
           identity(SignatureSchemes.ed25519(), "e"),
           identity(SignatureSchemes.ed25519(), "f"));
 
-  private static NodeIdentity identity(org.brightchain.net.spi.SignatureScheme scheme, String seed) {
+  private static NodeIdentity identity(
+      org.brightchain.net.spi.SignatureScheme scheme, String seed) {
     return NodeIdentity.fromPrivateKey(
         scheme, Secp256k1Scheme.sha256(("signer " + seed).getBytes(StandardCharsets.UTF_8)));
   }
@@ -98,7 +99,8 @@ class MessageSigningPropertiesTest {
                 Arbitraries.of(BlockLocationUpdate.Action.class))
             .as(
                 (b, n, t, auth, action) ->
-                    new BlockLocationUpdate(b, BlockLocation.of(n, Instant.ofEpochMilli(t), auth), action));
+                    new BlockLocationUpdate(
+                        b, BlockLocation.of(n, Instant.ofEpochMilli(t), auth), action));
     Arbitrary<EventPayload> leave =
         Combinators.combine(nodeIds(), Arbitraries.strings().ofMaxLength(40)).as(NodeLeave::new);
     Arbitrary<EventPayload> ping =
@@ -121,11 +123,20 @@ class MessageSigningPropertiesTest {
   private static SignedMessage signed(
       NodeIdentity signer, EventPayload data, long payloadTs, long ts, NodeId recipient) {
     return MessageSigning.sign(
-        signer, MessageSigning.EVENT_PURPOSE, WSMessage.of(data, payloadTs, signer.nodeId()), ts, recipient);
+        signer,
+        MessageSigning.EVENT_PURPOSE,
+        WSMessage.of(data, payloadTs, signer.nodeId()),
+        ts,
+        recipient);
   }
 
   private static SignedMessage copy(
-      SignedMessage m, WSMessage payload, long ts, NodeId nodeId, byte[] publicKey, NodeId recipient) {
+      SignedMessage m,
+      WSMessage payload,
+      long ts,
+      NodeId nodeId,
+      byte[] publicKey,
+      NodeId recipient) {
     return new SignedMessage(payload, ts, nodeId, publicKey, m.signature(), recipient);
   }
 
@@ -137,7 +148,8 @@ class MessageSigningPropertiesTest {
   private static EventPayload changed(EventPayload data) {
     if (data instanceof BlockTemperatureUpdate t) {
       DataTemperature[] all = DataTemperature.values();
-      return new BlockTemperatureUpdate(t.blockId(), all[(t.temperature().ordinal() + 1) % all.length]);
+      return new BlockTemperatureUpdate(
+          t.blockId(), all[(t.temperature().ordinal() + 1) % all.length]);
     } else if (data instanceof BlockLocationUpdate l) {
       return new BlockLocationUpdate(
           l.blockId(),
@@ -162,20 +174,44 @@ class MessageSigningPropertiesTest {
   private static SignedMessage change(SignedMessage m, Field field, NodeIdentity other) {
     WSMessage p = m.payload();
     return switch (field) {
-      case TIMESTAMP -> copy(m, p, otherTimestamp(m.timestamp()), m.nodeId(), m.publicKey(), m.recipient());
+      case TIMESTAMP ->
+          copy(m, p, otherTimestamp(m.timestamp()), m.nodeId(), m.publicKey(), m.recipient());
       case PAYLOAD_TIMESTAMP ->
-          copy(m, new WSMessage(p.type(), p.data(), otherTimestamp(p.timestamp()), p.sender()),
-              m.timestamp(), m.nodeId(), m.publicKey(), m.recipient());
+          copy(
+              m,
+              new WSMessage(p.type(), p.data(), otherTimestamp(p.timestamp()), p.sender()),
+              m.timestamp(),
+              m.nodeId(),
+              m.publicKey(),
+              m.recipient());
       case PAYLOAD_DATA ->
-          copy(m, new WSMessage(p.type(), changed(p.data()), p.timestamp(), p.sender()),
-              m.timestamp(), m.nodeId(), m.publicKey(), m.recipient());
+          copy(
+              m,
+              new WSMessage(p.type(), changed(p.data()), p.timestamp(), p.sender()),
+              m.timestamp(),
+              m.nodeId(),
+              m.publicKey(),
+              m.recipient());
       case RECIPIENT ->
-          copy(m, p, m.timestamp(), m.nodeId(), m.publicKey(),
-              m.recipient() == null ? other.nodeId() : m.recipient().equals(other.nodeId()) ? null : other.nodeId());
+          copy(
+              m,
+              p,
+              m.timestamp(),
+              m.nodeId(),
+              m.publicKey(),
+              m.recipient() == null
+                  ? other.nodeId()
+                  : m.recipient().equals(other.nodeId()) ? null : other.nodeId());
       case SENDER ->
-          copy(m, new WSMessage(p.type(), p.data(), p.timestamp(), otherNodeId(p.sender())),
-              m.timestamp(), m.nodeId(), m.publicKey(), m.recipient());
-      case NODE_ID -> copy(m, p, m.timestamp(), otherNodeId(m.nodeId()), m.publicKey(), m.recipient());
+          copy(
+              m,
+              new WSMessage(p.type(), p.data(), p.timestamp(), otherNodeId(p.sender())),
+              m.timestamp(),
+              m.nodeId(),
+              m.publicKey(),
+              m.recipient());
+      case NODE_ID ->
+          copy(m, p, m.timestamp(), otherNodeId(m.nodeId()), m.publicKey(), m.recipient());
     };
   }
 
@@ -215,8 +251,8 @@ class MessageSigningPropertiesTest {
   }
 
   /**
-   * Every kind of payload, metadata with versions, batches and reconciliation steps included:
-   * the signed bytes are the same after a trip through either codec.
+   * Every kind of payload, metadata with versions, batches and reconciliation steps included: the
+   * signed bytes are the same after a trip through either codec.
    */
   @Property(tries = 300)
   void anyPayloadStaysValidThroughProtobufAndJson(
@@ -227,7 +263,8 @@ class MessageSigningPropertiesTest {
       throws Exception {
     String purpose = MessageSigning.purposeFor(data.type());
     SignedMessage m =
-        MessageSigning.sign(signer, purpose, WSMessage.of(data, ts, signer.nodeId()), ts, recipient);
+        MessageSigning.sign(
+            signer, purpose, WSMessage.of(data, ts, signer.nodeId()), ts, recipient);
     byte[] bytes = MessageSigning.signedBytes(m, purpose);
 
     SignedMessage viaProto = ProtoCodec.decodeSignedMessage(ProtoCodec.encode(m));
@@ -296,7 +333,8 @@ class MessageSigningPropertiesTest {
     Assume.that(!signer.equals(other));
     SignedMessage m = signed(signer, data, ts, ts, recipient);
 
-    SignedMessage swapped = copy(m, m.payload(), m.timestamp(), m.nodeId(), other.publicKey(), m.recipient());
+    SignedMessage swapped =
+        copy(m, m.payload(), m.timestamp(), m.nodeId(), other.publicKey(), m.recipient());
 
     assertEquals(Verdict.KEY_MISMATCH, MessageSigning.verify(swapped));
   }
@@ -312,14 +350,17 @@ class MessageSigningPropertiesTest {
     // Everything says "claimed" (nodeId, publicKey, sender), but the signer made the signature.
     WSMessage payload = WSMessage.of(data, ts, claimed.nodeId());
     byte[] bytes =
-        MessageSigning.signedBytes(MessageSigning.EVENT_PURPOSE, payload, ts, claimed.nodeId(), recipient);
+        MessageSigning.signedBytes(
+            MessageSigning.EVENT_PURPOSE, payload, ts, claimed.nodeId(), recipient);
     SignedMessage forged =
-        new SignedMessage(payload, ts, claimed.nodeId(), claimed.publicKey(), signer.sign(bytes), recipient);
+        new SignedMessage(
+            payload, ts, claimed.nodeId(), claimed.publicKey(), signer.sign(bytes), recipient);
 
     assertEquals(Verdict.BAD_SIGNATURE, MessageSigning.verify(forged));
     // The same bytes signed by the claimed key verify: the signature is the only thing wrong.
     SignedMessage genuine =
-        new SignedMessage(payload, ts, claimed.nodeId(), claimed.publicKey(), claimed.sign(bytes), recipient);
+        new SignedMessage(
+            payload, ts, claimed.nodeId(), claimed.publicKey(), claimed.sign(bytes), recipient);
     assertEquals(Verdict.VALID, MessageSigning.verify(genuine));
   }
 
@@ -334,7 +375,11 @@ class MessageSigningPropertiesTest {
 
     SignedMessage m =
         MessageSigning.sign(
-            signer, MessageSigning.EVENT_PURPOSE, WSMessage.of(data, ts, sender.nodeId()), ts, recipient);
+            signer,
+            MessageSigning.EVENT_PURPOSE,
+            WSMessage.of(data, ts, sender.nodeId()),
+            ts,
+            recipient);
 
     assertEquals(signer.nodeId(), m.nodeId());
     assertEquals(Verdict.SENDER_MISMATCH, MessageSigning.verify(m));

@@ -59,10 +59,13 @@ class NodeIdentityTest {
     assertTrue(text.contains("scheme=secp256k1"), text);
     assertTrue(text.contains("private="), text);
     try (Stream<Path> files = Files.list(keyFile.getParent())) {
-      assertEquals(List.of(NodeIdentity.KEY_FILE), files.map(p -> p.getFileName().toString()).collect(Collectors.toList()),
+      assertEquals(
+          List.of(NodeIdentity.KEY_FILE),
+          files.map(p -> p.getFileName().toString()).collect(Collectors.toList()),
           "no temporary file is left behind");
     }
-    assertFalse(created.toString().contains(text.substring(text.indexOf("private=") + 8).strip()),
+    assertFalse(
+        created.toString().contains(text.substring(text.indexOf("private=") + 8).strip()),
         "toString never shows the private key");
   }
 
@@ -141,7 +144,9 @@ class NodeIdentityTest {
 
     IOException e = assertThrows(IOException.class, () -> NodeIdentity.loadOrCreate(p));
     // The file and the problem are named (not the decoder's "Input length = 1").
-    assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("not a key file"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(p.toString()) && e.getMessage().contains("not a key file"),
+        e.getMessage());
   }
 
   @Test

@@ -34,7 +34,8 @@ class Secp256k1SchemeTest {
   private static final BigInteger HALF_N = N.shiftRight(1);
 
   /** The generator G, compressed. */
-  private static final String G = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+  private static final String G =
+      "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
 
   private final SecureRandom random = new SecureRandom();
 
@@ -186,10 +187,18 @@ class Secp256k1SchemeTest {
     offCurveUncompressed[32] = 1;
     offCurveUncompressed[64] = 1;
     List<byte[]> badKeys =
-        List.of(new byte[0], new byte[1], Arrays.copyOf(pub, 32), Arrays.copyOf(pub, 34), badPrefix, xTooBig,
-            offCurveUncompressed, new byte[33]);
+        List.of(
+            new byte[0],
+            new byte[1],
+            Arrays.copyOf(pub, 32),
+            Arrays.copyOf(pub, 34),
+            badPrefix,
+            xTooBig,
+            offCurveUncompressed,
+            new byte[33]);
     for (byte[] k : badKeys) {
-      assertFalse(assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
+      assertFalse(
+          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
     }
 
     byte[] allOnes = new byte[64];
@@ -214,7 +223,8 @@ class Secp256k1SchemeTest {
     byte[] derWithTrailing = Arrays.copyOf(der(r(sig), s(sig)), der(r(sig), s(sig)).length + 1);
     badSigs.add(derWithTrailing);
     for (byte[] s : badSigs) {
-      assertFalse(assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
+      assertFalse(
+          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
     }
   }
 
@@ -238,12 +248,11 @@ class Secp256k1SchemeTest {
 
     assertEquals(G, Hex.encode(SCHEME.publicKey(one)));
     // and n - 1 is -G: same x, odd y.
-    assertEquals("03" + G.substring(2), Hex.encode(SCHEME.publicKey(key(N.subtract(BigInteger.ONE)))));
+    assertEquals(
+        "03" + G.substring(2), Hex.encode(SCHEME.publicKey(key(N.subtract(BigInteger.ONE)))));
   }
 
-  /**
-   * The well-known RFC 6979 vectors for secp256k1 with SHA-256, with {@code s} in its low form.
-   */
+  /** The well-known RFC 6979 vectors for secp256k1 with SHA-256, with {@code s} in its low form. */
   @ParameterizedTest(name = "{1}")
   @CsvSource(
       delimiter = '|',

@@ -58,8 +58,12 @@ class TestVectorsTest {
   // ------------------------------------------------------------------ vector 1
 
   static final String V1_SIGNED =
-      "{\"nodeId\":\"" + ID_A + "\",\"payload\":{\"data\":{\"blockId\":\"" + BLOCK
-          + "\",\"temperature\":\"hot\"},\"sender\":\"" + ID_A
+      "{\"nodeId\":\""
+          + ID_A
+          + "\",\"payload\":{\"data\":{\"blockId\":\""
+          + BLOCK
+          + "\",\"temperature\":\"hot\"},\"sender\":\""
+          + ID_A
           + "\",\"timestamp\":1764000000000,\"type\":\"block:temperature\"},"
           + "\"purpose\":\"brightchain-net/event/v1\",\"timestamp\":1764000000000}";
   static final String V1_ID = "fc5ecfdb52872cbed6e10d038667af92f5f664e3a8f5b5d3adbffe9fee5b5e5a";
@@ -73,10 +77,17 @@ class TestVectorsTest {
       "34ce885bd9cf9ce6810de30be731144eebafc90bf63aa2968869dece40387d7e"
           + "8c8282f0e26b38f49e38843f29411116773908bc8d379a23bd56c7ea7b661b05";
   static final String V1_TEXT_FRAME =
-      "{\"payload\":{\"type\":\"block:temperature\",\"data\":{\"blockId\":\"" + BLOCK
-          + "\",\"temperature\":\"hot\"},\"timestamp\":1764000000000,\"sender\":\"" + ID_A
-          + "\"},\"timestamp\":1764000000000,\"nodeId\":\"" + ID_A + "\",\"publicKey\":\""
-          + PUB_A + "\",\"signature\":\"" + V1_SIG + "\"}";
+      "{\"payload\":{\"type\":\"block:temperature\",\"data\":{\"blockId\":\""
+          + BLOCK
+          + "\",\"temperature\":\"hot\"},\"timestamp\":1764000000000,\"sender\":\""
+          + ID_A
+          + "\"},\"timestamp\":1764000000000,\"nodeId\":\""
+          + ID_A
+          + "\",\"publicKey\":\""
+          + PUB_A
+          + "\",\"signature\":\""
+          + V1_SIG
+          + "\"}";
   static final String V1_BINARY_FRAME =
       "0a6f0880d0dfb4ab3312200f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554"
           + "6a440a40d0be39a772156d87e4292da8b82bf9fbc01a1ca1f00197027461da3d7e1809b7f542282ea6"
@@ -89,8 +100,12 @@ class TestVectorsTest {
   // ------------------------------------------------------------------ vector 2
 
   static final String V2_SIGNED =
-      "{\"nodeId\":\"" + ID_B + "\",\"payload\":{\"data\":{\"blockId\":\"" + BLOCK
-          + "\",\"temperature\":\"hot\"},\"sender\":\"" + ID_B
+      "{\"nodeId\":\""
+          + ID_B
+          + "\",\"payload\":{\"data\":{\"blockId\":\""
+          + BLOCK
+          + "\",\"temperature\":\"hot\"},\"sender\":\""
+          + ID_B
           + "\",\"timestamp\":1764000000000,\"type\":\"block:temperature\"},"
           + "\"purpose\":\"brightchain-net/event/v1\",\"timestamp\":1764000000000}";
   static final String V2_ID = "cebf94ed1352b3350ce2b30a287a21588c317420d6920632a91c2d89c1f0504c";
@@ -101,9 +116,14 @@ class TestVectorsTest {
   // ------------------------------------------------------------------ vector 3 (recipient)
 
   static final String V3_SIGNED =
-      "{\"nodeId\":\"" + ID_B + "\",\"payload\":{\"data\":{\"nonce\":9007199254740991},"
-          + "\"sender\":\"" + ID_B + "\",\"timestamp\":1764000000001,\"type\":\"system:pong\"},"
-          + "\"purpose\":\"brightchain-net/event/v1\",\"recipient\":\"" + ID_A
+      "{\"nodeId\":\""
+          + ID_B
+          + "\",\"payload\":{\"data\":{\"nonce\":9007199254740991},"
+          + "\"sender\":\""
+          + ID_B
+          + "\",\"timestamp\":1764000000001,\"type\":\"system:pong\"},"
+          + "\"purpose\":\"brightchain-net/event/v1\",\"recipient\":\""
+          + ID_A
           + "\",\"timestamp\":1764000000001}";
   static final String V3_ID = "75530bd8fd9c8c83381b22f7d831dc274ebbee852a71f11e7c070d7010a8ffa7";
   static final String V3_SIG =
@@ -111,17 +131,32 @@ class TestVectorsTest {
           + "3eca93197cc37275708b6416b1970fd4b7532dcd1fbbfa8bdc70d3831377fd06";
   static final String V3_TEXT_FRAME =
       "{\"payload\":{\"type\":\"system:pong\",\"data\":{\"nonce\":9007199254740991},"
-          + "\"timestamp\":1764000000001,\"sender\":\"" + ID_B + "\"},\"timestamp\":1764000000001,"
-          + "\"nodeId\":\"" + ID_B + "\",\"recipient\":\"" + ID_A + "\",\"publicKey\":\"" + PUB_B
-          + "\",\"signature\":\"" + V3_SIG + "\"}";
+          + "\"timestamp\":1764000000001,\"sender\":\""
+          + ID_B
+          + "\"},\"timestamp\":1764000000001,"
+          + "\"nodeId\":\""
+          + ID_B
+          + "\",\"recipient\":\""
+          + ID_A
+          + "\",\"publicKey\":\""
+          + PUB_B
+          + "\",\"signature\":\""
+          + V3_SIG
+          + "\"}";
 
   // ------------------------------------------------------------------ vector 4 (announce)
 
   static final String V4_SIGNED =
-      "{\"nodeId\":\"" + ID_A + "\",\"payload\":{\"data\":{\"address\":\"\","
+      "{\"nodeId\":\""
+          + ID_A
+          + "\",\"payload\":{\"data\":{\"address\":\"\","
           + "\"capabilities\":[\"routing\",\"metadata\",\"temperature\"],\"httpPort\":4242,"
-          + "\"nodeId\":\"" + ID_A + "\",\"region\":\"eu-west\",\"version\":\"0.1.0\","
-          + "\"wsPort\":4242},\"sender\":\"" + ID_A + "\",\"timestamp\":1764000000002,"
+          + "\"nodeId\":\""
+          + ID_A
+          + "\",\"region\":\"eu-west\",\"version\":\"0.1.0\","
+          + "\"wsPort\":4242},\"sender\":\""
+          + ID_A
+          + "\",\"timestamp\":1764000000002,"
           + "\"type\":\"node:announce\"},\"purpose\":\"brightchain-net/event/v1\","
           + "\"timestamp\":1764000000002}";
   static final String V4_ID = "08a93d5f888f8e043f811e5fa66f7b82a5c6484aa62801f13bdb1160f1883b17";
@@ -132,17 +167,24 @@ class TestVectorsTest {
   // ------------------------------------------------------------------ vector 5 (escaping)
 
   /** The reason text: quotes, backslash, a slash, controls, and characters beyond ASCII. */
-  static final String V5_REASON =
-      "bye \"now\" \\ </x>\n\t\u0001 \u00e9 \u20ac \ud83d\ude00 \u2028";
+  static final String V5_REASON = "bye \"now\" \\ </x>\n\t\u0001 \u00e9 \u20ac \ud83d\ude00 \u2028";
 
   static final String V5_SIGNED =
-      "{\"nodeId\":\"" + ID_B + "\",\"payload\":{\"data\":{\"nodeId\":\"" + ID_B + "\","
+      "{\"nodeId\":\""
+          + ID_B
+          + "\",\"payload\":{\"data\":{\"nodeId\":\""
+          + ID_B
+          + "\","
           + "\"reason\":\"bye \\\"now\\\" \\\\ </x>\\n\\t\\u0001 \u00e9 \u20ac \ud83d\ude00 \u2028\"},"
-          + "\"sender\":\"" + ID_B + "\",\"timestamp\":1764000000003,\"type\":\"node:leave\"},"
+          + "\"sender\":\""
+          + ID_B
+          + "\",\"timestamp\":1764000000003,\"type\":\"node:leave\"},"
           + "\"purpose\":\"brightchain-net/event/v1\",\"timestamp\":1764000000003}";
+
   /** The reason as it appears in the signed bytes, as UTF-8 hex. */
   static final String V5_REASON_BYTES =
       "627965205c226e6f775c22205c5c203c2f783e5c6e5c745c753030303120c3a920e282ac20f09f988020e280a8";
+
   static final String V5_ID = "de82458d2b27994d459200df23b5a1917f833438365ffb420cc7e284ae863a58";
   static final String V5_SIG =
       "66327ac30349fdd0a2e1158b205f6681f25daaeb9597e9e09b3d416daabdbb26"
@@ -156,7 +198,8 @@ class TestVectorsTest {
     assertEquals(ID_A, A.nodeId().hex());
     assertEquals(PUB_B, Hex.encode(B.publicKey()));
     assertEquals(ID_B, B.nodeId().hex());
-    assertEquals(KEY_B, Hex.encode(sha256("brightchain test vector".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(
+        KEY_B, Hex.encode(sha256("brightchain test vector".getBytes(StandardCharsets.UTF_8))));
     assertEquals(ID_A, Hex.encode(sha256(Hex.decode(PUB_A))));
     assertEquals(
         BLOCK, Hex.encode(sha3_512("brightchain test block".getBytes(StandardCharsets.UTF_8))));
@@ -174,7 +217,8 @@ class TestVectorsTest {
   void vector2_sameEventOtherSigner() {
     SignedMessage m =
         MessageSigning.sign(
-            B, WSMessage.of(new BlockTemperatureUpdate(block(), DataTemperature.HOT), T, B.nodeId()));
+            B,
+            WSMessage.of(new BlockTemperatureUpdate(block(), DataTemperature.HOT), T, B.nodeId()));
     check(m, V2_SIGNED, V2_ID, V2_SIG);
   }
 
@@ -185,33 +229,47 @@ class TestVectorsTest {
     assertEquals(V3_TEXT_FRAME, JsonCodec.toJson(m));
     // The recipient is covered by the signature.
     SignedMessage readdressed =
-        new SignedMessage(m.payload(), m.timestamp(), m.nodeId(), m.publicKey(), m.signature(), null);
+        new SignedMessage(
+            m.payload(), m.timestamp(), m.nodeId(), m.publicKey(), m.signature(), null);
     assertEquals(MessageSigning.Verdict.BAD_SIGNATURE, MessageSigning.verify(readdressed));
   }
 
   /** SHA-256 of the UTF-8 text "brightchain test challenge". */
   static String challenge6() {
     try {
-      return Hex.encode(MessageDigest.getInstance("SHA-256").digest("brightchain test challenge".getBytes(StandardCharsets.UTF_8)));
+      return Hex.encode(
+          MessageDigest.getInstance("SHA-256")
+              .digest("brightchain test challenge".getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }
 
-  static final String V6_SIGNED = "{\"nodeId\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"payload\":{\"data\":{\"challenge\":\"3df4597f8cd889cf2ba2fd0cdff4b70eda4314129a4e3cf255e1f0a78debce45\",\"peer\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\"},\"sender\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"timestamp\":1764000000005,\"type\":\"system:auth\"},\"purpose\":\"brightchain-net/auth/v1\",\"recipient\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\",\"timestamp\":1764000000005}";
+  static final String V6_SIGNED =
+      "{\"nodeId\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"payload\":{\"data\":{\"challenge\":\"3df4597f8cd889cf2ba2fd0cdff4b70eda4314129a4e3cf255e1f0a78debce45\",\"peer\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\"},\"sender\":\"0f715baf5d4c2ed329785cef29e562f73488c8a2bb9dbc5700b361d54b9b0554\",\"timestamp\":1764000000005,\"type\":\"system:auth\"},\"purpose\":\"brightchain-net/auth/v1\",\"recipient\":\"e728fdc28c68d053bc4963c6f18e56cb28b7b83364c4aa175d6bdfc00c6200d6\",\"timestamp\":1764000000005}";
   static final String V6_ID = "8f105c83d8caff3671c00056f68e14dcb051118bc5f7ec475a62a27d6cd9ebea";
-  static final String V6_SIG = "fb8cf760332d7982f849d6568aeb857d2245425330b4b1e3705dd303292c643730eb2bf305e74f8673184b95b620f09a5c3ef7d7c186a26494734623aeb7af29";
+  static final String V6_SIG =
+      "fb8cf760332d7982f849d6568aeb857d2245425330b4b1e3705dd303292c643730eb2bf305e74f8673184b95b620f09a5c3ef7d7c186a26494734623aeb7af29";
 
   @Test
   void vector6_proofOfKey() {
     AuthProof proof = new AuthProof(challenge6(), B.nodeId());
-    SignedMessage m = MessageSigning.sign(A, MessageSigning.AUTH_PURPOSE, WSMessage.of(proof, T + 5, A.nodeId()), T + 5, B.nodeId());
+    SignedMessage m =
+        MessageSigning.sign(
+            A,
+            MessageSigning.AUTH_PURPOSE,
+            WSMessage.of(proof, T + 5, A.nodeId()),
+            T + 5,
+            B.nodeId());
     byte[] bytes = MessageSigning.signedBytes(m, MessageSigning.AUTH_PURPOSE);
     assertEquals(V6_SIGNED, new String(bytes, StandardCharsets.UTF_8), "signed bytes");
     assertEquals(V6_ID, Hex.encode(MessageSigning.messageId(bytes)), "message id");
     assertEquals(V6_SIG, Hex.encode(m.signature()), "signature");
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m));
-    assertEquals(MessageSigning.Verdict.BAD_SIGNATURE, MessageSigning.verify(m, MessageSigning.EVENT_PURPOSE), "not an event");
+    assertEquals(
+        MessageSigning.Verdict.BAD_SIGNATURE,
+        MessageSigning.verify(m, MessageSigning.EVENT_PURPOSE),
+        "not an event");
   }
 
   @Test
@@ -235,7 +293,9 @@ class TestVectorsTest {
         MessageSigning.sign(
             B, WSMessage.of(new NodeLeave(B.nodeId(), V5_REASON), T + 3, B.nodeId()));
     check(m, V5_SIGNED, V5_ID, V5_SIG);
-    String signed = new String(MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE), StandardCharsets.UTF_8);
+    String signed =
+        new String(
+            MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE), StandardCharsets.UTF_8);
     assertTrue(
         Hex.encode(signed.getBytes(StandardCharsets.UTF_8)).contains(V5_REASON_BYTES),
         "the escaped reason appears in the signed bytes as documented");
@@ -251,10 +311,18 @@ class TestVectorsTest {
     assertEquals(v3(), JsonCodec.fromJson(V3_TEXT_FRAME, SignedMessage.class));
     // Key order and white space in a frame do not matter: the signed bytes are canonical.
     String reordered =
-        "{ \"signature\": \"" + V1_SIG + "\", \"publicKey\": \"" + PUB_A + "\", \"nodeId\": \""
-            + ID_A + "\", \"timestamp\": 1764000000000, \"payload\": { \"sender\": \"" + ID_A
+        "{ \"signature\": \""
+            + V1_SIG
+            + "\", \"publicKey\": \""
+            + PUB_A
+            + "\", \"nodeId\": \""
+            + ID_A
+            + "\", \"timestamp\": 1764000000000, \"payload\": { \"sender\": \""
+            + ID_A
             + "\", \"timestamp\": 1764000000000, \"data\": { \"temperature\": \"hot\", "
-            + "\"blockId\": \"" + BLOCK + "\" }, \"type\": \"block:temperature\" } }";
+            + "\"blockId\": \""
+            + BLOCK
+            + "\" }, \"type\": \"block:temperature\" } }";
     assertEquals(
         MessageSigning.Verdict.VALID,
         MessageSigning.verify(JsonCodec.fromJson(reordered, SignedMessage.class)));
@@ -290,7 +358,8 @@ class TestVectorsTest {
             m.payload(), m.timestamp() + 1, m.nodeId(), m.publicKey(), m.signature(), null);
     assertEquals(MessageSigning.Verdict.BAD_SIGNATURE, MessageSigning.verify(later));
     SignedMessage otherKey =
-        new SignedMessage(m.payload(), m.timestamp(), m.nodeId(), B.publicKey(), m.signature(), null);
+        new SignedMessage(
+            m.payload(), m.timestamp(), m.nodeId(), B.publicKey(), m.signature(), null);
     assertEquals(MessageSigning.Verdict.KEY_MISMATCH, MessageSigning.verify(otherKey));
     SignedMessage otherSender =
         new SignedMessage(

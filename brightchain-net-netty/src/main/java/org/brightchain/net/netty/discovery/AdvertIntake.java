@@ -14,9 +14,9 @@ import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.core.internal.wire.WireFormatException;
 
 /**
- * What happens to a received advert, without sockets: checks in order of cost (size, decoding,
- * own id, a replay of what was already accepted, the sender's allowance, then the signature),
- * and the table of nodes heard. Every structure is bounded, whatever arrives.
+ * What happens to a received advert, without sockets: checks in order of cost (size, decoding, own
+ * id, a replay of what was already accepted, the sender's allowance, then the signature), and the
+ * table of nodes heard. Every structure is bounded, whatever arrives.
  *
  * <p>Thread-safe: one lock; datagrams arrive on one thread, and reads of the table are rare.
  */
@@ -40,8 +40,10 @@ final class AdvertIntake {
   private final long timeoutMillis;
   private final Duration maxAge;
   private final IntakeLimits limits;
+
   /** Insertion order is kept as "least recently heard first": an update re-inserts. */
   private final LinkedHashMap<NodeId, Entry> nodes = new LinkedHashMap<>();
+
   private final LinkedHashMap<InetAddress, long[]> sources;
   private final long[] counts = new long[AdvertOutcome.values().length];
   private long received;
@@ -58,12 +60,13 @@ final class AdvertIntake {
     this.maxAge = nodeTimeout.multipliedBy(2);
     this.limits = limits;
     int maxSources = limits.maxSources();
-    this.sources = new LinkedHashMap<>(64, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<InetAddress, long[]> eldest) {
-        return size() > maxSources;
-      }
-    };
+    this.sources =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<InetAddress, long[]> eldest) {
+            return size() > maxSources;
+          }
+        };
   }
 
   /** The freshness allowed to an advert's timestamp, either way. */

@@ -2,9 +2,9 @@ package org.brightchain.net.netty.discovery;
 
 /**
  * The receive side of the counters, as kept by an {@link AdvertIntake}: every received datagram
- * counts once, in {@code accepted} or in one of the reasons after it; {@code evicted} counts
- * table entries, not datagrams. The provider publishes them, with its send counters, as its
- * public counters, where each is described.
+ * counts once, in {@code accepted} or in one of the reasons after it; {@code evicted} counts table
+ * entries, not datagrams. The provider publishes them, with its send counters, as its public
+ * counters, where each is described.
  */
 record IntakeCounts(
     long received,

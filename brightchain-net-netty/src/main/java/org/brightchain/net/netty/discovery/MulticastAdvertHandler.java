@@ -38,7 +38,9 @@ final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramP
       intake.tooBig();
       return;
     }
-    AdvertDecision d = intake.accept(packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
+    AdvertDecision d =
+        intake.accept(
+            packet.sender().getAddress(), ByteBufUtil.getBytes(packet.content()), clock.millis());
     if (d.outcome() == AdvertOutcome.ACCEPTED) {
       accepted.accept(d);
     }

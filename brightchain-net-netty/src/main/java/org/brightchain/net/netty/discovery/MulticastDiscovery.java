@@ -51,23 +51,23 @@ import org.slf4j.LoggerFactory;
  * org.brightchain.net.config.DiscoverySettings#multicast()} is set.
  *
  * <p>The group ({@code 239.255.42.42} by default, or an IPv6 group such as {@code ff02::4242}) is
- * joined on every interface that is up, multicast-capable and has an address of the group's
- * family (the loopback interface when there is none, IPv4 only), on a socket bound with {@code
- * SO_REUSEADDR} so that several nodes on one host share the port. Adverts go out on each of
- * those interfaces with a TTL of 1 and multicast loopback on, so nodes on one host hear each
- * other too. The interval is shortened by up to a tenth at random, never lengthened: a node is
- * heard at least once per interval.
+ * joined on every interface that is up, multicast-capable and has an address of the group's family
+ * (the loopback interface when there is none, IPv4 only), on a socket bound with {@code
+ * SO_REUSEADDR} so that several nodes on one host share the port. Adverts go out on each of those
+ * interfaces with a TTL of 1 and multicast loopback on, so nodes on one host hear each other too.
+ * The interval is shortened by up to a tenth at random, never lengthened: a node is heard at least
+ * once per interval.
  *
  * <p>Received datagrams are checked cheapest first: over {@link SignedAdvert#MAX_BYTES} they are
- * dropped unread; then decoded; the node's own adverts and copies of an advert already accepted
- * are dropped; then each source address may have a few adverts verified per interval (and all
- * sources together a fixed number), and only then is the signature checked, with a freshness of
- * twice the node timeout. A valid advert reports its node to {@link DiscoveryContext#candidate}
- * (at the advert's address, or the datagram's source when the advert has none) at most once per
- * interval per node. Nothing is ever sent in reply to a datagram. The table of nodes heard
- * forgets a node after the node timeout and holds at most 1,024 nodes (when full, the least
- * recently heard makes room, unless it too was heard within the last interval), so a flood of
- * adverts, valid or not, costs bounded memory and CPU.
+ * dropped unread; then decoded; the node's own adverts and copies of an advert already accepted are
+ * dropped; then each source address may have a few adverts verified per interval (and all sources
+ * together a fixed number), and only then is the signature checked, with a freshness of twice the
+ * node timeout. A valid advert reports its node to {@link DiscoveryContext#candidate} (at the
+ * advert's address, or the datagram's source when the advert has none) at most once per interval
+ * per node. Nothing is ever sent in reply to a datagram. The table of nodes heard forgets a node
+ * after the node timeout and holds at most 1,024 nodes (when full, the least recently heard makes
+ * room, unless it too was heard within the last interval), so a flood of adverts, valid or not,
+ * costs bounded memory and CPU.
  *
  * <p>Registered for {@link java.util.ServiceLoader}; one instance serves one node, once: start,
  * then stop.
@@ -92,8 +92,8 @@ public final class MulticastDiscovery implements DiscoveryProvider {
   public record HeardNode(NodeId nodeId, String host, int port, Instant lastHeard) {}
 
   /**
-   * What the provider sent and received since it started. Every received datagram counts once,
-   * in {@code accepted} or in one of the reasons after it.
+   * What the provider sent and received since it started. Every received datagram counts once, in
+   * {@code accepted} or in one of the reasons after it.
    *
    * @param sent adverts sent (one per interface per interval)
    * @param sendFailures adverts the socket refused to send
@@ -102,14 +102,13 @@ public final class MulticastDiscovery implements DiscoveryProvider {
    * @param tooBig datagrams over {@link SignedAdvert#MAX_BYTES}, dropped unread
    * @param malformed datagrams that are not a signed advert
    * @param own this node's own adverts, looped back
-   * @param duplicate adverts not newer than the last one accepted from their node (copies
-   *     received on two interfaces, replays)
-   * @param rateLimited adverts over their source's allowance, or over the allowance of all
-   *     sources, of the interval: dropped before their signature was checked
+   * @param duplicate adverts not newer than the last one accepted from their node (copies received
+   *     on two interfaces, replays)
+   * @param rateLimited adverts over their source's allowance, or over the allowance of all sources,
+   *     of the interval: dropped before their signature was checked
    * @param keyMismatch adverts whose node id is not the hash of their public key
    * @param badSignature adverts whose signature does not verify
-   * @param stale adverts whose timestamp is more than twice the node timeout from this node's
-   *     clock
+   * @param stale adverts whose timestamp is more than twice the node timeout from this node's clock
    * @param tableFull valid adverts of nodes not in the table, turned away because the table was
    *     full of nodes heard within the last interval
    * @param evicted nodes dropped from a full table to make room for a new one (the least recently
@@ -133,7 +132,15 @@ public final class MulticastDiscovery implements DiscoveryProvider {
 
     /** Datagrams refused, for any reason ({@code own} included). */
     public long rejected() {
-      return tooBig + malformed + own + duplicate + rateLimited + keyMismatch + badSignature + stale + tableFull;
+      return tooBig
+          + malformed
+          + own
+          + duplicate
+          + rateLimited
+          + keyMismatch
+          + badSignature
+          + stale
+          + tableFull;
     }
 
     /** The intake's receive counters, with the send counters given. */
@@ -168,7 +175,8 @@ public final class MulticastDiscovery implements DiscoveryProvider {
   }
 
   /** With other bounds, and a choice of interfaces for a group (tests). */
-  MulticastDiscovery(IntakeLimits limits, Function<InetAddress, List<NetworkInterface>> interfaces) {
+  MulticastDiscovery(
+      IntakeLimits limits, Function<InetAddress, List<NetworkInterface>> interfaces) {
     this.limits = limits;
     this.interfaces = interfaces;
   }
@@ -204,16 +212,25 @@ public final class MulticastDiscovery implements DiscoveryProvider {
     DiscoveryConfig config = configured.get();
     InetAddress group = NetUtil.createInetAddressFromIpAddressString(config.multicastAddress());
     if (group == null || !group.isMulticastAddress()) {
-      throw new IllegalArgumentException("multicastAddress: '" + config.multicastAddress()
-          + "' (expected: a multicast IP address, such as 239.255.42.42 or ff02::4242)");
+      throw new IllegalArgumentException(
+          "multicastAddress: '"
+              + config.multicastAddress()
+              + "' (expected: a multicast IP address, such as 239.255.42.42 or ff02::4242)");
     }
     List<NetworkInterface> nifs = interfaces.apply(group);
     if (nifs.isEmpty()) {
-      throw new IOException("multicast: no network interface is up with an "
-          + (group instanceof Inet6Address ? "IPv6" : "IPv4") + " address");
+      throw new IOException(
+          "multicast: no network interface is up with an "
+              + (group instanceof Inet6Address ? "IPv6" : "IPv4")
+              + " address");
     }
-    Running r = new Running(context, config, new InetSocketAddress(group, config.port()),
-        new AdvertIntake(context.self().nodeId(), config.broadcastInterval(), config.nodeTimeout(), limits));
+    Running r =
+        new Running(
+            context,
+            config,
+            new InetSocketAddress(group, config.port()),
+            new AdvertIntake(
+                context.self().nodeId(), config.broadcastInterval(), config.nodeTimeout(), limits));
     try {
       r.open(nifs);
     } catch (Exception | Error e) {
@@ -226,9 +243,14 @@ public final class MulticastDiscovery implements DiscoveryProvider {
       return;
     }
     r.scheduleFirst();
-    log.info("multicast: group {} port {} joined on {} ({}); an advert every {} ms, nodes forgotten after {} ms",
-        NetUtil.toAddressString(group), config.port(), r.joinedNames(), DatagramSupport.name(),
-        config.broadcastInterval().toMillis(), config.nodeTimeout().toMillis());
+    log.info(
+        "multicast: group {} port {} joined on {} ({}); an advert every {} ms, nodes forgotten after {} ms",
+        NetUtil.toAddressString(group),
+        config.port(),
+        r.joinedNames(),
+        DatagramSupport.name(),
+        config.broadcastInterval().toMillis(),
+        config.nodeTimeout().toMillis());
   }
 
   /** Leaves the group and closes the sockets; idempotent. */
@@ -255,7 +277,10 @@ public final class MulticastDiscovery implements DiscoveryProvider {
       return List.of();
     }
     return r.intake.heard(r.clock.millis()).stream()
-        .map(s -> new HeardNode(s.nodeId(), s.host(), s.port(), Instant.ofEpochMilli(s.heardAtMillis())))
+        .map(
+            s ->
+                new HeardNode(
+                    s.nodeId(), s.host(), s.port(), Instant.ofEpochMilli(s.heardAtMillis())))
         .toList();
   }
 
@@ -290,7 +315,9 @@ public final class MulticastDiscovery implements DiscoveryProvider {
     }
     for (NetworkInterface nif : all) {
       try {
-        boolean hasFamily = nif.inetAddresses().anyMatch(a -> v6 ? a instanceof Inet6Address : a instanceof Inet4Address);
+        boolean hasFamily =
+            nif.inetAddresses()
+                .anyMatch(a -> v6 ? a instanceof Inet6Address : a instanceof Inet4Address);
         if (!nif.isUp() || !hasFamily) {
           continue;
         }
@@ -332,52 +359,75 @@ public final class MulticastDiscovery implements DiscoveryProvider {
     volatile Scheduler.Cancellable timer;
     boolean warnedTooBig;
 
-    Running(DiscoveryContext ctx, DiscoveryConfig config, InetSocketAddress group, AdvertIntake intake) {
+    Running(
+        DiscoveryContext ctx,
+        DiscoveryConfig config,
+        InetSocketAddress group,
+        AdvertIntake intake) {
       this.ctx = ctx;
       this.config = config;
       this.group = group;
       this.intake = intake;
       this.clock = ctx.clock();
       this.scheduler = ctx.scheduler();
-      this.family = group.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+      this.family =
+          group.getAddress() instanceof Inet6Address
+              ? SocketProtocolFamily.INET6
+              : SocketProtocolFamily.INET;
       this.loop = DatagramSupport.group("brightchain-multicast");
     }
 
     void open(List<NetworkInterface> nifs) throws Exception {
       InetAddress any = wildcard();
-      receiver = (DatagramChannel) await(
-          new Bootstrap()
-              .group(loop)
-              .channelFactory(DatagramSupport.channels(family))
-              .option(ChannelOption.SO_REUSEADDR, true)
-              // One byte over the limit: a longer datagram arrives cut, and is dropped as too big.
-              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SignedAdvert.MAX_BYTES + 1))
-              .handler(new MulticastAdvertHandler(intake, clock, this::accepted))
-              .bind(new InetSocketAddress(any, group.getPort())),
-          "bind UDP port " + group.getPort()).channel();
+      receiver =
+          (DatagramChannel)
+              await(
+                      new Bootstrap()
+                          .group(loop)
+                          .channelFactory(DatagramSupport.channels(family))
+                          .option(ChannelOption.SO_REUSEADDR, true)
+                          // One byte over the limit: a longer datagram arrives cut, and is dropped
+                          // as too big.
+                          .option(
+                              ChannelOption.RCVBUF_ALLOCATOR,
+                              new FixedRecvByteBufAllocator(SignedAdvert.MAX_BYTES + 1))
+                          .handler(new MulticastAdvertHandler(intake, clock, this::accepted))
+                          .bind(new InetSocketAddress(any, group.getPort())),
+                      "bind UDP port " + group.getPort())
+                  .channel();
       for (NetworkInterface nif : nifs) {
         ChannelFuture f = receiver.joinGroup(group, nif);
         if (f.awaitUninterruptibly(2, TimeUnit.SECONDS) && f.isSuccess()) {
           joined.add(nif);
         } else {
-          log.warn("multicast: cannot join {} on {}: {}", NetUtil.toAddressString(group.getAddress()), nif.getName(),
+          log.warn(
+              "multicast: cannot join {} on {}: {}",
+              NetUtil.toAddressString(group.getAddress()),
+              nif.getName(),
               f.cause() == null ? "timed out" : f.cause().toString());
         }
       }
       if (joined.isEmpty()) {
-        throw new IOException("multicast: could not join " + NetUtil.toAddressString(group.getAddress()) + " on any interface");
+        throw new IOException(
+            "multicast: could not join "
+                + NetUtil.toAddressString(group.getAddress())
+                + " on any interface");
       }
       for (NetworkInterface nif : joined) {
-        Bootstrap b = new Bootstrap()
-            .group(loop)
-            .channelFactory(DatagramSupport.channels(family))
-            .option(ChannelOption.IP_MULTICAST_IF, nif)
-            // One hop: adverts stay on the link, whatever routers there are.
-            .option(ChannelOption.IP_MULTICAST_TTL, 1)
-            .handler(new Discard());
-        senders.add((DatagramChannel) await(
-            DatagramSupport.multicastLoopback(b).bind(new InetSocketAddress(any, 0)),
-            "open a socket to send on " + nif.getName()).channel());
+        Bootstrap b =
+            new Bootstrap()
+                .group(loop)
+                .channelFactory(DatagramSupport.channels(family))
+                .option(ChannelOption.IP_MULTICAST_IF, nif)
+                // One hop: adverts stay on the link, whatever routers there are.
+                .option(ChannelOption.IP_MULTICAST_TTL, 1)
+                .handler(new Discard());
+        senders.add(
+            (DatagramChannel)
+                await(
+                        DatagramSupport.multicastLoopback(b).bind(new InetSocketAddress(any, 0)),
+                        "open a socket to send on " + nif.getName())
+                    .channel());
       }
     }
 
@@ -403,7 +453,11 @@ public final class MulticastDiscovery implements DiscoveryProvider {
     void scheduleFirst() {
       // Soon, but not all at once when many nodes start together.
       long spread = Math.min(250, config.broadcastInterval().toMillis() / 10);
-      timer = scheduler.schedule(this::tick, Duration.ofMillis(spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread + 1)));
+      timer =
+          scheduler.schedule(
+              this::tick,
+              Duration.ofMillis(
+                  spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread + 1)));
     }
 
     private void tick() {
@@ -416,25 +470,32 @@ public final class MulticastDiscovery implements DiscoveryProvider {
         if (advert.length > SignedAdvert.MAX_BYTES) {
           if (!warnedTooBig) {
             warnedTooBig = true;
-            log.warn("multicast: the advert is {} bytes, over {}: not sent (too many capabilities or too long an address)",
-                advert.length, SignedAdvert.MAX_BYTES);
+            log.warn(
+                "multicast: the advert is {} bytes, over {}: not sent (too many capabilities or too long an address)",
+                advert.length,
+                SignedAdvert.MAX_BYTES);
           }
         } else {
           for (DatagramChannel s : senders) {
-            s.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(advert), group)).addListener(f -> {
-              if (f.isSuccess()) {
-                sent.incrementAndGet();
-              } else {
-                sendFailures.incrementAndGet();
-                log.debug("multicast: send failed: {}", f.cause().toString());
-              }
-            });
+            s.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(advert), group))
+                .addListener(
+                    f -> {
+                      if (f.isSuccess()) {
+                        sent.incrementAndGet();
+                      } else {
+                        sendFailures.incrementAndGet();
+                        log.debug("multicast: send failed: {}", f.cause().toString());
+                      }
+                    });
           }
         }
         intake.expire(now);
         int unlogged = newUnlogged.getAndSet(0);
         if (unlogged > 0) {
-          log.info("multicast: {} more new nodes heard, not logged one by one ({} in the table)", unlogged, intake.size());
+          log.info(
+              "multicast: {} more new nodes heard, not logged one by one ({} in the table)",
+              unlogged,
+              intake.size());
         }
       } catch (RuntimeException e) {
         log.warn("multicast: cannot send the advert: {}", e.toString());
@@ -455,24 +516,35 @@ public final class MulticastDiscovery implements DiscoveryProvider {
         logNew(c);
       }
       if (c != null && !closed) {
-        scheduler.execute(() -> {
-          try {
-            ctx.candidate(c.host(), c.port(), c.nodeId(), NAME);
-          } catch (RuntimeException e) {
-            log.warn("multicast: the node refused candidate {}:{}: {}", c.host(), c.port(), e.toString());
-          }
-        });
+        scheduler.execute(
+            () -> {
+              try {
+                ctx.candidate(c.host(), c.port(), c.nodeId(), NAME);
+              } catch (RuntimeException e) {
+                log.warn(
+                    "multicast: the node refused candidate {}:{}: {}",
+                    c.host(),
+                    c.port(),
+                    e.toString());
+              }
+            });
       }
     }
 
     private void logNew(Candidate c) {
       long now = clock.millis();
       long window = logWindow.get();
-      if (now - window >= config.broadcastInterval().toMillis() && logWindow.compareAndSet(window, now)) {
+      if (now - window >= config.broadcastInterval().toMillis()
+          && logWindow.compareAndSet(window, now)) {
         newLines.set(0);
       }
       if (newLines.incrementAndGet() <= NEW_NODE_LINES) {
-        log.info("multicast: heard node {} at {}:{} ({} in the table)", c.nodeId().hex(), c.host(), c.port(), intake.size());
+        log.info(
+            "multicast: heard node {} at {}:{} ({} in the table)",
+            c.nodeId().hex(),
+            c.host(),
+            c.port(),
+            intake.size());
       } else {
         newUnlogged.incrementAndGet();
         log.debug("multicast: heard node {} at {}:{}", c.nodeId().hex(), c.host(), c.port());

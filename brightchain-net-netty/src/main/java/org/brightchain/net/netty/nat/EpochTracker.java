@@ -5,9 +5,8 @@ import java.util.function.LongSupplier;
 /**
  * Detects a gateway that lost its mappings, from the "seconds since start of epoch" in every
  * NAT-PMP and PCP answer (RFC 6887 section 8.5, which refines RFC 6886 section 3.6): the epoch
- * grows with real time; if it went backwards, or grew much slower or faster than the client's
- * own clock, the gateway restarted or reset its table. Not thread-safe: used on the mapper's
- * thread.
+ * grows with real time; if it went backwards, or grew much slower or faster than the client's own
+ * clock, the gateway restarted or reset its table. Not thread-safe: used on the mapper's thread.
  */
 final class EpochTracker {
   private final LongSupplier nanoTime;
@@ -35,8 +34,14 @@ final class EpochTracker {
       long serverMs = (epoch - lastEpoch) * 1000;
       if (epoch + 1 < lastEpoch) {
         reset = "its epoch went back from " + lastEpoch + " s to " + epoch + " s";
-      } else if (clientMs + 2000 < serverMs - serverMs / 16 || serverMs + 2000 < clientMs - clientMs / 16) {
-        reset = "its epoch moved " + (epoch - lastEpoch) + " s in " + Math.round(clientMs / 1000.0) + " s";
+      } else if (clientMs + 2000 < serverMs - serverMs / 16
+          || serverMs + 2000 < clientMs - clientMs / 16) {
+        reset =
+            "its epoch moved "
+                + (epoch - lastEpoch)
+                + " s in "
+                + Math.round(clientMs / 1000.0)
+                + " s";
       }
     }
     known = true;

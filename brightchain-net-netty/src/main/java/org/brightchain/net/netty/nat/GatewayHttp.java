@@ -22,9 +22,9 @@ import org.brightchain.net.spi.PortMappingException;
 import org.brightchain.net.spi.PortMappingException.Reason;
 
 /**
- * HTTP to a UPnP gateway: HTTP/1.1 only, never through a proxy, never following a redirect
- * (which could lead off the LAN), a connect timeout and an overall deadline that covers the
- * whole answer, and a cap on its size. Blocking: runs on a mapper's thread.
+ * HTTP to a UPnP gateway: HTTP/1.1 only, never through a proxy, never following a redirect (which
+ * could lead off the LAN), a connect timeout and an overall deadline that covers the whole answer,
+ * and a cap on its size. Blocking: runs on a mapper's thread.
  */
 final class GatewayHttp {
   /** Largest answer read: device descriptions are a few kilobytes. */
@@ -48,10 +48,14 @@ final class GatewayHttp {
   record Response(int status, byte[] body) {}
 
   Response get(URI uri, Duration timeout, boolean heard) throws PortMappingException {
-    return send(HttpRequest.newBuilder(uri).GET().header("Accept", "text/xml").timeout(timeout).build(), timeout, heard);
+    return send(
+        HttpRequest.newBuilder(uri).GET().header("Accept", "text/xml").timeout(timeout).build(),
+        timeout,
+        heard);
   }
 
-  Response post(URI uri, String soapAction, String xml, Duration timeout, boolean heard) throws PortMappingException {
+  Response post(URI uri, String soapAction, String xml, Duration timeout, boolean heard)
+      throws PortMappingException {
     HttpRequest r =
         HttpRequest.newBuilder(uri)
             .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8))
@@ -62,9 +66,11 @@ final class GatewayHttp {
     return send(r, timeout, heard);
   }
 
-  private Response send(HttpRequest request, Duration timeout, boolean heard) throws PortMappingException {
+  private Response send(HttpRequest request, Duration timeout, boolean heard)
+      throws PortMappingException {
     String where = request.uri().getHost() + ":" + request.uri().getPort();
-    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, info -> new Limited(MAX_BODY));
+    CompletableFuture<HttpResponse<byte[]>> f =
+        client.sendAsync(request, info -> new Limited(MAX_BODY));
     try {
       HttpResponse<byte[]> r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Response(r.statusCode(), r.body());
@@ -77,23 +83,43 @@ final class GatewayHttp {
       throw new PortMappingException(Reason.TIMEOUT, method, -1, "interrupted", e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof HttpConnectTimeoutException || c instanceof java.net.http.HttpTimeoutException) {
+      if (c instanceof HttpConnectTimeoutException
+          || c instanceof java.net.http.HttpTimeoutException) {
         throw silent(where, timeout, heard, c);
       }
       if (c instanceof ConnectException) {
-        throw new PortMappingException(Reason.NO_GATEWAY, method, -1, "cannot connect to " + where + " (" + c.getMessage() + ")", c);
+        throw new PortMappingException(
+            Reason.NO_GATEWAY,
+            method,
+            -1,
+            "cannot connect to " + where + " (" + c.getMessage() + ")",
+            c);
       }
       if (c instanceof TooLarge) {
-        throw new PortMappingException(Reason.PROTOCOL_ERROR, method, -1, "answer from " + where + " larger than " + MAX_BODY + " bytes", c);
+        throw new PortMappingException(
+            Reason.PROTOCOL_ERROR,
+            method,
+            -1,
+            "answer from " + where + " larger than " + MAX_BODY + " bytes",
+            c);
       }
-      throw new PortMappingException(heard ? Reason.GATEWAY_ERROR : Reason.NO_GATEWAY, method, -1,
-          "HTTP to " + where + " failed: " + Texts.clean(String.valueOf(c), 160), c);
+      throw new PortMappingException(
+          heard ? Reason.GATEWAY_ERROR : Reason.NO_GATEWAY,
+          method,
+          -1,
+          "HTTP to " + where + " failed: " + Texts.clean(String.valueOf(c), 160),
+          c);
     }
   }
 
-  private PortMappingException silent(String where, Duration timeout, boolean heard, Throwable cause) {
-    return new PortMappingException(heard ? Reason.TIMEOUT : Reason.NO_GATEWAY, method, -1,
-        where + " did not answer within " + timeout.toMillis() + " ms", cause);
+  private PortMappingException silent(
+      String where, Duration timeout, boolean heard, Throwable cause) {
+    return new PortMappingException(
+        heard ? Reason.TIMEOUT : Reason.NO_GATEWAY,
+        method,
+        -1,
+        where + " did not answer within " + timeout.toMillis() + " ms",
+        cause);
   }
 
   /** A body too large to read. */

@@ -47,18 +47,35 @@ final class LocalNetwork {
   record Lan(Inet4Address gateway, Subnet local) {}
 
   /**
-   * Finds the gateway: {@code configured} if not empty (an IPv4 literal), else the default
-   * route's. It must be on the subnet of a local address, and of {@code bindHost} if the node is
-   * bound to one address.
+   * Finds the gateway: {@code configured} if not empty (an IPv4 literal), else the default route's.
+   * It must be on the subnet of a local address, and of {@code bindHost} if the node is bound to
+   * one address.
    */
-  static Lan resolve(String configured, String bindHost, String method) throws PortMappingException {
+  static Lan resolve(String configured, String bindHost, String method)
+      throws PortMappingException {
     Inet4Address gateway;
     if (!configured.isEmpty()) {
-      gateway = literal(configured).orElseThrow(() -> new PortMappingException(Reason.UNTRUSTED, method, -1,
-          "gateway '" + Texts.clean(configured, 64) + "' is not an IPv4 address", null));
+      gateway =
+          literal(configured)
+              .orElseThrow(
+                  () ->
+                      new PortMappingException(
+                          Reason.UNTRUSTED,
+                          method,
+                          -1,
+                          "gateway '" + Texts.clean(configured, 64) + "' is not an IPv4 address",
+                          null));
     } else {
-      gateway = defaultGateway().orElseThrow(() -> new PortMappingException(Reason.NO_GATEWAY, method, -1,
-          "no default gateway (no IPv4 default route)", null));
+      gateway =
+          defaultGateway()
+              .orElseThrow(
+                  () ->
+                      new PortMappingException(
+                          Reason.NO_GATEWAY,
+                          method,
+                          -1,
+                          "no default gateway (no IPv4 default route)",
+                          null));
     }
     Optional<Inet4Address> bound = wildcard(bindHost) ? Optional.empty() : literal(bindHost);
     for (Subnet s : subnets()) {
@@ -66,9 +83,15 @@ final class LocalNetwork {
         return new Lan(gateway, s);
       }
     }
-    throw new PortMappingException(configured.isEmpty() ? Reason.NO_GATEWAY : Reason.UNTRUSTED, method, -1,
-        "gateway " + gateway.getHostAddress() + " is not on a local subnet"
-            + (bound.isPresent() ? " of " + bindHost : ""), null);
+    throw new PortMappingException(
+        configured.isEmpty() ? Reason.NO_GATEWAY : Reason.UNTRUSTED,
+        method,
+        -1,
+        "gateway "
+            + gateway.getHostAddress()
+            + " is not on a local subnet"
+            + (bound.isPresent() ? " of " + bindHost : ""),
+        null);
   }
 
   /** The local IPv4 subnets of interfaces that are up, loopback excluded. */
@@ -80,7 +103,9 @@ final class LocalNetwork {
           continue;
         }
         for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
-          if (ia.getAddress() instanceof Inet4Address a && ia.getNetworkPrefixLength() > 0 && ia.getNetworkPrefixLength() < 32) {
+          if (ia.getAddress() instanceof Inet4Address a
+              && ia.getNetworkPrefixLength() > 0
+              && ia.getNetworkPrefixLength() < 32) {
             out.add(new Subnet(a, ia.getNetworkPrefixLength(), nif));
           }
         }
@@ -94,15 +119,17 @@ final class LocalNetwork {
   /** The IPv4 default route's gateway, from Linux's routing table; empty elsewhere. */
   static Optional<Inet4Address> defaultGateway() {
     try {
-      return Files.isReadable(ROUTES) ? parseDefaultGateway(Files.readAllLines(ROUTES)) : Optional.empty();
+      return Files.isReadable(ROUTES)
+          ? parseDefaultGateway(Files.readAllLines(ROUTES))
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
   /**
-   * The gateway of the default route with the lowest metric in the text of {@code
-   * /proc/net/route} (hexadecimal, little-endian addresses).
+   * The gateway of the default route with the lowest metric in the text of {@code /proc/net/route}
+   * (hexadecimal, little-endian addresses).
    */
   static Optional<Inet4Address> parseDefaultGateway(List<String> lines) {
     Inet4Address best = null;
@@ -138,7 +165,9 @@ final class LocalNetwork {
     }
     byte[] b = new byte[4];
     for (int i = 0; i < 4; i++) {
-      if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+      if (parts[i].isEmpty()
+          || parts[i].length() > 3
+          || !parts[i].chars().allMatch(Character::isDigit)) {
         return Optional.empty();
       }
       int v = Integer.parseInt(parts[i]);

@@ -10,9 +10,9 @@ import org.brightchain.net.spi.PortMappingException;
 import org.brightchain.net.spi.PortMappingException.Reason;
 
 /**
- * What the mappers of one node share: its settings and one thread on which every exchange with
- * the gateway runs, one at a time (a home gateway is a small machine, and answers are easier to
- * match when requests do not overlap). The thread goes when the last mapper is closed.
+ * What the mappers of one node share: its settings and one thread on which every exchange with the
+ * gateway runs, one at a time (a home gateway is a small machine, and answers are easier to match
+ * when requests do not overlap). The thread goes when the last mapper is closed.
  */
 final class NatContext {
   final NatConfig config;
@@ -24,11 +24,13 @@ final class NatContext {
     this.config = config;
     this.bindHost = bindHost;
     this.users = new AtomicInteger(users);
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "brightchain-nat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "brightchain-nat");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** A blocking gateway exchange. */
@@ -41,17 +43,20 @@ final class NatContext {
   <T> CompletableFuture<T> run(String method, Exchange<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          f.complete(work.run());
-        } catch (PortMappingException e) {
-          f.completeExceptionally(e);
-        } catch (RuntimeException e) {
-          f.completeExceptionally(new PortMappingException(Reason.PROTOCOL_ERROR, method, -1, "failed: " + e, e));
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              f.complete(work.run());
+            } catch (PortMappingException e) {
+              f.completeExceptionally(e);
+            } catch (RuntimeException e) {
+              f.completeExceptionally(
+                  new PortMappingException(Reason.PROTOCOL_ERROR, method, -1, "failed: " + e, e));
+            }
+          });
     } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new PortMappingException(Reason.GATEWAY_ERROR, method, -1, "port mapper closed", e));
+      f.completeExceptionally(
+          new PortMappingException(Reason.GATEWAY_ERROR, method, -1, "port mapper closed", e));
     }
     return f;
   }

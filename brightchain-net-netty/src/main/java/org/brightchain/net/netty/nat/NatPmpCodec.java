@@ -10,9 +10,9 @@ import org.brightchain.net.spi.PortMappingException.Reason;
 
 /**
  * NAT-PMP messages (RFC 6886): the public address request (opcode 0) and the mapping request
- * (opcode 1 for UDP, 2 for TCP), and their answers. Answers are checked field by field: a
- * datagram that is not the answer (too short, wrong opcode, another port) is {@link Ignored}; an
- * answer with a non-zero result code becomes a {@link PortMappingException} with that code.
+ * (opcode 1 for UDP, 2 for TCP), and their answers. Answers are checked field by field: a datagram
+ * that is not the answer (too short, wrong opcode, another port) is {@link Ignored}; an answer with
+ * a non-zero result code becomes a {@link PortMappingException} with that code.
  */
 final class NatPmpCodec {
   static final String METHOD = "natpmp";
@@ -61,12 +61,14 @@ final class NatPmpCodec {
     }
     Inet4Address a = ipv4(Arrays.copyOfRange(d, 8, 12));
     if (a.isAnyLocalAddress()) {
-      throw new PortMappingException(Reason.NETWORK_FAILURE, METHOD, -1, "the gateway has no public address (0.0.0.0)", null);
+      throw new PortMappingException(
+          Reason.NETWORK_FAILURE, METHOD, -1, "the gateway has no public address (0.0.0.0)", null);
     }
     return new AddressAnswer(epoch, a);
   }
 
-  static MapAnswer readMap(byte[] d, int op, int internalPort) throws Ignored, PortMappingException {
+  static MapAnswer readMap(byte[] d, int op, int internalPort)
+      throws Ignored, PortMappingException {
     long epoch = header(d, op);
     if (d.length < 16) {
       throw new Ignored("mapping answer of " + d.length + " bytes (expected: 16)");
@@ -81,15 +83,22 @@ final class NatPmpCodec {
   private static long header(byte[] d, int op) throws Ignored, PortMappingException {
     long epoch = epoch(d, op);
     if (d[0] != 0) {
-      throw new PortMappingException(Reason.UNSUPPORTED, METHOD, -1, "the gateway answered with version " + (d[0] & 0xff) + ", not NAT-PMP's 0", null);
+      throw new PortMappingException(
+          Reason.UNSUPPORTED,
+          METHOD,
+          -1,
+          "the gateway answered with version " + (d[0] & 0xff) + ", not NAT-PMP's 0",
+          null);
     }
     int code = u16(d, 2);
     if (code != 0) {
       NatPmpResult r = NatPmpResult.of(code);
       if (r == null) {
-        throw new PortMappingException(Reason.PROTOCOL_ERROR, METHOD, code, "unknown NAT-PMP result code " + code, null);
+        throw new PortMappingException(
+            Reason.PROTOCOL_ERROR, METHOD, code, "unknown NAT-PMP result code " + code, null);
       }
-      throw new PortMappingException(r.reason, METHOD, code, "the gateway answered " + code + " (" + r.text + ")", null);
+      throw new PortMappingException(
+          r.reason, METHOD, code, "the gateway answered " + code + " (" + r.text + ")", null);
     }
     return epoch;
   }
@@ -107,7 +116,10 @@ final class NatPmpCodec {
   }
 
   static long u32(byte[] b, int at) {
-    return ((long) (b[at] & 0xff) << 24) | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    return ((long) (b[at] & 0xff) << 24)
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
+        | (b[at + 3] & 0xff);
   }
 
   static void putU16(byte[] b, int at, int v) {

@@ -6,10 +6,9 @@ import org.brightchain.net.spi.PortMapper;
 import org.brightchain.net.spi.PortMapperProvider;
 
 /**
- * Provides the PCP, NAT-PMP and UPnP IGD mappers, fastest first (a PCP or NAT-PMP answer takes
- * one UDP round trip; UPnP needs an SSDP search, a description and SOAP calls). Registered for
- * {@link java.util.ServiceLoader}, so a node built with this module maps its ports without
- * further setup.
+ * Provides the PCP, NAT-PMP and UPnP IGD mappers, fastest first (a PCP or NAT-PMP answer takes one
+ * UDP round trip; UPnP needs an SSDP search, a description and SOAP calls). Registered for {@link
+ * java.util.ServiceLoader}, so a node built with this module maps its ports without further setup.
  */
 public final class NatPortMapperProvider implements PortMapperProvider {
 

@@ -13,8 +13,8 @@ import org.brightchain.net.spi.PortMappingException;
 import org.brightchain.net.spi.PortMappingException.Reason;
 
 /**
- * PCP messages (RFC 6887): ANNOUNCE (to learn the gateway's epoch) and MAP, and their answers.
- * An answer must be a PCP answer of a valid size to the same opcode; a MAP answer must carry the
+ * PCP messages (RFC 6887): ANNOUNCE (to learn the gateway's epoch) and MAP, and their answers. An
+ * answer must be a PCP answer of a valid size to the same opcode; a MAP answer must carry the
  * request's nonce, protocol and internal port, or it is {@link Ignored}. A non-zero result code
  * becomes a {@link PortMappingException} with that code.
  */
@@ -42,7 +42,13 @@ final class PcpCodec {
    * A MAP request; {@code lifetime} 0 deletes the mapping made with the same nonce. No external
    * address is suggested (all zeros): the gateway uses its own.
    */
-  static byte[] mapRequest(Inet4Address client, byte[] nonce, int protocol, int internalPort, int suggestedExternal, long lifetime) {
+  static byte[] mapRequest(
+      Inet4Address client,
+      byte[] nonce,
+      int protocol,
+      int internalPort,
+      int suggestedExternal,
+      long lifetime) {
     byte[] b = new byte[60];
     header(b, OP_MAP, lifetime, client);
     System.arraycopy(nonce, 0, b, 24, NONCE_BYTES);
@@ -73,7 +79,8 @@ final class PcpCodec {
     return u32(d, 8);
   }
 
-  static MapAnswer readMap(byte[] d, byte[] nonce, int protocol, int internalPort) throws Ignored, PortMappingException {
+  static MapAnswer readMap(byte[] d, byte[] nonce, int protocol, int internalPort)
+      throws Ignored, PortMappingException {
     check(d, OP_MAP);
     if (d.length >= 60) {
       // Error answers carry the request's fields too, so even they are matched to the request.
@@ -81,8 +88,16 @@ final class PcpCodec {
         throw new Ignored("MAP answer with another nonce");
       }
       if ((d[36] & 0xff) != protocol || u16(d, 40) != internalPort) {
-        throw new Ignored("MAP answer for protocol " + (d[36] & 0xff) + " port " + u16(d, 40)
-            + " (expected: " + protocol + " port " + internalPort + ")");
+        throw new Ignored(
+            "MAP answer for protocol "
+                + (d[36] & 0xff)
+                + " port "
+                + u16(d, 40)
+                + " (expected: "
+                + protocol
+                + " port "
+                + internalPort
+                + ")");
       }
     }
     result(d);
@@ -92,13 +107,16 @@ final class PcpCodec {
     byte[] ext = Arrays.copyOfRange(d, 44, 60);
     for (int i = 0; i < 10; i++) {
       if (ext[i] != 0) {
-        throw new PortMappingException(Reason.PROTOCOL_ERROR, METHOD, -1, "external address is not IPv4", null);
+        throw new PortMappingException(
+            Reason.PROTOCOL_ERROR, METHOD, -1, "external address is not IPv4", null);
       }
     }
     if ((ext[10] & 0xff) != 0xff || (ext[11] & 0xff) != 0xff) {
-      throw new PortMappingException(Reason.PROTOCOL_ERROR, METHOD, -1, "external address is not IPv4", null);
+      throw new PortMappingException(
+          Reason.PROTOCOL_ERROR, METHOD, -1, "external address is not IPv4", null);
     }
-    return new MapAnswer(u32(d, 4), u32(d, 8), u16(d, 42), NatPmpCodec.ipv4(Arrays.copyOfRange(ext, 12, 16)));
+    return new MapAnswer(
+        u32(d, 4), u32(d, 8), u16(d, 42), NatPmpCodec.ipv4(Arrays.copyOfRange(ext, 12, 16)));
   }
 
   private static void check(byte[] d, int opcode) throws Ignored, PortMappingException {
@@ -107,10 +125,20 @@ final class PcpCodec {
     }
     if (d[0] == 0) {
       // RFC 6887 appendix A: a NAT-PMP-only gateway answers "unsupported version" in NAT-PMP form.
-      throw new PortMappingException(Reason.UNSUPPORTED, METHOD, PcpResult.UNSUPP_VERSION.code, "the gateway speaks NAT-PMP, not PCP", null);
+      throw new PortMappingException(
+          Reason.UNSUPPORTED,
+          METHOD,
+          PcpResult.UNSUPP_VERSION.code,
+          "the gateway speaks NAT-PMP, not PCP",
+          null);
     }
     if (d[0] != VERSION) {
-      throw new PortMappingException(Reason.UNSUPPORTED, METHOD, PcpResult.UNSUPP_VERSION.code, "the gateway answered with PCP version " + (d[0] & 0xff), null);
+      throw new PortMappingException(
+          Reason.UNSUPPORTED,
+          METHOD,
+          PcpResult.UNSUPP_VERSION.code,
+          "the gateway answered with PCP version " + (d[0] & 0xff),
+          null);
     }
     if (d.length < 24 || d.length % 4 != 0) {
       throw new Ignored(d.length + " bytes (expected: 24 at least, a multiple of 4)");
@@ -130,8 +158,10 @@ final class PcpCodec {
     }
     PcpResult r = PcpResult.of(code);
     if (r == null) {
-      throw new PortMappingException(Reason.PROTOCOL_ERROR, METHOD, code, "unknown PCP result code " + code, null);
+      throw new PortMappingException(
+          Reason.PROTOCOL_ERROR, METHOD, code, "unknown PCP result code " + code, null);
     }
-    throw new PortMappingException(r.reason, METHOD, code, "the gateway answered " + code + " (" + r.name() + ")", null);
+    throw new PortMappingException(
+        r.reason, METHOD, code, "the gateway answered " + code + " (" + r.name() + ")", null);
   }
 }

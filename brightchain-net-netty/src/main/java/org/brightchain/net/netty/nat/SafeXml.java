@@ -11,10 +11,10 @@ import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * Parses XML from a gateway without DTDs, external entities or XInclude: a document with a
- * DOCTYPE is refused outright, so neither entity expansion nor a fetch of another URL can
- * happen. weupnp parses with the JDK's default SAX settings, which allow both; its handlers are
- * used here on this parser instead.
+ * Parses XML from a gateway without DTDs, external entities or XInclude: a document with a DOCTYPE
+ * is refused outright, so neither entity expansion nor a fetch of another URL can happen. weupnp
+ * parses with the JDK's default SAX settings, which allow both; its handlers are used here on this
+ * parser instead.
  */
 final class SafeXml {
   private static final SAXParserFactory FACTORY = factory();

@@ -4,8 +4,8 @@ import org.brightchain.net.spi.PortMappingException.Reason;
 
 /**
  * UPnP errors of the WANIPConnection and WANPPPConnection services (UPnP Device Architecture
- * section 3.2.2, IGD v1 and v2 service specifications), each with the reason it means for a
- * node. Codes not listed are {@link Reason#GATEWAY_ERROR}.
+ * section 3.2.2, IGD v1 and v2 service specifications), each with the reason it means for a node.
+ * Codes not listed are {@link Reason#GATEWAY_ERROR}.
  */
 enum UpnpError {
   INVALID_ACTION(401, Reason.UNSUPPORTED, "Invalid Action"),

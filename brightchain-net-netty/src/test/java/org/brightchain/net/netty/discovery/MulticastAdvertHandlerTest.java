@@ -52,7 +52,9 @@ class MulticastAdvertHandlerTest {
   }
 
   private void receive(byte[] bytes, String from) {
-    channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(bytes), GROUP, new InetSocketAddress(from, 4244)));
+    channel.writeInbound(
+        new DatagramPacket(
+            Unpooled.wrappedBuffer(bytes), GROUP, new InetSocketAddress(from, 4244)));
   }
 
   private static NodeAdvertisement ad(NodeIdentity id, String address, int port) {
@@ -75,7 +77,10 @@ class MulticastAdvertHandlerTest {
       clock.advance(Duration.ofSeconds(1));
     }
     assertEquals(4, counters().accepted());
-    assertEquals(1, accepted.stream().filter(d -> d.report() != null).count(), "once per interval, not per datagram");
+    assertEquals(
+        1,
+        accepted.stream().filter(d -> d.report() != null).count(),
+        "once per interval, not per datagram");
     AdvertDecision first = accepted.get(0);
     assertTrue(first.isNew());
     assertEquals(new Candidate("10.0.0.7", 4242, peer.nodeId()), first.report());
@@ -107,14 +112,25 @@ class MulticastAdvertHandlerTest {
     receive(signed(self, "", 4242, now()), "10.0.0.8");
     receive(valid, "10.0.0.9"); // the same advert again, from anywhere: a replay
     // Forged: the peer's advert and key, a signature made with another key.
-    SignedAdvert good = SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), peer::sign);
-    byte[] wrongSignature = SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), other::sign).encode();
+    SignedAdvert good =
+        SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), peer::sign);
+    byte[] wrongSignature =
+        SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), other::sign)
+            .encode();
     receive(wrongSignature, "10.0.0.8");
     // Tampered: a signed advert whose address was changed afterwards.
-    byte[] signatureOfAnother = SignedAdvert.sign(ad(peer, "", 4242), now() + 1, peer.publicKey(), peer::sign).signature();
-    receive(new SignedAdvert(ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), signatureOfAnother).encode(), "10.0.0.8");
+    byte[] signatureOfAnother =
+        SignedAdvert.sign(ad(peer, "", 4242), now() + 1, peer.publicKey(), peer::sign).signature();
+    receive(
+        new SignedAdvert(
+                ad(peer, "10.6.6.6", 4242), now() + 1, peer.publicKey(), signatureOfAnother)
+            .encode(),
+        "10.0.0.8");
     // Key mismatch: the peer's id, another node's key and a valid signature by that key.
-    receive(SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 2, other.publicKey(), other::sign).encode(), "10.0.0.8");
+    receive(
+        SignedAdvert.sign(ad(peer, "10.6.6.6", 4242), now() + 2, other.publicKey(), other::sign)
+            .encode(),
+        "10.0.0.8");
     // Stale: signed more than twice the node timeout ago, or as far in the future.
     long maxAge = TIMEOUT.multipliedBy(2).toMillis();
     NodeIdentity old = NodeIdentity.generate();
@@ -134,7 +150,8 @@ class MulticastAdvertHandlerTest {
     assertEquals(2, c.stale());
     assertEquals(c.received(), c.accepted() + c.rejected());
     assertEquals(1, accepted.size());
-    assertEquals(List.of(peer.nodeId()), intake.heard(now()).stream().map(Sighting::nodeId).toList());
+    assertEquals(
+        List.of(peer.nodeId()), intake.heard(now()).stream().map(Sighting::nodeId).toList());
     assertTrue(channel.outboundMessages().isEmpty(), "nothing is sent in reply");
   }
 
@@ -168,7 +185,14 @@ class MulticastAdvertHandlerTest {
           random.nextBytes(g);
           flood.add(g);
         }
-        case 2 -> flood.add(SignedAdvert.sign(ad(ids.get(0), "", 4242), now() + i, ids.get(0).publicKey(), ids.get(1)::sign).encode());
+        case 2 ->
+            flood.add(
+                SignedAdvert.sign(
+                        ad(ids.get(0), "", 4242),
+                        now() + i,
+                        ids.get(0).publicKey(),
+                        ids.get(1)::sign)
+                    .encode());
         default -> flood.add(new byte[SignedAdvert.MAX_BYTES + 1 + i % 500]);
       }
       if (i % 4 == 0 && i / 4 >= 50) {
@@ -181,14 +205,20 @@ class MulticastAdvertHandlerTest {
     Counters c = counters();
     long verified = c.accepted() + c.badSignature() + c.keyMismatch() + c.stale();
     assertEquals(10_000, c.received());
-    assertEquals(IntakeLimits.defaults().perSource(), verified, "a few verifications per interval from one address: " + c);
+    assertEquals(
+        IntakeLimits.defaults().perSource(),
+        verified,
+        "a few verifications per interval from one address: " + c);
     assertTrue(c.rateLimited() > 2000, c.toString());
     assertEquals(c.received(), c.accepted() + c.rejected());
     assertTrue(intake.heard(now()).size() <= IntakeLimits.defaults().perSource());
 
     NodeIdentity honest = NodeIdentity.generate();
     receive(signed(honest, "", 4242, now()), "10.0.0.5");
-    assertEquals(honest.nodeId(), accepted.get(accepted.size() - 1).report().nodeId(), "another address is not limited by the flood");
+    assertEquals(
+        honest.nodeId(),
+        accepted.get(accepted.size() - 1).report().nodeId(),
+        "another address is not limited by the flood");
   }
 
   @Test
@@ -208,36 +238,55 @@ class MulticastAdvertHandlerTest {
     for (int round = 0; round < 10; round++) {
       for (int i = 0; i < ids.size(); i++) {
         int n = round * ids.size() + i;
-        receive(signed(ids.get(i), "", 4242, now() + round), "10." + (2 + n / 65536) + "." + (n / 256 % 256) + "." + (n % 256));
+        receive(
+            signed(ids.get(i), "", 4242, now() + round),
+            "10." + (2 + n / 65536) + "." + (n / 256 % 256) + "." + (n % 256));
         sent++;
       }
       if (round == 5) {
         // In the middle of the flood, the budget long spent, the known node's advert still counts.
         long before = counters().accepted();
         receive(signed(known, "", 4242, now() + 1), "10.1.0.1");
-        assertEquals(before + 1, counters().accepted(), "the known node is verified despite the flood");
+        assertEquals(
+            before + 1, counters().accepted(), "the known node is verified despite the flood");
       }
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     Counters c = counters();
     // Turned away from the full table after their signature was checked.
     long verified = c.accepted() + c.badSignature() + c.keyMismatch() + c.stale() + c.tableFull();
-    assertEquals(limits.perInterval() + 1, verified, "the budget, and one advert of the known node: " + c);
+    assertEquals(
+        limits.perInterval() + 1, verified, "the budget, and one advert of the known node: " + c);
     assertTrue(intake.size() <= limits.maxNodes(), "table bounded: " + intake.size());
-    assertTrue(intake.sourcesTracked() <= limits.maxSources(), "sources bounded: " + intake.sourcesTracked());
+    assertTrue(
+        intake.sourcesTracked() <= limits.maxSources(),
+        "sources bounded: " + intake.sourcesTracked());
     assertTrue(c.tableFull() > 0, c.toString());
     assertEquals(0, c.evicted(), "nodes heard this interval are not evicted: " + c);
-    assertTrue(intake.heard(now()).stream().anyMatch(h -> h.nodeId().equals(known.nodeId())), "the known node stays known");
+    assertTrue(
+        intake.heard(now()).stream().anyMatch(h -> h.nodeId().equals(known.nodeId())),
+        "the known node stays known");
 
     // The next interval, a new honest node from a fresh address is heard at once.
     clock.advance(INTERVAL);
     NodeIdentity honest = NodeIdentity.generate();
     receive(signed(honest, "", 4242, now()), "10.1.0.2");
     assertEquals(honest.nodeId(), accepted.get(accepted.size() - 1).report().nodeId());
-    assertEquals(1, counters().evicted(), "a flood entry not heard since the last interval made room");
+    assertEquals(
+        1, counters().evicted(), "a flood entry not heard since the last interval made room");
     System.out.printf(
         "DISCOVERY multicast spoofed flood: %d valid adverts of %d nodes from %d addresses -> %d verified (budget %d per interval), %d rate limited, %d turned away from the full table; table %d entries (bound %d), %d sources tracked (bound %d); the known node stayed; a new node got in the next interval; %d ms%n",
-        sent, ids.size(), sent, verified, limits.perInterval(), c.rateLimited(), c.tableFull(), intake.size(), limits.maxNodes(),
-        intake.sourcesTracked(), limits.maxSources(), ms);
+        sent,
+        ids.size(),
+        sent,
+        verified,
+        limits.perInterval(),
+        c.rateLimited(),
+        c.tableFull(),
+        intake.size(),
+        limits.maxNodes(),
+        intake.sourcesTracked(),
+        limits.maxSources(),
+        ms);
   }
 }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provider on real sockets, on this host: two nodes hear each other; forgeries and floods
- * sent to the group are refused and counted. Each test uses a free port of its own.
+ * The provider on real sockets, on this host: two nodes hear each other; forgeries and floods sent
+ * to the group are refused and counted. Each test uses a free port of its own.
  */
 class MulticastDiscoveryTest {
   private static final String GROUP = "239.255.42.42";
@@ -97,7 +97,10 @@ class MulticastDiscoveryTest {
     MulticastDiscovery pa = started(a);
     MulticastDiscovery pb = started(b);
     assertTrue(pa.active());
-    Await.until(Duration.ofSeconds(3), () -> a.reported(b.nodeId()) && b.reported(a.nodeId()), () -> pa.heard() + " / " + pb.heard());
+    Await.until(
+        Duration.ofSeconds(3),
+        () -> a.reported(b.nodeId()) && b.reported(a.nodeId()),
+        () -> pa.heard() + " / " + pb.heard());
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(hears(pa, b) && hears(pb, a));
 
@@ -105,7 +108,9 @@ class MulticastDiscoveryTest {
     assertEquals(b.nodeId(), r.expected());
     assertEquals(4343, r.port());
     assertEquals("multicast", r.source());
-    assertTrue(InetAddress.getByName(r.host()).isLoopbackAddress() || NetworkInterface.getByInetAddress(InetAddress.getByName(r.host())) != null,
+    assertTrue(
+        InetAddress.getByName(r.host()).isLoopbackAddress()
+            || NetworkInterface.getByInetAddress(InetAddress.getByName(r.host())) != null,
         "reported at an address of this host: " + r.host());
     // Loopback is on: each node also hears itself, and ignores it.
     Await.until(Duration.ofSeconds(3), () -> pa.counters().own() > 0, pa::counters);
@@ -116,21 +121,26 @@ class MulticastDiscoveryTest {
     Counters c = pa.counters();
     assertTrue(reports >= 2 && reports <= 4, reports + " reports, " + c);
     assertEquals(0, c.rejected() - c.own() - c.duplicate(), c.toString());
-    System.out.printf("DISCOVERY multicast loopback: 2 nodes on one host (interfaces %s, %s) heard each other in %d ms (interval 1000 ms); %d reports of the other for %d adverts accepted%n",
+    System.out.printf(
+        "DISCOVERY multicast loopback: 2 nodes on one host (interfaces %s, %s) heard each other in %d ms (interval 1000 ms); %d reports of the other for %d adverts accepted%n",
         pa.interfaceNames(), DatagramSupport.name(), ms, reports, c.accepted());
   }
 
   @Test
   void anIpv6GroupWorksOnInterfacesWithIpv6() throws Exception {
     InetAddress group = InetAddress.getByName("ff02::4242");
-    Assumptions.assumeFalse(MulticastDiscovery.interfacesFor(group).isEmpty(), "no multicast interface with IPv6 here");
+    Assumptions.assumeFalse(
+        MulticastDiscovery.interfacesFor(group).isEmpty(), "no multicast interface with IPv6 here");
     int port = freeUdpPort();
     DiscoverySettings s = TestContext.multicast("ff02::4242", port, Duration.ofSeconds(1));
     TestContext a = context(s, 4242);
     TestContext b = context(s, 4343);
     MulticastDiscovery pa = started(a);
     MulticastDiscovery pb = started(b);
-    Await.until(Duration.ofSeconds(3), () -> a.reported(b.nodeId()) && b.reported(a.nodeId()), () -> pa.counters() + " / " + pb.counters());
+    Await.until(
+        Duration.ofSeconds(3),
+        () -> a.reported(b.nodeId()) && b.reported(a.nodeId()),
+        () -> pa.counters() + " / " + pb.counters());
     // Sent from a link-local address: reported with its zone, which dialling it needs.
     String host = a.candidates.get(0).host();
     assertTrue(host.startsWith("fe80:") && host.contains("%"), host);
@@ -149,21 +159,32 @@ class MulticastDiscoveryTest {
   @Test
   void aGroupThatIsNotMulticastIsRefused() {
     TestContext ctx = context(TestContext.multicast("10.1.2.3", 4244, Duration.ofSeconds(1)), 4242);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> new MulticastDiscovery().start(ctx)).getMessage().contains("10.1.2.3"));
-    TestContext named = context(TestContext.multicast("mcast.example.com", 4244, Duration.ofSeconds(1)), 4242);
-    assertThrows(IllegalArgumentException.class, () -> new MulticastDiscovery().start(named), "a name, not resolved");
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> new MulticastDiscovery().start(ctx))
+            .getMessage()
+            .contains("10.1.2.3"));
+    TestContext named =
+        context(TestContext.multicast("mcast.example.com", 4244, Duration.ofSeconds(1)), 4242);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MulticastDiscovery().start(named),
+        "a name, not resolved");
   }
 
   @Test
   void theServiceLoaderFindsIt() {
-    assertTrue(ServiceLoader.load(DiscoveryProvider.class).stream().anyMatch(p -> p.type() == MulticastDiscovery.class));
+    assertTrue(
+        ServiceLoader.load(DiscoveryProvider.class).stream()
+            .anyMatch(p -> p.type() == MulticastDiscovery.class));
     assertEquals("multicast", new MulticastDiscovery().name());
   }
 
   @Test
   void stopIsIdempotentAndFreesThePort() throws Exception {
     int port = freeUdpPort();
-    MulticastDiscovery p = started(context(TestContext.multicast(GROUP, port, Duration.ofSeconds(1)), 4242), onLoopback());
+    MulticastDiscovery p =
+        started(
+            context(TestContext.multicast(GROUP, port, Duration.ofSeconds(1)), 4242), onLoopback());
     assertTrue(p.active());
     p.stop();
     p.stop();
@@ -172,7 +193,9 @@ class MulticastDiscoveryTest {
       s.setReuseAddress(false);
       s.bind(new InetSocketAddress(port)); // would fail if the provider's socket were still open
     }
-    assertThrows(IllegalStateException.class, () -> p.start(context(TestContext.multicast(GROUP, port, Duration.ofSeconds(1)), 4242)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> p.start(context(TestContext.multicast(GROUP, port, Duration.ofSeconds(1)), 4242)));
   }
 
   /** Sends datagrams to the group on the loopback interface, from {@code from}. */
@@ -194,7 +217,8 @@ class MulticastDiscoveryTest {
     MulticastDiscovery p = started(node, onLoopback());
     NodeIdentity victim = NodeIdentity.generate();
     NodeIdentity attacker = NodeIdentity.generate();
-    NodeAdvertisement claim = new NodeAdvertisement(victim.nodeId(), "10.66.66.66", 4242, Set.of("storage"), "0.1.0");
+    NodeAdvertisement claim =
+        new NodeAdvertisement(victim.nodeId(), "10.66.66.66", 4242, Set.of("storage"), "0.1.0");
     long now = System.currentTimeMillis();
     try (MulticastSocket s = sender("127.0.0.1")) {
       // The victim's key, the attacker's signature.
@@ -204,8 +228,14 @@ class MulticastDiscoveryTest {
       send(s, new byte[] {0x0a, 0x05, 1, 2, 3}, port);
       send(s, new byte[1400], port);
     }
-    Await.until(Duration.ofSeconds(3), () -> p.counters().badSignature() == 1 && p.counters().keyMismatch() == 1
-        && p.counters().malformed() == 1 && p.counters().tooBig() == 1, p::counters);
+    Await.until(
+        Duration.ofSeconds(3),
+        () ->
+            p.counters().badSignature() == 1
+                && p.counters().keyMismatch() == 1
+                && p.counters().malformed() == 1
+                && p.counters().tooBig() == 1,
+        p::counters);
     assertTrue(p.heard().isEmpty());
     assertTrue(node.candidates.isEmpty());
   }
@@ -229,7 +259,8 @@ class MulticastDiscoveryTest {
     List<byte[]> valid = new ArrayList<>();
     for (int i = 0; i < 250; i++) {
       NodeIdentity id = ids.get(i % 50);
-      NodeAdvertisement ad = new NodeAdvertisement(id.nodeId(), "", 4242, Set.of("storage"), "0.1.0");
+      NodeAdvertisement ad =
+          new NodeAdvertisement(id.nodeId(), "", 4242, Set.of("storage"), "0.1.0");
       valid.add(SignedAdvert.sign(ad, now + i / 50, id.publicKey(), id::sign).encode());
     }
     Random random = new Random(3);
@@ -248,8 +279,14 @@ class MulticastDiscoveryTest {
             d = new byte[50 + random.nextInt(900)];
             random.nextBytes(d);
           }
-          case 2 -> d = SignedAdvert.sign(new NodeAdvertisement(ids.get(0).nodeId(), "", 4242, Set.of(), "0.1.0"), now + i,
-              ids.get(0).publicKey(), b -> valid.get(0)).encode();
+          case 2 ->
+              d =
+                  SignedAdvert.sign(
+                          new NodeAdvertisement(ids.get(0).nodeId(), "", 4242, Set.of(), "0.1.0"),
+                          now + i,
+                          ids.get(0).publicKey(),
+                          b -> valid.get(0))
+                      .encode();
           default -> d = new byte[SignedAdvert.MAX_BYTES + 1 + i % 200];
         }
         send(flooder, d, port);
@@ -263,7 +300,14 @@ class MulticastDiscoveryTest {
     }
     long floodMs = (System.nanoTime() - t0) / 1_000_000;
     Await.until(Duration.ofSeconds(3), () -> node.reported(honest.nodeId()), p::heard);
-    long heardMs = (node.candidates.stream().filter(c -> c.expected().equals(honest.nodeId())).findFirst().orElseThrow().atNanos() - t0) / 1_000_000;
+    long heardMs =
+        (node.candidates.stream()
+                    .filter(c -> c.expected().equals(honest.nodeId()))
+                    .findFirst()
+                    .orElseThrow()
+                    .atNanos()
+                - t0)
+            / 1_000_000;
     h.stop(); // its adverts are all sent: each one accepted, from 127.0.0.1
     long honestAdverts = h.counters().sent();
     // A marker sent after everything else, from the flood's address: once it is counted, so is
@@ -278,18 +322,31 @@ class MulticastDiscoveryTest {
     assertTrue(received > total * 9 / 10, "most of the flood arrived: " + received);
     long verified = c.accepted() + c.badSignature() + c.keyMismatch() + c.stale() - honestAdverts;
     long intervals = floodMs / interval.toMillis() + 1;
-    assertTrue(verified <= 8 * intervals, "8 per interval from one source: " + c + " over " + floodMs + " ms");
+    assertTrue(
+        verified <= 8 * intervals,
+        "8 per interval from one source: " + c + " over " + floodMs + " ms");
     assertTrue(c.rateLimited() > 2000, c.toString());
     assertTrue(p.heard().size() <= 8 * intervals + 1, p.heard().size() + " in the table");
-    assertTrue(heardMs < interval.toMillis(), "honest node heard within an interval despite the flood: " + heardMs + " ms");
+    assertTrue(
+        heardMs < interval.toMillis(),
+        "honest node heard within an interval despite the flood: " + heardMs + " ms");
     System.out.printf(
         "DISCOVERY multicast flood: %d datagrams from one source in %d ms (%d received) -> %d verified, %d rate limited, %d malformed, %d too big, %d duplicates; table %d entries; honest node heard after %.1f s%n",
-        total, floodMs, received, verified, c.rateLimited(), c.malformed(), c.tooBig(), c.duplicate(), p.heard().size(), heardMs / 1000.0);
+        total,
+        floodMs,
+        received,
+        verified,
+        c.rateLimited(),
+        c.malformed(),
+        c.tooBig(),
+        c.duplicate(),
+        p.heard().size(),
+        heardMs / 1000.0);
   }
 
   /**
-   * Paces the flood: returns once {@code p} received {@code sent} datagrams of it, or when no
-   * more arrived since the last look (the kernel dropped some). Counting waits for a marker.
+   * Paces the flood: returns once {@code p} received {@code sent} datagrams of it, or when no more
+   * arrived since the last look (the kernel dropped some). Counting waits for a marker.
    */
   private static void settle(MulticastDiscovery p, MulticastDiscovery honest, int sent) {
     long last = -1;

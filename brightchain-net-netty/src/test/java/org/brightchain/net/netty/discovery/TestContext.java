@@ -27,7 +27,8 @@ final class TestContext implements DiscoveryContext {
   final Scheduler scheduler;
   final List<Reported> candidates = new CopyOnWriteArrayList<>();
 
-  TestContext(DiscoverySettings settings, Clock clock, Scheduler scheduler, int wsPort, String address) {
+  TestContext(
+      DiscoverySettings settings, Clock clock, Scheduler scheduler, int wsPort, String address) {
     this.identity = NodeIdentity.generate();
     this.settings = settings;
     this.clock = clock;
@@ -38,7 +39,8 @@ final class TestContext implements DiscoveryContext {
 
   /** Multicast on {@code group:port}, an advert every {@code interval}, nodes kept 30 s. */
   static DiscoverySettings multicast(String group, int port, Duration interval) {
-    return DiscoverySettings.defaults().withMulticast(new DiscoveryConfig(port, group, interval, Duration.ofSeconds(30)));
+    return DiscoverySettings.defaults()
+        .withMulticast(new DiscoveryConfig(port, group, interval, Duration.ofSeconds(30)));
   }
 
   NodeId nodeId() {
@@ -56,7 +58,8 @@ final class TestContext implements DiscoveryContext {
 
   @Override
   public NodeAdvertisement self() {
-    return new NodeAdvertisement(identity.nodeId(), address, wsPort, Set.of("storage", "routing"), "0.1.0");
+    return new NodeAdvertisement(
+        identity.nodeId(), address, wsPort, Set.of("storage", "routing"), "0.1.0");
   }
 
   @Override

@@ -36,21 +36,25 @@ class UdpExchangeTest {
     FakeGateway(BiFunction<Integer, SocketAddress, List<Reply>> answers) throws SocketException {
       socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
       spoofer = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0));
-      thread = new Thread(() -> {
-        byte[] buf = new byte[2000];
-        try {
-          while (true) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            socket.receive(p);
-            requests.add(java.util.Arrays.copyOf(buf, p.getLength()));
-            for (Reply r : answers.apply(requests.size(), p.getSocketAddress())) {
-              (r.spoofed ? spoofer : socket).send(new DatagramPacket(r.bytes, r.bytes.length, p.getSocketAddress()));
-            }
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "fake-gateway");
+      thread =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[2000];
+                try {
+                  while (true) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    requests.add(java.util.Arrays.copyOf(buf, p.getLength()));
+                    for (Reply r : answers.apply(requests.size(), p.getSocketAddress())) {
+                      (r.spoofed ? spoofer : socket)
+                          .send(new DatagramPacket(r.bytes, r.bytes.length, p.getSocketAddress()));
+                    }
+                  }
+                } catch (IOException e) {
+                  // closed
+                }
+              },
+              "fake-gateway");
       thread.setDaemon(true);
       thread.start();
       gateways.add(this);
@@ -89,8 +93,18 @@ class UdpExchangeTest {
 
   @Test
   void garbageBeforeTheAnswerIsIgnored() throws Exception {
-    FakeGateway g = new FakeGateway((n, from) -> List.of(answer("xx"), new Reply(new byte[0], false), answer("ok:1")));
-    String got = UdpExchange.exchange("test", LOCAL, g.address(), new byte[] {1, 2}, Duration.ofSeconds(2), false, UdpExchangeTest::read);
+    FakeGateway g =
+        new FakeGateway(
+            (n, from) -> List.of(answer("xx"), new Reply(new byte[0], false), answer("ok:1")));
+    String got =
+        UdpExchange.exchange(
+            "test",
+            LOCAL,
+            g.address(),
+            new byte[] {1, 2},
+            Duration.ofSeconds(2),
+            false,
+            UdpExchangeTest::read);
     assertEquals("ok:1", got);
     assertArrayEquals(new byte[] {1, 2}, g.requests.get(0));
   }
@@ -99,7 +113,15 @@ class UdpExchangeTest {
   void lostRequestsAreSentAgain() throws Exception {
     FakeGateway g = new FakeGateway((n, from) -> n < 3 ? List.of() : List.of(answer("ok:" + n)));
     long t0 = System.nanoTime();
-    String got = UdpExchange.exchange("test", LOCAL, g.address(), new byte[] {1}, Duration.ofSeconds(3), false, UdpExchangeTest::read);
+    String got =
+        UdpExchange.exchange(
+            "test",
+            LOCAL,
+            g.address(),
+            new byte[] {1},
+            Duration.ofSeconds(3),
+            false,
+            UdpExchangeTest::read);
     assertEquals("ok:3", got);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(ms >= 700, "sent again after 250 ms, then 500 ms: " + ms + " ms");
@@ -107,19 +129,45 @@ class UdpExchangeTest {
 
   @Test
   void answersFromAnotherAddressNeverCount() throws Exception {
-    FakeGateway g = new FakeGateway((n, from) -> List.of(new Reply("ok:spoofed".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true)));
-    PortMappingException e = assertThrows(PortMappingException.class, () ->
-        UdpExchange.exchange("test", LOCAL, g.address(), new byte[] {1}, Duration.ofMillis(600), false, UdpExchangeTest::read));
+    FakeGateway g =
+        new FakeGateway(
+            (n, from) ->
+                List.of(
+                    new Reply(
+                        "ok:spoofed".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true)));
+    PortMappingException e =
+        assertThrows(
+            PortMappingException.class,
+            () ->
+                UdpExchange.exchange(
+                    "test",
+                    LOCAL,
+                    g.address(),
+                    new byte[] {1},
+                    Duration.ofMillis(600),
+                    false,
+                    UdpExchangeTest::read));
     assertEquals(Reason.NO_GATEWAY, e.reason());
     assertTrue(e.getMessage().startsWith("no answer from 127.0.0.1:"), e.getMessage());
-    assertTrue(g.requests.size() >= 2, "the request was sent again while only the spoofer answered");
+    assertTrue(
+        g.requests.size() >= 2, "the request was sent again while only the spoofer answered");
   }
 
   @Test
   void aGatewayThatAnsweredBeforeAndFellSilentIsATimeout() throws Exception {
     FakeGateway g = new FakeGateway((n, from) -> List.of());
-    PortMappingException e = assertThrows(PortMappingException.class, () ->
-        UdpExchange.exchange("test", LOCAL, g.address(), new byte[] {1}, Duration.ofMillis(300), true, UdpExchangeTest::read));
+    PortMappingException e =
+        assertThrows(
+            PortMappingException.class,
+            () ->
+                UdpExchange.exchange(
+                    "test",
+                    LOCAL,
+                    g.address(),
+                    new byte[] {1},
+                    Duration.ofMillis(300),
+                    true,
+                    UdpExchangeTest::read));
     assertEquals(Reason.TIMEOUT, e.reason());
     assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
   }
@@ -131,8 +179,18 @@ class UdpExchangeTest {
       closed = (InetSocketAddress) s.getLocalSocketAddress();
     }
     long t0 = System.nanoTime();
-    PortMappingException e = assertThrows(PortMappingException.class, () ->
-        UdpExchange.exchange("test", LOCAL, closed, new byte[] {1}, Duration.ofSeconds(5), false, UdpExchangeTest::read));
+    PortMappingException e =
+        assertThrows(
+            PortMappingException.class,
+            () ->
+                UdpExchange.exchange(
+                    "test",
+                    LOCAL,
+                    closed,
+                    new byte[] {1},
+                    Duration.ofSeconds(5),
+                    false,
+                    UdpExchangeTest::read));
     assertEquals(Reason.NO_GATEWAY, e.reason());
     assertTrue(e.getMessage().endsWith("(port unreachable)"), e.getMessage());
     assertTrue((System.nanoTime() - t0) / 1_000_000 < 2000, "did not wait for the timeout");
@@ -141,10 +199,20 @@ class UdpExchangeTest {
   @Test
   void aRefusalEndsTheExchange() throws Exception {
     FakeGateway g = new FakeGateway((n, from) -> List.of(answer("no")));
-    PortMappingException e = assertThrows(PortMappingException.class, () ->
-        UdpExchange.exchange("test", LOCAL, g.address(), new byte[] {1}, Duration.ofSeconds(2), false, d -> {
-          throw new PortMappingException(Reason.DENIED, "test", 2, "refused", null);
-        }));
+    PortMappingException e =
+        assertThrows(
+            PortMappingException.class,
+            () ->
+                UdpExchange.exchange(
+                    "test",
+                    LOCAL,
+                    g.address(),
+                    new byte[] {1},
+                    Duration.ofSeconds(2),
+                    false,
+                    d -> {
+                      throw new PortMappingException(Reason.DENIED, "test", 2, "refused", null);
+                    }));
     assertEquals(Reason.DENIED, e.reason());
     assertEquals(1, g.requests.size());
   }

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.batch;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,17 +11,18 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.channel.Caches;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.channel.SeenMessages;
 import org.brightchain.net.core.internal.metadata.MetadataChanges;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.MetadataUpdate;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +39,17 @@ public final class BatchApplier {
   private final MetadataChanges changes;
   private final Scheduler scheduler;
   private final NodeCounters counters;
+
   /** (sender, batch id) of batches applied: applied once, acknowledged every time. */
   private final Cache<String, Boolean> applied;
 
   /** Applies batches to {@code changes}; batch ids are remembered for {@code ttl}. */
-  public BatchApplier(MetadataChanges changes, Scheduler scheduler, NodeCounters counters, Duration ttl, Clock clock) {
+  public BatchApplier(
+      MetadataChanges changes,
+      Scheduler scheduler,
+      NodeCounters counters,
+      Duration ttl,
+      Clock clock) {
     this.changes = changes;
     this.scheduler = scheduler;
     this.counters = counters;
@@ -51,8 +57,8 @@ public final class BatchApplier {
   }
 
   /**
-   * Applies a received batch once; a batch seen before changes nothing. A long batch is applied
-   * in slices of {@value #APPLY_SLICE} updates, each a task of its own.
+   * Applies a received batch once; a batch seen before changes nothing. A long batch is applied in
+   * slices of {@value #APPLY_SLICE} updates, each a task of its own.
    *
    * @return true if {@code done} will run once the batch is applied (with false if the store
    *     failed); false if the batch was a duplicate (nothing to apply, {@code done} not run)
@@ -82,7 +88,11 @@ public final class BatchApplier {
       // copy of it be applied again.
       applied.invalidate(key(sender, b));
       changes.touched();
-      log.warn("applying batch {} from {} failed: {}", LogText.safe(b.batchId()), sender.shortId(), Errors.rootMessage(e));
+      log.warn(
+          "applying batch {} from {} failed: {}",
+          LogText.safe(b.batchId()),
+          sender.shortId(),
+          Errors.rootMessage(e));
       done.accept(false);
       return;
     }
@@ -94,7 +104,10 @@ public final class BatchApplier {
     }
   }
 
-  /** Every update of a batch signed by {@code sender}, applied to a bare store (for tests and tools). */
+  /**
+   * Every update of a batch signed by {@code sender}, applied to a bare store (for tests and
+   * tools).
+   */
   public static int applyUpdates(MetadataStore store, BatchUpdate b, NodeId sender) {
     return applyUpdates(MetadataChanges.unchecked(store), b, sender, 0, b.updates().size());
   }
@@ -106,7 +119,8 @@ public final class BatchApplier {
    *
    * @return how many updates changed the store
    */
-  public static int applyUpdates(MetadataChanges changes, BatchUpdate b, NodeId sender, int from, int to) {
+  public static int applyUpdates(
+      MetadataChanges changes, BatchUpdate b, NodeId sender, int from, int to) {
     int changed = 0;
     List<BatchUpdate.Update> updates = b.updates();
     for (int i = from; i < to; i++) {

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.batch;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -9,25 +8,26 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.BatchConfig;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.channel.Outbox;
 import org.brightchain.net.core.internal.channel.Outgoing;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers signed batches — the node's own and the ones it relays — to every identified peer,
- * each as a request the peer acknowledges: at most a window of unacknowledged batches per peer,
- * more queued behind it, each sent again a few times and then abandoned to reconciliation. Event
- * streams get each batch once, without acknowledgement. Scheduler-confined.
+ * Delivers signed batches — the node's own and the ones it relays — to every identified peer, each
+ * as a request the peer acknowledges: at most a window of unacknowledged batches per peer, more
+ * queued behind it, each sent again a few times and then abandoned to reconciliation. Event streams
+ * get each batch once, without acknowledgement. Scheduler-confined.
  */
 public final class BatchDelivery {
   private static final Logger log = LoggerFactory.getLogger(BatchDelivery.class);
@@ -37,6 +37,7 @@ public final class BatchDelivery {
    * receives batches at the pace it acknowledges them, and retries concern only these.
    */
   public static final int BATCH_WINDOW = 16;
+
   /** Batches waiting for a connection's window to open; past it, the peer is left to sync. */
   public static final int MAX_QUEUED_BATCHES = 256;
 
@@ -47,8 +48,10 @@ public final class BatchDelivery {
   private final BatchConfig config;
   private final Duration requestTimeout;
   private final Consumer<NodeId> reconcile;
+
   /** Batches sent to a connection and not yet acknowledged, by request id. */
   private final Map<String, Delivery> deliveries = new HashMap<>();
+
   private final Map<Connection, Window> windows = new HashMap<>();
   private long counter;
 
@@ -113,7 +116,11 @@ public final class BatchDelivery {
         }
         continue;
       }
-      if (c == from || c.peerId == null || c.peerId.equals(m.nodeId()) || !c.isOpen() || !c.filter.matches(b)) {
+      if (c == from
+          || c.peerId == null
+          || c.peerId.equals(m.nodeId())
+          || !c.isOpen()
+          || !c.filter.matches(b)) {
         continue;
       }
       Window w = windows.computeIfAbsent(c, k -> new Window());
@@ -130,7 +137,11 @@ public final class BatchDelivery {
 
   private void transmit(Connection c, Window w, SignedMessage m) {
     String id = "b" + Long.toString(++counter, 36);
-    Delivery d = new Delivery(c, new Outgoing(new Envelope(m, 0, id, "")), ((BatchUpdate) m.payload().data()).batchId());
+    Delivery d =
+        new Delivery(
+            c,
+            new Outgoing(new Envelope(m, 0, id, "")),
+            ((BatchUpdate) m.payload().data()).batchId());
     deliveries.put(id, d);
     w.unacked++;
     outbox.send(c, d.out);
@@ -163,7 +174,12 @@ public final class BatchDelivery {
     if (open && d.attempts < config.retryAttempts()) {
       d.attempts++;
       counters.batchRetries.incrementAndGet();
-      log.debug("batch {} to {}: no acknowledgement, sending it again ({} of {})", d.batchId, c.peerId.shortId(), d.attempts, config.retryAttempts());
+      log.debug(
+          "batch {} to {}: no acknowledgement, sending it again ({} of {})",
+          d.batchId,
+          c.peerId.shortId(),
+          d.attempts,
+          config.retryAttempts());
       outbox.send(c, d.out);
       d.timer = scheduler.schedule(() -> timedOut(requestId), ackWait());
       return;
@@ -171,7 +187,11 @@ public final class BatchDelivery {
     deliveries.remove(requestId);
     windowOpened(c);
     counters.batchesAbandoned.incrementAndGet();
-    log.info("batch {} to {}: not acknowledged after {} attempts; left to reconciliation", d.batchId, c.peerId.shortId(), d.attempts + 1);
+    log.info(
+        "batch {} to {}: not acknowledged after {} attempts; left to reconciliation",
+        d.batchId,
+        c.peerId.shortId(),
+        d.attempts + 1);
     if (open) {
       reconcile.accept(c.peerId);
     }
@@ -191,7 +211,11 @@ public final class BatchDelivery {
       counters.batchesAcked.incrementAndGet();
     } else {
       counters.batchesAbandoned.incrementAndGet();
-      log.info("peer {} refused batch {}: {}; left to reconciliation", c.peerId.shortId(), d.batchId, LogText.safe(e.message().payload().data()));
+      log.info(
+          "peer {} refused batch {}: {}; left to reconciliation",
+          c.peerId.shortId(),
+          d.batchId,
+          LogText.safe(e.message().payload().data()));
       reconcile.accept(c.peerId);
     }
     return true;

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.batch;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.BatchConfig;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.HybridClock;
 import org.brightchain.net.core.internal.channel.NodeCounters;
@@ -19,9 +19,9 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.Scheduler;
 
 /**
- * The host's changes on their way to the peers: coalesced per register (a later change replaces
- * an earlier one), sealed into one signed {@code block:batch} when the batch is full, would
- * outgrow half the frame limit, or the interval ends, and handed to {@link BatchDelivery}.
+ * The host's changes on their way to the peers: coalesced per register (a later change replaces an
+ * earlier one), sealed into one signed {@code block:batch} when the batch is full, would outgrow
+ * half the frame limit, or the interval ends, and handed to {@link BatchDelivery}.
  * Scheduler-confined.
  */
 public final class Batcher {
@@ -34,10 +34,13 @@ public final class Batcher {
   private final BatchDelivery delivery;
   private final NodeCounters counters;
   private final BooleanSupplier running;
+
   /** Makes batch ids unique across restarts of this node. */
   private final String prefix;
+
   /** Host updates waiting for the next batch, coalesced per register of a block. */
   private final LinkedHashMap<Register, BatchUpdate.Update> pending = new LinkedHashMap<>();
+
   private long pendingBytes;
   private Scheduler.Cancellable timer;
   private long counter;
@@ -45,8 +48,7 @@ public final class Batcher {
   /** One register of one block: updates to the same register are coalesced, the later one kept. */
   private record Register(BlockId block, BatchUpdate.UpdateType type, NodeId holder) {
     static Register of(BatchUpdate.Update u) {
-      NodeId holder =
-          u.data() instanceof BlockLocationUpdate l ? l.location().nodeId() : null;
+      NodeId holder = u.data() instanceof BlockLocationUpdate l ? l.location().nodeId() : null;
       return new Register(u.blockId(), u.type(), holder);
     }
   }
@@ -97,8 +99,8 @@ public final class Batcher {
   }
 
   /**
-   * The most bytes a batch may take, estimated: half the frame limit, so that a batch fits a
-   * text frame at a peer with the same limit.
+   * The most bytes a batch may take, estimated: half the frame limit, so that a batch fits a text
+   * frame at a peer with the same limit.
    */
   private long maxBatchBytes() {
     return Math.max(4 * 1024, maxFrameBytes / 2);

@@ -4,18 +4,20 @@ import java.time.Clock;
 import org.brightchain.net.Stamp;
 
 /**
- * The node's hybrid logical clock: the stamps of the messages it signs and of the writes it
- * makes. Scheduler-confined.
+ * The node's hybrid logical clock: the stamps of the messages it signs and of the writes it makes.
+ * Scheduler-confined.
  *
- * <p>A message stamp is the local time unless a message already signed or received carried a
- * later one, and is strictly greater than the previous one: every message gets distinct signed
- * bytes, and a change made after hearing of another is stamped after it, whatever the two clocks
- * say. A received stamp pulls the clock at most the allowed skew ahead of real time.
+ * <p>A message stamp is the local time unless a message already signed or received carried a later
+ * one, and is strictly greater than the previous one: every message gets distinct signed bytes, and
+ * a change made after hearing of another is stamped after it, whatever the two clocks say. A
+ * received stamp pulls the clock at most the allowed skew ahead of real time.
  */
 public final class HybridClock {
   private final Clock clock;
+
   /** How far ahead of the local clock what the node hears may pull it, and its writes may go. */
   private final long maxSkewMs;
+
   private long last;
 
   /** A clock reading {@code clock}, pulled at most {@code maxSkewMs} ahead of it. */
@@ -56,12 +58,12 @@ public final class HybridClock {
   }
 
   /**
-   * The time of a write the host makes to a register whose current version is {@code current}:
-   * now, or just after the current version if that is not earlier, so that the host's write
-   * supersedes what the node holds. Per register, not per node: many writes in one millisecond
-   * to different blocks share it, and the node's stamps do not run ahead of its clock. Never more
-   * than the skew ahead. Since no stamp beyond the skew is ever accepted, a write made a
-   * millisecond or more after another always supersedes it.
+   * The time of a write the host makes to a register whose current version is {@code current}: now,
+   * or just after the current version if that is not earlier, so that the host's write supersedes
+   * what the node holds. Per register, not per node: many writes in one millisecond to different
+   * blocks share it, and the node's stamps do not run ahead of its clock. Never more than the skew
+   * ahead. Since no stamp beyond the skew is ever accepted, a write made a millisecond or more
+   * after another always supersedes it.
    */
   public long writeStamp(Stamp current) {
     long now = clock.millis();

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the node sends: single frames to one connection, and events fanned out to every
- * connection that wants them through the {@link ReplayLog}, from which a connection that comes
- * back is sent what it missed. A new connection is held (sent nothing from the log) until the
- * other side says where to resume. Scheduler-confined.
+ * What the node sends: single frames to one connection, and events fanned out to every connection
+ * that wants them through the {@link ReplayLog}, from which a connection that comes back is sent
+ * what it missed. A new connection is held (sent nothing from the log) until the other side says
+ * where to resume. Scheduler-confined.
  */
 public final class Outbox {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -141,7 +141,10 @@ public final class Outbox {
     }
   }
 
-  /** Ends the hold of a connection: replay what the other side asks for, then go live. Returns false. */
+  /**
+   * Ends the hold of a connection: replay what the other side asks for, then go live. Returns
+   * false.
+   */
   public boolean release(Connection c, long after) {
     assert Confinement.onScheduler(scheduler);
     if (!c.held) {
@@ -168,14 +171,19 @@ public final class Outbox {
     }
     if (after + 1 < oldest) {
       counters.gapsReported.incrementAndGet();
-      log.info("connection {} asked to resume after {}, oldest logged is {}: gap reported", c.id(), after, oldest);
+      log.info(
+          "connection {} asked to resume after {}, oldest logged is {}: gap reported",
+          c.id(),
+          after,
+          oldest);
       sendSigned(c, new Gap(after, oldest), c.peerId);
     }
     int n = 0;
     for (ReplayLog.Entry entry : replayLog.after(after)) {
       Outgoing out = (Outgoing) entry.event();
       SignedMessage m = out.envelope().message();
-      if ((c.peerId == null || !c.peerId.equals(m.nodeId())) && c.filter.matches(m.payload().data())) {
+      if ((c.peerId == null || !c.peerId.equals(m.nodeId()))
+          && c.filter.matches(m.payload().data())) {
         send(c, out);
         n++;
       }

@@ -29,12 +29,15 @@ public final class Outgoing {
     String label = envelope.message().payload().type().wireName();
     if (type == Frame.Type.TEXT) {
       if (text == null) {
-        text = new Frame(Frame.Type.TEXT, JsonCodec.toJsonBytes(envelope), envelope.sequence(), label);
+        text =
+            new Frame(Frame.Type.TEXT, JsonCodec.toJsonBytes(envelope), envelope.sequence(), label);
       }
       return text;
     }
     if (binary == null) {
-      binary = new Frame(Frame.Type.BINARY, ProtoCodec.encodeEnvelope(envelope), envelope.sequence(), label);
+      binary =
+          new Frame(
+              Frame.Type.BINARY, ProtoCodec.encodeEnvelope(envelope), envelope.sequence(), label);
     }
     return binary;
   }

@@ -10,9 +10,9 @@ import java.util.List;
  * ones it relayed), so that a peer coming back can be sent exactly what it missed.
  * Scheduler-confined.
  *
- * <p>Sequence numbers start at the node's start time in milliseconds times 1000 and grow by one
- * per event, so a restarted node's numbers are higher than any its previous run gave out, and a
- * peer resuming across the restart is told of the gap instead of being sent the wrong events.
+ * <p>Sequence numbers start at the node's start time in milliseconds times 1000 and grow by one per
+ * event, so a restarted node's numbers are higher than any its previous run gave out, and a peer
+ * resuming across the restart is told of the gap instead of being sent the wrong events.
  */
 public final class ReplayLog {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();

@@ -47,9 +47,14 @@ public final class Requests {
    * Signs {@code payload} for {@code peer}, sends it on {@code c} and completes with the answer's
    * envelope; fails with {@link TimeoutException} if none comes within {@code timeout}.
    */
-  public CompletableFuture<Envelope> send(Connection c, NodeId peer, EventPayload payload, Duration timeout) {
+  public CompletableFuture<Envelope> send(
+      Connection c, NodeId peer, EventPayload payload, Duration timeout) {
     assert Confinement.onScheduler(scheduler);
-    String id = "r" + Long.toString(++counter, 36) + "-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+    String id =
+        "r"
+            + Long.toString(++counter, 36)
+            + "-"
+            + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
     Pending r = new Pending(c);
     pending.put(id, r);
     r.timeout =
@@ -58,7 +63,11 @@ public final class Requests {
               if (pending.remove(id) != null) {
                 r.future.completeExceptionally(
                     new TimeoutException(
-                        payload.type().wireName() + " to " + peer.shortId() + ": no answer within " + timeout));
+                        payload.type().wireName()
+                            + " to "
+                            + peer.shortId()
+                            + ": no answer within "
+                            + timeout));
               }
             },
             timeout);

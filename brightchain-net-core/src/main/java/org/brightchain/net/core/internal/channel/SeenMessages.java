@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Ids of the messages this node signed or verified and applied: a copy is recognised by its id
- * and never applied twice while its id is remembered. Bounded; ids expire after twice the replay
+ * Ids of the messages this node signed or verified and applied: a copy is recognised by its id and
+ * never applied twice while its id is remembered. Bounded; ids expire after twice the replay
  * window. Safe for use from any thread.
  */
 public final class SeenMessages {

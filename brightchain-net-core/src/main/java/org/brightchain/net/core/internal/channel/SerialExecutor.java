@@ -6,9 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in order, on another executor (which may run many at once): what
- * code confined to "its own thread" needs when it is given a shared executor. Once closed, tasks
- * not yet started are dropped. Safe for use from any thread.
+ * Runs tasks one at a time, in order, on another executor (which may run many at once): what code
+ * confined to "its own thread" needs when it is given a shared executor. Once closed, tasks not yet
+ * started are dropped. Safe for use from any thread.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);

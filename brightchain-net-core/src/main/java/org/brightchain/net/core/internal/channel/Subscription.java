@@ -1,13 +1,12 @@
 package org.brightchain.net.core.internal.channel;
 
-import org.brightchain.net.message.BatchUpdate;
-
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;

@@ -23,11 +23,11 @@ import org.brightchain.net.NodeAdvertisement;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.DnsSeedsConfig;
+import org.brightchain.net.core.internal.channel.SerialExecutor;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.core.internal.channel.SerialExecutor;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -48,8 +48,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Finds peers through DNS seeds ({@link DiscoverySettings#dnsSeeds()}): DNS names whose records
- * list nodes of the network, as Bitcoin's DNS seeds do. Details and zone examples are in
- * {@code docs/discovery.md}.
+ * list nodes of the network, as Bitcoin's DNS seeds do. Details and zone examples are in {@code
+ * docs/discovery.md}.
  *
  * <h2>What is asked</h2>
  *
@@ -59,16 +59,16 @@ import org.xbill.DNS.Type;
  *   <li>{@code A} and {@code AAAA} of {@code S}: each address is a candidate at {@link
  *       #DEFAULT_PORT}, the reference node's REST and WebSocket port;
  *   <li>{@code SRV} of {@code _brightchain._tcp.S} ({@link #SRV_LABELS}): each target is a
- *       candidate at the record's port, through the addresses the answer carries for it or, when
- *       it carries none, through an {@code A} and an {@code AAAA} query for the target. Priority
- *       and weight are not used: every target is a candidate, and the node chooses whom to dial;
- *   <li>{@code TXT} of {@code S}: each record whose text (its strings joined, since one record
- *       may be split into strings of at most 255 bytes) starts with {@code bcn1:} is a {@link
- *       SignedAdvert} in text form. One that parses, is signed by the node it names and is at
- *       most {@link #MAX_RECORD_AGE} old becomes a candidate at the advertised address and port,
- *       with the node id the connection must prove. Any other {@code bcn1:} record is ignored,
- *       logged (at most a few lines a minute) and counted by {@link Rejection}; TXT records
- *       without the prefix are someone else's and are only counted.
+ *       candidate at the record's port, through the addresses the answer carries for it or, when it
+ *       carries none, through an {@code A} and an {@code AAAA} query for the target. Priority and
+ *       weight are not used: every target is a candidate, and the node chooses whom to dial;
+ *   <li>{@code TXT} of {@code S}: each record whose text (its strings joined, since one record may
+ *       be split into strings of at most 255 bytes) starts with {@code bcn1:} is a {@link
+ *       SignedAdvert} in text form. One that parses, is signed by the node it names and is at most
+ *       {@link #MAX_RECORD_AGE} old becomes a candidate at the advertised address and port, with
+ *       the node id the connection must prove. Any other {@code bcn1:} record is ignored, logged
+ *       (at most a few lines a minute) and counted by {@link Rejection}; TXT records without the
+ *       prefix are someone else's and are only counted.
  * </ul>
  *
  * <p>Addresses from {@code A}, {@code AAAA} and {@code SRV} carry no node id: the node learns who
@@ -77,23 +77,23 @@ import org.xbill.DNS.Type;
  *
  * <h2>When</h2>
  *
- * Seeds are a fallback for a thin peer table, not a source to poll: at start, and then every
- * {@link DnsSeedsConfig#queryInterval()}, the seeds are asked only if {@link
- * DiscoveryContext#activePeers()} is below {@link DiscoveryContext#wantedPeers()}. A round that
- * is still running when the next one is due is not doubled.
+ * Seeds are a fallback for a thin peer table, not a source to poll: at start, and then every {@link
+ * DnsSeedsConfig#queryInterval()}, the seeds are asked only if {@link
+ * DiscoveryContext#activePeers()} is below {@link DiscoveryContext#wantedPeers()}. A round that is
+ * still running when the next one is due is not doubled.
  *
  * <h2>Resolver and threads</h2>
  *
- * Queries go to {@link DiscoverySettings#dnsServer()} when set, otherwise to the system's
- * resolvers (as dnsjava reads them, from {@code /etc/resolv.conf} on Linux), each with {@link
+ * Queries go to {@link DiscoverySettings#dnsServer()} when set, otherwise to the system's resolvers
+ * (as dnsjava reads them, from {@code /etc/resolv.conf} on Linux), each with {@link
  * DnsSeedsConfig#timeout()} (an answer truncated over UDP is asked again over TCP, with the same
  * timeout). All queries of a round are sent at once with dnsjava's asynchronous API; answers are
- * handled on one daemon thread of this provider, never on the node's scheduler, and candidates
- * are reported through the context, which is thread-safe. The scheduler only runs the cheap
- * periodic check.
+ * handled on one daemon thread of this provider, never on the node's scheduler, and candidates are
+ * reported through the context, which is thread-safe. The scheduler only runs the cheap periodic
+ * check.
  *
- * <p>{@link #stats()} counts rounds, queries, candidates and refused records for metrics and
- * tests. Safe for concurrent use; {@link #stop()} is idempotent.
+ * <p>{@link #stats()} counts rounds, queries, candidates and refused records for metrics and tests.
+ * Safe for concurrent use; {@link #stop()} is idempotent.
  */
 public final class DnsSeedDiscovery implements DiscoveryProvider {
   private static final Logger log = LoggerFactory.getLogger(DnsSeedDiscovery.class);
@@ -109,8 +109,8 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
 
   /**
    * How old (or how far ahead of this node's clock) a signed TXT record may be: 7 days. A seed
-   * operator re-signs, or has the nodes re-sign, their records at least weekly; an old record of
-   * a node that has moved on is refused instead of dialled for ever.
+   * operator re-signs, or has the nodes re-sign, their records at least weekly; an old record of a
+   * node that has moved on is refused instead of dialled for ever.
    */
   public static final Duration MAX_RECORD_AGE = Duration.ofDays(7);
 
@@ -256,7 +256,8 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
   public Stats stats() {
     Map<Rejection, Long> r = new EnumMap<>(Rejection.class);
     rejected.forEach((k, v) -> r.put(k, v.get()));
-    return new Stats(rounds.get(), queries.get(), failedQueries.get(), candidates.get(), foreignTxt.get(), r);
+    return new Stats(
+        rounds.get(), queries.get(), failedQueries.get(), candidates.get(), foreignTxt.get(), r);
   }
 
   /** The latest round, completed with the counters when it ends; null before the first. */
@@ -316,7 +317,9 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     if (!settings.dnsServer().isBlank()) {
       InetSocketAddress server = DnsSeedRecords.parseServer(settings.dnsServer());
       SimpleResolver r =
-          new SimpleResolver(new InetSocketAddress(InetAddress.getByName(server.getHostString()), server.getPort()));
+          new SimpleResolver(
+              new InetSocketAddress(
+                  InetAddress.getByName(server.getHostString()), server.getPort()));
       r.setTimeout(timeout);
       return r;
     }
@@ -438,7 +441,9 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     void services(Message m) {
       List<Record> additional = m.getSection(Section.ADDITIONAL);
       for (Record r : m.getSection(Section.ANSWER)) {
-        if (!(r instanceof SRVRecord srv) || srv.getPort() == 0 || srv.getTarget().equals(Name.root)) {
+        if (!(r instanceof SRVRecord srv)
+            || srv.getPort() == 0
+            || srv.getTarget().equals(Name.root)) {
           continue; // "." means the service is not offered here (RFC 2782)
         }
         Name target = srv.getTarget();
@@ -477,7 +482,11 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
         } else {
           refused++;
           rejected.get(o.rejection()).incrementAndGet();
-          warn("seed {}: TXT record ignored ({}): {}", seed, o.rejection(), LogText.safe(o.detail()));
+          warn(
+              "seed {}: TXT record ignored ({}): {}",
+              seed,
+              o.rejection(),
+              LogText.safe(o.detail()));
         }
       }
     }
@@ -503,7 +512,12 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
       }
       log.info(
           "{}: {} candidates in {} ms ({} queries, {} failed, {} TXT records refused)",
-          NAME, found, ms, sent, failed, refused);
+          NAME,
+          found,
+          ms,
+          sent,
+          failed,
+          refused);
       roundRunning.set(false);
       done.complete(stats());
     }
@@ -525,7 +539,11 @@ public final class DnsSeedDiscovery implements DiscoveryProvider {
     if (suppressed < 0) {
       return;
     }
-    String line = NAME + ": " + format + (suppressed > 0 ? " (" + suppressed + " similar warnings suppressed)" : "");
+    String line =
+        NAME
+            + ": "
+            + format
+            + (suppressed > 0 ? " (" + suppressed + " similar warnings suppressed)" : "");
     log.warn(line, args);
   }
 

@@ -83,19 +83,25 @@ final class DnsSeedRecords {
     }
     return switch (verdict) {
       case VALID -> Outcome.valid(advert);
-      case KEY_MISMATCH -> Outcome.refused(Rejection.KEY_MISMATCH, "node id is not the hash of the key");
-      case UNKNOWN_SCHEME -> Outcome.refused(Rejection.UNKNOWN_SCHEME, "no signature scheme for the key");
+      case KEY_MISMATCH ->
+          Outcome.refused(Rejection.KEY_MISMATCH, "node id is not the hash of the key");
+      case UNKNOWN_SCHEME ->
+          Outcome.refused(Rejection.UNKNOWN_SCHEME, "no signature scheme for the key");
       case BAD_SIGNATURE -> Outcome.refused(Rejection.BAD_SIGNATURE, "signature does not verify");
       case STALE ->
           Outcome.refused(
               Rejection.STALE,
-              "signed at " + java.time.Instant.ofEpochMilli(advert.timestamp()) + ", more than " + maxAge + " away");
+              "signed at "
+                  + java.time.Instant.ofEpochMilli(advert.timestamp())
+                  + ", more than "
+                  + maxAge
+                  + " away");
     };
   }
 
   /**
-   * Reads {@code host:port}, {@code host}, {@code [v6]:port}, {@code [v6]} or a bare IPv6
-   * literal (port 53 when none is given); the host is left unresolved.
+   * Reads {@code host:port}, {@code host}, {@code [v6]:port}, {@code [v6]} or a bare IPv6 literal
+   * (port 53 when none is given); the host is left unresolved.
    */
   static InetSocketAddress parseServer(String server) {
     String s = server.strip();
@@ -110,7 +116,8 @@ final class DnsSeedRecords {
       String rest = s.substring(end + 1);
       if (!rest.isEmpty()) {
         if (!rest.startsWith(":")) {
-          throw new IllegalArgumentException("dnsServer: " + server + " (expected: [address]:port)");
+          throw new IllegalArgumentException(
+              "dnsServer: " + server + " (expected: [address]:port)");
         }
         port = port(rest.substring(1), server);
       }
@@ -139,8 +146,8 @@ final class DnsSeedRecords {
   }
 
   /**
-   * An address as text: dotted IPv4, or IPv6 in the RFC 5952 form ({@code 2001:db8::1}: lower
-   * case, leading zeros dropped, the longest run of two or more zero groups shortened).
+   * An address as text: dotted IPv4, or IPv6 in the RFC 5952 form ({@code 2001:db8::1}: lower case,
+   * leading zeros dropped, the longest run of two or more zero groups shortened).
    */
   static String hostString(InetAddress address) {
     if (!(address instanceof Inet6Address)) {

@@ -24,10 +24,10 @@ import org.brightchain.net.spi.SignatureScheme;
  * A {@link NodeAdvertisement} signed by the node it describes: what LAN multicast datagrams carry
  * and what DNS seed TXT records hold ({@code docs/discovery.md}).
  *
- * <p>The signature covers the UTF-8 canonical JSON of {@code {"advertisement": <the
- * advertisement's JSON>, "purpose": "brightchain-net/advert/v1", "timestamp": <ms>}}; the node id
- * must be the SHA-256 of the public key. Binary form: the protobuf {@code SignedAdvertisement};
- * text form (DNS): {@code "bcn1:"} followed by the unpadded base64url of the binary form.
+ * <p>The signature covers the UTF-8 canonical JSON of {@code {"advertisement": <the advertisement's
+ * JSON>, "purpose": "brightchain-net/advert/v1", "timestamp": <ms>}}; the node id must be the
+ * SHA-256 of the public key. Binary form: the protobuf {@code SignedAdvertisement}; text form
+ * (DNS): {@code "bcn1:"} followed by the unpadded base64url of the binary form.
  *
  * @param advertisement what the node says about itself
  * @param timestamp when it said it, milliseconds since the epoch
@@ -73,8 +73,12 @@ public record SignedAdvert(
 
   /** Signs {@code advertisement} at {@code timestamp} with {@code signer} (the node's key). */
   public static SignedAdvert sign(
-      NodeAdvertisement advertisement, long timestamp, byte[] publicKey, UnaryOperator<byte[]> signer) {
-    return new SignedAdvert(advertisement, timestamp, publicKey, signer.apply(signedBytes(advertisement, timestamp)));
+      NodeAdvertisement advertisement,
+      long timestamp,
+      byte[] publicKey,
+      UnaryOperator<byte[]> signer) {
+    return new SignedAdvert(
+        advertisement, timestamp, publicKey, signer.apply(signedBytes(advertisement, timestamp)));
   }
 
   /** Why an advert is refused. */
@@ -126,7 +130,8 @@ public record SignedAdvert(
   /** Reads the binary form; refuses anything malformed or larger than {@link #MAX_BYTES}. */
   public static SignedAdvert decode(byte[] bytes) throws WireFormatException {
     if (bytes.length > MAX_BYTES) {
-      throw new WireFormatException("advert: " + bytes.length + " bytes (expected: at most " + MAX_BYTES + ")");
+      throw new WireFormatException(
+          "advert: " + bytes.length + " bytes (expected: at most " + MAX_BYTES + ")");
     }
     SignedAdvertisement p;
     try {
@@ -137,14 +142,16 @@ public record SignedAdvert(
     if (!p.hasAdvertisement()) {
       throw new WireFormatException("advert: advertisement missing");
     }
-    NodeAdvertisement a = ProtoCodec.fromBytes(p.getAdvertisement().toByteArray(), NodeAdvertisement.class);
+    NodeAdvertisement a =
+        ProtoCodec.fromBytes(p.getAdvertisement().toByteArray(), NodeAdvertisement.class);
     if (p.getPublicKey().size() > 128 || p.getSignature().size() > 128) {
       throw new WireFormatException("advert: publicKey or signature over 128 bytes");
     }
     if (p.getTimestamp() < 0) {
       throw new WireFormatException("advert: negative timestamp");
     }
-    return new SignedAdvert(a, p.getTimestamp(), p.getPublicKey().toByteArray(), p.getSignature().toByteArray());
+    return new SignedAdvert(
+        a, p.getTimestamp(), p.getPublicKey().toByteArray(), p.getSignature().toByteArray());
   }
 
   /** The text form: {@code "bcn1:" + base64url(encode())}, without padding. */

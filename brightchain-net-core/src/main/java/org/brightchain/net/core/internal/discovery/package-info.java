@@ -5,7 +5,7 @@
  * /peers/announce} ({@link org.brightchain.net.core.internal.discovery.SignedAdvert}). See {@code
  * docs/discovery.md}.
  *
- * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour
- * may change in any release.
+ * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour may
+ * change in any release.
  */
 package org.brightchain.net.core.internal.discovery;

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.inbound;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.function.Supplier;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.internal.channel.Addresses;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.NodeCounters;
@@ -20,6 +20,7 @@ import org.brightchain.net.core.internal.peer.Heartbeats;
 import org.brightchain.net.core.internal.peer.PeerTable;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.sync.SyncCoordinator;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.internal.Values;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.Challenge;
@@ -29,16 +30,14 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opening a connection: each side sends a challenge, the other proves its key by signing it
- * ({@code system:auth}), then announces itself; the announcement binds the connection to that
- * peer, which becomes ACTIVE. Event streams are admitted by the ticket REST gave them instead.
- * Also: duplicate connections (both sides dialled) and connections to this node itself.
- * Scheduler-confined.
+ * Opening a connection: each side sends a challenge, the other proves its key by signing it ({@code
+ * system:auth}), then announces itself; the announcement binds the connection to that peer, which
+ * becomes ACTIVE. Event streams are admitted by the ticket REST gave them instead. Also: duplicate
+ * connections (both sides dialled) and connections to this node itself. Scheduler-confined.
  */
 public final class Handshake {
   private static final Logger log = LoggerFactory.getLogger(Handshake.class);
@@ -64,8 +63,10 @@ public final class Handshake {
   private static final class State {
     /** Ours, sent on opening; the other side must sign it. */
     final Challenge challenge = Challenge.random();
+
     /** Whether we answered the other side's challenge. */
     boolean answered;
+
     Scheduler.Cancellable timer;
   }
 
@@ -123,7 +124,11 @@ public final class Handshake {
       return;
     }
     connections.add(c);
-    log.debug("connection {} opened ({}, {})", conn.id(), conn.outbound() ? "out" : "in", conn.remoteAddress());
+    log.debug(
+        "connection {} opened ({}, {})",
+        conn.id(),
+        conn.outbound() ? "out" : "in",
+        conn.remoteAddress());
     // Nothing but the handshake until the other side has proved its key and announced itself;
     // events logged meanwhile are held and delivered when it has.
     outbox.hold(c, conn.outbound() ? Resume.LIVE : parseResume(params.get("resume")));
@@ -136,8 +141,17 @@ public final class Handshake {
         scheduler.schedule(
             () -> {
               if (c.peerId == null && connections.isCurrent(c)) {
-                log.info("connection {} from {}: no {} within {}, closing", conn.id(), conn.remoteAddress(), c.authenticated == null ? "authentication" : "announce", timeout);
-                outbox.refuse(c, "handshake_timeout", "authenticate and announce within " + timeout.toMillis() + " ms", 0);
+                log.info(
+                    "connection {} from {}: no {} within {}, closing",
+                    conn.id(),
+                    conn.remoteAddress(),
+                    c.authenticated == null ? "authentication" : "announce",
+                    timeout);
+                outbox.refuse(
+                    c,
+                    "handshake_timeout",
+                    "authenticate and announce within " + timeout.toMillis() + " ms",
+                    0);
                 conn.close(1008, "handshake timeout");
               }
             },
@@ -152,7 +166,10 @@ public final class Handshake {
     PeerConnection conn = c.conn;
     Sessions.Principal who = sessions.redeem(params.get("ticket"));
     if (who == null) {
-      log.info("event stream {} from {} without a valid ticket: closing", conn.id(), conn.remoteAddress());
+      log.info(
+          "event stream {} from {} without a valid ticket: closing",
+          conn.id(),
+          conn.remoteAddress());
       conn.close(1008, "not authenticated");
       return;
     }
@@ -251,7 +268,9 @@ public final class Handshake {
     if (existing != null && existing != c.conn) {
       // Both sides dialled: keep the connection opened by the smaller node id, on both ends.
       // Both opened by the same side means a reconnection over a stale socket: the new one wins.
-      boolean keepNew = existing.outbound() == c.conn.outbound() || (self.compareTo(pid) < 0) == c.conn.outbound();
+      boolean keepNew =
+          existing.outbound() == c.conn.outbound()
+              || (self.compareTo(pid) < 0) == c.conn.outbound();
       if (!keepNew) {
         dialer.lostDuplicate(c);
         c.conn.close(1000, "duplicate connection");
@@ -268,7 +287,12 @@ public final class Handshake {
       s.timer.cancel();
     }
     dialer.identified(c, a, host);
-    log.info("peer {} active at {}:{} ({})", pid.shortId(), LogText.safe(host), a.wsPort(), c.conn.outbound() ? "outbound" : "inbound");
+    log.info(
+        "peer {} active at {}:{} ({})",
+        pid.shortId(),
+        LogText.safe(host),
+        a.wsPort(),
+        c.conn.outbound() ? "outbound" : "inbound");
     if (!c.conn.outbound()) {
       // The dialler waits to hear where to resume its log for us: after the last event we saw.
       long after = resume.after(pid);

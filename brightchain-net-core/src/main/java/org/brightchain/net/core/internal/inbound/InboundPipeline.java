@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.inbound;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import com.github.benmanes.caffeine.cache.Cache;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -10,8 +9,11 @@ import java.util.function.Supplier;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.SecurityConfig;
 import org.brightchain.net.core.crypto.MessageSigning;
+import org.brightchain.net.core.internal.batch.BatchApplier;
+import org.brightchain.net.core.internal.batch.BatchDelivery;
 import org.brightchain.net.core.internal.channel.Addresses;
 import org.brightchain.net.core.internal.channel.Caches;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.HybridClock;
@@ -21,19 +23,18 @@ import org.brightchain.net.core.internal.channel.Outbox;
 import org.brightchain.net.core.internal.channel.Requests;
 import org.brightchain.net.core.internal.channel.ResumePoints;
 import org.brightchain.net.core.internal.channel.SeenMessages;
-import org.brightchain.net.core.internal.peer.PeerTable;
+import org.brightchain.net.core.internal.metadata.MetadataChanges;
 import org.brightchain.net.core.internal.peer.Dialer;
 import org.brightchain.net.core.internal.peer.Heartbeats;
-import org.brightchain.net.core.internal.batch.BatchApplier;
-import org.brightchain.net.core.internal.batch.BatchDelivery;
-import org.brightchain.net.core.internal.metadata.MetadataChanges;
+import org.brightchain.net.core.internal.peer.PeerTable;
+import org.brightchain.net.core.internal.security.RateLimiter;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.sync.SyncCoordinator;
 import org.brightchain.net.core.internal.sync.SyncResponder;
-import org.brightchain.net.core.internal.security.RateLimiter;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.Challenge;
@@ -46,16 +47,15 @@ import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every message that reaches the node, from a WebSocket frame or {@code POST /events}, passes
- * here: rate limit → decode → recipient → de-duplication → replay window → signature, on the
- * transport thread; then, on the scheduler, the first copy is recorded, the handshake or the
- * {@link MessageDispatcher} takes it, listeners hear of it, and it is relayed if it concerns the
- * whole network.
+ * Every message that reaches the node, from a WebSocket frame or {@code POST /events}, passes here:
+ * rate limit → decode → recipient → de-duplication → replay window → signature, on the transport
+ * thread; then, on the scheduler, the first copy is recorded, the handshake or the {@link
+ * MessageDispatcher} takes it, listeners hear of it, and it is relayed if it concerns the whole
+ * network.
  */
 public final class InboundPipeline {
   private static final Logger log = LoggerFactory.getLogger(InboundPipeline.class);
@@ -65,8 +65,10 @@ public final class InboundPipeline {
   private final Clock clock;
   private final RateLimiter limiter;
   private final SeenMessages seen;
+
   /** Verdicts of messages that failed verification, by id, signature and key. */
   private final Cache<ByteBuffer, MessageSigning.Verdict> knownBad;
+
   private final Connections connections;
   private final Scheduler scheduler;
   private final HybridClock stamps;
@@ -160,16 +162,59 @@ public final class InboundPipeline {
 
   /** Builds the pipeline with its handshake and dispatcher. */
   public static InboundPipeline create(Parts p) {
-    Rejections rejections = new Rejections(p.connections(), p.outbox(), p.scheduler(), p.counters(), p.events());
+    Rejections rejections =
+        new Rejections(p.connections(), p.outbox(), p.scheduler(), p.counters(), p.events());
     Handshake handshake =
-        new Handshake(p.self(), p.security().handshakeTimeout(), p.scheduler(), p.connections(), p.outbox(), p.sessions(),
-            p.peers(), p.dialer(), p.heartbeats(), p.sync(), p.resume(), p.counters(), rejections, p.announceSelf(), p.running());
+        new Handshake(
+            p.self(),
+            p.security().handshakeTimeout(),
+            p.scheduler(),
+            p.connections(),
+            p.outbox(),
+            p.sessions(),
+            p.peers(),
+            p.dialer(),
+            p.heartbeats(),
+            p.sync(),
+            p.resume(),
+            p.counters(),
+            rejections,
+            p.announceSelf(),
+            p.running());
     MessageDispatcher dispatcher =
-        new MessageDispatcher(p.self(), p.scheduler(), p.peers(), p.dialer(), p.heartbeats(), p.outbox(), p.resume(), p.changes(),
-            p.batches(), p.delivery(), p.responder(), p.counters(), p.events());
-    return new InboundPipeline(p.self(), p.security(), p.clock(), p.limiter(), p.seen(), p.connections(), p.scheduler(),
-        p.stamps(), p.resume(), p.requests(), p.peers(), p.outbox(), handshake, dispatcher, p.delivery(), p.counters(),
-        p.events(), rejections);
+        new MessageDispatcher(
+            p.self(),
+            p.scheduler(),
+            p.peers(),
+            p.dialer(),
+            p.heartbeats(),
+            p.outbox(),
+            p.resume(),
+            p.changes(),
+            p.batches(),
+            p.delivery(),
+            p.responder(),
+            p.counters(),
+            p.events());
+    return new InboundPipeline(
+        p.self(),
+        p.security(),
+        p.clock(),
+        p.limiter(),
+        p.seen(),
+        p.connections(),
+        p.scheduler(),
+        p.stamps(),
+        p.resume(),
+        p.requests(),
+        p.peers(),
+        p.outbox(),
+        handshake,
+        dispatcher,
+        p.delivery(),
+        p.counters(),
+        p.events(),
+        rejections);
   }
 
   /** A connection opened: the handshake begins. Scheduler only. */
@@ -205,7 +250,13 @@ public final class InboundPipeline {
               ? ProtoCodec.decodeEnvelope(frame.bytes())
               : JsonCodec.fromJson(frame.bytes(), Envelope.class);
     } catch (WireFormatException ex) {
-      rejections.reject(conn, "malformed " + frame.type().name().toLowerCase(Locale.ROOT) + " frame: " + ex.getMessage(), "");
+      rejections.reject(
+          conn,
+          "malformed "
+              + frame.type().name().toLowerCase(Locale.ROOT)
+              + " frame: "
+              + ex.getMessage(),
+          "");
       return;
     } catch (RuntimeException ex) {
       rejections.reject(conn, "undecodable frame: " + ex.getClass().getSimpleName(), "");
@@ -222,7 +273,9 @@ public final class InboundPipeline {
   /** Counts a frame against its sender's rate limit; false (and a refusal) if over it. */
   private boolean admitted(PeerConnection conn, Connection rc) {
     NodeId who = rc.authenticated;
-    RateLimiter.Decision d = limiter.acquire(who != null ? "node:" + who.hex() : "addr:" + Addresses.hostOf(conn.remoteAddress()));
+    RateLimiter.Decision d =
+        limiter.acquire(
+            who != null ? "node:" + who.hex() : "addr:" + Addresses.hostOf(conn.remoteAddress()));
     if (d.allowed()) {
       return true;
     }
@@ -236,14 +289,31 @@ public final class InboundPipeline {
           if (black) {
             if (!rc.closing) {
               rc.closing = true;
-              log.info("connection {} from {} ({}) blacklisted for {} ms: closing", conn.id(), conn.remoteAddress(), who == null ? "unauthenticated" : who.shortId(), retry);
-              outbox.refuse(rc, "blacklisted", "too many messages: refused for " + retry + " ms", retry);
+              log.info(
+                  "connection {} from {} ({}) blacklisted for {} ms: closing",
+                  conn.id(),
+                  conn.remoteAddress(),
+                  who == null ? "unauthenticated" : who.shortId(),
+                  retry);
+              outbox.refuse(
+                  rc, "blacklisted", "too many messages: refused for " + retry + " ms", retry);
               conn.close(1008, "rate limited");
             }
           } else if (now - rc.lastRefusalMs >= 1000) {
             rc.lastRefusalMs = now; // at most one error a second: a flood gets no echo
-            log.info("connection {} from {} over its rate limit: dropping messages", conn.id(), conn.remoteAddress());
-            outbox.refuse(rc, "rate_limited", "at most " + security.rateLimit().maxRequests() + " messages per " + security.rateLimit().window().toMillis() + " ms", retry);
+            log.info(
+                "connection {} from {} over its rate limit: dropping messages",
+                conn.id(),
+                conn.remoteAddress());
+            outbox.refuse(
+                rc,
+                "rate_limited",
+                "at most "
+                    + security.rateLimit().maxRequests()
+                    + " messages per "
+                    + security.rateLimit().window().toMillis()
+                    + " ms",
+                retry);
           }
         });
     return false;
@@ -260,7 +330,9 @@ public final class InboundPipeline {
     ByteBuffer id = ByteBuffer.wrap(MessageSigning.messageId(signed));
     if (seen.contains(id)) {
       counters.duplicates.incrementAndGet();
-      if (m.nodeId().equals(self) && (m.payload().data() instanceof NodeAnnounce || m.payload().data() instanceof Challenge)) {
+      if (m.nodeId().equals(self)
+          && (m.payload().data() instanceof NodeAnnounce
+              || m.payload().data() instanceof Challenge)) {
         // Our own announcement coming back on a connection: we dialled ourselves.
         scheduler.execute(
             () -> {
@@ -292,13 +364,29 @@ public final class InboundPipeline {
     MessageSigning.Verdict verdict = verify(m, signed, id);
     if (verdict != MessageSigning.Verdict.VALID) {
       String v = verdict.name().toLowerCase(Locale.ROOT);
-      rejections.reject(conn, "bad signature (" + v + ") on " + m.payload().type().wireName() + " from " + m.nodeId().shortId(), e.requestId());
+      rejections.reject(
+          conn,
+          "bad signature ("
+              + v
+              + ") on "
+              + m.payload().type().wireName()
+              + " from "
+              + m.nodeId().shortId(),
+          e.requestId());
       handshake.failProof(conn, m, "bad signature (" + v + ")");
       return null;
     }
     String refused = rules.refusal(m);
     if (refused != null) {
-      rejections.reject(conn, "refused " + m.payload().type().wireName() + " from " + m.nodeId().shortId() + ": " + refused, e.requestId());
+      rejections.reject(
+          conn,
+          "refused "
+              + m.payload().type().wireName()
+              + " from "
+              + m.nodeId().shortId()
+              + ": "
+              + refused,
+          e.requestId());
       return null;
     }
     return new Inbound(e, id, m.timestamp() < clock.millis() - security.replayWindow().toMillis());
@@ -331,16 +419,16 @@ public final class InboundPipeline {
   }
 
   /**
-   * The replay rule, its first half (the second is in {@link #verified}): null if {@code m} may
-   * go on for its timestamp, else why not. Nothing outside the window is applied — a message from
-   * the future could win every last-writer-wins contest — unless this node asked for it: an event
-   * replayed from the log of the peer identified on the connection, above the sequence number
-   * this node asked it to resume after, and only a register write that re-applying cannot harm.
-   * Liveness events ({@code node:leave}, {@code node:status}, announcements, pings) never are.
-   * Whether this node asked is known only on the scheduler (the connection may not be identified
-   * yet when a frame is checked here): an old register write with a sequence number goes on to
-   * be decided there. The sequence number is a hop-by-hop field, not signed: it can widen nothing
-   * beyond what this node asked for.
+   * The replay rule, its first half (the second is in {@link #verified}): null if {@code m} may go
+   * on for its timestamp, else why not. Nothing outside the window is applied — a message from the
+   * future could win every last-writer-wins contest — unless this node asked for it: an event
+   * replayed from the log of the peer identified on the connection, above the sequence number this
+   * node asked it to resume after, and only a register write that re-applying cannot harm. Liveness
+   * events ({@code node:leave}, {@code node:status}, announcements, pings) never are. Whether this
+   * node asked is known only on the scheduler (the connection may not be identified yet when a
+   * frame is checked here): an old register write with a sequence number goes on to be decided
+   * there. The sequence number is a hop-by-hop field, not signed: it can widen nothing beyond what
+   * this node asked for.
    */
   private String outsideWindow(SignedMessage m, long sequence) {
     long now = clock.millis();
@@ -355,8 +443,16 @@ public final class InboundPipeline {
   }
 
   private String stale(SignedMessage m, long now, long window) {
-    return "timestamp " + m.timestamp() + " outside the replay window (now " + now + " +/- " + window
-        + " ms) on " + m.payload().type().wireName() + " from " + m.nodeId().shortId();
+    return "timestamp "
+        + m.timestamp()
+        + " outside the replay window (now "
+        + now
+        + " +/- "
+        + window
+        + " ms) on "
+        + m.payload().type().wireName()
+        + " from "
+        + m.nodeId().shortId();
   }
 
   /**
@@ -384,7 +480,10 @@ public final class InboundPipeline {
       // Refused before it is marked seen: a copy this node does ask for may still come.
       counters.staleMessages.incrementAndGet();
       long window = security.replayWindow().toMillis();
-      rejections.reject(c.conn, stale(m, clock.millis(), window) + " (not a replay this node asked for)", e.requestId());
+      rejections.reject(
+          c.conn,
+          stale(m, clock.millis(), window) + " (not a replay this node asked for)",
+          e.requestId());
       return;
     }
     if (!seen.add(in.id())) {
@@ -414,22 +513,27 @@ public final class InboundPipeline {
     if (!e.replyTo().isEmpty() && delivery.answered(c, e)) {
       return;
     }
-    if (!e.replyTo().isEmpty() && requests.answer(c, e) && p.data() instanceof MetadataSync ms && !ms.session().isEmpty()) {
+    if (!e.replyTo().isEmpty()
+        && requests.answer(c, e)
+        && p.data() instanceof MetadataSync ms
+        && !ms.session().isEmpty()) {
       counters.operationsOk.incrementAndGet();
       return; // a reconciliation answer: the waiting side has merged it
     }
     dispatcher.apply(c, m, e.requestId());
     counters.operationsOk.incrementAndGet();
     events.emit(l -> l.messageReceived(m));
-    if (m.recipient() == null && MessageDispatcher.relayed(p) && !(p.data() instanceof BatchUpdate)) {
+    if (m.recipient() == null
+        && MessageDispatcher.relayed(p)
+        && !(p.data() instanceof BatchUpdate)) {
       dispatcher.relay(m, c); // a batch is passed on once it is applied
     }
   }
 
   /**
    * The handshake's part: challenges, proofs and refusals end here; anything else needs an
-   * authenticated connection, and an announcement of the authenticated node identifies it.
-   * False if the message goes no further.
+   * authenticated connection, and an announcement of the authenticated node identifies it. False if
+   * the message goes no further.
    */
   private boolean handshaken(Connection c, SignedMessage m, String requestId) {
     WSMessage p = m.payload();
@@ -442,18 +546,34 @@ public final class InboundPipeline {
       return false;
     }
     if (p.data() instanceof ErrorEvent err) {
-      log.info("connection {} ({}) refused something we sent: {} {}", c.id(), c.peerId == null ? c.conn.remoteAddress() : c.peerId.shortId(), LogText.safe(err.code()), LogText.safe(err.message()));
+      log.info(
+          "connection {} ({}) refused something we sent: {} {}",
+          c.id(),
+          c.peerId == null ? c.conn.remoteAddress() : c.peerId.shortId(),
+          LogText.safe(err.code()),
+          LogText.safe(err.message()));
       return false;
     }
     if (c.authenticated == null) {
-      rejections.reject(c.conn, "not authenticated: " + p.type().wireName() + " before system:auth", requestId);
+      rejections.reject(
+          c.conn, "not authenticated: " + p.type().wireName() + " before system:auth", requestId);
       outbox.refuse(c, "not_authenticated", "answer system:challenge with system:auth first", 0);
       return false;
     }
     if (c.peerId == null && p.data() instanceof NodeAnnounce a && a.nodeId().equals(p.sender())) {
       if (!p.sender().equals(c.authenticated)) {
-        rejections.reject(c.conn, "announce for " + p.sender().shortId() + " on a connection authenticated as " + c.authenticated.shortId(), requestId);
-        outbox.refuse(c, "not_authenticated", "a connection can announce only the node that authenticated on it", 0);
+        rejections.reject(
+            c.conn,
+            "announce for "
+                + p.sender().shortId()
+                + " on a connection authenticated as "
+                + c.authenticated.shortId(),
+            requestId);
+        outbox.refuse(
+            c,
+            "not_authenticated",
+            "a connection can announce only the node that authenticated on it",
+            0);
         return false;
       }
       return handshake.identify(c, a, m.timestamp());
@@ -489,7 +609,8 @@ public final class InboundPipeline {
     MessageSigning.Verdict verdict = MessageSigning.verify(m, signed);
     if (verdict != MessageSigning.Verdict.VALID) {
       counters.messagesRejected.incrementAndGet();
-      throw new IllegalArgumentException("bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");
+      throw new IllegalArgumentException(
+          "bad signature (" + verdict.name().toLowerCase(Locale.ROOT) + ")");
     }
     String refused = rules.refusal(m);
     if (refused != null) {
@@ -502,7 +623,9 @@ public final class InboundPipeline {
     stamps.observe(m.payload().timestamp());
     dispatcher.apply(null, m, e.requestId());
     events.emit(l -> l.messageReceived(m));
-    if (m.recipient() == null && MessageDispatcher.relayed(m.payload()) && !(m.payload().data() instanceof BatchUpdate)) {
+    if (m.recipient() == null
+        && MessageDispatcher.relayed(m.payload())
+        && !(m.payload().data() instanceof BatchUpdate)) {
       dispatcher.relay(m, null);
     }
     return Accepted.ACCEPTED;

@@ -9,6 +9,7 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.batch.BatchApplier;
 import org.brightchain.net.core.internal.batch.BatchDelivery;
 import org.brightchain.net.core.internal.channel.Addresses;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.channel.NodeCounters;
@@ -21,6 +22,7 @@ import org.brightchain.net.core.internal.peer.Dialer;
 import org.brightchain.net.core.internal.peer.Heartbeats;
 import org.brightchain.net.core.internal.peer.PeerTable;
 import org.brightchain.net.core.internal.sync.SyncResponder;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -41,8 +43,6 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSMessage;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.core.internal.channel.Confinement;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,8 +99,8 @@ final class MessageDispatcher {
   }
 
   /**
-   * Applies a verified, first-seen message that arrived on {@code c} (null: posted over REST),
-   * and answers it if it was a request ({@code requestId} not empty).
+   * Applies a verified, first-seen message that arrived on {@code c} (null: posted over REST), and
+   * answers it if it was a request ({@code requestId} not empty).
    */
   void apply(Connection c, SignedMessage m, String requestId) {
     assert Confinement.onScheduler(scheduler);
@@ -117,13 +117,15 @@ final class MessageDispatcher {
     return switch (w.type()) {
       case NODE_ANNOUNCE -> announced(c, m, (NodeAnnounce) data);
       case NODE_LEAVE -> left(sender, (NodeLeave) data, w.timestamp());
-      case NODE_STATUS -> false; // reported to listeners; the peer table tracks connectivity, not hearsay
+      case NODE_STATUS ->
+          false; // reported to listeners; the peer table tracks connectivity, not hearsay
       case BLOCK_TEMPERATURE -> temperature((BlockTemperatureUpdate) data, w.timestamp(), sender);
       case BLOCK_LOCATION -> location((BlockLocationUpdate) data, w.timestamp(), sender);
       case BLOCK_BATCH -> batch(c, m, requestId);
       case BLOCK_SYNC -> syncRequest(c, sender, (BlockSyncRequest) data, requestId);
       case METADATA_UPDATE -> merged(List.of(((MetadataUpdate) data).metadata()), false);
-      case METADATA_SYNC -> merged(((MetadataSync) data).entries(), !((MetadataSync) data).session().isEmpty());
+      case METADATA_SYNC ->
+          merged(((MetadataSync) data).entries(), !((MetadataSync) data).session().isEmpty());
       case PING -> pinged(c, (Ping) data, requestId);
       case PONG -> c != null && heartbeats.pong(c, (Pong) data);
       case RESUME -> c != null && outbox.release(c, ((Resume) data).afterSequence());
@@ -136,8 +138,8 @@ final class MessageDispatcher {
   }
 
   /**
-   * A copy of a message already applied: a retried request gets its real answer again; only
-   * changes are not applied twice.
+   * A copy of a message already applied: a retried request gets its real answer again; only changes
+   * are not applied twice.
    */
   void duplicate(Connection c, Envelope e) {
     resume.note(c.peerId, e.sequence());
@@ -199,7 +201,9 @@ final class MessageDispatcher {
 
   private boolean temperature(BlockTemperatureUpdate t, long ts, NodeId sender) {
     Instant at = Instant.ofEpochMilli(ts);
-    changes.apply(t.blockId(), cur -> MetadataChanges.base(t.blockId(), cur).withTemperature(t.temperature(), at, sender));
+    changes.apply(
+        t.blockId(),
+        cur -> MetadataChanges.base(t.blockId(), cur).withTemperature(t.temperature(), at, sender));
     return false;
   }
 
@@ -233,7 +237,9 @@ final class MessageDispatcher {
     return false;
   }
 
-  /** Applies a batch ({@link WriteRules} checked its stamps); true if it was (or will be) answered. */
+  /**
+   * Applies a batch ({@link WriteRules} checked its stamps); true if it was (or will be) answered.
+   */
   private boolean batch(Connection c, SignedMessage m, String requestId) {
     BatchUpdate b = (BatchUpdate) m.payload().data();
     return batches.apply(
@@ -275,7 +281,11 @@ final class MessageDispatcher {
 
   private boolean gap(NodeId sender, Gap g) {
     counters.gapsReported.incrementAndGet();
-    log.info("peer {} no longer has events {}..{}: catching up needs metadata sync", sender.shortId(), g.afterSequence() + 1, g.oldestAvailable() - 1);
+    log.info(
+        "peer {} no longer has events {}..{}: catching up needs metadata sync",
+        sender.shortId(),
+        g.afterSequence() + 1,
+        g.oldestAvailable() - 1);
     events.emit(l -> l.eventsMissed(sender, g.afterSequence(), g.oldestAvailable()));
     return false;
   }

@@ -12,16 +12,17 @@ import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
- * What a signed message may write, whoever relays it: every register write it carries is stamped
- * by its signer and at most the allowed clock skew ahead of this node's clock (refused, never
- * clamped, so that nobody can pin a value the operator then cannot override); a location that
- * says "node X holds this block" is a direct write only when X signed it; a batch's updates are
- * not stamped after the batch, nor the batch after its message. Any thread.
+ * What a signed message may write, whoever relays it: every register write it carries is stamped by
+ * its signer and at most the allowed clock skew ahead of this node's clock (refused, never clamped,
+ * so that nobody can pin a value the operator then cannot override); a location that says "node X
+ * holds this block" is a direct write only when X signed it; a batch's updates are not stamped
+ * after the batch, nor the batch after its message. Any thread.
  */
 final class WriteRules {
   /** Events that may be replayed from a peer's log after the window: harmless register writes. */
   static final Set<WSEventType> REPLAYABLE =
-      EnumSet.of(WSEventType.BLOCK_TEMPERATURE, WSEventType.BLOCK_LOCATION, WSEventType.METADATA_UPDATE);
+      EnumSet.of(
+          WSEventType.BLOCK_TEMPERATURE, WSEventType.BLOCK_LOCATION, WSEventType.METADATA_UPDATE);
 
   private final Clock clock;
   private final long maxSkewMs;
@@ -41,11 +42,19 @@ final class WriteRules {
       case BLOCK_LOCATION -> {
         BlockLocationUpdate l = (BlockLocationUpdate) w.data();
         yield !l.location().nodeId().equals(signer)
-            ? "location.nodeId: a location of " + l.location().nodeId().shortId() + " signed by " + signer.shortId() + " (only the node that holds a block says so)"
+            ? "location.nodeId: a location of "
+                + l.location().nodeId().shortId()
+                + " signed by "
+                + signer.shortId()
+                + " (only the node that holds a block says so)"
             : future("timestamp", w.timestamp(), now);
       }
       case BLOCK_BATCH -> batch((BatchUpdate) w.data(), w.timestamp(), signer, now);
-      case METADATA_UPDATE -> future("metadata.updatedAt", ((MetadataUpdate) w.data()).metadata().updatedAt().toEpochMilli(), now);
+      case METADATA_UPDATE ->
+          future(
+              "metadata.updatedAt",
+              ((MetadataUpdate) w.data()).metadata().updatedAt().toEpochMilli(),
+              now);
       default -> null;
     };
   }
@@ -62,7 +71,9 @@ final class WriteRules {
         return f;
       }
       if (u.data() instanceof BlockLocationUpdate l && !l.location().nodeId().equals(signer)) {
-        return "updates[" + i + "].location.nodeId: a location of another node (only the node that holds a block says so)";
+        return "updates["
+            + i
+            + "].location.nodeId: a location of another node (only the node that holds a block says so)";
       }
     }
     return null;
@@ -70,6 +81,8 @@ final class WriteRules {
 
   private String future(String field, long at, long now) {
     long ahead = at - now;
-    return ahead > maxSkewMs ? field + ": " + ahead + " ms ahead of this node's clock (at most " + maxSkewMs + ")" : null;
+    return ahead > maxSkewMs
+        ? field + ": " + ahead + " ms ahead of this node's clock (at most " + maxSkewMs + ")"
+        : null;
   }
 }

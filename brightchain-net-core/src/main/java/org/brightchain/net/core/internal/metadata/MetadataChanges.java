@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one way block metadata changes: every write — the host's, an event's, a batch's, a
  * reconciliation's — is a join applied atomically to one block in the {@link MetadataStore}, so
- * changes applied in any order, any number of times, leave the same metadata. Counts a version
- * that moves whenever something changed (reconciliation snapshots of an unchanged store are
- * reused), and refuses versions stamped further ahead than the allowed clock skew.
+ * changes applied in any order, any number of times, leave the same metadata. Counts a version that
+ * moves whenever something changed (reconciliation snapshots of an unchanged store are reused), and
+ * refuses versions stamped further ahead than the allowed clock skew.
  *
  * <p>{@link #apply} may run on any thread (the store is atomic per block); {@link #version()} is
  * read and bumped on the scheduler.
@@ -36,7 +36,10 @@ public final class MetadataChanges {
     }
   }
 
-  /** Changes to {@code store}; versions more than {@code maxSkew} ahead of {@code clock} are refused. */
+  /**
+   * Changes to {@code store}; versions more than {@code maxSkew} ahead of {@code clock} are
+   * refused.
+   */
   public MetadataChanges(MetadataStore store, Clock clock, Duration maxSkew) {
     this.store = store;
     this.clock = clock;
@@ -123,9 +126,9 @@ public final class MetadataChanges {
   }
 
   /**
-   * Why {@code m} cannot be merged because a version of it lies further ahead of this node's
-   * clock than the allowed skew (it would pin its register, and stop the operator from
-   * overriding it), or {@code null} if it can. The latest version bounds all the others.
+   * Why {@code m} cannot be merged because a version of it lies further ahead of this node's clock
+   * than the allowed skew (it would pin its register, and stop the operator from overriding it), or
+   * {@code null} if it can. The latest version bounds all the others.
    */
   public String futureVersion(BlockMetadata m) {
     return futureStamp(m.updatedAt().toEpochMilli());

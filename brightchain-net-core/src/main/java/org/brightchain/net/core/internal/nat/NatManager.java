@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's ports mapped on its NAT gateway and knows, at every moment, whether the node
- * is reachable from outside: one state machine over the {@link PortMapper}s.
+ * Keeps this node's ports mapped on its NAT gateway and knows, at every moment, whether the node is
+ * reachable from outside: one state machine over the {@link PortMapper}s.
  *
  * <pre>
  *            start                success                     renew/check ok
@@ -43,12 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In {@link NatMode#AUTO} the mappers are tried in the order their provider gives (fastest
  * first: PCP, NAT-PMP, UPnP), the one that last worked first; any failure falls back to the next.
- * Leases are renewed when half of them has passed; every {@code checkInterval} the gateway is
- * asked whether it still holds the mapping, and a mapping it lost (it restarted) is made again.
+ * Leases are renewed when half of them has passed; every {@code checkInterval} the gateway is asked
+ * whether it still holds the mapping, and a mapping it lost (it restarted) is made again.
  *
  * <p>Everything runs on the node's scheduler and reads the node's clock: timers, timeouts and
- * backoff work on virtual time. Mapper answers arrive on the mappers' threads and are handed
- * over to the scheduler. {@link #current()} may be called from any thread.
+ * backoff work on virtual time. Mapper answers arrive on the mappers' threads and are handed over
+ * to the scheduler. {@link #current()} may be called from any thread.
  */
 public final class NatManager {
   private static final Logger log = LoggerFactory.getLogger(NatManager.class);
@@ -79,8 +79,10 @@ public final class NatManager {
   private Scheduler.Cancellable renewTimer;
   private Scheduler.Cancellable checkTimer;
   private Scheduler.Cancellable retryTimer;
+
   /** Completes when the operation in flight, if any, has been handled. */
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+
   private boolean busy;
 
   public NatManager(
@@ -102,8 +104,7 @@ public final class NatManager {
   }
 
   /**
-   * Starts mapping the node's listener ports. Never fails: problems become states. Scheduler
-   * only.
+   * Starts mapping the node's listener ports. Never fails: problems become states. Scheduler only.
    *
    * @param bindHost the address the listeners are bound to
    * @param http the bound REST port
@@ -143,9 +144,12 @@ public final class NatManager {
     }
     mappers = List.copyOf(chosen);
     if (mappers.isEmpty()) {
-      publish(Reachability.unmapped("", config.mode() == NatMode.AUTO
-          ? "no port mapper available (brightchain-net-netty provides them)"
-          : "no " + config.mode().wireName() + " port mapper available"));
+      publish(
+          Reachability.unmapped(
+              "",
+              config.mode() == NatMode.AUTO
+                  ? "no port mapper available (brightchain-net-netty provides them)"
+                  : "no " + config.mode().wireName() + " port mapper available"));
       return;
     }
     attempt("starting");
@@ -168,12 +172,14 @@ public final class NatManager {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    inFlight.whenComplete((v, e) -> scheduler.execute(() -> unmapAll(new ArrayList<>(held.values()), 0, done)));
-    return done.whenComplete((v, e) -> {
-      for (PortMapper m : mappers) {
-        closeQuietly(m);
-      }
-    });
+    inFlight.whenComplete(
+        (v, e) -> scheduler.execute(() -> unmapAll(new ArrayList<>(held.values()), 0, done)));
+    return done.whenComplete(
+        (v, e) -> {
+          for (PortMapper m : mappers) {
+            closeQuietly(m);
+          }
+        });
   }
 
   private void unmapAll(List<PortMapping> todo, int i, CompletableFuture<Void> done) {
@@ -185,14 +191,28 @@ public final class NatManager {
     }
     PortMapping m = todo.get(i);
     PortMapper mapper = active;
-    call(mapper.name(), () -> mapper.unmap(m), unmapTimeout(), (v, e) -> {
-      if (e == null) {
-        log.info("removed {} mapping {}:{} -> port {}", m.method(), m.externalAddress(), m.externalPort(), m.internalPort());
-      } else {
-        log.warn("could not remove {} mapping {}:{}: {}", m.method(), m.externalAddress(), m.externalPort(), e.getMessage());
-      }
-      unmapAll(todo, i + 1, done);
-    });
+    call(
+        mapper.name(),
+        () -> mapper.unmap(m),
+        unmapTimeout(),
+        (v, e) -> {
+          if (e == null) {
+            log.info(
+                "removed {} mapping {}:{} -> port {}",
+                m.method(),
+                m.externalAddress(),
+                m.externalPort(),
+                m.internalPort());
+          } else {
+            log.warn(
+                "could not remove {} mapping {}:{}: {}",
+                m.method(),
+                m.externalAddress(),
+                m.externalPort(),
+                e.getMessage());
+          }
+          unmapAll(todo, i + 1, done);
+        });
   }
 
   // ------------------------------------------------------------------ mapping
@@ -224,32 +244,48 @@ public final class NatManager {
     mapPorts(m, 0, new LinkedHashMap<>(), errors, order, i);
   }
 
-  private void mapPorts(PortMapper m, int idx, Map<Integer, PortMapping> got, List<PortMappingException> errors, List<PortMapper> order, int i) {
+  private void mapPorts(
+      PortMapper m,
+      int idx,
+      Map<Integer, PortMapping> got,
+      List<PortMappingException> errors,
+      List<PortMapper> order,
+      int i) {
     if (idx == ports.size()) {
       mapped(m, got);
       return;
     }
     int port = ports.get(idx);
-    UPNPConfig request = new UPNPConfig(port, UPNPConfig.Protocol.TCP, config.description(), config.lease(), true);
-    call(m.name(), () -> m.map(request), operationTimeout(), (mapping, e) -> {
-      if (e == null) {
-        got.put(port, mapping);
-        if (!running) {
-          // Granted while stopping: keep it where stop() will remove it.
-          active = m;
-          held.putAll(got);
-          return;
-        }
-        mapPorts(m, idx + 1, got, errors, order, i);
-        return;
-      }
-      log.info("{} could not map port {}: {} ({})", m.name(), port, e.getMessage(), e.reason().wireName());
-      errors.add(e);
-      for (PortMapping partial : got.values()) {
-        m.unmap(partial); // best effort: the other port did not map, so this one is of no use
-      }
-      tryMethod(order, i + 1, errors);
-    });
+    UPNPConfig request =
+        new UPNPConfig(port, UPNPConfig.Protocol.TCP, config.description(), config.lease(), true);
+    call(
+        m.name(),
+        () -> m.map(request),
+        operationTimeout(),
+        (mapping, e) -> {
+          if (e == null) {
+            got.put(port, mapping);
+            if (!running) {
+              // Granted while stopping: keep it where stop() will remove it.
+              active = m;
+              held.putAll(got);
+              return;
+            }
+            mapPorts(m, idx + 1, got, errors, order, i);
+            return;
+          }
+          log.info(
+              "{} could not map port {}: {} ({})",
+              m.name(),
+              port,
+              e.getMessage(),
+              e.reason().wireName());
+          errors.add(e);
+          for (PortMapping partial : got.values()) {
+            m.unmap(partial); // best effort: the other port did not map, so this one is of no use
+          }
+          tryMethod(order, i + 1, errors);
+        });
   }
 
   private void mapped(PortMapper m, Map<Integer, PortMapping> got) {
@@ -265,11 +301,17 @@ public final class NatManager {
     for (PortMapping pm : got.values()) {
       Instant end = now.plus(pm.lifetime());
       leaseEnd = leaseEnd == null || end.isBefore(leaseEnd) ? end : leaseEnd;
-      shortest = shortest == null || pm.lifetime().compareTo(shortest) < 0 ? pm.lifetime() : shortest;
+      shortest =
+          shortest == null || pm.lifetime().compareTo(shortest) < 0 ? pm.lifetime() : shortest;
     }
     Duration half = shortest.dividedBy(2);
     renewAt = now.plus(half.compareTo(MIN_RENEWAL) < 0 ? MIN_RENEWAL : half);
-    publishMapped("", "reachable through " + m.name() + "; renewal due at " + renewAt.truncatedTo(ChronoUnit.SECONDS));
+    publishMapped(
+        "",
+        "reachable through "
+            + m.name()
+            + "; renewal due at "
+            + renewAt.truncatedTo(ChronoUnit.SECONDS));
     scheduleRenewal(Duration.between(now, renewAt));
     scheduleCheck();
   }
@@ -294,7 +336,9 @@ public final class NatManager {
     if (best == null) {
       publish(Reachability.unmapped("", "no port mapper to try" + next));
     } else if (noGateway) {
-      publish(Reachability.unmapped(Reason.NO_GATEWAY.wireName(), "no gateway answered (" + all + ")" + next));
+      publish(
+          Reachability.unmapped(
+              Reason.NO_GATEWAY.wireName(), "no gateway answered (" + all + ")" + next));
     } else {
       publish(Reachability.failed(best.method(), best.reason().wireName(), all + next));
     }
@@ -342,20 +386,24 @@ public final class NatManager {
     }
     PortMapper m = active;
     PortMapping pm = todo.get(i);
-    call(m.name(), () -> m.renew(pm), operationTimeout(), (renewed, e) -> {
-      if (!running || m != active) {
-        return;
-      }
-      if (e == null) {
-        got.put(pm.internalPort(), renewed);
-        renewEach(todo, i + 1, got);
-      } else if (e.reason() == Reason.LOST) {
-        log.info("{}: {}; mapping again", m.name(), e.getMessage());
-        attempt("lost");
-      } else {
-        renewFailed(e);
-      }
-    });
+    call(
+        m.name(),
+        () -> m.renew(pm),
+        operationTimeout(),
+        (renewed, e) -> {
+          if (!running || m != active) {
+            return;
+          }
+          if (e == null) {
+            got.put(pm.internalPort(), renewed);
+            renewEach(todo, i + 1, got);
+          } else if (e.reason() == Reason.LOST) {
+            log.info("{}: {}; mapping again", m.name(), e.getMessage());
+            attempt("lost");
+          } else {
+            renewFailed(e);
+          }
+        });
   }
 
   private void renewFailed(PortMappingException e) {
@@ -371,8 +419,20 @@ public final class NatManager {
     if (wait.compareTo(left) > 0) {
       wait = left;
     }
-    log.info("{} renewal failed: {} ({}); retrying in {}", active.name(), e.getMessage(), e.reason().wireName(), human(wait));
-    publishMapped(e.reason().wireName(), "renewal failed: " + e.getMessage() + "; retrying in " + human(wait) + "; the lease ends at " + leaseEnd);
+    log.info(
+        "{} renewal failed: {} ({}); retrying in {}",
+        active.name(),
+        e.getMessage(),
+        e.reason().wireName(),
+        human(wait));
+    publishMapped(
+        e.reason().wireName(),
+        "renewal failed: "
+            + e.getMessage()
+            + "; retrying in "
+            + human(wait)
+            + "; the lease ends at "
+            + leaseEnd);
     scheduleRenewal(wait);
   }
 
@@ -392,43 +452,71 @@ public final class NatManager {
     if (i == todo.size()) {
       Reachability r = current;
       if (changed || !r.error().isEmpty()) {
-        publishMapped("", "reachable through " + active.name() + "; renewal due at " + renewAt.truncatedTo(ChronoUnit.SECONDS));
+        publishMapped(
+            "",
+            "reachable through "
+                + active.name()
+                + "; renewal due at "
+                + renewAt.truncatedTo(ChronoUnit.SECONDS));
       }
       scheduleCheck();
       return;
     }
     PortMapper m = active;
     PortMapping pm = todo.get(i);
-    call(m.name(), () -> m.check(pm), operationTimeout(), (now, e) -> {
-      if (!running || m != active) {
-        return;
-      }
-      if (e == null) {
-        boolean moved = !now.externalAddress().equals(pm.externalAddress()) || now.externalPort() != pm.externalPort();
-        if (moved) {
-          log.info("{}: the gateway now forwards {}:{} to port {}", m.name(), now.externalAddress(), now.externalPort(), pm.internalPort());
-          held.put(pm.internalPort(), new PortMapping(pm.method(), pm.protocol(), pm.internalAddress(), pm.internalPort(),
-              now.externalAddress(), now.externalPort(), pm.lifetime(), pm.gateway()));
-        }
-        checkEach(todo, i + 1, changed || moved);
-      } else if (e.reason() == Reason.LOST) {
-        log.info("{}: {}; mapping again", m.name(), e.getMessage());
-        attempt("lost");
-      } else {
-        log.info("{} check failed: {} ({})", m.name(), e.getMessage(), e.reason().wireName());
-        publishMapped(e.reason().wireName(), "check failed: " + e.getMessage() + "; the lease ends at " + leaseEnd);
-        scheduleCheck();
-      }
-    });
+    call(
+        m.name(),
+        () -> m.check(pm),
+        operationTimeout(),
+        (now, e) -> {
+          if (!running || m != active) {
+            return;
+          }
+          if (e == null) {
+            boolean moved =
+                !now.externalAddress().equals(pm.externalAddress())
+                    || now.externalPort() != pm.externalPort();
+            if (moved) {
+              log.info(
+                  "{}: the gateway now forwards {}:{} to port {}",
+                  m.name(),
+                  now.externalAddress(),
+                  now.externalPort(),
+                  pm.internalPort());
+              held.put(
+                  pm.internalPort(),
+                  new PortMapping(
+                      pm.method(),
+                      pm.protocol(),
+                      pm.internalAddress(),
+                      pm.internalPort(),
+                      now.externalAddress(),
+                      now.externalPort(),
+                      pm.lifetime(),
+                      pm.gateway()));
+            }
+            checkEach(todo, i + 1, changed || moved);
+          } else if (e.reason() == Reason.LOST) {
+            log.info("{}: {}; mapping again", m.name(), e.getMessage());
+            attempt("lost");
+          } else {
+            log.info("{} check failed: {} ({})", m.name(), e.getMessage(), e.reason().wireName());
+            publishMapped(
+                e.reason().wireName(),
+                "check failed: " + e.getMessage() + "; the lease ends at " + leaseEnd);
+            scheduleCheck();
+          }
+        });
   }
 
   // ------------------------------------------------------------------ plumbing
 
   /**
-   * Runs one mapper operation and hands its outcome to {@code then} on the scheduler, exactly
-   * once: the answer, or a TIMEOUT if the mapper has not answered within {@code limit}.
+   * Runs one mapper operation and hands its outcome to {@code then} on the scheduler, exactly once:
+   * the answer, or a TIMEOUT if the mapper has not answered within {@code limit}.
    */
-  private <T> void call(String method, Supplier<CompletableFuture<T>> op, Duration limit, Outcome<T> then) {
+  private <T> void call(
+      String method, Supplier<CompletableFuture<T>> op, Duration limit, Outcome<T> then) {
     CompletableFuture<Void> handled = new CompletableFuture<>();
     inFlight = handled;
     busy = true;
@@ -439,21 +527,38 @@ public final class NatManager {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    Scheduler.Cancellable guard = scheduler.schedule(() -> {
-      if (!done[0]) {
-        done[0] = true;
-        finish(handled, () -> then.accept(null, new PortMappingException(Reason.TIMEOUT, method, -1,
-            "no answer within " + human(limit), null)));
-      }
-    }, limit);
-    f.whenComplete((v, e) -> scheduler.execute(() -> {
-      if (done[0]) {
-        return;
-      }
-      done[0] = true;
-      guard.cancel();
-      finish(handled, () -> then.accept(v, e == null ? null : portMappingException(method, e)));
-    }));
+    Scheduler.Cancellable guard =
+        scheduler.schedule(
+            () -> {
+              if (!done[0]) {
+                done[0] = true;
+                finish(
+                    handled,
+                    () ->
+                        then.accept(
+                            null,
+                            new PortMappingException(
+                                Reason.TIMEOUT,
+                                method,
+                                -1,
+                                "no answer within " + human(limit),
+                                null)));
+              }
+            },
+            limit);
+    f.whenComplete(
+        (v, e) ->
+            scheduler.execute(
+                () -> {
+                  if (done[0]) {
+                    return;
+                  }
+                  done[0] = true;
+                  guard.cancel();
+                  finish(
+                      handled,
+                      () -> then.accept(v, e == null ? null : portMappingException(method, e)));
+                }));
   }
 
   private void finish(CompletableFuture<Void> handled, Runnable work) {
@@ -475,20 +580,32 @@ public final class NatManager {
 
   private static PortMappingException portMappingException(String method, Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof PortMappingException p) {
-      return p.method().isEmpty() ? new PortMappingException(p.reason(), method, p.code(), p.getMessage(), p) : p;
+      return p.method().isEmpty()
+          ? new PortMappingException(p.reason(), method, p.code(), p.getMessage(), p)
+          : p;
     }
     log.warn("port mapper {} failed unexpectedly", method, t);
-    return new PortMappingException(Reason.GATEWAY_ERROR, method, -1, "unexpected failure: " + t, t);
+    return new PortMappingException(
+        Reason.GATEWAY_ERROR, method, -1, "unexpected failure: " + t, t);
   }
 
   private void publishMapped(String error, String detail) {
     PortMapping http = held.get(httpPort);
     PortMapping ws = held.getOrDefault(wsPort, http);
-    publish(Reachability.mapped(active.name(), http.externalAddress(), http.externalPort(), ws.externalPort(), leaseEnd, error, detail));
+    publish(
+        Reachability.mapped(
+            active.name(),
+            http.externalAddress(),
+            http.externalPort(),
+            ws.externalPort(),
+            leaseEnd,
+            error,
+            detail));
   }
 
   private void publish(Reachability r) {
@@ -497,15 +614,26 @@ public final class NatManager {
       return;
     }
     current = r;
-    boolean newsworthy = old.state() != r.state() || !old.error().equals(r.error())
-        || !old.externalAddress().equals(r.externalAddress()) || old.externalPort() != r.externalPort()
-        || old.externalWsPort() != r.externalWsPort();
+    boolean newsworthy =
+        old.state() != r.state()
+            || !old.error().equals(r.error())
+            || !old.externalAddress().equals(r.externalAddress())
+            || old.externalPort() != r.externalPort()
+            || old.externalWsPort() != r.externalWsPort();
     if (newsworthy) {
       if (r.isMapped()) {
-        log.info("reachable from outside at {}:{} through {} (lease until {}){}", r.externalAddress(), r.externalPort(),
-            r.method(), r.leaseExpiresAt(), r.error().isEmpty() ? "" : "; " + r.detail());
+        log.info(
+            "reachable from outside at {}:{} through {} (lease until {}){}",
+            r.externalAddress(),
+            r.externalPort(),
+            r.method(),
+            r.leaseExpiresAt(),
+            r.error().isEmpty() ? "" : "; " + r.detail());
       } else {
-        log.info("reachability: {}{}{}", r.state().wireName(), r.error().isEmpty() ? "" : " (" + r.error() + ")",
+        log.info(
+            "reachability: {}{}{}",
+            r.state().wireName(),
+            r.error().isEmpty() ? "" : " (" + r.error() + ")",
             r.detail().isEmpty() ? "" : ": " + r.detail());
       }
     }
@@ -517,7 +645,8 @@ public final class NatManager {
   }
 
   private void cancelTimers() {
-    for (Scheduler.Cancellable c : new Scheduler.Cancellable[] {renewTimer, checkTimer, retryTimer}) {
+    for (Scheduler.Cancellable c :
+        new Scheduler.Cancellable[] {renewTimer, checkTimer, retryTimer}) {
       if (c != null) {
         c.cancel();
       }

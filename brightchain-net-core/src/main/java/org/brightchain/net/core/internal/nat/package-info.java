@@ -4,7 +4,7 @@
  * reachability. The mappers themselves come from a {@code PortMapperProvider}. See {@code
  * docs/nat.md}.
  *
- * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour
- * may change in any release.
+ * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour may
+ * change in any release.
  */
 package org.brightchain.net.core.internal.nat;

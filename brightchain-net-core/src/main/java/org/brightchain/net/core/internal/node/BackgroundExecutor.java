@@ -5,9 +5,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The node's own thread for slow work off the scheduler (reading a large store for
- * reconciliation), started on first use and stopped with the node. Used when the host gave the
- * node no executor of its own.
+ * The node's own thread for slow work off the scheduler (reading a large store for reconciliation),
+ * started on first use and stopped with the node. Used when the host gave the node no executor of
+ * its own.
  */
 final class BackgroundExecutor implements Executor {
   private final String name;

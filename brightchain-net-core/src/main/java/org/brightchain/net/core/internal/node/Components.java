@@ -41,10 +41,10 @@ import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.Transport;
 
 /**
- * The node's components, built and wired once, layer by layer: the channel, the peers, metadata
- * and reconciliation, batching, the inbound pipeline, and the edges (discovery, REST, NAT). Each
- * gets what it needs at construction; what a component asks of the node as a whole goes through
- * the {@link NodeEngine} it is built for. The engine runs their lifecycle.
+ * The node's components, built and wired once, layer by layer: the channel, the peers, metadata and
+ * reconciliation, batching, the inbound pipeline, and the edges (discovery, REST, NAT). Each gets
+ * what it needs at construction; what a component asks of the node as a whole goes through the
+ * {@link NodeEngine} it is built for. The engine runs their lifecycle.
  */
 final class Components {
   /** How much longer than twice the replay window message ids are remembered. */
@@ -59,7 +59,11 @@ final class Components {
   private final NodeSettings.Channel channel;
   private final int maxFrame;
   private final SplittableRandom random;
-  /** A message is accepted while its timestamp is within the window, so twice it (and a margin) covers every copy. */
+
+  /**
+   * A message is accepted while its timestamp is within the window, so twice it (and a margin)
+   * covers every copy.
+   */
   private final Duration idsKept;
 
   final NodeCounters counters = new NodeCounters();
@@ -93,7 +97,12 @@ final class Components {
   RestApi rest;
   NatManager nat;
 
-  Components(NodeSettings settings, Transport transport, NodeEngine engine, NatConfig natConfig, Supplier<List<PortMapper>> mappers) {
+  Components(
+      NodeSettings settings,
+      Transport transport,
+      NodeEngine engine,
+      NatConfig natConfig,
+      Supplier<List<PortMapper>> mappers) {
     this.settings = settings;
     this.engine = engine;
     this.self = settings.identity().nodeId();
@@ -115,57 +124,165 @@ final class Components {
   private void channel() {
     events = new NodeEvents(settings.listeners());
     sessions = new Sessions(self, clock, security.tokenLifetime(), security.maxTrackedSources());
-    limiter = new RateLimiter(security.rateLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+    limiter =
+        new RateLimiter(
+            security.rateLimit(),
+            security.maxTrackedSources(),
+            () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     seen = new SeenMessages(idsKept, clock);
     stamps = new HybridClock(clock, security.maxClockSkew().toMillis());
     signer = new Signer(settings.identity(), stamps, seen);
-    outbox = new Outbox(connections, signer, scheduler, counters, channel.replayLogSize(), channel.resumeWait());
+    outbox =
+        new Outbox(
+            connections,
+            signer,
+            scheduler,
+            counters,
+            channel.replayLogSize(),
+            channel.resumeWait());
     requests = new Requests(scheduler, signer, outbox, random);
   }
 
   private void peers(Transport transport) {
     targets = new TargetPolicy(security.privateAnnounceTargets());
-    PeerStore store = settings.dataDirectory() == null ? null : new PeerStore(settings.dataDirectory());
+    PeerStore store =
+        settings.dataDirectory() == null ? null : new PeerStore(settings.dataDirectory());
     int maxPeers = settings.discovery().maxPeers();
-    peers = new PeerTable(maxPeers, clock, events, store, engine::publishPeerStatus, id -> dialer.forget(id));
+    peers =
+        new PeerTable(
+            maxPeers, clock, events, store, engine::publishPeerStatus, id -> dialer.forget(id));
     view = new NodeView(settings, transport, peers, counters);
-    Dialer.Settings dialling = new Dialer.Settings(settings.bootstrap(), maxPeers, channel.maxBackoff(), channel.stableAfter(), targets);
-    dialer = new Dialer(self, dialling, scheduler, clock, transport, peers, connections, resume, counters, random, view::running);
-    Heartbeats.Settings beats = new Heartbeats.Settings(channel.heartbeatInterval(), channel.heartbeatTimeout(), channel.heartbeatMisses());
-    heartbeats = new Heartbeats(beats, scheduler, clock, peers, connections, outbox, random, view::running);
+    Dialer.Settings dialling =
+        new Dialer.Settings(
+            settings.bootstrap(), maxPeers, channel.maxBackoff(), channel.stableAfter(), targets);
+    dialer =
+        new Dialer(
+            self,
+            dialling,
+            scheduler,
+            clock,
+            transport,
+            peers,
+            connections,
+            resume,
+            counters,
+            random,
+            view::running);
+    Heartbeats.Settings beats =
+        new Heartbeats.Settings(
+            channel.heartbeatInterval(), channel.heartbeatTimeout(), channel.heartbeatMisses());
+    heartbeats =
+        new Heartbeats(beats, scheduler, clock, peers, connections, outbox, random, view::running);
   }
 
   private void metadata() {
     changes = new MetadataChanges(settings.metadataStore(), clock, security.maxClockSkew());
-    ownBackground = settings.background() == null ? new BackgroundExecutor("brightchain-background-" + self.shortId()) : null;
+    ownBackground =
+        settings.background() == null
+            ? new BackgroundExecutor("brightchain-background-" + self.shortId())
+            : null;
     background = ownBackground != null ? ownBackground : settings.background();
     snapshots = new SnapshotCache(changes, scheduler, background, view::running);
     sync =
-        new SyncCoordinator(settings.sync(), channel.requestTimeout(), maxFrame, scheduler, clock, snapshots, changes, counters,
-            engine::request, id -> peers.connectionOf(id) != null, engine::connectedPeers, random, view::running);
-    responder = new SyncResponder(snapshots, changes, scheduler, counters, SyncCoordinator.chunkBytes(maxFrame));
+        new SyncCoordinator(
+            settings.sync(),
+            channel.requestTimeout(),
+            maxFrame,
+            scheduler,
+            clock,
+            snapshots,
+            changes,
+            counters,
+            engine::request,
+            id -> peers.connectionOf(id) != null,
+            engine::connectedPeers,
+            random,
+            view::running);
+    responder =
+        new SyncResponder(
+            snapshots, changes, scheduler, counters, SyncCoordinator.chunkBytes(maxFrame));
   }
 
   private void batching() {
-    delivery = new BatchDelivery(connections, outbox, scheduler, counters, settings.batching(), channel.requestTimeout(), sync::soon);
-    batcher = new Batcher(settings.batching(), maxFrame, scheduler, stamps, signer, connections, delivery, counters, random, view::running);
+    delivery =
+        new BatchDelivery(
+            connections,
+            outbox,
+            scheduler,
+            counters,
+            settings.batching(),
+            channel.requestTimeout(),
+            sync::soon);
+    batcher =
+        new Batcher(
+            settings.batching(),
+            maxFrame,
+            scheduler,
+            stamps,
+            signer,
+            connections,
+            delivery,
+            counters,
+            random,
+            view::running);
     applier = new BatchApplier(changes, scheduler, counters, idsKept, clock);
-    writes = new HostWrites(self, changes, stamps, batcher, settings.temperaturePolicy(), clock, scheduler, view::running);
+    writes =
+        new HostWrites(
+            self,
+            changes,
+            stamps,
+            batcher,
+            settings.temperaturePolicy(),
+            clock,
+            scheduler,
+            view::running);
   }
 
   private void inbound() {
     inbound =
         InboundPipeline.create(
-            new InboundPipeline.Parts(self, security, clock, scheduler, limiter, seen, connections, stamps, resume, requests, outbox,
-                sessions, peers, dialer, heartbeats, changes, applier, delivery, sync, responder, counters, events,
-                view::announceSelf, view::running));
+            new InboundPipeline.Parts(
+                self,
+                security,
+                clock,
+                scheduler,
+                limiter,
+                seen,
+                connections,
+                stamps,
+                resume,
+                requests,
+                outbox,
+                sessions,
+                peers,
+                dialer,
+                heartbeats,
+                changes,
+                applier,
+                delivery,
+                sync,
+                responder,
+                counters,
+                events,
+                view::announceSelf,
+                view::running));
   }
 
   private void edges(NatConfig natConfig, Supplier<List<PortMapper>> mappers) {
     discovery =
-        new DiscoveryBridge(settings.discoveryProviders(), settings.discovery(), settings.identity(), scheduler, clock,
-            view::announceSelf, peers::activeCount, dialer, background);
-    rest = new RestApi(engine, sessions, limiter, security, targets, counters, clock, engine::onScheduler);
+        new DiscoveryBridge(
+            settings.discoveryProviders(),
+            settings.discovery(),
+            settings.identity(),
+            scheduler,
+            clock,
+            view::announceSelf,
+            peers::activeCount,
+            dialer,
+            background);
+    rest =
+        new RestApi(
+            engine, sessions, limiter, security, targets, counters, clock, engine::onScheduler);
     nat = new NatManager(natConfig, mappers, scheduler, clock, engine::reachability);
   }
 }

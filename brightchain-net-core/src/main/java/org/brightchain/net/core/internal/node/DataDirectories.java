@@ -23,17 +23,22 @@ public final class DataDirectories {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(tmp);
     }
     Files.writeString(tmp, token + "\n", java.nio.charset.StandardCharsets.US_ASCII);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
-   * The node's identity: {@code given} if not null; else the one kept in {@code dir} (created
-   * there on first use); else a fresh one. Warns if others may write into {@code dir}.
+   * The node's identity: {@code given} if not null; else the one kept in {@code dir} (created there
+   * on first use); else a fresh one. Warns if others may write into {@code dir}.
    *
    * @throws java.io.UncheckedIOException if the key file cannot be read or created
    */
@@ -65,7 +70,8 @@ public final class DataDirectories {
     }
     try {
       Set<PosixFilePermission> perms = view.readAttributes().permissions();
-      if (perms.contains(PosixFilePermission.OTHERS_WRITE) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
+      if (perms.contains(PosixFilePermission.OTHERS_WRITE)
+          || perms.contains(PosixFilePermission.GROUP_WRITE)) {
         log.warn(
             "data directory {} is writable by others ({}): they could replace the node's key; run: chmod 700 {}",
             dir,

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the discovery providers (multicast, DNS seeds, the host's own) and turns the candidates
- * they report into dial attempts, counted against each source by the {@link Dialer}. A provider
- * that fails to start or stop is logged and skipped.
+ * Runs the discovery providers (multicast, DNS seeds, the host's own) and turns the candidates they
+ * report into dial attempts, counted against each source by the {@link Dialer}. A provider that
+ * fails to start or stop is logged and skipped.
  */
 final class DiscoveryBridge {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryBridge.class);
@@ -43,7 +43,9 @@ final class DiscoveryBridge {
       Dialer dialer,
       Executor background) {
     this.configured = configured;
-    this.context = new Context(settings, identity, scheduler, clock, announceSelf, activePeers, dialer, background);
+    this.context =
+        new Context(
+            settings, identity, scheduler, clock, announceSelf, activePeers, dialer, background);
   }
 
   /** Starts every provider, highest priority first. Scheduler only. */
@@ -56,7 +58,10 @@ final class DiscoveryBridge {
         running.add(p);
         log.debug("discovery provider {} started", p.name());
       } catch (Exception | LinkageError e) {
-        log.warn("discovery provider {} failed to start and is skipped: {}", nameOf(p), Errors.rootMessage(e));
+        log.warn(
+            "discovery provider {} failed to start and is skipped: {}",
+            nameOf(p),
+            Errors.rootMessage(e));
       }
     }
   }
@@ -109,7 +114,8 @@ final class DiscoveryBridge {
     @Override
     public NodeAdvertisement self() {
       NodeAnnounce a = announceSelf.get();
-      return new NodeAdvertisement(a.nodeId(), a.address(), a.wsPort(), a.capabilities(), a.version());
+      return new NodeAdvertisement(
+          a.nodeId(), a.address(), a.wsPort(), a.capabilities(), a.version());
     }
 
     @Override

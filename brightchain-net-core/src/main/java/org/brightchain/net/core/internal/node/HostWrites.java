@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.node;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +12,7 @@ import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.batch.Batcher;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.channel.HybridClock;
 import org.brightchain.net.core.internal.metadata.MetadataChanges;
@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's writes (its own calls, the REST writes, the temperature policy): each applied here at
- * once as a register write stamped by this node, then queued for the next batch. Scheduler-confined.
+ * once as a register write stamped by this node, then queued for the next batch.
+ * Scheduler-confined.
  */
 public final class HostWrites {
   private static final Logger log = LoggerFactory.getLogger(HostWrites.class);
@@ -65,17 +66,19 @@ public final class HostWrites {
   }
 
   /**
-   * Applies a temperature change made here on {@code author}'s word (this node for the host and
-   * the operator, a session's node for a REST session) and queues it for the next batch.
+   * Applies a temperature change made here on {@code author}'s word (this node for the host and the
+   * operator, a session's node for a REST session) and queues it for the next batch.
    */
   BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author) {
     long[] ts = new long[1]; // stamped inside the store's atomic update: one lookup per write
     BlockMetadata m =
-        changes.apply(
+        changes
+            .apply(
                 id,
                 cur -> {
                   ts[0] = stamps.writeStamp(cur == null ? null : cur.versions().temperature());
-                  return MetadataChanges.base(id, cur).withTemperature(t, Instant.ofEpochMilli(ts[0]), author);
+                  return MetadataChanges.base(id, cur)
+                      .withTemperature(t, Instant.ofEpochMilli(ts[0]), author);
                 })
             .after();
     if (author.equals(self)) {
@@ -87,16 +90,17 @@ public final class HostWrites {
   }
 
   /**
-   * Applies a location change made here and queues it for the next batch. A location is stamped
-   * by the node that holds the block: by this node for its own copies (sent as a location update
-   * it signs), and — when the operator or the host records another node's copy — by that node,
-   * sent as state (a metadata update), as reconciliation would carry it.
+   * Applies a location change made here and queues it for the next batch. A location is stamped by
+   * the node that holds the block: by this node for its own copies (sent as a location update it
+   * signs), and — when the operator or the host records another node's copy — by that node, sent as
+   * state (a metadata update), as reconciliation would carry it.
    */
   BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
     NodeId holder = l.nodeId();
     long[] ts = new long[1];
     BlockMetadata m =
-        changes.apply(
+        changes
+            .apply(
                 id,
                 cur -> {
                   ts[0] = stamps.writeStamp(cur == null ? null : cur.versions().location(holder));
@@ -118,7 +122,8 @@ public final class HostWrites {
   private void enqueueState(BlockMetadata m) {
     long now = clock.millis();
     long ts = Math.max(now, Math.min(m.updatedAt().toEpochMilli(), now + stamps.maxSkewMs()));
-    batcher.enqueue(BatchUpdate.Update.of(new MetadataUpdate(m), ts), MetadataChanges.estimateBytes(m));
+    batcher.enqueue(
+        BatchUpdate.Update.of(new MetadataUpdate(m), ts), MetadataChanges.estimateBytes(m));
   }
 
   /**
@@ -163,7 +168,9 @@ public final class HostWrites {
     }
     try {
       Map<BlockId, DataTemperature> cooled =
-          policy.cool(clock.instant(), id -> changes.store().get(id).map(BlockMetadata::temperature).orElse(null));
+          policy.cool(
+              clock.instant(),
+              id -> changes.store().get(id).map(BlockMetadata::temperature).orElse(null));
       cooled.forEach((id, t) -> updateTemperature(id, t, self));
     } catch (RuntimeException e) {
       log.warn("temperature policy failed: {}", Errors.rootMessage(e));

@@ -1,26 +1,14 @@
 package org.brightchain.net.core.internal.node;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
@@ -35,39 +23,16 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.Reachability;
 import org.brightchain.net.config.NatConfig;
-import org.brightchain.net.config.SecurityConfig;
-import org.brightchain.net.core.internal.batch.BatchApplier;
-import org.brightchain.net.core.internal.batch.BatchDelivery;
-import org.brightchain.net.core.internal.batch.Batcher;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
-import org.brightchain.net.core.internal.channel.Connections;
-import org.brightchain.net.core.internal.channel.HybridClock;
 import org.brightchain.net.core.internal.channel.NodeCounters;
-import org.brightchain.net.core.internal.channel.NodeEvents;
-import org.brightchain.net.core.internal.channel.Outbox;
 import org.brightchain.net.core.internal.channel.Outgoing;
-import org.brightchain.net.core.internal.channel.Requests;
-import org.brightchain.net.core.internal.channel.ResumePoints;
-import org.brightchain.net.core.internal.channel.SeenMessages;
-import org.brightchain.net.core.internal.channel.Signer;
 import org.brightchain.net.core.internal.inbound.InboundPipeline;
-import org.brightchain.net.core.internal.metadata.MetadataChanges;
-import org.brightchain.net.core.internal.nat.NatManager;
-import org.brightchain.net.core.internal.peer.Dialer;
-import org.brightchain.net.core.internal.peer.Heartbeats;
 import org.brightchain.net.core.internal.peer.Peer;
-import org.brightchain.net.core.internal.peer.PeerStore;
-import org.brightchain.net.core.internal.peer.PeerTable;
-import org.brightchain.net.core.internal.peer.TargetPolicy;
 import org.brightchain.net.core.internal.rest.NodeOperations;
-import org.brightchain.net.core.internal.rest.RestApi;
-import org.brightchain.net.core.internal.security.RateLimiter;
 import org.brightchain.net.core.internal.security.Sessions;
-import org.brightchain.net.core.internal.sync.SnapshotCache;
-import org.brightchain.net.core.internal.sync.SyncCoordinator;
 import org.brightchain.net.core.internal.sync.SyncException;
 import org.brightchain.net.core.internal.sync.SyncReport;
-import org.brightchain.net.core.internal.sync.SyncResponder;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.Envelope;
@@ -93,18 +58,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's composition root and lifecycle: builds the components (channel, peers, inbound
  * pipeline, batching, reconciliation, REST, NAT), wires them to each other through callbacks, and
- * starts and stops them in order. It is also the transport's handler, and answers the front
- * door's reads. Every component is scheduler-confined unless its documentation says otherwise.
+ * starts and stops them in order. It is also the transport's handler, and answers the front door's
+ * reads. Every component is scheduler-confined unless its documentation says otherwise.
  */
 public final class NodeEngine implements TransportHandler, NodeOperations {
   private static final Logger log = LoggerFactory.getLogger(NodeEngine.class);
 
   /** Software version, also sent in announcements. */
   public static final String VERSION = "0.1.0";
+
   /** Wire protocol version. */
   public static final int PROTOCOL_VERSION = 1;
+
   /** The operator token's file name in the data directory. */
   public static final String OPERATOR_TOKEN_FILE = "operator.token";
+
   /** How long a stopping node waits for its goodbyes to be written. */
   private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
@@ -116,10 +84,14 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   private final Components parts;
 
   /**
-   * An engine for {@code settings} on {@code transport}; {@code mappers} makes the port mappers
-   * NAT traversal tries (none: an empty list).
+   * An engine for {@code settings} on {@code transport}; {@code mappers} makes the port mappers NAT
+   * traversal tries (none: an empty list).
    */
-  public NodeEngine(NodeSettings settings, Transport transport, NatConfig natConfig, Supplier<List<PortMapper>> mappers) {
+  public NodeEngine(
+      NodeSettings settings,
+      Transport transport,
+      NatConfig natConfig,
+      Supplier<List<PortMapper>> mappers) {
     this.settings = settings;
     this.self = settings.identity().nodeId();
     this.scheduler = settings.scheduler();
@@ -130,13 +102,17 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Binds the transport, then starts dialling, parts.discovery, background work and NAT traversal. */
+  /**
+   * Binds the transport, then starts dialling, parts.discovery, background work and NAT traversal.
+   */
   public CompletableFuture<Void> start() {
     if (settings.dataDirectory() != null) {
       try {
-        DataDirectories.writeOperatorToken(settings.dataDirectory().resolve(OPERATOR_TOKEN_FILE), parts.sessions.operatorToken());
+        DataDirectories.writeOperatorToken(
+            settings.dataDirectory().resolve(OPERATOR_TOKEN_FILE), parts.sessions.operatorToken());
       } catch (IOException e) {
-        return CompletableFuture.failedFuture(new UncheckedIOException("cannot write the operator token: " + e.getMessage(), e));
+        return CompletableFuture.failedFuture(
+            new UncheckedIOException("cannot write the operator token: " + e.getMessage(), e));
       }
     }
     return transport.start(this).thenCompose(addresses -> onScheduler(() -> started(addresses)));
@@ -146,7 +122,14 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     parts.view.started(addresses);
     parts.outbox.start(clock.millis());
     String host = settings.transport().host();
-    log.info("node {} listening: http://{}:{} ws://{}:{}{}", self, host, addresses.http().getPort(), host, addresses.ws().getPort(), TransportSettings.WEBSOCKET_PATH);
+    log.info(
+        "node {} listening: http://{}:{} ws://{}:{}{}",
+        self,
+        host,
+        addresses.http().getPort(),
+        host,
+        addresses.ws().getPort(),
+        TransportSettings.WEBSOCKET_PATH);
     NodeInfo info = info();
     parts.events.emit(l -> l.nodeStarted(info));
     parts.dialer.start();
@@ -159,8 +142,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   }
 
   /**
-   * Unmaps the gateway's ports, says goodbye to parts.peers, waits briefly for the words to leave, then
-   * closes everything.
+   * Unmaps the gateway's ports, says goodbye to parts.peers, waits briefly for the words to leave,
+   * then closes everything.
    */
   public CompletableFuture<Void> stop() {
     return onScheduler(parts.nat::stop)
@@ -175,10 +158,13 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
               }
               return transport.stop();
             })
-        .thenCompose(v -> onScheduler(() -> {
-          parts.events.emit(NodeEventListener::nodeStopped);
-          return null;
-        }));
+        .thenCompose(
+            v ->
+                onScheduler(
+                    () -> {
+                      parts.events.emit(NodeEventListener::nodeStopped);
+                      return null;
+                    }));
   }
 
   /** Stops every component, then sends {@code node:leave} to every connection. */
@@ -205,7 +191,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     if (parts.ownBackground != null) {
       parts.ownBackground.shutdownNow();
     }
-    Outgoing out = new Outgoing(Envelope.of(parts.signer.sign(new NodeLeave(self, "shutdown"), null)));
+    Outgoing out =
+        new Outgoing(Envelope.of(parts.signer.sign(new NodeLeave(self, "shutdown"), null)));
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (Connection c : parts.connections.all()) {
       sent.add(parts.outbox.send(c, out)); // every connection, held ones included
@@ -213,7 +200,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     // Wait for the goodbyes to be written, but never longer than the grace period (measured on
     // the node's scheduler, so virtual time works too).
     CompletableFuture<Void> written = new CompletableFuture<>();
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> written.complete(null));
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> written.complete(null));
     scheduler.schedule(() -> written.complete(null), LEAVE_GRACE);
     return written;
   }
@@ -232,7 +220,9 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
         });
   }
 
-  /** Runs {@code work} on the scheduler (at once if already there) and completes with its result. */
+  /**
+   * Runs {@code work} on the scheduler (at once if already there) and completes with its result.
+   */
   public <T> CompletableFuture<T> onScheduler(Supplier<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Runnable task =
@@ -381,7 +371,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
    * when the endpoint the node announces changed, announced again to every peer. Scheduler only.
    */
   void reachability(Reachability r) {
-    NodeAnnounce before = parts.view.running() && parts.view.bound() ? parts.view.announceSelf() : null;
+    NodeAnnounce before =
+        parts.view.running() && parts.view.bound() ? parts.view.announceSelf() : null;
     parts.view.reachability(r);
     parts.events.emit(l -> l.reachabilityChanged(r));
     if (before != null && !before.equals(parts.view.announceSelf())) {
@@ -416,7 +407,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
   }
 
   @Override
-  public BlockMetadata updateLocation(BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
+  public BlockMetadata updateLocation(
+      BlockId id, BlockLocation l, BlockLocationUpdate.Action action) {
     return parts.writes.updateLocation(id, l, action);
   }
 
@@ -466,7 +458,8 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
     PeerConnection pc = parts.peers.connectionOf(peer);
     Connection c = pc == null ? null : parts.connections.get(pc);
     if (c == null || !c.isOpen()) {
-      return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
+      return CompletableFuture.failedFuture(
+          new ConnectException("peer " + peer.shortId() + " is not connected"));
     }
     return parts.requests.send(c, peer, payload, timeout);
   }

@@ -8,14 +8,14 @@ import java.util.Set;
 import org.brightchain.net.config.BootstrapConfig;
 import org.brightchain.net.config.DiscoverySettings;
 import org.brightchain.net.config.SecurityConfig;
-import org.brightchain.net.spi.DiscoveryProvider;
-import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.spi.BlockStore;
+import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.MetadataStore;
 import org.brightchain.net.spi.NodeEventListener;
 import org.brightchain.net.spi.NodePlugin;
 import org.brightchain.net.spi.Scheduler;
+import org.brightchain.net.spi.TemperaturePolicy;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
@@ -72,25 +72,59 @@ public record NodeSettings(
 
     /** These settings with other heartbeats. */
     public Channel withHeartbeat(Duration interval, Duration timeout, int misses) {
-      return new Channel(interval, timeout, misses, replayLogSize, requestTimeout, stableAfter, maxBackoff, resumeWait);
+      return new Channel(
+          interval,
+          timeout,
+          misses,
+          replayLogSize,
+          requestTimeout,
+          stableAfter,
+          maxBackoff,
+          resumeWait);
     }
 
     /** These settings with another replay log size. */
     public Channel withReplayLogSize(int events) {
-      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, events, requestTimeout, stableAfter, maxBackoff, resumeWait);
+      return new Channel(
+          heartbeatInterval,
+          heartbeatTimeout,
+          heartbeatMisses,
+          events,
+          requestTimeout,
+          stableAfter,
+          maxBackoff,
+          resumeWait);
     }
 
     /** These settings with another reconnection backoff. */
     public Channel withReconnect(Duration maxBackoff, Duration stableAfter) {
-      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, replayLogSize, requestTimeout, stableAfter, maxBackoff, resumeWait);
+      return new Channel(
+          heartbeatInterval,
+          heartbeatTimeout,
+          heartbeatMisses,
+          replayLogSize,
+          requestTimeout,
+          stableAfter,
+          maxBackoff,
+          resumeWait);
     }
 
     /** These settings with another request timeout. */
     public Channel withRequestTimeout(Duration timeout) {
-      return new Channel(heartbeatInterval, heartbeatTimeout, heartbeatMisses, replayLogSize, timeout, stableAfter, maxBackoff, resumeWait);
+      return new Channel(
+          heartbeatInterval,
+          heartbeatTimeout,
+          heartbeatMisses,
+          replayLogSize,
+          timeout,
+          stableAfter,
+          maxBackoff,
+          resumeWait);
     }
 
-    /** The defaults: BrightChain's heartbeats (5 s, 2 s, 3 misses), 10,000 events, 10 s requests. */
+    /**
+     * The defaults: BrightChain's heartbeats (5 s, 2 s, 3 misses), 10,000 events, 10 s requests.
+     */
     public static Channel defaults() {
       return new Channel(
           Duration.ofSeconds(5),

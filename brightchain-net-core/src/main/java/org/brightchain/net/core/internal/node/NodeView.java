@@ -20,10 +20,10 @@ import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.spi.Transport;
 
 /**
- * How the node describes itself: its info, metrics, the network's health as it sees it, its
- * status, and the announcement it sends its peers (the external endpoint once a gateway maps it).
- * Readable from any thread; the state behind it (bound addresses, start time, reachability) is
- * set on the scheduler.
+ * How the node describes itself: its info, metrics, the network's health as it sees it, its status,
+ * and the announcement it sends its peers (the external endpoint once a gateway maps it). Readable
+ * from any thread; the state behind it (bound addresses, start time, reachability) is set on the
+ * scheduler.
  */
 final class NodeView {
   private final NodeSettings settings;
@@ -112,7 +112,8 @@ final class NodeView {
       regions.merge(regionName(p.region()), 1, Integer::sum);
     }
     long blocks = settings.metadataStore().size();
-    double redundancy = blocks == 0 ? 0 : (double) settings.metadataStore().totalLocations() / blocks;
+    double redundancy =
+        blocks == 0 ? 0 : (double) settings.metadataStore().totalLocations() / blocks;
     return new NetworkHealth(active.size() + 1, blocks, redundancy, regions);
   }
 

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's plugins: set up when the node starts, each with a narrow {@link PluginContext}, and
- * closed when it stops. A plugin that fails to set up is logged and skipped; the listeners it
- * added are removed when it is closed.
+ * closed when it stops. A plugin that fails to set up is logged and skipped; the listeners it added
+ * are removed when it is closed.
  */
 public final class Plugins {
   private static final Logger log = LoggerFactory.getLogger(Plugins.class);

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The extensions found through {@link ServiceLoader}: transports, port mappers, discovery
- * providers and plugins. A provider that fails to load is logged and skipped, never fatal.
+ * The extensions found through {@link ServiceLoader}: transports, port mappers, discovery providers
+ * and plugins. A provider that fails to load is logged and skipped, never fatal.
  */
 public final class Providers {
   private static final Logger log = LoggerFactory.getLogger(Providers.class);
@@ -59,7 +59,11 @@ public final class Providers {
         () ->
             new IllegalStateException(
                 wanted != null
-                    ? "no transport named '" + wanted + "' (system property " + TRANSPORT_PROPERTY + ")"
+                    ? "no transport named '"
+                        + wanted
+                        + "' (system property "
+                        + TRANSPORT_PROPERTY
+                        + ")"
                     : "no transport: add brightchain-net-netty to the class path, or call transport(...)"));
   }
 

@@ -8,13 +8,16 @@ final class DialTarget {
   final String host;
   final int port;
   final boolean isStatic;
+
   /** The host's network group for eclipse caps ({@link Netgroups#of}), null for a local one. */
   final String group;
+
   NodeId nodeId;
   int failures;
   boolean inFlight;
   boolean isSelf;
   Scheduler.Cancellable retry;
+
   /** Where the node learned of it: "bootstrap", "persisted", a provider's name, or a peer. */
   String source = "";
 

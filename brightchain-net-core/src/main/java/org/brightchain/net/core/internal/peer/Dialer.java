@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.peer;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,40 +11,45 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.config.BootstrapConfig;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.channel.ResumePoints;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.Scheduler;
 import org.brightchain.net.spi.Transport;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which addresses the node dials, and when: bootstrap nodes, saved peers and discovery
- * candidates, each counted against its source and its network group (eclipse resistance), dialled
- * with exponential backoff and full jitter, redialled when a connection is lost, forgotten after
- * too many failures (unless static). Scheduler-confined.
+ * Which addresses the node dials, and when: bootstrap nodes, saved peers and discovery candidates,
+ * each counted against its source and its network group (eclipse resistance), dialled with
+ * exponential backoff and full jitter, redialled when a connection is lost, forgotten after too
+ * many failures (unless static). Scheduler-confined.
  */
 public final class Dialer {
   private static final Logger log = LoggerFactory.getLogger(Dialer.class);
 
   /** The shortest wait before a redial. */
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+
   /** Outbound connections to one public network group (/24, /56) at most: eclipse resistance. */
   public static final int OUTBOUND_PER_GROUP = 2;
+
   /** How often a changed peer table is written to the data directory. */
   static final Duration PEER_SAVE_INTERVAL = Duration.ofSeconds(30);
 
-  /**
-   * Settings the dialler follows; {@code targets} says which addresses a peer may hint at.
-   */
+  /** Settings the dialler follows; {@code targets} says which addresses a peer may hint at. */
   public record Settings(
-      BootstrapConfig bootstrap, int maxPeers, Duration maxBackoff, Duration stableAfter, TargetPolicy targets) {}
+      BootstrapConfig bootstrap,
+      int maxPeers,
+      Duration maxBackoff,
+      Duration stableAfter,
+      TargetPolicy targets) {}
 
   private final NodeId self;
   private final Settings settings;
@@ -59,8 +63,10 @@ public final class Dialer {
   private final SplittableRandom random;
   private final BooleanSupplier running;
   private final Map<String, DialTarget> targets = new HashMap<>();
+
   /** The target each dialled connection was opened for, by connection id. */
   private final Map<String, DialTarget> dialledOn = new HashMap<>();
+
   private final Map<Connection, Link> links = new HashMap<>();
   private Scheduler.Cancellable peerSaver;
 
@@ -171,8 +177,8 @@ public final class Dialer {
   }
 
   /**
-   * A candidate peer from discovery or peer exchange: counted against its source and its
-   * network group, then dialled. Returns false if refused.
+   * A candidate peer from discovery or peer exchange: counted against its source and its network
+   * group, then dialled. Returns false if refused.
    */
   public boolean admit(String host, int port, NodeId expected, String source) {
     return admitTarget(host, port, expected, source) != null;
@@ -180,7 +186,11 @@ public final class Dialer {
 
   private DialTarget admitTarget(String host, int port, NodeId expected, String source) {
     assert Confinement.onScheduler(scheduler);
-    if (!running.getAsBoolean() || host.isEmpty() || port <= 0 || port > 65535 || (expected != null && expected.equals(self))) {
+    if (!running.getAsBoolean()
+        || host.isEmpty()
+        || port <= 0
+        || port > 65535
+        || (expected != null && expected.equals(self))) {
       return null;
     }
     if (expected != null) {
@@ -200,7 +210,12 @@ public final class Dialer {
     String refusal = capFor(host, source);
     if (refusal != null) {
       counters.candidatesRefused.incrementAndGet();
-      log.debug("candidate {}:{} from {} refused: {}", LogText.safe(host), port, LogText.safe(source), LogText.safe(refusal));
+      log.debug(
+          "candidate {}:{} from {} refused: {}",
+          LogText.safe(host),
+          port,
+          LogText.safe(source),
+          LogText.safe(refusal));
       return null;
     }
     DialTarget t = target(host, port, false);
@@ -208,9 +223,24 @@ public final class Dialer {
     t.source = source;
     if (expected != null && !peers.contains(expected) && peers.roomForPeer()) {
       // Listed at once as PENDING (what discovery said of it), ACTIVE once it proves its key.
-      PeerInfo info = new PeerInfo(expected, host, 0, port, clock.instant(), Set.of(), PeerStatusType.PENDING, null, null);
+      PeerInfo info =
+          new PeerInfo(
+              expected,
+              host,
+              0,
+              port,
+              clock.instant(),
+              Set.of(),
+              PeerStatusType.PENDING,
+              null,
+              null);
       peers.listPending(info, "");
-      log.info("peer {} listed at {}:{} (from {})", expected.shortId(), LogText.safe(host), port, LogText.safe(source.startsWith("exchange:") ? "peer exchange" : source));
+      log.info(
+          "peer {} listed at {}:{} (from {})",
+          expected.shortId(),
+          LogText.safe(host),
+          port,
+          LogText.safe(source.startsWith("exchange:") ? "peer exchange" : source));
     }
     dial(t);
     return t;
@@ -236,7 +266,8 @@ public final class Dialer {
       return;
     }
     if (p == null && !peers.roomForPeer()) {
-      log.debug("peer table full ({}): hint about {} ignored", settings.maxPeers(), a.nodeId().shortId());
+      log.debug(
+          "peer table full ({}): hint about {} ignored", settings.maxPeers(), a.nodeId().shortId());
       return;
     }
     DialTarget t = admitTarget(a.address(), a.wsPort(), a.nodeId(), source);
@@ -244,7 +275,17 @@ public final class Dialer {
       return;
     }
     if (p == null) {
-      PeerInfo info = new PeerInfo(a.nodeId(), a.address(), a.httpPort(), a.wsPort(), clock.instant(), a.capabilities(), PeerStatusType.PENDING, a.region(), null);
+      PeerInfo info =
+          new PeerInfo(
+              a.nodeId(),
+              a.address(),
+              a.httpPort(),
+              a.wsPort(),
+              clock.instant(),
+              a.capabilities(),
+              PeerStatusType.PENDING,
+              a.region(),
+              null);
       peers.listPending(info, a.version());
     }
     dial(t);
@@ -292,7 +333,11 @@ public final class Dialer {
         continue;
       }
       Peer p = o.nodeId == null ? null : peers.get(o.nodeId);
-      if (o.inFlight || (p != null && p.connection != null && p.connection.outbound() && p.connection.isOpen())) {
+      if (o.inFlight
+          || (p != null
+              && p.connection != null
+              && p.connection.outbound()
+              && p.connection.isOpen())) {
         n++;
       }
     }
@@ -302,7 +347,8 @@ public final class Dialer {
   // ------------------------------------------------------------------ dialling
 
   private DialTarget target(String host, int port, boolean isStatic) {
-    return targets.computeIfAbsent(DialTarget.key(host, port), k -> new DialTarget(host, port, isStatic));
+    return targets.computeIfAbsent(
+        DialTarget.key(host, port), k -> new DialTarget(host, port, isStatic));
   }
 
   private DialTarget targetOf(NodeId id) {
@@ -324,7 +370,13 @@ public final class Dialer {
     if (outboundGroupFull(t)) {
       // Spread outbound slots across networks: try again later, without counting a failure.
       if (t.retry == null) {
-        t.retry = scheduler.schedule(() -> { t.retry = null; dial(t); }, settings.maxBackoff());
+        t.retry =
+            scheduler.schedule(
+                () -> {
+                  t.retry = null;
+                  dial(t);
+                },
+                settings.maxBackoff());
       }
       return;
     }
@@ -345,7 +397,11 @@ public final class Dialer {
     t.inFlight = false;
     if (err != null) {
       t.failures++;
-      log.info("could not reach {} (attempt {}): {}", LogText.safe(t.key()), t.failures, LogText.safe(Errors.rootMessage(err)));
+      log.info(
+          "could not reach {} (attempt {}): {}",
+          LogText.safe(t.key()),
+          t.failures,
+          LogText.safe(Errors.rootMessage(err)));
       scheduleRedial(t);
       return;
     }
@@ -386,9 +442,8 @@ public final class Dialer {
   }
 
   /**
-   * Exponential backoff with full jitter: a uniform wait between a floor and {@code min(cap,
-   * base * 2^failures)}, so that peers that lost the same node do not come back at the same
-   * moment.
+   * Exponential backoff with full jitter: a uniform wait between a floor and {@code min(cap, base *
+   * 2^failures)}, so that peers that lost the same node do not come back at the same moment.
    */
   public Duration backoff(int failures) {
     long base = settings.bootstrap().retryInterval().toMillis();
@@ -410,7 +465,8 @@ public final class Dialer {
     NodeId pid = a.nodeId();
     DialTarget dialled = c.conn.outbound() ? dialledOn.get(c.id()) : null;
     // A peer that gave no port to dial back (a client, say) is not redialled.
-    DialTarget t = dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
+    DialTarget t =
+        dialled != null ? dialled : a.wsPort() > 0 ? target(host, a.wsPort(), false) : null;
     if (t != null) {
       t.nodeId = pid;
       if (t.retry != null) {
@@ -477,7 +533,13 @@ public final class Dialer {
     boolean stable = link != null && link.stable;
     if (c.peerId == null) {
       boolean lostDuplicate = link != null && link.lostDuplicate;
-      if (running.getAsBoolean() && c.conn.outbound() && dialled != null && !dialled.isSelf && !lostDuplicate && dialled.retry == null && !dialled.inFlight) {
+      if (running.getAsBoolean()
+          && c.conn.outbound()
+          && dialled != null
+          && !dialled.isSelf
+          && !lostDuplicate
+          && dialled.retry == null
+          && !dialled.inFlight) {
         dialled.failures++; // refused before it told us who it is (starting, stopping): try again
         scheduleRedial(dialled);
       }

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.peer;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Connection;
 import org.brightchain.net.core.internal.channel.Connections;
 import org.brightchain.net.core.internal.channel.Outbox;
@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Heartbeats: a ping to every identified peer each interval, answered within the timeout; one
- * miss makes the peer PENDING, several in a row close its connection (it is then OFFLINE and
- * redialled). The answer's delay is the peer's round-trip time. Scheduler-confined.
+ * Heartbeats: a ping to every identified peer each interval, answered within the timeout; one miss
+ * makes the peer PENDING, several in a row close its connection (it is then OFFLINE and redialled).
+ * The answer's delay is the peer's round-trip time. Scheduler-confined.
  */
 public final class Heartbeats {
   private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);

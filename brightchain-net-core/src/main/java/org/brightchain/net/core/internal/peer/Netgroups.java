@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Network groups for eclipse resistance: the /24 of a public IPv4 address, the /56 of a public
- * IPv6 address, the name itself for a host name. Local addresses (loopback, private, link-local,
+ * Network groups for eclipse resistance: the /24 of a public IPv4 address, the /56 of a public IPv6
+ * address, the name itself for a host name. Local addresses (loopback, private, link-local,
  * unique-local) belong to no group: peers found on the LAN are not limited by subnet.
  */
 public final class Netgroups {
@@ -19,7 +19,10 @@ public final class Netgroups {
     if (a == null) {
       return "name:" + host.toLowerCase(java.util.Locale.ROOT);
     }
-    if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
+    if (a.isLoopbackAddress()
+        || a.isSiteLocalAddress()
+        || a.isLinkLocalAddress()
+        || a.isAnyLocalAddress()) {
       return null;
     }
     byte[] b = a.getAddress();
@@ -44,7 +47,8 @@ public final class Netgroups {
 
   /** An IP literal as an address, or null for anything else (a name is never looked up). */
   public static InetAddress literal(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     boolean v6 = h.indexOf(':') >= 0 && h.matches("[0-9a-fA-F:.%A-Za-z0-9]+");
     if (!v4 && !v6) {

@@ -13,17 +13,22 @@ public final class Peer {
   volatile PeerInfo info;
   String version = "";
   PeerConnection connection;
+
   /** Said node:leave or was disconnected by the operator: not redialled unless static. */
   boolean departed;
+
   /** Heartbeats missed in a row. */
   int misses;
+
   /** Time connected in all, over every connection so far (milliseconds). */
   long connectedMs;
+
   /** When the current connection was identified, or -1. */
   long connectedSince = -1;
+
   /**
-   * The timestamp (the peer's own clock) of the latest announcement that identified a connection
-   * of it: a {@code node:leave} signed before it belongs to an earlier session and is stale.
+   * The timestamp (the peer's own clock) of the latest announcement that identified a connection of
+   * it: a {@code node:leave} signed before it belongs to an earlier session and is stale.
    */
   long announcedAt = Long.MIN_VALUE;
 

@@ -11,12 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.brightchain.net.NodeId;
-import org.brightchain.net.internal.Checks;
-import org.brightchain.net.internal.HostNames;
-import org.brightchain.net.internal.LogText;
 import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.internal.wire.JsonObject;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.internal.Checks;
+import org.brightchain.net.internal.HostNames;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,8 @@ public final class PeerStore {
   public static final String FILE = "peers.json";
 
   /** A peer worth dialling again: where it was, and how long it was connected in all. */
-  public record Entry(NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {
+  public record Entry(
+      NodeId nodeId, String address, int wsPort, long lastSeenMs, long connectedMs) {
     /** Validates: a host name or IP address, a port to dial. */
     public Entry {
       HostNames.check(address, "address");
@@ -62,7 +63,13 @@ public final class PeerStore {
       for (int i = 0; i < raw.size(); i++) {
         JsonObject p = JsonObject.of(raw.get(i), "peers[" + i + "]");
         try {
-          out.add(new Entry(NodeId.of(p.string("nodeId")), p.string("address"), p.intValue("wsPort"), p.longValue("lastSeen"), p.longValue("connectedMs")));
+          out.add(
+              new Entry(
+                  NodeId.of(p.string("nodeId")),
+                  p.string("address"),
+                  p.intValue("wsPort"),
+                  p.longValue("lastSeen"),
+                  p.longValue("connectedMs")));
         } catch (IllegalArgumentException | WireFormatException e) {
           log.info("{}: skipping peers[{}]: {}", file, i, LogText.safe(e.getMessage()));
         }
@@ -70,7 +77,11 @@ public final class PeerStore {
       return out;
     } catch (IOException | WireFormatException | RuntimeException e) {
       Path aside = file.resolveSibling(FILE + ".bad");
-      log.warn("{} is unreadable ({}); moved to {} and ignored", file, LogText.safe(e.getMessage()), aside);
+      log.warn(
+          "{} is unreadable ({}); moved to {} and ignored",
+          file,
+          LogText.safe(e.getMessage()),
+          aside);
       try {
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException ignored) {
@@ -100,7 +111,8 @@ public final class PeerStore {
     Files.deleteIfExists(tmp);
     // Readable by the owner only, like the key and the operator token.
     if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(tmp);
     }

@@ -14,17 +14,17 @@ import org.brightchain.net.NodeId;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.internal.channel.NodeEvents;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.spi.PeerConnection;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The peer table: every node this one knows, its status (ACTIVE, PENDING, OFFLINE) and its
- * identified connection; bounded, evicting the least valuable offline peer when full, and saved
- * to the data directory so that a restarted node redials what it knew. Changed on the scheduler
- * only; read from any thread.
+ * identified connection; bounded, evicting the least valuable offline peer when full, and saved to
+ * the data directory so that a restarted node redials what it knew. Changed on the scheduler only;
+ * read from any thread.
  */
 public final class PeerTable {
   private static final Logger log = LoggerFactory.getLogger(PeerTable.class);
@@ -40,9 +40,9 @@ public final class PeerTable {
   private volatile int activeCount;
 
   /**
-   * A table of at most {@code maxPeers} rows. {@code statusChanged} runs after listeners heard of
-   * a status change (the node tells its peers); {@code evicted} runs for a row dropped to make
-   * room; {@code store} may be null (no data directory).
+   * A table of at most {@code maxPeers} rows. {@code statusChanged} runs after listeners heard of a
+   * status change (the node tells its peers); {@code evicted} runs for a row dropped to make room;
+   * {@code store} may be null (no data directory).
    */
   public PeerTable(
       int maxPeers,
@@ -123,7 +123,10 @@ public final class PeerTable {
     }
     peers.remove(victim.id);
     evicted.accept(victim.id);
-    log.debug("peer table full: evicted {} (connected {} ms in all)", victim.id.shortId(), victim.connectedMs);
+    log.debug(
+        "peer table full: evicted {} (connected {} ms in all)",
+        victim.id.shortId(),
+        victim.connectedMs);
     return true;
   }
 
@@ -141,15 +144,24 @@ public final class PeerTable {
       return;
     }
     PeerInfo info =
-        new PeerInfo(e.nodeId(), e.address(), 0, e.wsPort(), Instant.ofEpochMilli(e.lastSeenMs()), Set.of(), PeerStatusType.PENDING, null, null);
+        new PeerInfo(
+            e.nodeId(),
+            e.address(),
+            0,
+            e.wsPort(),
+            Instant.ofEpochMilli(e.lastSeenMs()),
+            Set.of(),
+            PeerStatusType.PENDING,
+            null,
+            null);
     Peer p = new Peer(e.nodeId(), info);
     p.connectedMs = e.connectedMs();
     peers.put(e.nodeId(), p);
   }
 
   /**
-   * A peer proved its key and announced itself on {@code conn}: its row becomes ACTIVE with what
-   * it announced. Listeners hear of the change.
+   * A peer proved its key and announced itself on {@code conn}: its row becomes ACTIVE with what it
+   * announced. Listeners hear of the change.
    *
    * @return its status before, or null if it was not listed
    */
@@ -158,7 +170,16 @@ public final class PeerTable {
     Peer peer = peers.get(pid);
     Long rtt = peer == null ? null : peer.info.rttMs();
     PeerInfo info =
-        new PeerInfo(pid, host, a.httpPort(), a.wsPort(), clock.instant(), a.capabilities(), PeerStatusType.ACTIVE, a.region(), rtt);
+        new PeerInfo(
+            pid,
+            host,
+            a.httpPort(),
+            a.wsPort(),
+            clock.instant(),
+            a.capabilities(),
+            PeerStatusType.ACTIVE,
+            a.region(),
+            rtt);
     PeerStatusType previous = peer == null ? null : peer.info.status();
     if (peer == null) {
       roomForPeer(); // a live connection is kept even if nothing can be evicted
@@ -213,11 +234,24 @@ public final class PeerTable {
     if (host.equals(i.address()) && httpPort == i.httpPort() && wsPort == i.wsPort()) {
       return;
     }
-    p.info = new PeerInfo(i.nodeId(), host, httpPort, wsPort, i.lastSeen(), i.capabilities(), i.status(), i.region(), i.rttMs());
+    p.info =
+        new PeerInfo(
+            i.nodeId(),
+            host,
+            httpPort,
+            wsPort,
+            i.lastSeen(),
+            i.capabilities(),
+            i.status(),
+            i.region(),
+            i.rttMs());
     log.info("peer {} now announces {}:{}", i.nodeId().shortId(), LogText.safe(host), wsPort);
   }
 
-  /** The identified connection of a peer closed: OFFLINE. Returns its row, or null if {@code conn} was not its connection. */
+  /**
+   * The identified connection of a peer closed: OFFLINE. Returns its row, or null if {@code conn}
+   * was not its connection.
+   */
   public Peer connectionLost(NodeId pid, PeerConnection conn) {
     Peer p = peers.get(pid);
     if (p == null || p.connection != conn) {
@@ -246,7 +280,9 @@ public final class PeerTable {
     return p;
   }
 
-  /** A heartbeat of {@code pid} went unanswered on {@code conn}; returns the misses in a row, or -1. */
+  /**
+   * A heartbeat of {@code pid} went unanswered on {@code conn}; returns the misses in a row, or -1.
+   */
   public int missedHeartbeat(NodeId pid, PeerConnection conn) {
     Peer p = pid == null ? null : peers.get(pid);
     if (p == null || p.connection != conn) {
@@ -289,9 +325,19 @@ public final class PeerTable {
     List<NodeAnnounce> out = new ArrayList<>();
     for (Peer other : peers.values()) {
       // A peer without a port to dial (a client) is no hint: receivers would ignore it.
-      if (!other.id.equals(newcomer) && other.info.status() == PeerStatusType.ACTIVE && other.info.wsPort() > 0) {
+      if (!other.id.equals(newcomer)
+          && other.info.status() == PeerStatusType.ACTIVE
+          && other.info.wsPort() > 0) {
         PeerInfo o = other.info;
-        out.add(new NodeAnnounce(o.nodeId(), o.address(), o.httpPort(), o.wsPort(), o.capabilities(), other.version.isEmpty() ? "unknown" : other.version, o.region()));
+        out.add(
+            new NodeAnnounce(
+                o.nodeId(),
+                o.address(),
+                o.httpPort(),
+                o.wsPort(),
+                o.capabilities(),
+                other.version.isEmpty() ? "unknown" : other.version,
+                o.region()));
       }
     }
     return out;
@@ -358,7 +404,9 @@ public final class PeerTable {
         continue;
       }
       long connected = p.connectedMs + (p.connectedSince >= 0 ? now - p.connectedSince : 0);
-      out.add(new PeerStore.Entry(p.id, i.address(), i.wsPort(), i.lastSeen().toEpochMilli(), connected));
+      out.add(
+          new PeerStore.Entry(
+              p.id, i.address(), i.wsPort(), i.lastSeen().toEpochMilli(), connected));
     }
     out.sort(
         Comparator.comparingLong(PeerStore.Entry::connectedMs)

@@ -6,11 +6,11 @@ import java.net.InetAddress;
 
 /**
  * Which addresses a caller may make this node dial (a REST announcement, a peer's hint), so that
- * nobody outside can turn the node into a probe of its own host or network: a caller on this
- * host may name anything; one on a private network may name private and public addresses and
- * host names, never this host's loopback, link-local, unspecified or multicast addresses; a
- * caller from the internet may name only public IP addresses (no host names, which could resolve
- * anywhere), unless private targets are allowed by configuration. Thread-safe.
+ * nobody outside can turn the node into a probe of its own host or network: a caller on this host
+ * may name anything; one on a private network may name private and public addresses and host names,
+ * never this host's loopback, link-local, unspecified or multicast addresses; a caller from the
+ * internet may name only public IP addresses (no host names, which could resolve anywhere), unless
+ * private targets are allowed by configuration. Thread-safe.
  */
 public final class TargetPolicy {
   /** What kind of address a literal is. */
@@ -47,7 +47,9 @@ public final class TargetPolicy {
       case PRIVATE, NAME ->
           from == Scope.PRIVATE || from == Scope.LOCAL_ONLY || privateTargets
               ? null
-              : to == Scope.NAME ? "a host name (a caller from the internet gives an IP address)" : "a private address";
+              : to == Scope.NAME
+                  ? "a host name (a caller from the internet gives an IP address)"
+                  : "a private address";
       case PUBLIC -> null;
     };
   }

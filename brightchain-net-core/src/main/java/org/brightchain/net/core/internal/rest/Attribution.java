@@ -9,8 +9,8 @@ import org.brightchain.net.Stamp;
 
 /**
  * Whether metadata a REST session sends is all its own writing: every version stamped by the
- * session's node (or never written), and every location (live or removed) its node's own. A
- * session writes in no other node's name.
+ * session's node (or never written), and every location (live or removed) its node's own. A session
+ * writes in no other node's name.
  */
 final class Attribution {
   private Attribution() {}
@@ -18,7 +18,10 @@ final class Attribution {
   /** The first field of {@code m} written by another node than {@code author}, or null. */
   static String foreignField(BlockMetadata m, NodeId author) {
     if (!m.updatedBy().equals(author)) {
-      return "updatedBy: " + m.updatedBy().shortId() + " is not this session's node " + author.shortId();
+      return "updatedBy: "
+          + m.updatedBy().shortId()
+          + " is not this session's node "
+          + author.shortId();
     }
     BlockVersions v = m.versions();
     if (foreign(v.temperature(), author)) {

@@ -26,8 +26,18 @@ final class AuthRoutes {
   }
 
   void register(RestRouter.Table t) {
-    t.add("POST", "/auth/challenge", RestRouter.Access.OPEN, RestRouter.Runs.ON_SCHEDULER, c -> challenge(c.body()));
-    t.add("POST", "/auth/verify", RestRouter.Access.OPEN, RestRouter.Runs.ON_SCHEDULER, c -> verify(c.body()));
+    t.add(
+        "POST",
+        "/auth/challenge",
+        RestRouter.Access.OPEN,
+        RestRouter.Runs.ON_SCHEDULER,
+        c -> challenge(c.body()));
+    t.add(
+        "POST",
+        "/auth/verify",
+        RestRouter.Access.OPEN,
+        RestRouter.Runs.ON_SCHEDULER,
+        c -> verify(c.body()));
   }
 
   /** {@code POST /auth/challenge}: a fresh challenge for the node named in the body. */

@@ -23,9 +23,17 @@ final class BlockRoutes {
 
   void register(RestRouter.Table t) {
     // The block store is thread-safe: served where the request arrived.
-    t.add("GET", "/blocks/{id}", RestRouter.Access.SESSION, RestRouter.Runs.IN_PLACE, c -> block(c.var(0)));
+    t.add(
+        "GET",
+        "/blocks/{id}",
+        RestRouter.Access.SESSION,
+        RestRouter.Runs.IN_PLACE,
+        c -> block(c.var(0)));
     t.add("GET", "/blocks/{id}/metadata", c -> metadata(c.var(0)));
-    t.add("POST", "/blocks/{id}/temperature", c -> temperature(c.var(0), c.body(), c.author(node.self())));
+    t.add(
+        "POST",
+        "/blocks/{id}/temperature",
+        c -> temperature(c.var(0), c.body(), c.author(node.self())));
     t.add("POST", "/blocks/{id}/location", c -> location(c.var(0), c.body(), c));
   }
 
@@ -50,7 +58,8 @@ final class BlockRoutes {
         .orElseGet(() -> RestResponses.error(404, "not_found", "no metadata for block " + id));
   }
 
-  private RestResponse temperature(String rawId, JsonObject body, NodeId author) throws WireFormatException {
+  private RestResponse temperature(String rawId, JsonObject body, NodeId author)
+      throws WireFormatException {
     BlockId id = RestCall.blockId(rawId);
     DataTemperature t = RestCall.enumField(body, "temperature", DataTemperature::fromWire);
     return RestResponses.ok(JsonCodec.toTree(node.updateTemperature(id, t, author)));
@@ -60,12 +69,16 @@ final class BlockRoutes {
    * A location: the holder is the caller's node unless {@code nodeId} says otherwise, which only
    * the operator may (a session says where its own node keeps a block, nothing else).
    */
-  private RestResponse location(String rawId, JsonObject body, RestCall call) throws WireFormatException {
+  private RestResponse location(String rawId, JsonObject body, RestCall call)
+      throws WireFormatException {
     BlockId id = RestCall.blockId(rawId);
     NodeId author = call.author(node.self());
     NodeId holder = body.has("nodeId") ? RestCall.nodeId(body, "nodeId") : author;
     if (!call.operator() && !holder.equals(author)) {
-      return RestResponses.error(403, "forbidden", "nodeId: a session records only its own node's locations (" + author.shortId() + ")");
+      return RestResponses.error(
+          403,
+          "forbidden",
+          "nodeId: a session records only its own node's locations (" + author.shortId() + ")");
     }
     BlockLocationUpdate.Action action =
         body.has("action")
@@ -74,7 +87,9 @@ final class BlockRoutes {
     BlockLocation location =
         new BlockLocation(
             holder,
-            body.has("lastSeen") ? Instant.ofEpochMilli(body.longValue("lastSeen")) : node.clock().instant(),
+            body.has("lastSeen")
+                ? Instant.ofEpochMilli(body.longValue("lastSeen"))
+                : node.clock().instant(),
             body.has("isAuthoritative") && body.bool("isAuthoritative"),
             body.optLong("latencyMs"),
             body.optString("poolId"));

@@ -12,7 +12,9 @@ import org.brightchain.net.core.internal.wire.WireFormatException;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.RestResponse;
 
-/** {@code /events}: a ticket for an event stream (GET), or a signed event posted over HTTP (POST). */
+/**
+ * {@code /events}: a ticket for an event stream (GET), or a signed event posted over HTTP (POST).
+ */
 final class EventRoutes {
   private final NodeOperations node;
   private final Sessions sessions;
@@ -44,8 +46,8 @@ final class EventRoutes {
   }
 
   /**
-   * {@code POST /events}: a signed message from a client that cannot hold a WebSocket open,
-   * checked and handled exactly as one arriving on a WebSocket.
+   * {@code POST /events}: a signed message from a client that cannot hold a WebSocket open, checked
+   * and handled exactly as one arriving on a WebSocket.
    */
   private RestResponse post(JsonObject body) throws WireFormatException {
     SignedMessage m = JsonCodec.fromTree(body.map(), SignedMessage.class);

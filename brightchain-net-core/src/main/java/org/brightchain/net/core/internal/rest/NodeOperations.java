@@ -20,8 +20,8 @@ import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.SignedMessage;
 
 /**
- * What the REST routes may ask of the node. Reads may be called from any thread; the others run
- * on the node's scheduler (the router calls them there).
+ * What the REST routes may ask of the node. Reads may be called from any thread; the others run on
+ * the node's scheduler (the router calls them there).
  */
 public interface NodeOperations {
   /** This node's id. */
@@ -48,7 +48,9 @@ public interface NodeOperations {
   /** A block's metadata. Any thread. */
   Optional<BlockMetadata> metadata(BlockId id);
 
-  /** Sets a temperature here on {@code author}'s word (stamped by it) and batches it to the peers. */
+  /**
+   * Sets a temperature here on {@code author}'s word (stamped by it) and batches it to the peers.
+   */
   BlockMetadata updateTemperature(BlockId id, DataTemperature t, NodeId author);
 
   /** Adds or removes a location here (stamped by its holder) and batches it to the peers. */

@@ -6,13 +6,13 @@ import java.util.Map;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.internal.channel.Addresses;
 import org.brightchain.net.core.internal.channel.NodeCounters;
+import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.core.internal.peer.TargetPolicy;
 import org.brightchain.net.core.internal.security.RateLimiter;
-import org.brightchain.net.internal.HostNames;
-import org.brightchain.net.core.internal.discovery.SignedAdvert;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.wire.JsonObject;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
 
@@ -24,7 +24,12 @@ final class PeerRoutes {
   private final RateLimiter budget;
   private final NodeCounters counters;
 
-  PeerRoutes(NodeOperations node, Sessions sessions, TargetPolicy targets, RateLimiter budget, NodeCounters counters) {
+  PeerRoutes(
+      NodeOperations node,
+      Sessions sessions,
+      TargetPolicy targets,
+      RateLimiter budget,
+      NodeCounters counters) {
     this.node = node;
     this.sessions = sessions;
     this.targets = targets;
@@ -37,7 +42,8 @@ final class PeerRoutes {
     t.add("POST", "/peers/disconnect", c -> disconnect(c.body(), c.principal()));
   }
 
-  private RestResponse announce(RestRequest req, JsonObject body, Sessions.Principal who) throws WireFormatException {
+  private RestResponse announce(RestRequest req, JsonObject body, Sessions.Principal who)
+      throws WireFormatException {
     if (body.has("advert")) {
       return announceSigned(req, body.string("advert"), who);
     }
@@ -57,7 +63,8 @@ final class PeerRoutes {
     if (who instanceof Sessions.Node n) {
       // A peer's word is a candidate like any other: counted against it (eclipse resistance).
       if (!node.admit(address, wsPort, null, "announce:" + n.nodeId().hex())) {
-        return RestResponses.error(409, "refused", "the node will not dial this peer now (over a discovery cap)");
+        return RestResponses.error(
+            409, "refused", "the node will not dial this peer now (over a discovery cap)");
       }
     } else {
       node.connect(address, wsPort); // the operator's word
@@ -73,11 +80,13 @@ final class PeerRoutes {
    * {@code POST /peers/announce {"advert": "bcn1:..."}}: a node's own signed advertisement
    * (docs/discovery.md), so the node dials it expecting exactly that id.
    */
-  private RestResponse announceSigned(RestRequest req, String text, Sessions.Principal who) throws WireFormatException {
+  private RestResponse announceSigned(RestRequest req, String text, Sessions.Principal who)
+      throws WireFormatException {
     SignedAdvert advert = SignedAdvert.fromText(text);
     SignedAdvert.Verdict v = advert.verify(node.clock().millis(), node.replayWindow());
     if (v != SignedAdvert.Verdict.VALID) {
-      return RestResponses.error(400, "bad_advert", "advert refused: " + v.name().toLowerCase(Locale.ROOT));
+      return RestResponses.error(
+          400, "bad_advert", "advert refused: " + v.name().toLowerCase(Locale.ROOT));
     }
     String address =
         advert.advertisement().address().isEmpty()
@@ -92,7 +101,10 @@ final class PeerRoutes {
       return refused;
     }
     if (!node.admit(address, wsPort, advert.advertisement().nodeId(), "announce")) {
-      return RestResponses.error(409, "refused", "the node will not dial this peer now (itself, departed, or over a discovery cap)");
+      return RestResponses.error(
+          409,
+          "refused",
+          "the node will not dial this peer now (itself, departed, or over a discovery cap)");
     }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("status", "dialing");
@@ -114,7 +126,10 @@ final class PeerRoutes {
     String refused = targets.refusal(Addresses.hostOf(req.remoteAddress()), address);
     if (refused != null) {
       counters.candidatesRefused.incrementAndGet();
-      return RestResponses.error(403, "forbidden_target", "address: the node does not dial " + refused + " for this caller");
+      return RestResponses.error(
+          403,
+          "forbidden_target",
+          "address: the node does not dial " + refused + " for this caller");
     }
     RateLimiter.Decision d = budget.acquire("addr:" + Addresses.hostOf(req.remoteAddress()));
     if (d.allowed() && who instanceof Sessions.Node n) {
@@ -123,16 +138,21 @@ final class PeerRoutes {
     if (!d.allowed()) {
       counters.rateLimited.incrementAndGet();
       long seconds = Math.max(1, (d.retryAfter().toMillis() + 999) / 1000);
-      return RestResponses.error(429, "announce_limited", "too many peers announced: try again in " + seconds + " s")
+      return RestResponses.error(
+              429, "announce_limited", "too many peers announced: try again in " + seconds + " s")
           .withHeader("Retry-After", Long.toString(seconds));
     }
     return null;
   }
 
-  private RestResponse disconnect(JsonObject body, Sessions.Principal who) throws WireFormatException {
+  private RestResponse disconnect(JsonObject body, Sessions.Principal who)
+      throws WireFormatException {
     NodeId id = RestCall.nodeId(body, "nodeId");
     if (who instanceof Sessions.Node n && !n.nodeId().equals(id)) {
-      return RestResponses.error(403, "forbidden", "a node may disconnect only itself; the operator may disconnect any peer");
+      return RestResponses.error(
+          403,
+          "forbidden",
+          "a node may disconnect only itself; the operator may disconnect any peer");
     }
     int revoked = sessions.revoke(id);
     if (!node.disconnect(id) && revoked == 0) {

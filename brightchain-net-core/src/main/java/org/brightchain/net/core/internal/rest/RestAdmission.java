@@ -10,9 +10,8 @@ import org.brightchain.net.spi.RestResponse;
 
 /**
  * Who a REST request acts as, or why it is refused before it is routed: rate limit, then
- * authentication, then whether the route needs a session — the order in which they cost the
- * least. The operator is not rate limited; everyone else is, per address and per node. Any
- * thread.
+ * authentication, then whether the route needs a session — the order in which they cost the least.
+ * The operator is not rate limited; everyone else is, per address and per node. Any thread.
  */
 final class RestAdmission {
   /** Who a request acts as ({@code principal}), or its refusal. */
@@ -23,7 +22,8 @@ final class RestAdmission {
   private final SecurityConfig security;
   private final NodeCounters counters;
 
-  RestAdmission(Sessions sessions, RateLimiter limiter, SecurityConfig security, NodeCounters counters) {
+  RestAdmission(
+      Sessions sessions, RateLimiter limiter, SecurityConfig security, NodeCounters counters) {
     this.sessions = sessions;
     this.limiter = limiter;
     this.security = security;
@@ -41,7 +41,9 @@ final class RestAdmission {
       if (auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
         bearer = auth.substring(7).trim();
       } else {
-        return refuse(RestResponses.unauthorized("invalid_request", "Authorization: expected the Bearer scheme"));
+        return refuse(
+            RestResponses.unauthorized(
+                "invalid_request", "Authorization: expected the Bearer scheme"));
       }
     }
     Sessions.Principal who = sessions.principal(bearer);
@@ -56,9 +58,11 @@ final class RestAdmission {
     }
     if (bearer != null && who == null) {
       counters.authFailures.incrementAndGet();
-      return refuse(RestResponses.unauthorized("invalid_token", "the token is unknown, revoked or expired"));
+      return refuse(
+          RestResponses.unauthorized("invalid_token", "the token is unknown, revoked or expired"));
     }
-    boolean publicRead = (req.method().equals("GET") || req.method().equals("HEAD")) && security.isPublicRead(path);
+    boolean publicRead =
+        (req.method().equals("GET") || req.method().equals("HEAD")) && security.isPublicRead(path);
     if (who == null && known && !open && !publicRead) {
       return refuse(
           RestResponses.unauthorized(
@@ -89,7 +93,11 @@ final class RestAdmission {
             black ? "blacklisted" : "rate_limited",
             black
                 ? "too many requests: refused for " + seconds + " s"
-                : "too many requests: at most " + security.rateLimit().maxRequests() + " per " + security.rateLimit().window().toSeconds() + " s")
+                : "too many requests: at most "
+                    + security.rateLimit().maxRequests()
+                    + " per "
+                    + security.rateLimit().window().toSeconds()
+                    + " s")
         .withHeader("Retry-After", Long.toString(seconds));
   }
 }

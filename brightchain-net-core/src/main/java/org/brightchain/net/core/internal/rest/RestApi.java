@@ -36,10 +36,15 @@ public final class RestApi {
     new BlockRoutes(node).register(t);
     new SyncRoutes(node).register(t);
     RateLimiter announces =
-        new RateLimiter(security.announceLimit(), security.maxTrackedSources(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        new RateLimiter(
+            security.announceLimit(),
+            security.maxTrackedSources(),
+            () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     new PeerRoutes(node, sessions, targets, announces, counters).register(t);
     new EventRoutes(node, sessions, counters).register(t);
-    this.router = new RestRouter(t, new RestAdmission(sessions, limiter, security, counters), counters, onScheduler);
+    this.router =
+        new RestRouter(
+            t, new RestAdmission(sessions, limiter, security, counters), counters, onScheduler);
   }
 
   /** Answers a request. Any thread. */

@@ -12,8 +12,8 @@ import org.brightchain.net.internal.Hex;
 import org.brightchain.net.spi.RestRequest;
 
 /**
- * One request as a route sees it: the request, the values of the path's variables in order, and
- * the principal admission found; with the parsing helpers routes share.
+ * One request as a route sees it: the request, the values of the path's variables in order, and the
+ * principal admission found; with the parsing helpers routes share.
  *
  * @param request the request
  * @param vars the path segments that matched the route's {@code {variables}}, in order
@@ -21,7 +21,10 @@ import org.brightchain.net.spi.RestRequest;
  */
 record RestCall(RestRequest request, List<String> vars, Sessions.Principal principal) {
 
-  /** The node a write through this call is attributed to: the session's node, or this node for the operator. */
+  /**
+   * The node a write through this call is attributed to: the session's node, or this node for the
+   * operator.
+   */
   NodeId author(NodeId self) {
     return principal instanceof Sessions.Node n ? n.nodeId() : self;
   }
@@ -38,15 +41,17 @@ record RestCall(RestRequest request, List<String> vars, Sessions.Principal princ
 
   /**
    * The body as a JSON object; 415 unless its media type is exactly {@code application/json}
-   * (parameters allowed, but a {@code charset} other than UTF-8 is not), 400 if empty or
-   * malformed.
+   * (parameters allowed, but a {@code charset} other than UTF-8 is not), 400 if empty or malformed.
    */
   JsonObject body() throws WireFormatException {
     String type = request.header("content-type");
     String problem = jsonMediaTypeProblem(type);
     if (problem != null) {
       throw new RestResponses.HttpError(
-          RestResponses.error(415, "unsupported_media_type", "expected Content-Type: application/json; " + problem));
+          RestResponses.error(
+              415,
+              "unsupported_media_type",
+              "expected Content-Type: application/json; " + problem));
     }
     if (request.body().length == 0) {
       throw new WireFormatException("body: empty (expected a JSON object)");
@@ -68,7 +73,8 @@ record RestCall(RestRequest request, List<String> vars, Sessions.Principal princ
       int eq = p.indexOf('=');
       String name = (eq < 0 ? p : p.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
       if (name.equals("charset")) {
-        String v = eq < 0 ? "" : p.substring(eq + 1).trim().replace("\"", "").toLowerCase(Locale.ROOT);
+        String v =
+            eq < 0 ? "" : p.substring(eq + 1).trim().replace("\"", "").toLowerCase(Locale.ROOT);
         if (!v.equals("utf-8") && !v.equals("utf8")) {
           return "the body must be UTF-8";
         }
@@ -80,7 +86,8 @@ record RestCall(RestRequest request, List<String> vars, Sessions.Principal princ
   /** A block id from a path segment. */
   static BlockId blockId(String raw) throws WireFormatException {
     if (!BlockId.isValid(raw)) {
-      throw new WireFormatException("blockId: '" + abbreviate(raw) + "' (expected: 64 or 128 hex characters)");
+      throw new WireFormatException(
+          "blockId: '" + abbreviate(raw) + "' (expected: 64 or 128 hex characters)");
     }
     return BlockId.of(raw);
   }

@@ -17,7 +17,8 @@ public final class RestResponses {
 
   /** {@code status} with a JSON tree. */
   public static RestResponse json(int status, Object tree) {
-    return new RestResponse(status, RestResponse.JSON, Json.write(tree).getBytes(StandardCharsets.UTF_8), Map.of());
+    return new RestResponse(
+        status, RestResponse.JSON, Json.write(tree).getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   /** The error body every endpoint uses: {@code {"error": code, "message": text}}. */
@@ -33,12 +34,14 @@ public final class RestResponses {
     return error(401, code, message)
         .withHeader(
             "WWW-Authenticate",
-            "Bearer realm=\"brightchain\"" + (code.equals("unauthorized") ? "" : ", error=\"" + code + "\""));
+            "Bearer realm=\"brightchain\""
+                + (code.equals("unauthorized") ? "" : ", error=\"" + code + "\""));
   }
 
   /** 405 naming the methods allowed. */
   static RestResponse notAllowed(String method, String allow) {
-    return error(405, "method_not_allowed", method + " is not allowed here (allowed: " + allow + ")")
+    return error(
+            405, "method_not_allowed", method + " is not allowed here (allowed: " + allow + ")")
         .withHeader("Allow", allow);
   }
 

@@ -9,9 +9,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.wire.WireFormatException;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.RestRequest;
 import org.brightchain.net.spi.RestResponse;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The REST API as a table of routes: method + path pattern ({@code /blocks/{id}/metadata}) →
  * handler. A request is admitted first ({@link RestAdmission}: rate limit, authentication), then
  * routed; a path no route knows is 404 for everyone, a known path with another method 405 naming
- * the methods allowed. Handlers run on the node's scheduler unless marked to run where the
- * request arrived.
+ * the methods allowed. Handlers run on the node's scheduler unless marked to run where the request
+ * arrived.
  */
 public final class RestRouter {
   private static final Logger log = LoggerFactory.getLogger(RestRouter.class);
@@ -98,13 +98,20 @@ public final class RestRouter {
     return out.exceptionally(
             e -> {
               log.error("{} {} failed", LogText.safe(req.method()), LogText.safe(req.path()), e);
-              return RestResponses.error(500, "internal_error", "the node failed to handle this request");
+              return RestResponses.error(
+                  500, "internal_error", "the node failed to handle this request");
             })
         .thenApply(
             r -> {
-              (r.status() < 400 ? counters.operationsOk : counters.operationsFailed).incrementAndGet();
+              (r.status() < 400 ? counters.operationsOk : counters.operationsFailed)
+                  .incrementAndGet();
               if (r.status() >= 400 && r.status() < 500) {
-                log.info("{} {} from {}: {}", LogText.safe(req.method()), LogText.safe(req.path()), req.remoteAddress(), r.status());
+                log.info(
+                    "{} {} from {}: {}",
+                    LogText.safe(req.method()),
+                    LogText.safe(req.path()),
+                    req.remoteAddress(),
+                    r.status());
               }
               return r;
             });
@@ -134,10 +141,12 @@ public final class RestRouter {
       return CompletableFuture.completedFuture(a.refusal());
     }
     if (!known) {
-      return CompletableFuture.completedFuture(RestResponses.error(404, "not_found", "no route for " + req.method() + " " + req.path()));
+      return CompletableFuture.completedFuture(
+          RestResponses.error(404, "not_found", "no route for " + req.method() + " " + req.path()));
     }
     if (matched == null) {
-      return CompletableFuture.completedFuture(RestResponses.notAllowed(req.method(), allowHeader(allowed)));
+      return CompletableFuture.completedFuture(
+          RestResponses.notAllowed(req.method(), allowHeader(allowed)));
     }
     RestCall call = new RestCall(req, List.copyOf(vars), a.principal());
     Handler h = matched.handler();

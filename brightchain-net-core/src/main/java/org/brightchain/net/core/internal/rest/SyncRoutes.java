@@ -18,7 +18,9 @@ import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.spi.RestResponse;
 
-/** {@code /sync/*}: metadata by id, reconciliation steps, and bulk metadata and temperature writes. */
+/**
+ * {@code /sync/*}: metadata by id, reconciliation steps, and bulk metadata and temperature writes.
+ */
 final class SyncRoutes {
   /** Most entries accepted by one sync request. */
   static final int MAX_SYNC_ENTRIES = 1000;
@@ -51,7 +53,8 @@ final class SyncRoutes {
     List<Object> missing = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       if (!(raw.get(i) instanceof String s) || !BlockId.isValid(s)) {
-        throw new WireFormatException("blockIds[" + i + "]: expected a block id (64 or 128 hex characters)");
+        throw new WireFormatException(
+            "blockIds[" + i + "]: expected a block id (64 or 128 hex characters)");
       }
       BlockId id = BlockId.of(s);
       Optional<BlockMetadata> md = node.metadata(id);
@@ -67,7 +70,8 @@ final class SyncRoutes {
     return RestResponses.ok(o);
   }
 
-  private RestResponse reconcile(JsonObject body, Sessions.Principal who) throws WireFormatException {
+  private RestResponse reconcile(JsonObject body, Sessions.Principal who)
+      throws WireFormatException {
     BlockSyncRequest r;
     try {
       r =
@@ -89,7 +93,10 @@ final class SyncRoutes {
       return RestResponses.error(422, "sync_failed", e.getMessage());
     }
     if (answer == null) {
-      return RestResponses.error(503, "unavailable", "preparing a snapshot of the metadata for reconciliation; ask again shortly")
+      return RestResponses.error(
+              503,
+              "unavailable",
+              "preparing a snapshot of the metadata for reconciliation; ask again shortly")
           .withHeader("Retry-After", "1");
     }
     List<Object> entries = new ArrayList<>();
@@ -162,6 +169,9 @@ final class SyncRoutes {
   }
 
   private static RestResponse tooMany(String field, int n) {
-    return RestResponses.error(413, "payload_too_large", field + ": " + n + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
+    return RestResponses.error(
+        413,
+        "payload_too_large",
+        field + ": " + n + " (expected: at most " + MAX_SYNC_ENTRIES + ")");
   }
 }

@@ -4,7 +4,7 @@
  * RestRouter}; routes reach the node only through {@link
  * org.brightchain.net.core.internal.rest.NodeOperations}.
  *
- * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour
- * may change in any release.
+ * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour may
+ * change in any release.
  */
 package org.brightchain.net.core.internal.rest;

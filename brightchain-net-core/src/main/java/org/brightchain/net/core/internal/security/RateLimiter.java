@@ -53,8 +53,8 @@ import org.brightchain.net.config.RateLimitConfig;
  * last violation is older than {@code blacklistDuration}. A key whose state is evicted starts
  * afresh on its next request (a fresh window, no violations): that is the price of the bound. Each
  * tracked key costs about 200 bytes including a short key string such as {@code "addr:10.1.2.3"}
- * (measured: 1,000,000 sources into a 100,000-key limiter retain about 20 MiB), plus
- * {@code 8 * blacklistThreshold} bytes once it has a violation.
+ * (measured: 1,000,000 sources into a 100,000-key limiter retain about 20 MiB), plus {@code 8 *
+ * blacklistThreshold} bytes once it has a violation.
  *
  * <p>Blacklisted keys live apart, in a map of at most {@code maxBlacklistedKeys} entries that the
  * window cache's evictions never touch: a flood of new sources cannot flush it, because only keys
@@ -62,18 +62,18 @@ import org.brightchain.net.config.RateLimitConfig;
  * entries are swept; if none has expired, an automatic blacklisting is <em>refused</em> (counted in
  * {@link Stats#refusedBlacklistings()}) rather than displacing an older one, so an attacker burning
  * through sources cannot buy the release of blacklisted ones; the refused key stays limited by its
- * window and is blacklisted at a later violation once there is room. A
- * {@linkplain #blacklist(String, Duration) manual blacklisting} is never refused: when full it
- * displaces the entry due to end soonest.
+ * window and is blacklisted at a later violation once there is room. A {@linkplain
+ * #blacklist(String, Duration) manual blacklisting} is never refused: when full it displaces the
+ * entry due to end soonest.
  *
  * <h2>Thread safety and cost</h2>
  *
- * <p>Safe for concurrent use from any number of threads (Netty event loops).
- * {@link #acquire(String, int)} does a lock-free read of the blacklist, then updates the key's
- * state atomically inside the cache's {@code compute} for that key, which serialises requests of
- * the same key only; no lock spans keys. A blacklisting takes the blacklist's per-bin lock for that
- * key inside that compute (always in that order). Sweeping a full blacklist is done by one thread
- * at a time, at most once per expiry of an entry, and never while holding a key's lock.
+ * <p>Safe for concurrent use from any number of threads (Netty event loops). {@link
+ * #acquire(String, int)} does a lock-free read of the blacklist, then updates the key's state
+ * atomically inside the cache's {@code compute} for that key, which serialises requests of the same
+ * key only; no lock spans keys. A blacklisting takes the blacklist's per-bin lock for that key
+ * inside that compute (always in that order). Sweeping a full blacklist is done by one thread at a
+ * time, at most once per expiry of an entry, and never while holding a key's lock.
  *
  * <p>Time comes from the injected {@code nanoTime} source (as {@link System#nanoTime()}: only
  * differences matter), which also drives the cache's expiry; tests pass a fake clock.
@@ -91,12 +91,16 @@ public final class RateLimiter {
 
   private final Cache<String, KeyState> windows;
   private final Map<String, KeyState> windowMap;
+
   /** Blacklisted key to the {@code nanoTime} its blacklisting ends. */
   private final ConcurrentHashMap<String, Long> bans = new ConcurrentHashMap<>();
+
   /** Entries in {@link #bans}, counted exactly so the bound holds under concurrency. */
   private final AtomicInteger banCount = new AtomicInteger();
+
   /** No entry of {@link #bans} ends before this time (as far as sweeps need to know). */
   private final AtomicLong nextSweep;
+
   private final ReentrantLock sweepLock = new ReentrantLock();
 
   private final LongAdder limited = new LongAdder();
@@ -412,15 +416,17 @@ public final class RateLimiter {
   // ------------------------------------------------------------------ windows
 
   /**
-   * One key's window and recent violations. Mutated only inside the cache's {@code compute} for
-   * the key, which serialises access.
+   * One key's window and recent violations. Mutated only inside the cache's {@code compute} for the
+   * key, which serialises access.
    */
   static final class KeyState {
     long windowStart;
     int used;
     boolean violatedThisWindow;
+
     /** Times of the last {@code threshold} violations, a ring; null until the first. */
     long[] violations;
+
     int violationCount;
     int nextViolation;
 

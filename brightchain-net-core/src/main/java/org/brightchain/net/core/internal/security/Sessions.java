@@ -21,11 +21,11 @@ import org.brightchain.net.spi.SignatureScheme;
  * REST sessions: challenges handed out by {@code POST /auth/challenge}, bearer tokens earned with
  * {@code POST /auth/verify}, the operator token, and one-time tickets for event streams.
  *
- * <p>A challenge is good for one verification attempt within {@link #CHALLENGE_LIFETIME}. The
- * proof is a signature by the node's key over the canonical JSON of {@code {"challenge",
- * "nodeId", "purpose": "brightchain-net/rest-auth/v1", "server"}}, so it binds the challenge,
- * both node ids and the purpose. Every store is bounded, so a flood of requests costs bounded
- * memory. Thread-safe.
+ * <p>A challenge is good for one verification attempt within {@link #CHALLENGE_LIFETIME}. The proof
+ * is a signature by the node's key over the canonical JSON of {@code {"challenge", "nodeId",
+ * "purpose": "brightchain-net/rest-auth/v1", "server"}}, so it binds the challenge, both node ids
+ * and the purpose. Every store is bounded, so a flood of requests costs bounded memory.
+ * Thread-safe.
  */
 public final class Sessions {
   /** Purpose of the REST authentication signature. */
@@ -152,8 +152,8 @@ public final class Sessions {
   }
 
   /**
-   * Who presents {@code bearer}: the operator, a node with a live session, or null if the token
-   * is unknown, revoked or expired.
+   * Who presents {@code bearer}: the operator, a node with a live session, or null if the token is
+   * unknown, revoked or expired.
    */
   public Principal principal(String bearer) {
     if (bearer == null) {

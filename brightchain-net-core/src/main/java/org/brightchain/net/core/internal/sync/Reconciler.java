@@ -44,20 +44,20 @@ import org.brightchain.net.core.internal.sync.SyncMessage.Split;
  * }</pre>
  *
  * <p>Each side answers every message until one side has nothing to say; {@link #reconcile} then
- * returns empty, and {@link #isComplete()} is true on both sides. At that point both sides know
- * the whole difference: {@code a.have() == b.need()} and {@code a.need() == b.have()}. Each side
- * then checks the result against the fingerprint the other sent at the start (SHA-256 over the sum
- * of ids and the count, as Negentropy): its own sum minus {@code have} plus {@code need} must give
- * the other's, or {@link #reconcile} throws.
+ * returns empty, and {@link #isComplete()} is true on both sides. At that point both sides know the
+ * whole difference: {@code a.have() == b.need()} and {@code a.need() == b.have()}. Each side then
+ * checks the result against the fingerprint the other sent at the start (SHA-256 over the sum of
+ * ids and the count, as Negentropy): its own sum minus {@code have} plus {@code need} must give the
+ * other's, or {@link #reconcile} throws.
  *
  * <h2>How</h2>
  *
  * <p>Both sides sort their items by (timestamp, id). A message is a list of ranges of that order,
  * each with a mode: a fingerprint of the sender's items in the range (count and 32-bit checksum),
  * the same cut into parts of equal count (a split), the sender's ids (full, or 4-byte short ids),
- * the positions in the receiver's list of what the sender lacks, or a claim (the items the
- * receiver lacks in the range); and, apart, ids the receiver lacks. A side answers a fingerprint
- * that differs from its own by, in order:
+ * the positions in the receiver's list of what the sender lacks, or a claim (the items the receiver
+ * lacks in the range); and, apart, ids the receiver lacks. A side answers a fingerprint that
+ * differs from its own by, in order:
  *
  * <ol>
  *   <li>claiming the one to three items that explain the difference, when it has that many more:
@@ -73,12 +73,11 @@ import org.brightchain.net.core.internal.sync.SyncMessage.Split;
  * </ol>
  *
  * <p>The length of the conversation is planned: with {@code N} the larger set, it ends within
- * {@code max(2, ceil(log16 N) + 1)} messages, unless the frame limit holds work back (or, rarely,
- * a claim is refused). The first
- * split is as wide as fits in about 1.9 KB (up to 512 parts of at least 4 items), so that most
- * differences sit alone in a part and are claimed at once, and the parts that must be listed later
- * are small. See {@code docs/sync.md}, "Reconciliation", for the format and the
- * measured bounds.
+ * {@code max(2, ceil(log16 N) + 1)} messages, unless the frame limit holds work back (or, rarely, a
+ * claim is refused). The first split is as wide as fits in about 1.9 KB (up to 512 parts of at
+ * least 4 items), so that most differences sit alone in a part and are claimed at once, and the
+ * parts that must be listed later are small. See {@code docs/sync.md}, "Reconciliation", for the
+ * format and the measured bounds.
  *
  * <p>Not safe for concurrent use: one conversation, one thread at a time. The storage may be
  * shared.
@@ -86,16 +85,22 @@ import org.brightchain.net.core.internal.sync.SyncMessage.Split;
 public final class Reconciler {
   /** Parts of a split, past the first. */
   static final int BRANCHING = 16;
+
   /** Parts of the first split, at most (the size budget usually stops it first). */
   static final int FIRST_PARTS = 512;
+
   /** Items per part of the first split, at least. */
   static final int FIRST_PART_SIZE = 4;
+
   /** Size of the first message, at most, if it splits: most of the 2 KB allowance. */
   static final int FIRST_BUDGET = 1900;
+
   /** Size of the ranges that the last split aims at. */
   static final int SHORT_LIST_MAX = 16;
+
   /** Largest range scanned for three missing items (all pairs). */
   static final int PEEL3_MAX = 64;
+
   /** Ranges of at most this many items are answered with a short list rather than split. */
   static final int SMALL = 32;
 
@@ -125,6 +130,7 @@ public final class Reconciler {
   private boolean started;
   private boolean complete;
   private boolean otherHasMore;
+
   /** A message fell back to one fingerprint for the rest (frame limit): plans no longer hold. */
   private boolean overflowed;
 
@@ -213,8 +219,7 @@ public final class Reconciler {
   }
 
   /**
-   * Reads the other side's message and returns the answer, or empty when the conversation is
-   * over.
+   * Reads the other side's message and returns the answer, or empty when the conversation is over.
    *
    * @throws SyncException if the message is malformed or does not fit the conversation (also: it
    *     comes after the conversation ended), the conversation exceeds {@link
@@ -322,8 +327,14 @@ public final class Reconciler {
     this.salt = salt;
     long[] p = new long[n + 1];
     for (int i = 0; i < n; i++) {
-      p[i + 1] = p[i] + hash(salt, storage.word(i, 0), storage.word(i, 1), storage.word(i, 2),
-          storage.word(i, 3));
+      p[i + 1] =
+          p[i]
+              + hash(
+                  salt,
+                  storage.word(i, 0),
+                  storage.word(i, 1),
+                  storage.word(i, 2),
+                  storage.word(i, 3));
     }
     hashPrefix = p;
   }
@@ -461,6 +472,7 @@ public final class Reconciler {
     int checksum;
     Entry entry;
     byte myKind;
+
     /** The other side refused what this side claimed for the range: no scan this time. */
     boolean noPeel;
   }
@@ -675,8 +687,7 @@ public final class Reconciler {
         overflowed = true;
         out.skipTo(p, work);
         out.infinity(
-            new Pending(
-                new Fingerprint(0, n - w.lo, (int) checksum(w.lo, n)), U_OPEN, null));
+            new Pending(new Fingerprint(0, n - w.lo, (int) checksum(w.lo, n)), U_OPEN, null));
         return;
       }
       out.place(p + 1, a, work);
@@ -744,8 +755,8 @@ public final class Reconciler {
   /**
    * Whether to hand a range back with this side's fingerprint, betting that the other side (which
    * has one to three items more) can take them out. If it cannot ({@code failure} is the chance),
-   * it must settle the range, about {@code k} differences, with one message less than this side
-   * has now.
+   * it must settle the range, about {@code k} differences, with one message less than this side has
+   * now.
    */
   static boolean worthReturning(int mine, long theirs, int r, double failure, double k) {
     if (r <= 1) {
@@ -756,8 +767,8 @@ public final class Reconciler {
 
   /**
    * About what settling a range of {@code count} items that holds about {@code k} differences
-   * costs, with {@code r} messages to go: a full list with one, a short list with two, the
-   * cheapest split (or a short list, if small) with more.
+   * costs, with {@code r} messages to go: a full list with one, a short list with two, the cheapest
+   * split (or a short list, if small) with more.
    */
   static double settleCost(long count, int r, double k) {
     if (r <= 1) {
@@ -774,9 +785,9 @@ public final class Reconciler {
 
   /**
    * The cheapest number of parts for a split of {@code count} items holding about {@code k}
-   * differences, with {@code r} messages to go: few parts when differences are few (a part with
-   * one difference is taken out by a scan, whatever its size), more when parts left with two or
-   * more would be costly to settle later.
+   * differences, with {@code r} messages to go: few parts when differences are few (a part with one
+   * difference is taken out by a scan, whatever its size), more when parts left with two or more
+   * would be costly to settle later.
    */
   static int bestParts(long count, int r, double k, double holds, int maxParts) {
     int limit = (int) Math.max(2, Math.min(Math.min(count / 2, maxParts), 1 << 16));
@@ -800,10 +811,10 @@ public final class Reconciler {
 
   /**
    * Expected cost of splitting {@code count} items into {@code parts} with {@code r} messages to
-   * go: about 7 bytes a part, plus settling the parts left with differences among the {@code k}.
-   * A part with one difference costs little if the other side holds it ({@code holds} is the
-   * chance: it claims it), else what handing back, short-listing or listing costs by then; a part
-   * with more, whatever settling it costs, unless the other side holds them all.
+   * go: about 7 bytes a part, plus settling the parts left with differences among the {@code k}. A
+   * part with one difference costs little if the other side holds it ({@code holds} is the chance:
+   * it claims it), else what handing back, short-listing or listing costs by then; a part with
+   * more, whatever settling it costs, unless the other side holds them all.
    */
   static double splitCost(long count, int parts, int r, double k, double holds) {
     double q = 1.0 / parts;
@@ -866,6 +877,7 @@ public final class Reconciler {
 
     final double mine;
     final double share;
+
     /** {@code mine}, pushed up by two standard errors: a lost bet costs more than a won one. */
     final double mineHigh;
 
@@ -1001,8 +1013,11 @@ public final class Reconciler {
       if (x > c) {
         return Double.NEGATIVE_INFINITY;
       }
-      return logFactorial(c) - logFactorial(x) - logFactorial(c - x)
-          + x * Math.log(p) + (c - x) * Math.log1p(-p);
+      return logFactorial(c)
+          - logFactorial(x)
+          - logFactorial(c - x)
+          + x * Math.log(p)
+          + (c - x) * Math.log1p(-p);
     }
 
     private static double logFactorial(long n) {
@@ -1107,8 +1122,7 @@ public final class Reconciler {
               (long) SyncStorage.BIG_ENDIAN.get(ids, o + 24));
     }
     if (((int) (sum >>> 32) & Claim.CHECK_MASK) != c.check()) {
-      return new Pending(
-          new Fingerprint(1, w.hi - w.lo, (int) checksum(w.lo, w.hi)), U_OPEN, null);
+      return new Pending(new Fingerprint(1, w.hi - w.lo, (int) checksum(w.lo, w.hi)), U_OPEN, null);
     }
     for (int k = 0; k < c.count(); k++) {
       need.add(ItemId.copyOf(ids, k * ItemId.LENGTH));
@@ -1185,8 +1199,8 @@ public final class Reconciler {
 
   /**
    * The cheapest bound above item {@code a} and at or below item {@code b = a + 1}, relative to
-   * {@code prev}: the roundest number in between (see {@link ChildBound}), or, when that would
-   * take too many digits, {@code b}'s timestamp and the shortest id prefix above {@code a}'s.
+   * {@code prev}: the roundest number in between (see {@link ChildBound}), or, when that would take
+   * too many digits, {@code b}'s timestamp and the shortest id prefix above {@code a}'s.
    */
   private ChildBound between(int a, int b, Bound prev) {
     BigInteger base = key(prev.timestamp, prev.prefix);
@@ -1295,6 +1309,7 @@ public final class Reconciler {
     final List<Integer> ids = new ArrayList<>();
     final List<int[]> claims = new ArrayList<>();
     int size;
+
     /** Position (1-based) in the answered message up to which ranges are written. */
     int written;
 

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.sync;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.metadata.MetadataChanges;
 import org.brightchain.net.spi.MetadataStore;
@@ -17,16 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Snapshots of the node's metadata for reconciliation, rebuilt only when something changed. A
- * small store is read at once on the scheduler; a large one on the executor the node was given,
- * so that heartbeats and messages go on meanwhile (the store is thread-safe; changes made during
- * the read are picked up by the next reconciliation). At most one read runs at a time. Completes
- * on the scheduler. Scheduler-confined.
+ * Snapshots of the node's metadata for reconciliation, rebuilt only when something changed. A small
+ * store is read at once on the scheduler; a large one on the executor the node was given, so that
+ * heartbeats and messages go on meanwhile (the store is thread-safe; changes made during the read
+ * are picked up by the next reconciliation). At most one read runs at a time. Completes on the
+ * scheduler. Scheduler-confined.
  */
 public final class SnapshotCache {
   private static final Logger log = LoggerFactory.getLogger(SnapshotCache.class);
 
-  /** Stores up to this many blocks are snapshotted on the scheduler; larger ones on the executor. */
+  /**
+   * Stores up to this many blocks are snapshotted on the scheduler; larger ones on the executor.
+   */
   public static final int INLINE_SNAPSHOT = 50_000;
 
   private final MetadataChanges changes;
@@ -39,7 +41,8 @@ public final class SnapshotCache {
   private long buildingVersion;
 
   /** Snapshots of {@code changes}' store; large ones read on {@code background}. */
-  public SnapshotCache(MetadataChanges changes, Scheduler scheduler, Executor background, BooleanSupplier running) {
+  public SnapshotCache(
+      MetadataChanges changes, Scheduler scheduler, Executor background, BooleanSupplier running) {
     this.changes = changes;
     this.scheduler = scheduler;
     this.background = background;
@@ -52,8 +55,8 @@ public final class SnapshotCache {
   }
 
   /**
-   * A snapshot that holds at least the changes up to {@code minVersion}. Requests that need a
-   * newer one than the running read share the next read, started when the running one ends.
+   * A snapshot that holds at least the changes up to {@code minVersion}. Requests that need a newer
+   * one than the running read share the next read, started when the running one ends.
    */
   public CompletableFuture<SyncSnapshot> atLeast(long minVersion) {
     assert Confinement.onScheduler(scheduler);
@@ -88,7 +91,8 @@ public final class SnapshotCache {
   }
 
   /** A read ended, whatever the outcome: back on the scheduler. */
-  private void built(MetadataStore store, CompletableFuture<SyncSnapshot> f, SyncSnapshot snap, Throwable err) {
+  private void built(
+      MetadataStore store, CompletableFuture<SyncSnapshot> f, SyncSnapshot snap, Throwable err) {
     if (snap != null && (snapshot == null || snapshot.version() <= snap.version())) {
       snapshot = snap;
     }
@@ -133,13 +137,15 @@ public final class SnapshotCache {
   /** Reads every block's item from {@code store}. Any thread. */
   static SyncSnapshot build(MetadataStore store, long version) {
     long size = store.size();
-    SyncStorage.Builder b = SyncStorage.builder((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, size)));
+    SyncStorage.Builder b =
+        SyncStorage.builder((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, size)));
     Map<ItemId, BlockId> blocks = new HashMap<>((int) Math.min(1 << 28, size * 4 / 3 + 16));
     BlockId from = null;
     int page = 4096;
     while (true) {
       List<BlockMetadata> got = store.scan(from, page + 1);
-      int start = from == null ? 0 : 1; // the first entry of a later page is the last of the one before
+      int start =
+          from == null ? 0 : 1; // the first entry of a later page is the last of the one before
       for (int i = start; i < got.size(); i++) {
         BlockMetadata m = got.get(i);
         SyncItem item = SyncItem.of(m);

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.sync;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,16 +22,17 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.SyncConfig;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.Errors;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.metadata.MetadataChanges;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.Envelope;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.spi.Scheduler;
-import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +47,14 @@ public final class SyncCoordinator {
 
   /** Wait before reconciling again with a peer that is owed it, after a failure. */
   public static final Duration SYNC_RETRY = Duration.ofSeconds(5);
+
   /**
-   * Reconciliation settings between nodes: 64 KiB messages, and up to 8,192 of them, so that a
-   * node that lacks millions of blocks (a new one) can still be given all their ids; a
-   * conversation is bounded by its timeouts rather than by its length.
+   * Reconciliation settings between nodes: 64 KiB messages, and up to 8,192 of them, so that a node
+   * that lacks millions of blocks (a new one) can still be given all their ids; a conversation is
+   * bounded by its timeouts rather than by its length.
    */
   public static final SyncSettings SYNC_SETTINGS = SyncSettings.defaults().withMaxMessages(8192);
+
   /** Entry budget of one metadata:sync message, estimated bytes. */
   public static final int SYNC_CHUNK_BYTES = 512 * 1024;
 
@@ -77,10 +79,13 @@ public final class SyncCoordinator {
   private final SplittableRandom random;
   private final BooleanSupplier running;
   private final Map<NodeId, Run> runs = new HashMap<>();
+
   /** Peers that missed batches: reconciled until it succeeds (or they disconnect). */
   private final Set<NodeId> owed = new HashSet<>();
+
   /** Peers that lost batches while a reconciliation with them was running. */
   private final Set<NodeId> again = new HashSet<>();
+
   private Scheduler.Cancellable timer;
 
   /** A reconciliation this node started. */
@@ -103,8 +108,8 @@ public final class SyncCoordinator {
   }
 
   /**
-   * A coordinator. {@code connected} tells whether a peer has an open identified connection,
-   * {@code connectedPeers} lists them (background reconciliation picks one).
+   * A coordinator. {@code connected} tells whether a peer has an open identified connection, {@code
+   * connectedPeers} lists them (background reconciliation picks one).
    */
   public SyncCoordinator(
       SyncConfig config,
@@ -171,8 +176,8 @@ public final class SyncCoordinator {
   }
 
   /**
-   * A connection this node dialled identified {@code peer}: whatever either side missed while
-   * apart comes across now, asked again until it succeeds (or the peer leaves).
+   * A connection this node dialled identified {@code peer}: whatever either side missed while apart
+   * comes across now, asked again until it succeeds (or the peer leaves).
    */
   public void dialled(NodeId peer) {
     assert Confinement.onScheduler(scheduler);
@@ -195,14 +200,18 @@ public final class SyncCoordinator {
       return current.future;
     }
     if (!connected.test(peer)) {
-      return CompletableFuture.failedFuture(new ConnectException("peer " + peer.shortId() + " is not connected"));
+      return CompletableFuture.failedFuture(
+          new ConnectException("peer " + peer.shortId() + " is not connected"));
     }
     String session = "s" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
     Run run = new Run(peer, session);
     runs.put(peer, run);
     run.deadline =
         scheduler.schedule(
-            () -> run.future.completeExceptionally(new TimeoutException("sync with " + peer.shortId() + ": not done within " + config.timeout())),
+            () ->
+                run.future.completeExceptionally(
+                    new TimeoutException(
+                        "sync with " + peer.shortId() + ": not done within " + config.timeout())),
             config.timeout());
     run.future.whenComplete((r, err) -> ended(run, r, err));
     snapshots
@@ -232,7 +241,13 @@ public final class SyncCoordinator {
       again.remove(peer); // the retry reads a fresh snapshot
       log.info("sync with {} failed: {}", peer.shortId(), LogText.safe(Errors.rootMessage(err)));
       if (owed.contains(peer) && running.getAsBoolean()) {
-        scheduler.schedule(() -> { if (owed.contains(peer)) { soon(peer); } }, SYNC_RETRY);
+        scheduler.schedule(
+            () -> {
+              if (owed.contains(peer)) {
+                soon(peer);
+              }
+            },
+            SYNC_RETRY);
       }
     } else if (again.remove(peer) && running.getAsBoolean()) {
       counters.syncsCompleted.incrementAndGet();
@@ -260,11 +275,12 @@ public final class SyncCoordinator {
       again.add(peer);
       return;
     }
-    scheduler.execute(() -> {
-      if (running.getAsBoolean()) {
-        syncWith(peer);
-      }
-    });
+    scheduler.execute(
+        () -> {
+          if (running.getAsBoolean()) {
+            syncWith(peer);
+          }
+        });
   }
 
   private void step(Run run, EventPayload message) {

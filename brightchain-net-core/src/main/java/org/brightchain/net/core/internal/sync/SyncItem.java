@@ -23,8 +23,8 @@ import org.brightchain.net.internal.Hex;
  *       decoded) and updatedBy the 32 raw bytes of the node id;
  *   <li>id, for any other metadata = SHA-256( blockId bytes ‖ updatedAt ‖ updatedBy ‖ 'v' ‖
  *       temperature stamp ‖ info stamp ‖ for each live location in node order: 0x01 ‖ node ‖ stamp
- *       ‖ for each removed location in node order: 0x00 ‖ node ‖ stamp ), each stamp its time as
- *       8 bytes big-endian then its node's 32 bytes: two nodes holding the same versions of every
+ *       ‖ for each removed location in node order: 0x00 ‖ node ‖ stamp ), each stamp its time as 8
+ *       bytes big-endian then its node's 32 bytes: two nodes holding the same versions of every
  *       field hold the same item.
  * </ul>
  *
@@ -70,7 +70,8 @@ public record SyncItem(long timestamp, ItemId id) implements Comparable<SyncItem
     }
     org.brightchain.net.BlockVersions v = metadata.versions();
     int registers = 2 + v.locations().size() + v.removed().size();
-    ByteBuffer b = ByteBuffer.allocate(block.length + 8 + by.length + 1 + registers * (1 + 32 + 40));
+    ByteBuffer b =
+        ByteBuffer.allocate(block.length + 8 + by.length + 1 + registers * (1 + 32 + 40));
     b.put(block).putLong(metadata.updatedAt().toEpochMilli()).put(by).put((byte) 'v');
     putStamp(b, v.temperature());
     putStamp(b, v.info());
@@ -100,7 +101,6 @@ public record SyncItem(long timestamp, ItemId id) implements Comparable<SyncItem
     d.reset();
     return d.digest(bytes);
   }
-
 
   @Override
   public int compareTo(SyncItem o) {

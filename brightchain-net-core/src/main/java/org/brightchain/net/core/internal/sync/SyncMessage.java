@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One reconciliation message, as data, and its binary form. The format is described byte by byte
- * in {@code docs/sync.md} ("Reconciliation"); in short:
+ * One reconciliation message, as data, and its binary form. The format is described byte by byte in
+ * {@code docs/sync.md} ("Reconciliation"); in short:
  *
  * <pre>
  * Message    := version=0x01  flags:varint  [Header]  count:varint Range*  count:varint Id*
@@ -36,6 +36,7 @@ import java.util.Objects;
  */
 final class SyncMessage {
   static final int VERSION = 1;
+
   /** Largest message {@link #decode} accepts: 1 MiB, the frame limit of the transport. */
   static final int MAX_SIZE = 1 << 20;
 
@@ -57,6 +58,7 @@ final class SyncMessage {
   final boolean more;
   final Header header;
   final List<Entry> entries;
+
   /** Ids the receiver lacks, 32 bytes each, back to back. */
   final byte[] ids;
 
@@ -90,8 +92,15 @@ final class SyncMessage {
 
   @Override
   public String toString() {
-    return "SyncMessage[more=" + more + ", header=" + header + ", " + entries.size() + " ranges, "
-        + idCount() + " ids]";
+    return "SyncMessage[more="
+        + more
+        + ", header="
+        + header
+        + ", "
+        + entries.size()
+        + " ranges, "
+        + idCount()
+        + " ids]";
   }
 
   // ------------------------------------------------------------------------------ model
@@ -180,6 +189,7 @@ final class SyncMessage {
     static final int EXPLICIT = 511;
     static final int MAX_SHIFT = 308;
     static final long MAX_Q = 1L << 53;
+
     /** Shift of the bound before the first of a split, for the differences. */
     static final int FIRST_SHIFT = 256;
 
@@ -726,8 +736,11 @@ final class SyncMessage {
       if (remaining() < 4) {
         throw error("truncated " + what);
       }
-      int v = ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
-          | (b[at + 3] & 0xff);
+      int v =
+          ((b[at] & 0xff) << 24)
+              | ((b[at + 1] & 0xff) << 16)
+              | ((b[at + 2] & 0xff) << 8)
+              | (b[at + 3] & 0xff);
       at += 4;
       return v;
     }

@@ -1,6 +1,5 @@
 package org.brightchain.net.core.internal.sync;
 
-import org.brightchain.net.core.internal.channel.Confinement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockMetadata;
+import org.brightchain.net.core.internal.channel.Confinement;
 import org.brightchain.net.core.internal.channel.NodeCounters;
 import org.brightchain.net.core.internal.metadata.MetadataChanges;
 import org.brightchain.net.message.BlockSyncRequest;
@@ -22,14 +22,16 @@ import org.brightchain.net.spi.Scheduler;
 /**
  * The answering side of reconciliations other nodes (or REST clients) start: one session per
  * (asker, session id), each over a snapshot that holds every change made before it was asked for,
- * answered step by step with the entries the asker lacks. Bounded: 32 sessions, two per asker,
- * each ending after a minute idle. Scheduler-confined.
+ * answered step by step with the entries the asker lacks. Bounded: 32 sessions, two per asker, each
+ * ending after a minute idle. Scheduler-confined.
  */
 public final class SyncResponder {
   /** A session this node answers ends after this long without a message. */
   public static final Duration SESSION_IDLE = Duration.ofSeconds(60);
+
   /** Most reconciliations one asker may have this node answer at once. */
   public static final int MAX_SESSIONS_PER_ASKER = 2;
+
   /** Most reconciliations this node answers at once. */
   public static final int MAX_SYNC_SESSIONS = 32;
 
@@ -39,6 +41,7 @@ public final class SyncResponder {
   private final NodeCounters counters;
   private final long chunkBytes;
   private final Map<String, Session> sessions = new HashMap<>();
+
   /** Sessions asked for while the snapshot they need is read: the version it must reach. */
   private final Map<String, Long> awaitingSnapshot =
       new LinkedHashMap<>() {
@@ -61,8 +64,16 @@ public final class SyncResponder {
     }
   }
 
-  /** Answers from {@code snapshots}; each answer carries at most about {@code chunkBytes} of entries. */
-  public SyncResponder(SnapshotCache snapshots, MetadataChanges changes, Scheduler scheduler, NodeCounters counters, long chunkBytes) {
+  /**
+   * Answers from {@code snapshots}; each answer carries at most about {@code chunkBytes} of
+   * entries.
+   */
+  public SyncResponder(
+      SnapshotCache snapshots,
+      MetadataChanges changes,
+      Scheduler scheduler,
+      NodeCounters counters,
+      long chunkBytes) {
     this.snapshots = snapshots;
     this.changes = changes;
     this.scheduler = scheduler;
@@ -72,8 +83,8 @@ public final class SyncResponder {
 
   /**
    * Answers one step of a reconciliation started by {@code who} (a peer's node id, or an HTTP
-   * session): the next message, and the entries found so far that the asker lacks; or {@code
-   * null} if a new session needs a snapshot of a large store that is being read (ask again).
+   * session): the next message, and the entries found so far that the asker lacks; or {@code null}
+   * if a new session needs a snapshot of a large store that is being read (ask again).
    *
    * @throws SyncException if the message is malformed or does not fit the session
    */
@@ -108,7 +119,8 @@ public final class SyncResponder {
       sessions.remove(oldest).expiry.cancel();
     }
     if (sessions.size() >= MAX_SYNC_SESSIONS) {
-      throw new SyncException("busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
+      throw new SyncException(
+          "busy: " + MAX_SYNC_SESSIONS + " reconciliations in progress, try again later");
     }
     // The snapshot must hold every change made before the session was asked for.
     Long since = awaitingSnapshot.get(key);
@@ -138,7 +150,9 @@ public final class SyncResponder {
         return CompletableFuture.completedFuture(answer);
       }
       Long since = awaitingSnapshot.get(who + "/" + r.session());
-      return snapshots.atLeast(since == null ? changes.version() : since).thenCompose(x -> answerWhenReady(who, r));
+      return snapshots
+          .atLeast(since == null ? changes.version() : since)
+          .thenCompose(x -> answerWhenReady(who, r));
     } catch (SyncException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -150,7 +164,11 @@ public final class SyncResponder {
     String next = "";
     if (!r.reconcile().isEmpty()) {
       try {
-        next = s.reconciler.reconcile(Base64.getDecoder().decode(r.reconcile())).map(SyncCoordinator::base64).orElse("");
+        next =
+            s.reconciler
+                .reconcile(Base64.getDecoder().decode(r.reconcile()))
+                .map(SyncCoordinator::base64)
+                .orElse("");
       } catch (SyncException e) {
         sessions.remove(key);
         s.expiry.cancel();

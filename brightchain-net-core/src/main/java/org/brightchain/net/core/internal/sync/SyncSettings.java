@@ -18,8 +18,10 @@ import java.util.OptionalLong;
 public record SyncSettings(int frameSizeLimit, int maxMessages, OptionalLong salt) {
   /** Default frame size limit: 64 KiB. */
   public static final int DEFAULT_FRAME_SIZE_LIMIT = 64 * 1024;
+
   /** Smallest frame size limit: 4 KiB. */
   public static final int MIN_FRAME_SIZE_LIMIT = 4 * 1024;
+
   /** Default conversation length limit. */
   public static final int DEFAULT_MAX_MESSAGES = 64;
 

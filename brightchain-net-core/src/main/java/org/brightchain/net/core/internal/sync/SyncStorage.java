@@ -33,6 +33,7 @@ public final class SyncStorage {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   static final VarHandle LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** Fingerprint length in bytes. */
   public static final int FINGERPRINT_LENGTH = 16;
 
@@ -42,6 +43,7 @@ public final class SyncStorage {
   final long[] timestamps;
   final byte[] ids;
   private final int size;
+
   /** Sum of the ids before item {@code 16 * b}, at {@code 4 * b}, little-endian words. */
   private final long[] blockSums;
 
@@ -116,8 +118,7 @@ public final class SyncStorage {
     int i = lowerBound(new Bound(item.timestamp(), item.id().raw()), 0, size);
     return i < size
             && timestamps[i] == item.timestamp()
-            && Arrays.equals(
-                ids, i * 32, i * 32 + 32, item.id().raw(), 0, ItemId.LENGTH)
+            && Arrays.equals(ids, i * 32, i * 32 + 32, item.id().raw(), 0, ItemId.LENGTH)
         ? i
         : -1;
   }

@@ -8,7 +8,7 @@
  * carries the opaque messages. The protocol, its wire format and its bounds are in {@code
  * docs/sync.md}.
  *
- * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour
- * may change in any release.
+ * <p><b>Internal, not API:</b> exported only to the project's own modules; names and behaviour may
+ * change in any release.
  */
 package org.brightchain.net.core.internal.sync;

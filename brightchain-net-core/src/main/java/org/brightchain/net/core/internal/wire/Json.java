@@ -17,12 +17,12 @@ import java.util.TreeMap;
  *
  * <p>Trees are made of {@code Map<String, Object>} (insertion ordered), {@code List<Object>},
  * {@code String}, {@code Long} (integers that fit), {@code BigDecimal} (other numbers), {@code
- * Boolean} and {@code null}. The parser follows RFC 8259 strictly (no comments, no trailing
- * commas, no duplicate keys, valid UTF-8), and refuses input nested deeper than {@link
- * #MAX_DEPTH}, so hostile input costs time linear in its size and nothing more.
+ * Boolean} and {@code null}. The parser follows RFC 8259 strictly (no comments, no trailing commas,
+ * no duplicate keys, valid UTF-8), and refuses input nested deeper than {@link #MAX_DEPTH}, so
+ * hostile input costs time linear in its size and nothing more.
  *
- * <p>{@link #writeCanonical(Object)} writes the canonical form used for signatures: no white
- * space, object keys sorted by UTF-16 code units, strings escaped exactly as JavaScript's {@code
+ * <p>{@link #writeCanonical(Object)} writes the canonical form used for signatures: no white space,
+ * object keys sorted by UTF-16 code units, strings escaped exactly as JavaScript's {@code
  * JSON.stringify} does, integers only. It equals what a JavaScript peer gets from {@code
  * JSON.stringify} of the same object with its keys sorted.
  */
@@ -378,7 +378,8 @@ public final class Json {
       if (!Double.isFinite(d)) {
         throw new IllegalArgumentException("JSON cannot hold " + d);
       }
-      sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
+      sb.append(
+          d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
     } else if (v instanceof BigDecimal d) {
       if (canonical) {
         // As JavaScript writes the number: 10.0 is 10.

@@ -24,9 +24,9 @@ import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.MetadataUpdate;
 
 /**
- * JSON form of blocks and their metadata: the {@code block:temperature}, {@code block:location}
- * and {@code metadata:update} events, block locations, and block metadata with its per-field
- * versions. See {@link JsonCodec}.
+ * JSON form of blocks and their metadata: the {@code block:temperature}, {@code block:location} and
+ * {@code metadata:update} events, block locations, and block metadata with its per-field versions.
+ * See {@link JsonCodec}.
  */
 final class JsonBlocks {
   private JsonBlocks() {}

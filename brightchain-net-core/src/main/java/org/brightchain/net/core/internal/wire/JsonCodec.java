@@ -43,22 +43,22 @@ import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
- * JSON form of every contract type, with the design's field names. Times are milliseconds since
- * the epoch, byte strings lower-case hex, enums their wire names; optional fields that are
- * absent are omitted (never {@code null}). {@code docs/protocol.md} lists every shape. An {@link
- * Envelope} is the JSON object of its {@link SignedMessage} with the hop-by-hop fields {@code
- * seq}, {@code requestId} and {@code replyTo} beside the signed fields, each omitted when 0 or
- * empty; a plain signed message decodes as an envelope without them.
+ * JSON form of every contract type, with the design's field names. Times are milliseconds since the
+ * epoch, byte strings lower-case hex, enums their wire names; optional fields that are absent are
+ * omitted (never {@code null}). {@code docs/protocol.md} lists every shape. An {@link Envelope} is
+ * the JSON object of its {@link SignedMessage} with the hop-by-hop fields {@code seq}, {@code
+ * requestId} and {@code replyTo} beside the signed fields, each omitted when 0 or empty; a plain
+ * signed message decodes as an envelope without them.
  *
- * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first
- * problem as a {@link WireFormatException} naming the field.
+ * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first problem
+ * as a {@link WireFormatException} naming the field.
  *
- * <p>This class holds the frames ({@link Envelope}, {@link SignedMessage}, {@link WSMessage})
- * and the dispatch over event payloads; the messages themselves are converted by one class per
- * domain: {@code JsonNodes} (nodes and peers), {@code JsonBlocks} (blocks and metadata), {@code
- * JsonSync} (sync and batches) and {@code JsonSystem} (control and authentication). Payloads are
- * dispatched with switch expressions over their {@link WSEventType}, without a default branch,
- * so a new event type does not compile until it has a JSON form.
+ * <p>This class holds the frames ({@link Envelope}, {@link SignedMessage}, {@link WSMessage}) and
+ * the dispatch over event payloads; the messages themselves are converted by one class per domain:
+ * {@code JsonNodes} (nodes and peers), {@code JsonBlocks} (blocks and metadata), {@code JsonSync}
+ * (sync and batches) and {@code JsonSystem} (control and authentication). Payloads are dispatched
+ * with switch expressions over their {@link WSEventType}, without a default branch, so a new event
+ * type does not compile until it has a JSON form.
  */
 public final class JsonCodec {
   private JsonCodec() {}
@@ -268,8 +268,7 @@ public final class JsonCodec {
         type, payload(type, o.object("data")), o.longValue("timestamp"), nodeId(o, "sender"));
   }
 
-  private static EventPayload payload(WSEventType type, JsonObject o)
-      throws WireFormatException {
+  private static EventPayload payload(WSEventType type, JsonObject o) throws WireFormatException {
     return switch (type) {
       case NODE_ANNOUNCE -> JsonNodes.nodeAnnounce(o);
       case NODE_LEAVE -> JsonNodes.nodeLeave(o);

@@ -8,9 +8,9 @@ import org.brightchain.net.BlockId;
 import org.brightchain.net.NodeId;
 
 /**
- * Field conversions shared by the JSON codecs of every domain: optional members, ids and enums
- * by their wire names, and times; every refusal is a {@link WireFormatException} naming the
- * field by its path.
+ * Field conversions shared by the JSON codecs of every domain: optional members, ids and enums by
+ * their wire names, and times; every refusal is a {@link WireFormatException} naming the field by
+ * its path.
  */
 final class JsonFields {
   private JsonFields() {}

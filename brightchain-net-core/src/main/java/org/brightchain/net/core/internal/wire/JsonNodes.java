@@ -153,9 +153,7 @@ final class JsonNodes {
     o.put("externalPort", (long) r.externalPort());
     o.put("externalWsPort", (long) r.externalWsPort());
     putOpt(
-        o,
-        "leaseExpiresAt",
-        r.leaseExpiresAt() == null ? null : r.leaseExpiresAt().toEpochMilli());
+        o, "leaseExpiresAt", r.leaseExpiresAt() == null ? null : r.leaseExpiresAt().toEpochMilli());
     o.put("error", r.error());
     o.put("detail", r.detail());
     return o;

@@ -25,8 +25,7 @@ public final class JsonObject {
   /** See the class description. */
   public static JsonObject of(Object tree, String path) throws WireFormatException {
     if (!(tree instanceof Map)) {
-      throw new WireFormatException(
-          (path.isEmpty() ? "body" : path) + ": expected a JSON object");
+      throw new WireFormatException((path.isEmpty() ? "body" : path) + ": expected a JSON object");
     }
     return new JsonObject((Map<String, Object>) tree, path);
   }

@@ -23,8 +23,7 @@ import org.brightchain.net.message.MetadataUpdate;
 
 /**
  * JSON form of synchronisation and batching: {@code block:sync} and {@code metadata:sync} (with
- * their reconciliation fields, omitted when empty) and {@code block:batch}. See {@link
- * JsonCodec}.
+ * their reconciliation fields, omitted when empty) and {@code block:batch}. See {@link JsonCodec}.
  */
 final class JsonSync {
   private JsonSync() {}
@@ -99,8 +98,7 @@ final class JsonSync {
     List<Object> raw = o.array("entries");
     atMost(raw.size(), MetadataSync.MAX_ENTRIES, o.at("entries"));
     for (int i = 0; i < raw.size(); i++) {
-      entries.add(
-          JsonBlocks.metadata(JsonObject.of(raw.get(i), o.at("entries") + "[" + i + "]")));
+      entries.add(JsonBlocks.metadata(JsonObject.of(raw.get(i), o.at("entries") + "[" + i + "]")));
     }
     return new MetadataSync(entries, optText(o, "session"), optText(o, "reconcile"));
   }

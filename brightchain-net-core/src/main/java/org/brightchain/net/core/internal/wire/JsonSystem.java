@@ -30,8 +30,8 @@ import org.brightchain.net.message.WSEventType;
 
 /**
  * JSON form of the channel's control and authentication messages: the {@code system:*} events
- * (ping, pong, ack, resume, gap, subscribe, challenge, auth, error) and {@link
- * NodeAuthentication}. See {@link JsonCodec}.
+ * (ping, pong, ack, resume, gap, subscribe, challenge, auth, error) and {@link NodeAuthentication}.
+ * See {@link JsonCodec}.
  */
 final class JsonSystem {
   private JsonSystem() {}

@@ -27,9 +27,9 @@ import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.MetadataUpdate;
 
 /**
- * Protobuf form of blocks and their metadata: the {@code block:temperature}, {@code
- * block:location} and {@code metadata:update} events, block locations, and block metadata with
- * its per-field versions. See {@link ProtoCodec}.
+ * Protobuf form of blocks and their metadata: the {@code block:temperature}, {@code block:location}
+ * and {@code metadata:update} events, block locations, and block metadata with its per-field
+ * versions. See {@link ProtoCodec}.
  */
 final class ProtoBlocks {
   private ProtoBlocks() {}
@@ -215,8 +215,8 @@ final class ProtoBlocks {
     return new Stamp(Instant.ofEpochMilli(p.getAt()), nodeId(p.getBy(), at(path, key), "by"));
   }
 
-  private static SortedMap<NodeId, Stamp> stamps(
-      List<Pb.NodeStamp> list, String path, String key) throws WireFormatException {
+  private static SortedMap<NodeId, Stamp> stamps(List<Pb.NodeStamp> list, String path, String key)
+      throws WireFormatException {
     TreeMap<NodeId, Stamp> out = new TreeMap<>();
     for (int i = 0; i < list.size(); i++) {
       String k = key + "[" + i + "]";

@@ -51,22 +51,21 @@ import org.brightchain.net.message.WSMessage;
  *
  * <p>Node ids travel as their 32 raw bytes, block ids as their raw checksum bytes, times as
  * milliseconds since the epoch, enums as the schema's values (never {@code UNSPECIFIED}); optional
- * fields that are {@code null} are left unset. A {@link WSMessage}'s type is the case of its
- * {@code data}. An {@link Envelope} is a schema {@code SignedMessage} whose hop-by-hop fields
- * ({@code sequence}, {@code request_id}, {@code reply_to}) are set; the signature does not cover
- * them.
+ * fields that are {@code null} are left unset. A {@link WSMessage}'s type is the case of its {@code
+ * data}. An {@link Envelope} is a schema {@code SignedMessage} whose hop-by-hop fields ({@code
+ * sequence}, {@code request_id}, {@code reply_to}) are set; the signature does not cover them.
  *
- * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first
- * problem as a {@link WireFormatException} naming the field with the JSON field names of {@link
- * JsonCodec}, for example {@code payload.data.temperature: unspecified}.
+ * <p>Decoding ignores unknown fields, so newer peers can add fields, and reports the first problem
+ * as a {@link WireFormatException} naming the field with the JSON field names of {@link JsonCodec},
+ * for example {@code payload.data.temperature: unspecified}.
  *
- * <p>This class holds the frames ({@link Envelope}, {@link SignedMessage}, {@link WSMessage})
- * and the dispatch over event payloads; the messages themselves are converted by one class per
- * domain: {@code ProtoNodes} (nodes and peers), {@code ProtoBlocks} (blocks and metadata),
- * {@code ProtoSync} (sync and batches) and {@code ProtoSystem} (control and authentication).
- * Payloads are dispatched with switch expressions over their {@link WSEventType}, without a
- * default branch, so a new event type does not compile until it has a protobuf form; decoding a
- * {@code WSMessage} switches over the schema's {@code data} cases in the same way.
+ * <p>This class holds the frames ({@link Envelope}, {@link SignedMessage}, {@link WSMessage}) and
+ * the dispatch over event payloads; the messages themselves are converted by one class per domain:
+ * {@code ProtoNodes} (nodes and peers), {@code ProtoBlocks} (blocks and metadata), {@code
+ * ProtoSync} (sync and batches) and {@code ProtoSystem} (control and authentication). Payloads are
+ * dispatched with switch expressions over their {@link WSEventType}, without a default branch, so a
+ * new event type does not compile until it has a protobuf form; decoding a {@code WSMessage}
+ * switches over the schema's {@code data} cases in the same way.
  */
 public final class ProtoCodec {
   private ProtoCodec() {}
@@ -76,15 +75,15 @@ public final class ProtoCodec {
   /**
    * Encodes a contract value as protobuf bytes.
    *
-   * @param value a contract value: an {@link Envelope}, {@link SignedMessage}, {@link
-   *     WSMessage}, any {@link EventPayload}, {@link PeerInfo}, {@link NodeAdvertisement}, {@link
+   * @param value a contract value: an {@link Envelope}, {@link SignedMessage}, {@link WSMessage},
+   *     any {@link EventPayload}, {@link PeerInfo}, {@link NodeAdvertisement}, {@link
    *     BlockLocation}, {@link BlockMetadata}, {@link NodeLocation}, {@link NodeMetrics}, {@link
    *     NetworkHealth}, {@link NodeInfo}, {@link NodeStatusReport}, {@link BatchUpdate} or {@link
    *     NodeAuthentication}
    * @return the serialized message of the matching schema type
-   * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value
-   *     the schema cannot carry faithfully (a string with an unpaired surrogate, a negative
-   *     number in an unsigned field)
+   * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value the
+   *     schema cannot carry faithfully (a string with an unpaired surrogate, a negative number in
+   *     an unsigned field)
    */
   public static byte[] toBytes(Object value) {
     return toProto(value).toByteArray();
@@ -116,14 +115,14 @@ public final class ProtoCodec {
   }
 
   /**
-   * The generated protobuf message of a contract value; see {@link #toBytes(Object)} for the
-   * types accepted. An {@link EventPayload} becomes its own schema message (for example a {@link
-   * Ping} becomes {@code brightchain.net.v1.Ping}), not a {@code WSMessage}.
+   * The generated protobuf message of a contract value; see {@link #toBytes(Object)} for the types
+   * accepted. An {@link EventPayload} becomes its own schema message (for example a {@link Ping}
+   * becomes {@code brightchain.net.v1.Ping}), not a {@code WSMessage}.
    *
    * @param value a contract value
    * @return the equivalent message, one of the types nested in {@link Pb}
-   * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value
-   *     the schema cannot carry faithfully
+   * @throws IllegalArgumentException if {@code value} is not a contract type, or holds a value the
+   *     schema cannot carry faithfully
    */
   public static Message toProto(Object value) {
     if (value instanceof Envelope e) {
@@ -165,9 +164,9 @@ public final class ProtoCodec {
    *
    * @param bytes a serialized {@code SignedMessage}
    * @return the message; its signature is not checked here
-   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field
-   *     is missing or an enum is unspecified or unknown, or a value is refused by the contract
-   *     types; the message names the field
+   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field is
+   *     missing or an enum is unspecified or unknown, or a value is refused by the contract types;
+   *     the message names the field
    */
   public static SignedMessage decodeSignedMessage(byte[] bytes) throws WireFormatException {
     Objects.requireNonNull(bytes, "bytes");
@@ -182,14 +181,14 @@ public final class ProtoCodec {
 
   /**
    * Decodes a frame from protobuf bytes: the body of a binary WebSocket frame. Same as {@code
-   * fromBytes(bytes, Envelope.class)} without the type dispatch; hop-by-hop fields that are
-   * absent read as 0 and empty.
+   * fromBytes(bytes, Envelope.class)} without the type dispatch; hop-by-hop fields that are absent
+   * read as 0 and empty.
    *
    * @param bytes a serialized {@code SignedMessage}
    * @return the frame; its signature is not checked here
-   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field
-   *     is missing or an enum is unspecified or unknown, or a value is refused by the contract
-   *     types; the message names the field
+   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field is
+   *     missing or an enum is unspecified or unknown, or a value is refused by the contract types;
+   *     the message names the field
    */
   public static Envelope decodeEnvelope(byte[] bytes) throws WireFormatException {
     Objects.requireNonNull(bytes, "bytes");
@@ -211,8 +210,8 @@ public final class ProtoCodec {
    * @param type a contract type, as listed at {@link #toBytes(Object)}
    * @param <T> the contract type
    * @return the decoded value
-   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field
-   *     is missing, an enum is unspecified or unknown, an id has the wrong length, or a value is
+   * @throws WireFormatException if the bytes are not a valid protobuf message, a required field is
+   *     missing, an enum is unspecified or unknown, an id has the wrong length, or a value is
    *     refused by the contract types; the message names the field
    * @throws IllegalArgumentException if {@code type} is not a contract type
    */
@@ -389,8 +388,7 @@ public final class ProtoCodec {
   }
 
   private static Envelope envelope(Pb.SignedMessage p, String path) throws WireFormatException {
-    return new Envelope(
-        signedMessage(p, path), p.getSequence(), p.getRequestId(), p.getReplyTo());
+    return new Envelope(signedMessage(p, path), p.getSequence(), p.getRequestId(), p.getReplyTo());
   }
 
   private static SignedMessage signedMessage(Pb.SignedMessage p, String path)

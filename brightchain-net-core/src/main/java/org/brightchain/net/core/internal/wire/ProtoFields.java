@@ -12,8 +12,8 @@ import org.brightchain.net.internal.Hex;
 
 /**
  * Field conversions shared by the protobuf codecs of every domain: ids to and from raw bytes,
- * strings checked before they reach the wire, unsigned numbers, and the refusals that name a
- * field ({@code missing}, unspecified or unknown enum values).
+ * strings checked before they reach the wire, unsigned numbers, and the refusals that name a field
+ * ({@code missing}, unspecified or unknown enum values).
  */
 final class ProtoFields {
   private ProtoFields() {}
@@ -34,8 +34,12 @@ final class ProtoFields {
   static int uint32(int raw, String path, String key) throws WireFormatException {
     if (raw < 0) {
       throw new WireFormatException(
-          at(path, key) + ": " + Integer.toUnsignedString(raw) + " (expected: at most "
-              + Integer.MAX_VALUE + ")");
+          at(path, key)
+              + ": "
+              + Integer.toUnsignedString(raw)
+              + " (expected: at most "
+              + Integer.MAX_VALUE
+              + ")");
     }
     return raw;
   }
@@ -77,8 +81,8 @@ final class ProtoFields {
   }
 
   /**
-   * Refuses strings that protobuf cannot carry: it would silently replace an unpaired surrogate
-   * by '?', and the receiver would see another value than the one signed.
+   * Refuses strings that protobuf cannot carry: it would silently replace an unpaired surrogate by
+   * '?', and the receiver would see another value than the one signed.
    */
   static String text(String s, String field) {
     for (int i = 0; i < s.length(); i++) {

@@ -24,9 +24,9 @@ import org.brightchain.net.message.MetadataSync;
 import org.brightchain.net.message.MetadataUpdate;
 
 /**
- * Protobuf form of synchronisation and batching: {@code block:sync} and {@code metadata:sync}
- * (with their reconciliation fields, base64 in the contract and raw bytes on the wire) and
- * {@code block:batch}. See {@link ProtoCodec}.
+ * Protobuf form of synchronisation and batching: {@code block:sync} and {@code metadata:sync} (with
+ * their reconciliation fields, base64 in the contract and raw bytes on the wire) and {@code
+ * block:batch}. See {@link ProtoCodec}.
  */
 final class ProtoSync {
   private ProtoSync() {}
@@ -89,8 +89,7 @@ final class ProtoSync {
 
   // ------------------------------------------------------------------ decode
 
-  static BlockSyncRequest blockSync(Pb.BlockSyncRequest p, String path)
-      throws WireFormatException {
+  static BlockSyncRequest blockSync(Pb.BlockSyncRequest p, String path) throws WireFormatException {
     int n = p.getBlockIdsCount();
     atMost(n, BlockSyncRequest.MAX_BLOCKS, at(path, "blockIds"));
     List<BlockId> ids = new ArrayList<>(n);
@@ -121,8 +120,8 @@ final class ProtoSync {
   }
 
   /**
-   * One update: its type and its data are read separately, so that an update whose type does
-   * not match its data is refused by the record, naming both.
+   * One update: its type and its data are read separately, so that an update whose type does not
+   * match its data is refused by the record, naming both.
    */
   private static BatchUpdate.Update update(Pb.BatchUpdate.Update u, String path)
       throws WireFormatException {

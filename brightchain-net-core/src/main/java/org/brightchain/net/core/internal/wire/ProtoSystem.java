@@ -29,9 +29,9 @@ import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 
 /**
- * Protobuf form of the channel's control and authentication messages: the {@code system:*}
- * events (ping, pong, ack, resume, gap, subscribe, challenge, auth, error) and {@link
- * NodeAuthentication}. See {@link ProtoCodec}.
+ * Protobuf form of the channel's control and authentication messages: the {@code system:*} events
+ * (ping, pong, ack, resume, gap, subscribe, challenge, auth, error) and {@link NodeAuthentication}.
+ * See {@link ProtoCodec}.
  */
 final class ProtoSystem {
   private ProtoSystem() {}

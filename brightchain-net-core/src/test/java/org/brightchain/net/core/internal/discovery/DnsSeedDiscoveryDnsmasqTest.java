@@ -3,18 +3,9 @@ package org.brightchain.net.core.internal.discovery;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,16 +21,9 @@ import org.brightchain.net.core.internal.discovery.DnsSeedDiscoveryTest.Candidat
 import org.brightchain.net.core.internal.discovery.DnsSeedDiscoveryTest.FakeContext;
 import org.brightchain.net.core.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
  * DNS seed discovery against a real DNS server: {@code dnsmasq} on a loopback port, serving A,
@@ -97,7 +81,11 @@ class DnsSeedDiscoveryDnsmasqTest {
     SignedAdvert recordB =
         SignedAdvert.sign(
             new NodeAdvertisement(
-                b.nodeId(), "node-b.long-host-name.nodes.example.org", 4501, Set.of("storage", "relay", "gateway"), "0.1.0"),
+                b.nodeId(),
+                "node-b.long-host-name.nodes.example.org",
+                4501,
+                Set.of("storage", "relay", "gateway"),
+                "0.1.0"),
             now - 3_600_000,
             b.publicKey(),
             b::sign);
@@ -105,8 +93,12 @@ class DnsSeedDiscoveryDnsmasqTest {
     sig[5] ^= 0x01;
     SignedAdvert forged =
         new SignedAdvert(
-            new NodeAdvertisement(a.nodeId(), "198.51.100.66", 4500, Set.of(), "0.1.0"), now, a.publicKey(), sig);
-    SignedAdvert stale = DnsSeedRecordsTest.advert(b, "203.0.113.12", 4502, now - Duration.ofDays(8).toMillis());
+            new NodeAdvertisement(a.nodeId(), "198.51.100.66", 4500, Set.of(), "0.1.0"),
+            now,
+            a.publicKey(),
+            sig);
+    SignedAdvert stale =
+        DnsSeedRecordsTest.advert(b, "203.0.113.12", 4502, now - Duration.ofDays(8).toMillis());
     assertTrue(recordB.toText().length() > 255, "record B must need several TXT strings");
 
     startDnsmasq(
@@ -130,7 +122,8 @@ class DnsSeedDiscoveryDnsmasqTest {
     DiscoverySettings settings =
         new DiscoverySettings(
             Optional.empty(),
-            new DnsSeedsConfig(List.of(SEED, "missing.test"), Duration.ofMinutes(10), Duration.ofSeconds(2)),
+            new DnsSeedsConfig(
+                List.of(SEED, "missing.test"), Duration.ofMinutes(10), Duration.ofSeconds(2)),
             "127.0.0.1:" + port,
             100,
             8);
@@ -153,7 +146,8 @@ class DnsSeedDiscoveryDnsmasqTest {
             Candidate.of("203.0.113.10", 4500, a.nodeId()),
             Candidate.of("node-b.long-host-name.nodes.example.org", 4501, b.nodeId())),
         ctx.candidateSet());
-    assertEquals(ctx.candidates.size(), ctx.candidateSet().size(), "a candidate was reported twice");
+    assertEquals(
+        ctx.candidates.size(), ctx.candidateSet().size(), "a candidate was reported twice");
     assertEquals(0, stats.failedQueries(), "NXDOMAIN of missing.test is an answer, not a failure");
     // 4 per seed, and A and AAAA of alias.test: dnsmasq sends no addresses with an SRV target
     // that is a CNAME, so the provider asks for them (and follows the CNAME in the answer).
@@ -169,7 +163,12 @@ class DnsSeedDiscoveryDnsmasqTest {
     System.out.printf(
         "DISCOVERY dns seeds: %d candidates from A/AAAA/SRV/TXT in %d ms via dnsmasq (%d queries); "
             + "%d bad TXT records ignored (%d bad signature, %d malformed, %d stale)%n",
-        stats.candidates(), ms, stats.queries(), stats.rejectedTotal(),
-        r.get(Rejection.BAD_SIGNATURE), r.get(Rejection.MALFORMED), r.get(Rejection.STALE));
+        stats.candidates(),
+        ms,
+        stats.queries(),
+        stats.rejectedTotal(),
+        r.get(Rejection.BAD_SIGNATURE),
+        r.get(Rejection.MALFORMED),
+        r.get(Rejection.STALE));
   }
 }

@@ -97,7 +97,8 @@ class DnsSeedDiscoveryTest {
 
     @Override
     public NodeAdvertisement self() {
-      return new NodeAdvertisement(identity.nodeId(), "127.0.0.1", DnsSeedDiscovery.DEFAULT_PORT, Set.of(), "test");
+      return new NodeAdvertisement(
+          identity.nodeId(), "127.0.0.1", DnsSeedDiscovery.DEFAULT_PORT, Set.of(), "test");
     }
 
     @Override
@@ -230,7 +231,8 @@ class DnsSeedDiscoveryTest {
 
   private FakeContext context(List<String> seeds, Duration timeout) {
     DiscoverySettings settings =
-        new DiscoverySettings(Optional.empty(), new DnsSeedsConfig(seeds, INTERVAL, timeout), "", 100, 8);
+        new DiscoverySettings(
+            Optional.empty(), new DnsSeedsConfig(seeds, INTERVAL, timeout), "", 100, 8);
     return new FakeContext(settings, scheduler, scheduler.clock());
   }
 
@@ -261,8 +263,12 @@ class DnsSeedDiscoveryTest {
     dns.add(new SRVRecord(srv, DClass.IN, 60, 20, 5, 4301, name("bare.example.org")));
     dns.add(new SRVRecord(srv, DClass.IN, 60, 30, 5, 4302, Name.root));
     dns.add(new SRVRecord(srv, DClass.IN, 60, 40, 5, 4242, name("seed.example.org")));
-    dns.addAdditional(srv, Type.SRV, new ARecord(name("glued.example.org"), DClass.IN, 60, ip("198.51.100.1")));
-    dns.addAdditional(srv, Type.SRV, new ARecord(name("elsewhere.example.org"), DClass.IN, 60, ip("198.51.100.99")));
+    dns.addAdditional(
+        srv, Type.SRV, new ARecord(name("glued.example.org"), DClass.IN, 60, ip("198.51.100.1")));
+    dns.addAdditional(
+        srv,
+        Type.SRV,
+        new ARecord(name("elsewhere.example.org"), DClass.IN, 60, ip("198.51.100.99")));
     dns.add(new ARecord(name("bare.example.org"), DClass.IN, 60, ip("198.51.100.2")));
     dns.add(new AAAARecord(name("bare.example.org"), DClass.IN, 60, ip("2001:db8::2")));
     // Signed records: a good one, a forged one, one of another key, a stale one, garbage, SPF.
@@ -271,12 +277,21 @@ class DnsSeedDiscoveryTest {
     SignedAdvert valid = DnsSeedRecordsTest.advert(good, "203.0.113.10", 4500, now - 3_600_000);
     byte[] sig = valid.signature();
     sig[0] ^= 0x40;
-    SignedAdvert forged = new SignedAdvert(valid.advertisement(), valid.timestamp(), valid.publicKey(), sig);
+    SignedAdvert forged =
+        new SignedAdvert(valid.advertisement(), valid.timestamp(), valid.publicKey(), sig);
     NodeIdentity mallory = DnsSeedRecordsTest.identity("mallory");
     SignedAdvert mismatch =
         SignedAdvert.sign(valid.advertisement(), now, mallory.publicKey(), mallory::sign);
-    SignedAdvert stale = DnsSeedRecordsTest.advert(good, "203.0.113.11", 4500, now - Duration.ofDays(8).toMillis());
-    for (String t : List.of(valid.toText(), forged.toText(), mismatch.toText(), stale.toText(), "bcn1:garbage!", "v=spf1 -all")) {
+    SignedAdvert stale =
+        DnsSeedRecordsTest.advert(good, "203.0.113.11", 4500, now - Duration.ofDays(8).toMillis());
+    for (String t :
+        List.of(
+            valid.toText(),
+            forged.toText(),
+            mismatch.toText(),
+            stale.toText(),
+            "bcn1:garbage!",
+            "v=spf1 -all")) {
       dns.add(txt(seed, t));
     }
 
@@ -294,16 +309,23 @@ class DnsSeedDiscoveryTest {
             Candidate.of("2001:db8::2", 4301),
             Candidate.of("203.0.113.10", 4500, good.nodeId())),
         ctx.candidateSet());
-    assertEquals(ctx.candidates.size(), ctx.candidateSet().size(), "a candidate was reported twice");
+    assertEquals(
+        ctx.candidates.size(), ctx.candidateSet().size(), "a candidate was reported twice");
     assertEquals(
         List.of(
-            "seed.example.org./A", "seed.example.org./AAAA", "_brightchain._tcp.seed.example.org./SRV",
+            "seed.example.org./A",
+            "seed.example.org./AAAA",
+            "_brightchain._tcp.seed.example.org./SRV",
             "seed.example.org./TXT"),
         dns.asked.subList(0, 4));
     // Follow-up queries: for the target without addresses and for the seed itself (an SRV
     // target like any other); never for the glued one.
     assertEquals(
-        Set.of("bare.example.org./A", "bare.example.org./AAAA", "seed.example.org./A", "seed.example.org./AAAA"),
+        Set.of(
+            "bare.example.org./A",
+            "bare.example.org./AAAA",
+            "seed.example.org./A",
+            "seed.example.org./AAAA"),
         Set.copyOf(dns.asked.subList(4, dns.asked.size())));
     assertEquals(8, dns.asked.size());
 
@@ -386,7 +408,8 @@ class DnsSeedDiscoveryTest {
   @Test
   void aServerThatDoesNotAnswerFailsEveryQueryWithinTheTimeout() throws Exception {
     int closed;
-    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+    try (java.net.DatagramSocket s =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
     }
     DiscoverySettings settings =
@@ -445,7 +468,8 @@ class DnsSeedDiscoveryTest {
   @Test
   void warningsAreLimitedPerWindowAndCountWhatWasDropped() {
     VirtualScheduler s = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-    DnsSeedDiscovery.LogLimiter limiter = new DnsSeedDiscovery.LogLimiter(s.clock(), 2, Duration.ofMinutes(1));
+    DnsSeedDiscovery.LogLimiter limiter =
+        new DnsSeedDiscovery.LogLimiter(s.clock(), 2, Duration.ofMinutes(1));
     assertEquals(0, limiter.acquire());
     assertEquals(0, limiter.acquire());
     assertEquals(-1, limiter.acquire());

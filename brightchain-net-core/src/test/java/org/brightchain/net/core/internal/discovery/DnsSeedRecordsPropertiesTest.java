@@ -33,7 +33,8 @@ class DnsSeedRecordsPropertiesTest {
           identity(SignatureSchemes.secp256k1(), "c"),
           identity(SignatureSchemes.ed25519(), "d"));
 
-  private static NodeIdentity identity(org.brightchain.net.spi.SignatureScheme scheme, String seed) {
+  private static NodeIdentity identity(
+      org.brightchain.net.spi.SignatureScheme scheme, String seed) {
     return NodeIdentity.fromPrivateKey(
         scheme, DnsSeedRecordsTest.sha256("dns record signer " + seed));
   }
@@ -43,23 +44,39 @@ class DnsSeedRecordsPropertiesTest {
     Arbitrary<NodeIdentity> signer = Arbitraries.of(SIGNERS);
     Arbitrary<String> address =
         Arbitraries.oneOf(
-            Arbitraries.integers().between(0, 255).list().ofSize(4).map(l -> l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3)),
-            Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(1).ofMaxLength(20)
-                .filter(l -> !l.startsWith("-") && !l.endsWith("-")).list().ofMinSize(1).ofMaxSize(3)
+            Arbitraries.integers()
+                .between(0, 255)
+                .list()
+                .ofSize(4)
+                .map(l -> l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3)),
+            Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyz0123456789-")
+                .ofMinLength(1)
+                .ofMaxLength(20)
+                .filter(l -> !l.startsWith("-") && !l.endsWith("-"))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3)
                 .map(l -> String.join(".", l) + ".example"),
             Arbitraries.of("2001:db8::1", "::1", "fe80::1"));
     Arbitrary<Integer> port = Arbitraries.integers().between(1, 65535);
-    Arbitrary<Set<String>> caps = Arbitraries.of("storage", "relay", "gateway", "archive", "x-custom").set().ofMaxSize(4);
+    Arbitrary<Set<String>> caps =
+        Arbitraries.of("storage", "relay", "gateway", "archive", "x-custom").set().ofMaxSize(4);
     Arbitrary<String> version = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20);
     Arbitrary<Long> age = Arbitraries.longs().between(-WEEK.toMillis(), WEEK.toMillis());
     return Combinators.combine(signer, address, port, caps, version, age)
         .as(
             (id, a, p, c, v, d) ->
-                SignedAdvert.sign(new NodeAdvertisement(id.nodeId(), a, p, c, v), NOW - d, id.publicKey(), id::sign));
+                SignedAdvert.sign(
+                    new NodeAdvertisement(id.nodeId(), a, p, c, v),
+                    NOW - d,
+                    id.publicKey(),
+                    id::sign));
   }
 
   @Property(tries = 200)
-  void anyAdvertRoundTripsThroughItsTextForm(@ForAll("adverts") SignedAdvert advert) throws WireFormatException {
+  void anyAdvertRoundTripsThroughItsTextForm(@ForAll("adverts") SignedAdvert advert)
+      throws WireFormatException {
     String text = advert.toText();
     assertTrue(text.startsWith("bcn1:"));
     assertTrue(text.chars().allMatch(c -> c < 128 && c > ' '), text);
@@ -91,7 +108,10 @@ class DnsSeedRecordsPropertiesTest {
       @ForAll @IntRange(min = 1, max = 255) int xor) {
     byte[] sig = advert.signature();
     sig[position % sig.length] ^= (byte) xor;
-    SignedAdvert changed = new SignedAdvert(advert.advertisement(), advert.timestamp(), advert.publicKey(), sig);
-    assertEquals(DnsSeedDiscovery.Rejection.BAD_SIGNATURE, DnsSeedRecords.read(changed.toText(), NOW, WEEK).rejection());
+    SignedAdvert changed =
+        new SignedAdvert(advert.advertisement(), advert.timestamp(), advert.publicKey(), sig);
+    assertEquals(
+        DnsSeedDiscovery.Rejection.BAD_SIGNATURE,
+        DnsSeedRecords.read(changed.toText(), NOW, WEEK).rejection());
   }
 }

@@ -29,20 +29,21 @@ class DnsSeedRecordsTest {
   private static final Duration WEEK = DnsSeedDiscovery.MAX_RECORD_AGE;
 
   static NodeIdentity identity(String seed) {
-    return NodeIdentity.fromPrivateKey(
-        SignatureSchemes.secp256k1(), sha256("dns seed " + seed));
+    return NodeIdentity.fromPrivateKey(SignatureSchemes.secp256k1(), sha256("dns seed " + seed));
   }
 
   static byte[] sha256(String s) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }
 
   static SignedAdvert advert(NodeIdentity id, String address, int port, long timestamp) {
-    NodeAdvertisement a = new NodeAdvertisement(id.nodeId(), address, port, Set.of("storage", "relay"), "0.1.0");
+    NodeAdvertisement a =
+        new NodeAdvertisement(id.nodeId(), address, port, Set.of("storage", "relay"), "0.1.0");
     return SignedAdvert.sign(a, timestamp, id.publicKey(), id::sign);
   }
 
@@ -59,9 +60,15 @@ class DnsSeedRecordsTest {
   @Test
   void txtStringsAreJoinedWithoutSeparators() {
     assertEquals("", DnsSeedRecords.joinTxt(List.of()));
-    assertEquals("abcdef", DnsSeedRecords.joinTxt(List.of("abc".getBytes(US_ASCII), new byte[0], "def".getBytes(US_ASCII))));
-    String text = advert(identity("a"), "a-rather-long-host-name.nodes.brightchain.example.org", 4242, NOW).toText();
-    assertTrue(text.length() > 255, "a signed record needs more than one TXT string: " + text.length());
+    assertEquals(
+        "abcdef",
+        DnsSeedRecords.joinTxt(
+            List.of("abc".getBytes(US_ASCII), new byte[0], "def".getBytes(US_ASCII))));
+    String text =
+        advert(identity("a"), "a-rather-long-host-name.nodes.brightchain.example.org", 4242, NOW)
+            .toText();
+    assertTrue(
+        text.length() > 255, "a signed record needs more than one TXT string: " + text.length());
     for (int n : new int[] {1, 7, 255}) {
       assertEquals(text, DnsSeedRecords.joinTxt(split(text, n)));
     }
@@ -99,20 +106,27 @@ class DnsSeedRecordsTest {
     byte[] sig = a.signature();
     sig[10] ^= 1;
     SignedAdvert forged = new SignedAdvert(a.advertisement(), a.timestamp(), a.publicKey(), sig);
-    assertEquals(Rejection.BAD_SIGNATURE, DnsSeedRecords.read(forged.toText(), NOW, WEEK).rejection());
+    assertEquals(
+        Rejection.BAD_SIGNATURE, DnsSeedRecords.read(forged.toText(), NOW, WEEK).rejection());
 
     // The advert of one node signed by another key that is presented as the node's.
     NodeIdentity other = identity("b");
     SignedAdvert wrongSigner =
-        new SignedAdvert(a.advertisement(), a.timestamp(), a.publicKey(), other.sign(SignedAdvert.signedBytes(a.advertisement(), a.timestamp())));
-    assertEquals(Rejection.BAD_SIGNATURE, DnsSeedRecords.read(wrongSigner.toText(), NOW, WEEK).rejection());
+        new SignedAdvert(
+            a.advertisement(),
+            a.timestamp(),
+            a.publicKey(),
+            other.sign(SignedAdvert.signedBytes(a.advertisement(), a.timestamp())));
+    assertEquals(
+        Rejection.BAD_SIGNATURE, DnsSeedRecords.read(wrongSigner.toText(), NOW, WEEK).rejection());
   }
 
   @Test
   void anAdvertSignedByAnotherKeyThanItsNodesIsAKeyMismatch() {
     NodeIdentity victim = identity("a");
     NodeIdentity mallory = identity("m");
-    NodeAdvertisement claim = new NodeAdvertisement(victim.nodeId(), "198.51.100.66", 4242, Set.of(), "0.1.0");
+    NodeAdvertisement claim =
+        new NodeAdvertisement(victim.nodeId(), "198.51.100.66", 4242, Set.of(), "0.1.0");
     SignedAdvert a = SignedAdvert.sign(claim, NOW, mallory.publicKey(), mallory::sign);
     assertEquals(Rejection.KEY_MISMATCH, DnsSeedRecords.read(a.toText(), NOW, WEEK).rejection());
   }
@@ -120,9 +134,17 @@ class DnsSeedRecordsTest {
   @Test
   void recordsOlderOrNewerThanTheMaxAgeAreStale() {
     NodeIdentity id = identity("a");
-    assertEquals(Rejection.STALE, DnsSeedRecords.read(advert(id, "h", 1, NOW - WEEK.toMillis() - 1).toText(), NOW, WEEK).rejection());
-    assertEquals(Rejection.STALE, DnsSeedRecords.read(advert(id, "h", 1, NOW + WEEK.toMillis() + 1).toText(), NOW, WEEK).rejection());
-    assertTrue(DnsSeedRecords.read(advert(id, "h", 1, NOW + WEEK.toMillis()).toText(), NOW, WEEK).isValid());
+    assertEquals(
+        Rejection.STALE,
+        DnsSeedRecords.read(advert(id, "h", 1, NOW - WEEK.toMillis() - 1).toText(), NOW, WEEK)
+            .rejection());
+    assertEquals(
+        Rejection.STALE,
+        DnsSeedRecords.read(advert(id, "h", 1, NOW + WEEK.toMillis() + 1).toText(), NOW, WEEK)
+            .rejection());
+    assertTrue(
+        DnsSeedRecords.read(advert(id, "h", 1, NOW + WEEK.toMillis()).toText(), NOW, WEEK)
+            .isValid());
   }
 
   @ParameterizedTest
@@ -142,7 +164,11 @@ class DnsSeedRecordsTest {
 
   @Test
   void oversizedRecordsAreMalformed() {
-    String big = "bcn1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[SignedAdvert.MAX_BYTES + 1]);
+    String big =
+        "bcn1:"
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new byte[SignedAdvert.MAX_BYTES + 1]);
     assertEquals(Rejection.MALFORMED, DnsSeedRecords.read(big, NOW, WEEK).rejection());
   }
 

@@ -24,8 +24,8 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * A real dnsmasq serving test records on a loopback port, for tests. Skips the test when dnsmasq
- * is missing, unless {@code BRIGHTCHAIN_REQUIRE_DNSMASQ=1} (CI) makes that a failure.
+ * A real dnsmasq serving test records on a loopback port, for tests. Skips the test when dnsmasq is
+ * missing, unless {@code BRIGHTCHAIN_REQUIRE_DNSMASQ=1} (CI) makes that a failure.
  */
 public final class Dnsmasq implements AutoCloseable {
   private final Process process;
@@ -75,7 +75,8 @@ public final class Dnsmasq implements AutoCloseable {
       try (ServerSocket tcp = new ServerSocket()) {
         tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         int p = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p))) {
+        try (DatagramSocket udp =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p))) {
           return p;
         } catch (IOException busy) {
           // taken for UDP: try another
@@ -86,8 +87,8 @@ public final class Dnsmasq implements AutoCloseable {
   }
 
   /**
-   * Starts dnsmasq with {@code records} (its options), authoritative for names under {@code
-   * test.}, and waits until it answers an A query for {@code probe}.
+   * Starts dnsmasq with {@code records} (its options), authoritative for names under {@code test.},
+   * and waits until it answers an A query for {@code probe}.
    */
   public static Dnsmasq start(Path dir, String probe, List<String> records) throws Exception {
     require();
@@ -109,7 +110,8 @@ public final class Dnsmasq implements AutoCloseable {
               "--log-queries"));
       cmd.addAll(records);
       Path log = dir.resolve("dnsmasq-" + attempt + ".log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Dnsmasq d = new Dnsmasq(p, port);
       if (d.answers(probe, Duration.ofSeconds(10))) {
         return d;
@@ -123,12 +125,16 @@ public final class Dnsmasq implements AutoCloseable {
   }
 
   private boolean answers(String probe, Duration within) throws Exception {
-    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    SimpleResolver resolver =
+        new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     resolver.setTimeout(Duration.ofMillis(200));
     long end = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < end && process.isAlive()) {
       try {
-        Message m = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(probe + "."), Type.A, DClass.IN)));
+        Message m =
+            resolver.send(
+                Message.newQuery(
+                    Record.newRecord(Name.fromString(probe + "."), Type.A, DClass.IN)));
         if (!m.getSection(org.xbill.DNS.Section.ANSWER).isEmpty()) {
           return true;
         }

@@ -65,7 +65,10 @@ class NatManagerTest {
     assertEquals(vs.now().plus(Duration.ofHours(1)), r.leaseExpiresAt());
     assertEquals("", r.error());
     assertEquals(List.of(State.MAPPING, State.MAPPED), states());
-    assertEquals(0, natpmp.calls.size() + upnp.calls.size(), "the fastest method worked: the others were not tried");
+    assertEquals(
+        0,
+        natpmp.calls.size() + upnp.calls.size(),
+        "the fastest method worked: the others were not tried");
   }
 
   @Test
@@ -75,7 +78,8 @@ class NatManagerTest {
     start(pcp, natpmp, upnp);
     assertEquals("upnp", nat.current().method());
     assertEquals(State.MAPPED, nat.current().state());
-    assertEquals(List.of("pcp", "natpmp", "upnp", "upnp"),
+    assertEquals(
+        List.of("pcp", "natpmp", "upnp", "upnp"),
         events.stream().map(Reachability::method).toList());
   }
 
@@ -97,7 +101,11 @@ class NatManagerTest {
     Reachability r = nat.current();
     assertEquals(State.UNMAPPED, r.state());
     assertEquals("no_gateway", r.error());
-    assertTrue(r.detail().startsWith("no gateway answered (pcp: nobody there; natpmp: nobody there; upnp: nobody there)"), r.detail());
+    assertTrue(
+        r.detail()
+            .startsWith(
+                "no gateway answered (pcp: nobody there; natpmp: nobody there; upnp: nobody there)"),
+        r.detail());
     assertTrue(r.detail().endsWith("trying again in 5 s"), r.detail());
     vs.advance(Duration.ofSeconds(5));
     assertEquals(2, pcp.count("map"));
@@ -107,7 +115,8 @@ class NatManagerTest {
     assertEquals(3, pcp.count("map"));
     vs.advance(Duration.ofHours(1));
     List<FakePortMapper.Call> tries = pcp.calls("map");
-    Duration lastGap = Duration.between(tries.get(tries.size() - 2).at(), tries.get(tries.size() - 1).at());
+    Duration lastGap =
+        Duration.between(tries.get(tries.size() - 2).at(), tries.get(tries.size() - 1).at());
     assertEquals(Duration.ofMinutes(5), lastGap, "backoff stops growing at maxRetryInterval");
   }
 
@@ -124,7 +133,10 @@ class NatManagerTest {
     assertEquals("pcp", r.method());
     assertTrue(r.detail().contains("pcp: the gateway answered 2 (not authorized)"), r.detail());
     // Once the gateway allows it, the retry maps.
-    pcp.map = req -> java.util.concurrent.CompletableFuture.completedFuture(pcp.mapping(req.port(), req.port()));
+    pcp.map =
+        req ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                pcp.mapping(req.port(), req.port()));
     vs.advance(Duration.ofSeconds(5));
     assertEquals(State.MAPPED, nat.current().state());
     assertEquals("", nat.current().error());
@@ -140,7 +152,10 @@ class NatManagerTest {
     vs.advance(Duration.ofSeconds(1));
     assertEquals(1, pcp.count("renew"));
     assertEquals(mappedAt.plusSeconds(60), pcp.calls("renew").get(0).at());
-    assertEquals(vs.now().plusSeconds(120), nat.current().leaseExpiresAt(), "the renewal moved the lease end");
+    assertEquals(
+        vs.now().plusSeconds(120),
+        nat.current().leaseExpiresAt(),
+        "the renewal moved the lease end");
     vs.advance(Duration.ofMinutes(10));
     assertEquals(11, pcp.count("renew"));
     assertEquals(State.MAPPED, nat.current().state());
@@ -164,7 +179,10 @@ class NatManagerTest {
     Reachability r = nat.current();
     assertEquals(State.MAPPED, r.state(), "the gateway may still forward: the lease has not ended");
     assertEquals("timeout", r.error());
-    assertTrue(r.detail().startsWith("renewal failed: gateway 192.168.1.1 did not answer; retrying in 5 s"), r.detail());
+    assertTrue(
+        r.detail()
+            .startsWith("renewal failed: gateway 192.168.1.1 did not answer; retrying in 5 s"),
+        r.detail());
     assertEquals(leaseEnd, r.leaseExpiresAt());
     pcp.map = req -> failing(Reason.TIMEOUT, "pcp", -1, "gateway 192.168.1.1 did not answer");
     vs.advance(Duration.ofSeconds(30));
@@ -175,7 +193,12 @@ class NatManagerTest {
 
   @Test
   void aGatewayThatNeverAnswersTimesOutOnTheNodesClock() {
-    start(NatConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)), "0.0.0.0", 4242, 4242, pcp);
+    start(
+        NatConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        "0.0.0.0",
+        4242,
+        4242,
+        pcp);
     pcp.check = m -> silent();
     vs.advance(Duration.ofSeconds(60));
     assertEquals(1, pcp.count("check"));
@@ -188,8 +211,19 @@ class NatManagerTest {
 
   @Test
   void aMappingTheGatewayLostIsMadeAgain() {
-    start(NatConfig.defaults().withCheckInterval(Duration.ofSeconds(10)), "0.0.0.0", 4242, 4242, natpmp);
-    natpmp.check = m -> failing(Reason.LOST, "natpmp", -1, "the gateway restarted (its epoch went back from 3600 s to 2 s)");
+    start(
+        NatConfig.defaults().withCheckInterval(Duration.ofSeconds(10)),
+        "0.0.0.0",
+        4242,
+        4242,
+        natpmp);
+    natpmp.check =
+        m ->
+            failing(
+                Reason.LOST,
+                "natpmp",
+                -1,
+                "the gateway restarted (its epoch went back from 3600 s to 2 s)");
     natpmp.portOffset = 1;
     vs.advance(Duration.ofSeconds(10));
     assertEquals(2, natpmp.count("map"));
@@ -199,7 +233,12 @@ class NatManagerTest {
 
   @Test
   void aNewExternalAddressIsPublished() {
-    start(NatConfig.defaults().withCheckInterval(Duration.ofSeconds(10)), "0.0.0.0", 4242, 4242, upnp);
+    start(
+        NatConfig.defaults().withCheckInterval(Duration.ofSeconds(10)),
+        "0.0.0.0",
+        4242,
+        4242,
+        upnp);
     upnp.address = "198.51.100.99";
     vs.advance(Duration.ofSeconds(10));
     assertEquals("198.51.100.99", nat.current().externalAddress());
@@ -214,7 +253,8 @@ class NatManagerTest {
     assertEquals(14242, r.externalPort());
     assertEquals(14343, r.externalWsPort());
     stop();
-    assertEquals(List.of(4242, 4343), upnp.calls("unmap").stream().map(FakePortMapper.Call::port).toList());
+    assertEquals(
+        List.of(4242, 4343), upnp.calls("unmap").stream().map(FakePortMapper.Call::port).toList());
   }
 
   @Test
@@ -246,7 +286,12 @@ class NatManagerTest {
 
   @Test
   void aStopBehindADeadGatewayIsBounded() {
-    start(NatConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)), "0.0.0.0", 4242, 4242, pcp);
+    start(
+        NatConfig.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        "0.0.0.0",
+        4242,
+        4242,
+        pcp);
     pcp.unmap = m -> silent();
     CompletableFuture<Void> done = new CompletableFuture<>();
     vs.execute(() -> nat.stop().whenComplete((v, e) -> done.complete(null)));
@@ -269,9 +314,10 @@ class NatManagerTest {
 
   @Test
   void aMapperThatThrowsIsAFailureNotACrash() {
-    pcp.map = r -> {
-      throw new IllegalStateException("bug");
-    };
+    pcp.map =
+        r -> {
+          throw new IllegalStateException("bug");
+        };
     start(pcp, natpmp);
     assertEquals("natpmp", nat.current().method());
     assertEquals(State.MAPPED, nat.current().state());
@@ -279,8 +325,15 @@ class NatManagerTest {
 
   @Test
   void backoffDoublesUpToTheMaximum() {
-    NatManager m = new NatManager(NatConfig.defaults().withRetry(Duration.ofSeconds(5), Duration.ofSeconds(30)), List::of, vs, vs.clock(), r -> {});
-    assertEquals(List.of(5L, 10L, 20L, 30L, 30L),
+    NatManager m =
+        new NatManager(
+            NatConfig.defaults().withRetry(Duration.ofSeconds(5), Duration.ofSeconds(30)),
+            List::of,
+            vs,
+            vs.clock(),
+            r -> {});
+    assertEquals(
+        List.of(5L, 10L, 20L, 30L, 30L),
         List.of(1, 2, 3, 4, 50).stream().map(n -> m.backoff(n).getSeconds()).toList());
   }
 }

@@ -15,7 +15,8 @@ class DataDirectoriesTest {
 
   @Test
   void aDirectoryOthersMayWriteIntoIsWarnedAbout() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     assertFalse(DataDirectories.warnIfShared(dir));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));

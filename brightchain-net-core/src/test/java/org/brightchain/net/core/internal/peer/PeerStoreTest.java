@@ -16,19 +16,28 @@ class PeerStoreTest {
 
   @Test
   void theFileIsReadableByItsOwnerOnlyLikeTheKey() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
     PeerStore store = new PeerStore(dir);
-    store.save(List.of(new PeerStore.Entry(NodeIdentity.generate().nodeId(), "10.0.0.2", 4242, 1, 2)));
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(PeerStore.FILE))));
+    store.save(
+        List.of(new PeerStore.Entry(NodeIdentity.generate().nodeId(), "10.0.0.2", 4242, 1, 2)));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(PeerStore.FILE))));
     assertEquals(1, store.load().size());
   }
 
   @Test
   void entriesWithHostileAddressesAreSkippedWhenLoaded() throws Exception {
     String id = NodeIdentity.generate().nodeId().hex();
-    Files.writeString(dir.resolve(PeerStore.FILE),
-        "{\"version\":1,\"peers\":[{\"nodeId\":\"" + id + "\",\"address\":\"10.0.0.2\\n2026 INFO FORGED\",\"wsPort\":4242,\"lastSeen\":1,\"connectedMs\":2},"
-            + "{\"nodeId\":\"" + id + "\",\"address\":\"10.0.0.3\",\"wsPort\":4242,\"lastSeen\":1,\"connectedMs\":2}]}");
+    Files.writeString(
+        dir.resolve(PeerStore.FILE),
+        "{\"version\":1,\"peers\":[{\"nodeId\":\""
+            + id
+            + "\",\"address\":\"10.0.0.2\\n2026 INFO FORGED\",\"wsPort\":4242,\"lastSeen\":1,\"connectedMs\":2},"
+            + "{\"nodeId\":\""
+            + id
+            + "\",\"address\":\"10.0.0.3\",\"wsPort\":4242,\"lastSeen\":1,\"connectedMs\":2}]}");
     List<PeerStore.Entry> loaded = new PeerStore(dir).load();
     assertEquals(1, loaded.size());
     assertEquals("10.0.0.3", loaded.get(0).address());

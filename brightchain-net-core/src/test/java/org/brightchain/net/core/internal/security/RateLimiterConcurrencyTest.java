@@ -50,8 +50,7 @@ class RateLimiterConcurrencyTest {
     return sum;
   }
 
-  private static long countAllowed(
-      RateLimiter limiter, String key, int requests, Outcome refusal) {
+  private static long countAllowed(RateLimiter limiter, String key, int requests, Outcome refusal) {
     long allowed = 0;
     for (int i = 0; i < requests; i++) {
       Decision d = limiter.acquire(key);

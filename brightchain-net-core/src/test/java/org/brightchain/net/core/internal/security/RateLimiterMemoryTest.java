@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.Reference;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.brightchain.net.config.RateLimitConfig;
@@ -12,8 +11,8 @@ import org.brightchain.net.core.internal.security.RateLimiter.Outcome;
 import org.junit.jupiter.api.Test;
 
 /**
- * A flood of a million distinct sources keeps the limiter within its bound, and does not flush
- * the blacklist or reset a hot abuser's window.
+ * A flood of a million distinct sources keeps the limiter within its bound, and does not flush the
+ * blacklist or reset a hot abuser's window.
  */
 class RateLimiterMemoryTest {
   private static final int SOURCES = 1_000_000;

@@ -71,8 +71,14 @@ class ReconcilerPropertiesTest {
     long byteBound = 64L * p.differences() + 2048;
     assertTrue(
         run.bytes() <= byteBound,
-        () -> run.bytes() + " bytes for " + p.differences() + " differences (bound " + byteBound
-            + "), " + shape);
+        () ->
+            run.bytes()
+                + " bytes for "
+                + p.differences()
+                + " differences (bound "
+                + byteBound
+                + "), "
+                + shape);
     int messageBound = SyncFixtures.plannedMessages(p.larger()) + 2 * run.capped();
     assertTrue(
         run.messages() <= messageBound,
@@ -81,8 +87,8 @@ class ReconcilerPropertiesTest {
   }
 
   /**
-   * With the smallest frame, most conversations outgrow it: ids wait for later messages and
-   * ranges fall back to one fingerprint for the rest. The result is still exact.
+   * With the smallest frame, most conversations outgrow it: ids wait for later messages and ranges
+   * fall back to one fingerprint for the rest. The result is still exact.
    */
   @Property(tries = 150)
   void smallFramesCostRoundsNotCorrectness(@ForAll("shapes") Shape shape) throws SyncException {

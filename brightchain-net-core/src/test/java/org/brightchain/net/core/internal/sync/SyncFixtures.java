@@ -79,9 +79,8 @@ final class SyncFixtures {
   }
 
   /**
-   * A finished conversation: total bytes both ways, messages, and how many messages the frame
-   * limit cut short (a {@code MORE} flag, or the rest of the range set handed back as one
-   * fingerprint).
+   * A finished conversation: total bytes both ways, messages, and how many messages the frame limit
+   * cut short (a {@code MORE} flag, or the rest of the range set handed back as one fingerprint).
    */
   record Run(Reconciler a, Reconciler b, long bytes, int messages, int capped, int largest) {}
 

@@ -31,9 +31,9 @@ import org.brightchain.net.core.internal.sync.SyncMessage.Skip;
 import org.brightchain.net.core.internal.sync.SyncMessage.Split;
 
 /**
- * The binary form: every message survives encode and decode unchanged, decoding is canonical
- * (what decodes re-encodes to the same bytes), and anything else, random or mangled, is refused
- * with a {@link SyncException} without allocating more than the input's size.
+ * The binary form: every message survives encode and decode unchanged, decoding is canonical (what
+ * decodes re-encodes to the same bytes), and anything else, random or mangled, is refused with a
+ * {@link SyncException} without allocating more than the input's size.
  */
 class SyncMessagePropertiesTest {
 
@@ -136,8 +136,7 @@ class SyncMessagePropertiesTest {
 
   private static Arbitrary<Entry> indexes() {
     return Combinators.combine(
-            ref(),
-            Arbitraries.integers().between(0, Integer.MAX_VALUE).set().ofMaxSize(20))
+            ref(), Arbitraries.integers().between(0, Integer.MAX_VALUE).set().ofMaxSize(20))
         .as((r, set) -> new Indexes(r, new TreeSet<>(set).stream().mapToInt(i -> i).toArray()));
   }
 
@@ -224,8 +223,10 @@ class SyncMessagePropertiesTest {
       SyncMessage m = SyncMessage.decode(bytes);
       assertArrayEquals(bytes, m.encode(), "decoding is canonical");
     } catch (SyncException e) {
-      assertTrue(e.getMessage().startsWith("malformed sync message")
-          || e.getMessage().startsWith("unsupported sync protocol version"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("malformed sync message")
+              || e.getMessage().startsWith("unsupported sync protocol version"),
+          e.getMessage());
     } catch (RuntimeException | OutOfMemoryError e) {
       fail("decode threw " + e + " for " + Arrays.toString(bytes));
     }
@@ -236,8 +237,21 @@ class SyncMessagePropertiesTest {
   @Example
   void lengthsBeyondTheInputAreRefusedBeforeAllocating() {
     // version, flags 0, 1 range: ID_LIST claiming 2^62 ids
-    byte[] b = {1, 0, 1, (byte) ((1 << 3) | SyncMessage.ID_LIST), (byte) 0xc0, (byte) 0x80,
-        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0};
+    byte[] b = {
+      1,
+      0,
+      1,
+      (byte) ((1 << 3) | SyncMessage.ID_LIST),
+      (byte) 0xc0,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0x80,
+      (byte) 0x80,
+      0
+    };
     SyncException e = assertThrows(SyncException.class, () -> SyncMessage.decode(b));
     assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
     // a range count far beyond the bytes left

@@ -74,8 +74,8 @@ class SyncStorageTest {
   }
 
   @Property(tries = 50)
-  void rangeFingerprintsAreNegentropys(
-      @ForAll @IntRange(max = 2000) int size, @ForAll long seed) throws Exception {
+  void rangeFingerprintsAreNegentropys(@ForAll @IntRange(max = 2000) int size, @ForAll long seed)
+      throws Exception {
     Random r = new Random(seed);
     SyncStorage.Builder b = SyncStorage.builder();
     for (int i = 0; i < size; i++) {

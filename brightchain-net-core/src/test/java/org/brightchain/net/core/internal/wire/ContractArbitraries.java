@@ -28,15 +28,18 @@ import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatus;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
-import org.brightchain.net.Reachability;
 import org.brightchain.net.PeerStatusType;
+import org.brightchain.net.Reachability;
 import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
+import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.BlockTemperatureUpdate;
+import org.brightchain.net.message.Challenge;
 import org.brightchain.net.message.Envelope;
+import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.EventPayload;
 import org.brightchain.net.message.Gap;
 import org.brightchain.net.message.MetadataSync;
@@ -50,24 +53,21 @@ import org.brightchain.net.message.Pong;
 import org.brightchain.net.message.Resume;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
-import org.brightchain.net.message.Challenge;
-import org.brightchain.net.message.AuthProof;
-import org.brightchain.net.message.ErrorEvent;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
 
 /**
  * jqwik arbitraries for every contract type, generating valid values with their edge cases:
- * optional fields null and present, empty and full collections, Unicode text (control
- * characters, emoji, U+2028, quotes and backslashes) up to the records' length limits, both
- * lengths of block id, times and counters in the range JSON peers read exactly; block metadata
- * plain and with per-field versions and removed locations; batch updates with their own times;
- * sync messages in and out of a reconciliation.
+ * optional fields null and present, empty and full collections, Unicode text (control characters,
+ * emoji, U+2028, quotes and backslashes) up to the records' length limits, both lengths of block
+ * id, times and counters in the range JSON peers read exactly; block metadata plain and with
+ * per-field versions and removed locations; batch updates with their own times; sync messages in
+ * and out of a reconciliation.
  *
- * <p>Two ways to use it: call the static methods ({@code ContractArbitraries.signedMessages()}),
- * or put {@code @Domain(ContractArbitraries.class)} on a test class (with {@code
- * @Domain(DomainContext.Global.class)} if the class also needs jqwik's default arbitraries) and
- * write {@code @ForAll SignedMessage m}.
+ * <p>Two ways to use it: call the static methods ({@code ContractArbitraries.signedMessages()}), or
+ * put {@code @Domain(ContractArbitraries.class)} on a test class (with
+ * {@code @Domain(DomainContext.Global.class)} if the class also needs jqwik's default arbitraries)
+ * and write {@code @ForAll SignedMessage m}.
  *
  * <p>Text is well-formed UTF-16 (no unpaired surrogates), because protobuf strings cannot carry
  * anything else; {@link #anyText(int)} adds unpaired surrogates, which JSON can carry.
@@ -87,10 +87,26 @@ public class ContractArbitraries extends DomainContextBase {
         Tuple.of(
             2,
             Arbitraries.of(
-                "\"", "\\", "/", "\u007f", "\u0080", "\u0085", "\u009f", "\u00a0", "\u00e9",
-                "\u2028", "\u2029", "\ufeff", "\ufffd", "\uffff", "\u0000", "\uD83D\uDE00",
-                "\uD83C\uDDEB\uD83C\uDDF7", "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67",
-                "\uDBFF\uDFFF", "\uD800\uDC00")),
+                "\"",
+                "\\",
+                "/",
+                "\u007f",
+                "\u0080",
+                "\u0085",
+                "\u009f",
+                "\u00a0",
+                "\u00e9",
+                "\u2028",
+                "\u2029",
+                "\ufeff",
+                "\ufffd",
+                "\uffff",
+                "\u0000",
+                "\uD83D\uDE00",
+                "\uD83C\uDDEB\uD83C\uDDF7",
+                "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67",
+                "\uDBFF\uDFFF",
+                "\uD800\uDC00")),
         Tuple.of(3, Arbitraries.chars().range('\u00a0', '\ud7ff').map(String::valueOf)),
         Tuple.of(1, Arbitraries.chars().range('\ue000', '\uffff').map(String::valueOf)),
         Tuple.of(2, Arbitraries.integers().between(0x1F300, 0x1FAFF).map(Character::toString)),
@@ -120,8 +136,7 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   private static Arbitrary<String> textOf(Arbitrary<String> pieces, int min, int max) {
-    Arbitrary<String> some =
-        pieces.list().ofMinSize(min).ofMaxSize(max).map(p -> join(p, max));
+    Arbitrary<String> some = pieces.list().ofMinSize(min).ofMaxSize(max).map(p -> join(p, max));
     if (max == 0) {
       return some;
     }
@@ -184,8 +199,8 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   /**
-   * Finite doubles from 0 to 10<sup>6</sup> that survive the JSON round trip (written with
-   * {@code Double.toString}, read back through {@code BigDecimal}).
+   * Finite doubles from 0 to 10<sup>6</sup> that survive the JSON round trip (written with {@code
+   * Double.toString}, read back through {@code BigDecimal}).
    */
   static Arbitrary<Double> redundancies() {
     return Arbitraries.frequencyOf(
@@ -212,13 +227,30 @@ public class ContractArbitraries extends DomainContextBase {
   /** Host names, IPv4 and IPv6 literals, and the empty address ("the address you see"). */
   static Arbitrary<String> hosts() {
     Arbitrary<String> label =
-        Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(1).ofMaxLength(20)
+        Arbitraries.strings()
+            .withChars("abcdefghijklmnopqrstuvwxyz0123456789-")
+            .ofMinLength(1)
+            .ofMaxLength(20)
             .filter(l -> !l.startsWith("-") && !l.endsWith("-"));
-    Arbitrary<String> names = label.list().ofMinSize(0).ofMaxSize(3).map(l -> String.join(".", l) + (l.isEmpty() ? "" : ".") + "example");
+    Arbitrary<String> names =
+        label
+            .list()
+            .ofMinSize(0)
+            .ofMaxSize(3)
+            .map(l -> String.join(".", l) + (l.isEmpty() ? "" : ".") + "example");
     Arbitrary<String> v4 =
-        Arbitraries.integers().between(0, 255).list().ofSize(4)
-            .map(l -> l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(".")));
-    Arbitrary<String> v6 = Arbitraries.of("::1", "2001:db8::1", "fe80::1%eth0", "::ffff:192.0.2.1", "2001:db8:0:0:0:0:0:7");
+        Arbitraries.integers()
+            .between(0, 255)
+            .list()
+            .ofSize(4)
+            .map(
+                l ->
+                    l.stream()
+                        .map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(".")));
+    Arbitrary<String> v6 =
+        Arbitraries.of(
+            "::1", "2001:db8::1", "fe80::1%eth0", "::ffff:192.0.2.1", "2001:db8:0:0:0:0:0:7");
     return Arbitraries.oneOf(names, v4, v6, Arbitraries.just(""));
   }
 
@@ -277,15 +309,14 @@ public class ContractArbitraries extends DomainContextBase {
 
   /** Reconciliation messages: base64 (padded, as the encoder writes it) of random bytes. */
   static Arbitrary<String> reconcileMessages() {
-    return Arbitraries.frequencyOf(
-            Tuple.of(10, bytes(1, 300)), Tuple.of(1, bytes(4000, 6000)))
+    return Arbitraries.frequencyOf(Tuple.of(10, bytes(1, 300)), Tuple.of(1, bytes(4000, 6000)))
         .map(b -> Base64.getEncoder().encodeToString(b));
   }
 
   /**
-   * The reconciliation fields {@code (session, reconcile)} of block:sync and metadata:sync:
-   * neither (not reconciling), a session alone (an initiator's last push, an answerer's last
-   * answer) or both.
+   * The reconciliation fields {@code (session, reconcile)} of block:sync and metadata:sync: neither
+   * (not reconciling), a session alone (an initiator's last push, an answerer's last answer) or
+   * both.
    */
   static Arbitrary<Tuple.Tuple2<String, String>> syncFields() {
     return Arbitraries.frequencyOf(
@@ -322,11 +353,11 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   /**
-   * Metadata as it is after a node has merged changes from several writers: a plain value, or
-   * the {@link BlockMetadata#empty} one, with 1 to 12 single-field writes applied (temperature,
-   * size and durability, location added or removed), stamped with times and writers drawn from
-   * small pools so that later, earlier and equal stamps all occur. Most results are not plain;
-   * some writes lose and leave the value as it was.
+   * Metadata as it is after a node has merged changes from several writers: a plain value, or the
+   * {@link BlockMetadata#empty} one, with 1 to 12 single-field writes applied (temperature, size
+   * and durability, location added or removed), stamped with times and writers drawn from small
+   * pools so that later, earlier and equal stamps all occur. Most results are not plain; some
+   * writes lose and leave the value as it was.
    */
   static Arbitrary<BlockMetadata> versionedBlockMetadata() {
     return versionedBlockMetadata(1);
@@ -423,11 +454,15 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   static Arbitrary<Challenge> challenges() {
-    return Arbitraries.bytes().array(byte[].class).ofSize(Challenge.BYTES).map(b -> new Challenge(org.brightchain.net.internal.Hex.encode(b)));
+    return Arbitraries.bytes()
+        .array(byte[].class)
+        .ofSize(Challenge.BYTES)
+        .map(b -> new Challenge(org.brightchain.net.internal.Hex.encode(b)));
   }
 
   static Arbitrary<AuthProof> authProofs() {
-    return Combinators.combine(challenges(), nodeIds()).as((c, id) -> new AuthProof(c.challenge(), id));
+    return Combinators.combine(challenges(), nodeIds())
+        .as((c, id) -> new AuthProof(c.challenge(), id));
   }
 
   static Arbitrary<ErrorEvent> errorEvents() {
@@ -484,8 +519,8 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   /**
-   * Frames: sequence 0 (not logged) or any, and a request, a reply or neither, with request ids
-   * up to the 64-char limit.
+   * Frames: sequence 0 (not logged) or any, and a request, a reply or neither, with request ids up
+   * to the 64-char limit.
    */
   static Arbitrary<Envelope> envelopes() {
     return Combinators.combine(
@@ -499,8 +534,8 @@ public class ContractArbitraries extends DomainContextBase {
   }
 
   /**
-   * Updates of a batch sealed at {@code batchTimestamp}, each made at 0 (the batch's time), at
-   * the batch's time itself, or at any earlier time.
+   * Updates of a batch sealed at {@code batchTimestamp}, each made at 0 (the batch's time), at the
+   * batch's time itself, or at any earlier time.
    */
   static Arbitrary<BatchUpdate.Update> batchUpdateEntries(long batchTimestamp) {
     Arbitrary<Long> madeAt =
@@ -519,8 +554,7 @@ public class ContractArbitraries extends DomainContextBase {
     return safeLongs()
         .flatMap(
             timestamp ->
-                Combinators.combine(
-                        text(1, 128), batchUpdateEntries(timestamp).list().ofMaxSize(8))
+                Combinators.combine(text(1, 128), batchUpdateEntries(timestamp).list().ofMaxSize(8))
                     .as((id, updates) -> new BatchUpdate(id, timestamp, updates)));
   }
 
@@ -547,8 +581,15 @@ public class ContractArbitraries extends DomainContextBase {
         .as(
             (nodeId, address, httpPort, wsPort, lastSeen, capabilities, status, t) ->
                 new PeerInfo(
-                    nodeId, address, httpPort, wsPort, lastSeen, capabilities, status,
-                    t.get1(), t.get2()));
+                    nodeId,
+                    address,
+                    httpPort,
+                    wsPort,
+                    lastSeen,
+                    capabilities,
+                    status,
+                    t.get1(),
+                    t.get2()));
   }
 
   static Arbitrary<NodeAdvertisement> nodeAdvertisements() {
@@ -598,13 +639,17 @@ public class ContractArbitraries extends DomainContextBase {
         .as(
             (t, region, status, startedAt) ->
                 new NodeInfo(
-                    t.get1(), t.get2(), t.get3(), t.get4(), t.get5(), t.get6(), t.get7(),
-                    t.get8(), region, status, startedAt));
+                    t.get1(), t.get2(), t.get3(), t.get4(), t.get5(), t.get6(), t.get7(), t.get8(),
+                    region, status, startedAt));
   }
 
   static Arbitrary<NodeStatusReport> nodeStatusReports() {
     return Combinators.combine(
-            nodeIds(), Arbitraries.of(NodeStatus.class), nodeMetrics(), networkHealth(), reachabilities())
+            nodeIds(),
+            Arbitraries.of(NodeStatus.class),
+            nodeMetrics(),
+            networkHealth(),
+            reachabilities())
         .as(NodeStatusReport::new);
   }
 
@@ -613,15 +658,27 @@ public class ContractArbitraries extends DomainContextBase {
     Arbitrary<String> methods = Arbitraries.of("pcp", "natpmp", "upnp");
     Arbitrary<String> errors = Arbitraries.of("", "denied", "timeout", "no_gateway", "lost");
     Arbitrary<Reachability> mapped =
-        Combinators.combine(methods, text(1, 255), ports().filter(p -> p > 0), ports().filter(p -> p > 0), instants(), errors, text(Reachability.MAX_DETAIL))
+        Combinators.combine(
+                methods,
+                text(1, 255),
+                ports().filter(p -> p > 0),
+                ports().filter(p -> p > 0),
+                instants(),
+                errors,
+                text(Reachability.MAX_DETAIL))
             .as(Reachability::mapped);
     Arbitrary<Reachability> other =
         Combinators.combine(
-                Arbitraries.of(Reachability.State.UNMAPPED, Reachability.State.MAPPING, Reachability.State.FAILED),
+                Arbitraries.of(
+                    Reachability.State.UNMAPPED,
+                    Reachability.State.MAPPING,
+                    Reachability.State.FAILED),
                 Arbitraries.oneOf(methods, Arbitraries.just("")),
                 errors,
                 text(Reachability.MAX_DETAIL))
-            .as((state, method, error, detail) -> new Reachability(state, method, "", 0, 0, null, error, detail));
+            .as(
+                (state, method, error, detail) ->
+                    new Reachability(state, method, "", 0, 0, null, error, detail));
     return Arbitraries.oneOf(mapped, other);
   }
 

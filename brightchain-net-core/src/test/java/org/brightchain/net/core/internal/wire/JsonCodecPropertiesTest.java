@@ -22,9 +22,9 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.domains.Domain;
+import net.jqwik.api.statistics.Statistics;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.BlockLocation;
 import org.brightchain.net.BlockMetadata;
@@ -183,13 +183,16 @@ class JsonCodecPropertiesTest {
   @Property(tries = 500)
   void metadataSyncsRoundTrip(@ForAll MetadataSync p) throws WireFormatException {
     roundTrips(p, MetadataSync.class);
-    Statistics.label("sync").collect(
-        p.session().isEmpty() ? "plain" : p.reconcile().isEmpty() ? "session" : "reconcile");
-    Statistics.label("sync").coverage(c -> {
-      c.check("plain").count(n -> n > 0);
-      c.check("session").count(n -> n > 0);
-      c.check("reconcile").count(n -> n > 0);
-    });
+    Statistics.label("sync")
+        .collect(
+            p.session().isEmpty() ? "plain" : p.reconcile().isEmpty() ? "session" : "reconcile");
+    Statistics.label("sync")
+        .coverage(
+            c -> {
+              c.check("plain").count(n -> n > 0);
+              c.check("session").count(n -> n > 0);
+              c.check("reconcile").count(n -> n > 0);
+            });
   }
 
   @Property
@@ -223,17 +226,20 @@ class JsonCodecPropertiesTest {
   }
 
   @Property
-  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p) throws WireFormatException {
+  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.Challenge.class);
   }
 
   @Property
-  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p) throws WireFormatException {
+  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.AuthProof.class);
   }
 
   @Property
-  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p) throws WireFormatException {
+  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.ErrorEvent.class);
   }
 
@@ -280,10 +286,12 @@ class JsonCodecPropertiesTest {
     assertEquals(!m.isPlain(), tree.containsKey("versions"));
     Statistics.label("plain").collect(m.isPlain());
     Statistics.label("removed").collect(!m.versions().removed().isEmpty());
-    Statistics.label("plain").coverage(c -> {
-      c.check(false).percentage(p -> p >= 25);
-      c.check(true).percentage(p -> p >= 10);
-    });
+    Statistics.label("plain")
+        .coverage(
+            c -> {
+              c.check(false).percentage(p -> p >= 25);
+              c.check(true).percentage(p -> p >= 10);
+            });
     Statistics.label("removed").coverage(c -> c.check(true).percentage(p -> p >= 10));
   }
 
@@ -316,13 +324,16 @@ class JsonCodecPropertiesTest {
   void batchUpdatesRoundTrip(@ForAll BatchUpdate b) throws WireFormatException {
     roundTrips(b, BatchUpdate.class);
     for (BatchUpdate.Update u : b.updates()) {
-      Statistics.label("update time").collect(
-          u.timestamp() == 0 ? "batch's" : u.timestamp() == b.timestamp() ? "same" : "earlier");
+      Statistics.label("update time")
+          .collect(
+              u.timestamp() == 0 ? "batch's" : u.timestamp() == b.timestamp() ? "same" : "earlier");
     }
-    Statistics.label("update time").coverage(c -> {
-      c.check("batch's").count(n -> n > 0);
-      c.check("earlier").count(n -> n > 0);
-    });
+    Statistics.label("update time")
+        .coverage(
+            c -> {
+              c.check("batch's").count(n -> n > 0);
+              c.check("earlier").count(n -> n > 0);
+            });
   }
 
   @Property
@@ -332,13 +343,12 @@ class JsonCodecPropertiesTest {
 
   /**
    * Contract text must be valid Unicode: JSON could escape an unpaired surrogate but protobuf
-   * cannot carry it, so a JSON message holding one is refused with a clear error, not decoded
-   * into a value that would change on its way through a binary peer.
+   * cannot carry it, so a JSON message holding one is refused with a clear error, not decoded into
+   * a value that would change on its way through a binary peer.
    */
   @Property
   void textWithUnpairedSurrogatesIsRefused(@ForAll("surrogateReasons") String reason) {
-    String json =
-        "{\"nodeId\":\"" + "a".repeat(64) + "\",\"reason\":" + Json.write(reason) + "}";
+    String json = "{\"nodeId\":\"" + "a".repeat(64) + "\",\"reason\":" + Json.write(reason) + "}";
     WireFormatException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             WireFormatException.class, () -> JsonCodec.fromJson(json, NodeLeave.class));
@@ -349,14 +359,15 @@ class JsonCodecPropertiesTest {
   Arbitrary<String> surrogateReasons() {
     return ContractArbitraries.anyText(255)
         .filter(s -> s.chars().anyMatch(c -> Character.isSurrogate((char) c)))
-        .filter(s -> {
-          try {
-            org.brightchain.net.internal.Values.text(s, "reason", 256);
-            return false;
-          } catch (IllegalArgumentException e) {
-            return true;
-          }
-        });
+        .filter(
+            s -> {
+              try {
+                org.brightchain.net.internal.Values.text(s, "reason", 256);
+                return false;
+              } catch (IllegalArgumentException e) {
+                return true;
+              }
+            });
   }
 
   // ------------------------------------------------------------- trees
@@ -434,7 +445,8 @@ class JsonCodecPropertiesTest {
   }
 
   /** jqwik does not generate null elements directly; a marker stands in for JSON null. */
-  private static final Object NULL = new Object() {
+  private static final Object NULL =
+      new Object() {
         @Override
         public String toString() {
           return "null";
@@ -527,8 +539,8 @@ class JsonCodecPropertiesTest {
   }
 
   /**
-   * Number-like tokens parse or are refused with WireFormatException, and what parses writes
-   * back in bounded space (an exponent must not make the plain form huge).
+   * Number-like tokens parse or are refused with WireFormatException, and what parses writes back
+   * in bounded space (an exponent must not make the plain form huge).
    */
   @Property(tries = 2000)
   void numbersParseOrThrowWireFormatException(@ForAll("numberish") String token) {
@@ -636,9 +648,18 @@ class JsonCodecPropertiesTest {
   /** The JSON of a signed ping from A, with {@code extra} members added at the top level. */
   private static String signedPingJson(String extra) {
     return "{\"payload\":{\"type\":\"system:ping\",\"data\":{\"nonce\":1},\"timestamp\":1,"
-        + "\"sender\":\"" + A.hex() + "\"},\"timestamp\":2,\"nodeId\":\"" + A.hex() + "\","
-        + "\"publicKey\":\"02" + "00".repeat(32) + "\",\"signature\":\"" + "00".repeat(64) + "\""
-        + extra + "}";
+        + "\"sender\":\""
+        + A.hex()
+        + "\"},\"timestamp\":2,\"nodeId\":\""
+        + A.hex()
+        + "\","
+        + "\"publicKey\":\"02"
+        + "00".repeat(32)
+        + "\",\"signature\":\""
+        + "00".repeat(64)
+        + "\""
+        + extra
+        + "}";
   }
 
   @Example
@@ -683,10 +704,10 @@ class JsonCodecPropertiesTest {
     assertEquals(Ack.success(), decodes("{\"ok\":true}", Ack.class));
     assertEquals("ok: required", refusal("{}", Ack.class));
     assertEquals("{\"afterSequence\":5}", JsonCodec.toJson(new Resume(5)));
-    assertEquals(
-        "{\"afterSequence\":5,\"oldestAvailable\":9}", JsonCodec.toJson(new Gap(5, 9)));
-    assertTrue(refusal("{\"afterSequence\":5,\"oldestAvailable\":6}", Gap.class)
-        .startsWith("oldestAvailable: 6"));
+    assertEquals("{\"afterSequence\":5,\"oldestAvailable\":9}", JsonCodec.toJson(new Gap(5, 9)));
+    assertTrue(
+        refusal("{\"afterSequence\":5,\"oldestAvailable\":6}", Gap.class)
+            .startsWith("oldestAvailable: 6"));
     assertEquals("{\"types\":[],\"blockIds\":[]}", JsonCodec.toJson(Subscribe.all()));
     assertEquals(Subscribe.all(), decodes("{}", Subscribe.class));
     Subscribe some = new Subscribe(Set.of(WSEventType.BLOCK_TEMPERATURE), Set.of(BLOCK));
@@ -699,13 +720,14 @@ class JsonCodecPropertiesTest {
   void unknownSubscribeTypesNameTheField() {
     String json =
         "{\"type\":\"system:subscribe\",\"data\":{\"types\":[\"node:leave\",\"block:teleport\"]},"
-            + "\"timestamp\":1,\"sender\":\"" + A.hex() + "\"}";
+            + "\"timestamp\":1,\"sender\":\""
+            + A.hex()
+            + "\"}";
     String message = refusal(json, WSMessage.class);
     assertTrue(message.startsWith("data.types[1]: "), message);
     assertTrue(message.contains("'block:teleport'"), message);
     assertEquals("types[0]: expected a string", refusal("{\"types\":[1]}", Subscribe.class));
-    assertTrue(
-        refusal("{\"blockIds\":[\"xyz\"]}", Subscribe.class).startsWith("blockIds[0]: "));
+    assertTrue(refusal("{\"blockIds\":[\"xyz\"]}", Subscribe.class).startsWith("blockIds[0]: "));
   }
 
   @Example
@@ -722,19 +744,22 @@ class JsonCodecPropertiesTest {
         JsonCodec.toJson(new MetadataSync(List.of(), "s-1", "")));
     assertEquals(
         BlockSyncRequest.reconcile("s-1", "AQID"),
-        decodes("{\"blockIds\":[],\"session\":\"s-1\",\"reconcile\":\"AQID\"}", BlockSyncRequest.class));
+        decodes(
+            "{\"blockIds\":[],\"session\":\"s-1\",\"reconcile\":\"AQID\"}",
+            BlockSyncRequest.class));
   }
 
   /**
-   * Binary peers carry a reconciliation message as bytes, so JSON accepts only the one base64
-   * text of those bytes: the same message must not read differently after a protobuf hop.
+   * Binary peers carry a reconciliation message as bytes, so JSON accepts only the one base64 text
+   * of those bytes: the same message must not read differently after a protobuf hop.
    */
   @Example
   void reconcileIsCanonicalBase64() {
     assertEquals(
         new MetadataSync(List.of(), "s", "QQ=="),
         decodes("{\"entries\":[],\"session\":\"s\",\"reconcile\":\"QQ==\"}", MetadataSync.class));
-    for (String bad : List.of("QQ", "QR==", "QUI", "QUJ=", "Q", "QQ=", "Q Q=", "QQ==QQ==", "-_8=")) {
+    for (String bad :
+        List.of("QQ", "QR==", "QUI", "QUJ=", "Q", "QQ=", "Q Q=", "QQ==QQ==", "-_8=")) {
       String json = "{\"entries\":[],\"session\":\"s\",\"reconcile\":\"" + bad + "\"}";
       String message = refusal(json, MetadataSync.class);
       assertTrue(message.startsWith("reconcile: "), bad + ": " + message);
@@ -762,12 +787,18 @@ class JsonCodecPropertiesTest {
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
                 BatchUpdate.Update.of(
                     new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 1_764_000_000_400L)));
-    String update = "{\"type\":\"TEMPERATURE\",\"blockId\":\"" + BLOCK.hex() + "\",\"data\":{\"blockId\":\""
-        + BLOCK.hex() + "\",\"temperature\":\"";
+    String update =
+        "{\"type\":\"TEMPERATURE\",\"blockId\":\""
+            + BLOCK.hex()
+            + "\",\"data\":{\"blockId\":\""
+            + BLOCK.hex()
+            + "\",\"temperature\":\"";
     assertEquals(
         "{\"batchId\":\"b-1\",\"timestamp\":1764000000500,\"updates\":["
-            + update + "cold\"}},"
-            + update + "hot\"},\"timestamp\":1764000000400}]}",
+            + update
+            + "cold\"}},"
+            + update
+            + "hot\"},\"timestamp\":1764000000400}]}",
         JsonCodec.toJson(batch));
     assertEquals(batch, JsonCodec.fromJson(JsonCodec.toJson(batch), BatchUpdate.class));
     assertEquals(1_764_000_000_500L, batch.timestampOf(0));
@@ -778,7 +809,8 @@ class JsonCodecPropertiesTest {
             .startsWith("updates[1].timestamp: 1764000000501 is after the batch's timestamp"));
     // In a message, under its event type.
     WSMessage m = WSMessage.of(batch, 1_764_000_000_600L, A);
-    assertTrue(JsonCodec.toJson(m).startsWith("{\"type\":\"block:batch\",\"data\":{\"batchId\":\"b-1\""));
+    assertTrue(
+        JsonCodec.toJson(m).startsWith("{\"type\":\"block:batch\",\"data\":{\"batchId\":\"b-1\""));
     assertEquals(m, JsonCodec.fromJson(JsonCodec.toJson(m), WSMessage.class));
   }
 
@@ -845,8 +877,7 @@ class JsonCodecPropertiesTest {
       assertThrows(WireFormatException.class, () -> Json.parse(text));
       assertThrows(
           WireFormatException.class, () -> Json.parse(text.getBytes(StandardCharsets.UTF_8)));
-      assertThrows(
-          WireFormatException.class, () -> JsonCodec.fromJson(text, SignedMessage.class));
+      assertThrows(WireFormatException.class, () -> JsonCodec.fromJson(text, SignedMessage.class));
     }
     String deepest = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
     try {

@@ -216,7 +216,8 @@ class JsonTest {
     refusedBytes('"', 0x80, '"'); // lone continuation byte
     refusedBytes('"', 0xf4, 0x90, 0x80, 0x80, '"'); // above U+10FFFF
     assertEquals(
-        "\u00e9\ud83d\ude00", Json.parse("\"\u00e9\ud83d\ude00\"".getBytes(StandardCharsets.UTF_8)));
+        "\u00e9\ud83d\ude00",
+        Json.parse("\"\u00e9\ud83d\ude00\"".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -278,7 +279,8 @@ class JsonTest {
     assertThrows(IllegalArgumentException.class, () -> Json.writeCanonical(1.5f));
     assertThrows(
         IllegalArgumentException.class, () -> Json.writeCanonical(List.of(map("a", 0.25))));
-    assertEquals("[1,-2,9007199254740991]", Json.writeCanonical(List.of(1L, -2, 9007199254740991L)));
+    assertEquals(
+        "[1,-2,9007199254740991]", Json.writeCanonical(List.of(1L, -2, 9007199254740991L)));
     assertEquals("100", Json.writeCanonical(new BigDecimal("1E+2")));
   }
 

@@ -15,8 +15,8 @@ import org.brightchain.net.Stamp;
 import org.brightchain.net.message.WSMessage;
 
 /**
- * One single-field write to a block's metadata, stamped {@code (at, by)}: the unit a node's
- * change is made of. Test data for the metadata join and for the codecs.
+ * One single-field write to a block's metadata, stamped {@code (at, by)}: the unit a node's change
+ * is made of. Test data for the metadata join and for the codecs.
  */
 public sealed interface MetadataWrite {
 
@@ -67,9 +67,9 @@ public sealed interface MetadataWrite {
   }
 
   /**
-   * Writes of every kind, stamped with a time from {@code times} and a writer from {@code
-   * writers}; locations name a node of {@code holders}. Small pools make ties and conflicting
-   * writes to the same register common.
+   * Writes of every kind, stamped with a time from {@code times} and a writer from {@code writers};
+   * locations name a node of {@code holders}. Small pools make ties and conflicting writes to the
+   * same register common.
    */
   static Arbitrary<MetadataWrite> writes(
       Arbitrary<NodeId> holders, Arbitrary<Instant> times, Arbitrary<NodeId> writers) {

@@ -16,9 +16,8 @@ import org.brightchain.net.Reachability;
 import org.brightchain.net.core.internal.wire.proto.Pb;
 
 /**
- * Fields whose absence only a contract type's constructor would notice (as a null it refuses)
- * are checked by the decoders themselves and refused by their path, like every other missing
- * field.
+ * Fields whose absence only a contract type's constructor would notice (as a null it refuses) are
+ * checked by the decoders themselves and refused by their path, like every other missing field.
  */
 class MissingFieldsTest {
 
@@ -55,8 +54,7 @@ class MissingFieldsTest {
     assertEquals(
         "reachability.leaseExpiresAt: required",
         assertThrows(
-                WireFormatException.class,
-                () -> JsonCodec.fromTree(absent, NodeStatusReport.class))
+                WireFormatException.class, () -> JsonCodec.fromTree(absent, NodeStatusReport.class))
             .getMessage());
 
     Object nulled = Json.parse(JsonCodec.toJson(MAPPED));
@@ -64,14 +62,12 @@ class MissingFieldsTest {
     assertEquals(
         "reachability.leaseExpiresAt: required",
         assertThrows(
-                WireFormatException.class,
-                () -> JsonCodec.fromTree(nulled, NodeStatusReport.class))
+                WireFormatException.class, () -> JsonCodec.fromTree(nulled, NodeStatusReport.class))
             .getMessage());
 
     // Other states have no lease.
     NodeStatusReport failed = report(Reachability.failed("pcp", "denied", "no"));
-    assertEquals(
-        failed, JsonCodec.fromJson(JsonCodec.toJson(failed), NodeStatusReport.class));
+    assertEquals(failed, JsonCodec.fromJson(JsonCodec.toJson(failed), NodeStatusReport.class));
   }
 
   @Example
@@ -87,7 +83,6 @@ class MissingFieldsTest {
             .getMessage());
 
     NodeStatusReport failed = report(Reachability.failed("pcp", "denied", "no"));
-    assertEquals(
-        failed, ProtoCodec.fromBytes(ProtoCodec.toBytes(failed), NodeStatusReport.class));
+    assertEquals(failed, ProtoCodec.fromBytes(ProtoCodec.toBytes(failed), NodeStatusReport.class));
   }
 }

@@ -38,6 +38,7 @@ import org.brightchain.net.core.crypto.MessageSigning;
 import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.crypto.SignatureSchemes;
 import org.brightchain.net.core.internal.wire.proto.Pb;
+import org.brightchain.net.core.internal.wire.proto.Pb.LocationAction;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -59,7 +60,6 @@ import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.Subscribe;
 import org.brightchain.net.message.WSEventType;
 import org.brightchain.net.message.WSMessage;
-import org.brightchain.net.core.internal.wire.proto.Pb.LocationAction;
 
 @Domain(ContractArbitraries.class)
 class ProtoCodecPropertiesTest {
@@ -170,17 +170,20 @@ class ProtoCodecPropertiesTest {
   }
 
   @Property
-  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p) throws WireFormatException {
+  void challengesRoundTrip(@ForAll org.brightchain.net.message.Challenge p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.Challenge.class);
   }
 
   @Property
-  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p) throws WireFormatException {
+  void authProofsRoundTrip(@ForAll org.brightchain.net.message.AuthProof p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.AuthProof.class);
   }
 
   @Property
-  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p) throws WireFormatException {
+  void errorEventsRoundTrip(@ForAll org.brightchain.net.message.ErrorEvent p)
+      throws WireFormatException {
     roundTrips(p, org.brightchain.net.message.ErrorEvent.class);
   }
 
@@ -340,8 +343,7 @@ class ProtoCodecPropertiesTest {
   private static final NodeId A = NodeId.of("a".repeat(64));
   private static final BlockId BLOCK = BlockId.of("b".repeat(128));
 
-  private static Pb.SignedMessage.Builder signed(
-      Pb.WSMessage.Builder payload) {
+  private static Pb.SignedMessage.Builder signed(Pb.WSMessage.Builder payload) {
     return Pb.SignedMessage.newBuilder()
         .setPayload(payload)
         .setTimestamp(1)
@@ -351,9 +353,7 @@ class ProtoCodecPropertiesTest {
   }
 
   private static Pb.WSMessage.Builder ws() {
-    return Pb.WSMessage.newBuilder()
-        .setTimestamp(1)
-        .setSender(ByteString.copyFrom(A.toBytes()));
+    return Pb.WSMessage.newBuilder().setTimestamp(1).setSender(ByteString.copyFrom(A.toBytes()));
   }
 
   private static String refusal(byte[] bytes, Class<?> type) {
@@ -363,9 +363,7 @@ class ProtoCodecPropertiesTest {
 
   @Example
   void unspecifiedEnumNamesTheField() {
-    var temp =
-        Pb.BlockTemperatureUpdate.newBuilder()
-            .setBlockId(ByteString.copyFrom(new byte[64]));
+    var temp = Pb.BlockTemperatureUpdate.newBuilder().setBlockId(ByteString.copyFrom(new byte[64]));
     byte[] bytes = signed(ws().setBlockTemperature(temp)).build().toByteArray();
     assertEquals("payload.data.temperature: unspecified", refusal(bytes, SignedMessage.class));
     assertEquals(
@@ -381,28 +379,23 @@ class ProtoCodecPropertiesTest {
 
   @Example
   void unspecifiedEnumsEverywhereAreRefused() {
-    var status = Pb.NodeStatusUpdate.newBuilder()
-        .setNodeId(ByteString.copyFrom(A.toBytes()));
+    var status = Pb.NodeStatusUpdate.newBuilder().setNodeId(ByteString.copyFrom(A.toBytes()));
     assertEquals(
         "status: unspecified", refusal(status.build().toByteArray(), NodeStatusUpdate.class));
     var peer =
         ((Pb.PeerInfo) ProtoCodec.toProto(peer(PeerStatusType.ACTIVE)))
-            .toBuilder()
-            .setStatusValue(0);
+            .toBuilder().setStatusValue(0);
     assertEquals("status: unspecified", refusal(peer.build().toByteArray(), PeerInfo.class));
     var metadata =
-        (Pb.BlockMetadata)
-            ProtoCodec.toProto(BlockMetadata.initial(BLOCK, Instant.EPOCH, A));
+        (Pb.BlockMetadata) ProtoCodec.toProto(BlockMetadata.initial(BLOCK, Instant.EPOCH, A));
     assertEquals(
         "durability: unspecified",
         refusal(
-            metadata.toBuilder().setDurabilityValue(0).build().toByteArray(),
-            BlockMetadata.class));
+            metadata.toBuilder().setDurabilityValue(0).build().toByteArray(), BlockMetadata.class));
     assertEquals(
         "durability: unknown value 7",
         refusal(
-            metadata.toBuilder().setDurabilityValue(7).build().toByteArray(),
-            BlockMetadata.class));
+            metadata.toBuilder().setDurabilityValue(7).build().toByteArray(), BlockMetadata.class));
     var location =
         ((Pb.BlockLocationUpdate)
                 ProtoCodec.toProto(
@@ -429,10 +422,12 @@ class ProtoCodecPropertiesTest {
     var p = (Pb.BatchUpdate) ProtoCodec.toProto(batch);
     var noType = p.toBuilder();
     noType.getUpdatesBuilder(1).setTypeValue(0);
-    assertEquals("updates[1].type: unspecified", refusal(noType.build().toByteArray(), BatchUpdate.class));
+    assertEquals(
+        "updates[1].type: unspecified", refusal(noType.build().toByteArray(), BatchUpdate.class));
     var noData = p.toBuilder();
     noData.getUpdatesBuilder(0).clearData();
-    assertEquals("updates[0].data: missing", refusal(noData.build().toByteArray(), BatchUpdate.class));
+    assertEquals(
+        "updates[0].data: missing", refusal(noData.build().toByteArray(), BatchUpdate.class));
     var noTemp = p.toBuilder();
     noTemp.getUpdatesBuilder(1).getTemperatureBuilder().setTemperatureValue(0);
     assertEquals(
@@ -447,17 +442,14 @@ class ProtoCodecPropertiesTest {
   @Example
   void reconcileTravelsAsBytes() throws WireFormatException {
     var request =
-        (Pb.BlockSyncRequest)
-            ProtoCodec.toProto(BlockSyncRequest.reconcile("s-1", "AQID"));
+        (Pb.BlockSyncRequest) ProtoCodec.toProto(BlockSyncRequest.reconcile("s-1", "AQID"));
     assertEquals("s-1", request.getSession());
     assertEquals(ByteString.copyFrom(new byte[] {1, 2, 3}), request.getReconcile());
     assertEquals(0, request.getBlockIdsCount());
     assertEquals(
         BlockSyncRequest.reconcile("s-1", "AQID"),
         ProtoCodec.fromBytes(request.toByteArray(), BlockSyncRequest.class));
-    var sync =
-        (Pb.MetadataSync)
-            ProtoCodec.toProto(new MetadataSync(List.of(), "s-1", ""));
+    var sync = (Pb.MetadataSync) ProtoCodec.toProto(new MetadataSync(List.of(), "s-1", ""));
     assertEquals("s-1", sync.getSession());
     assertTrue(sync.getReconcile().isEmpty());
     // Outside a reconciliation neither field is on the wire.
@@ -478,7 +470,8 @@ class ProtoCodecPropertiesTest {
             500,
             List.of(
                 BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.COLD)),
-                BatchUpdate.Update.of(new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 400)));
+                BatchUpdate.Update.of(
+                    new BlockTemperatureUpdate(BLOCK, DataTemperature.HOT), 400)));
     var p = (Pb.BatchUpdate) ProtoCodec.toProto(batch);
     assertEquals(0, p.getUpdates(0).getTimestamp());
     assertEquals(400, p.getUpdates(1).getTimestamp());
@@ -489,7 +482,8 @@ class ProtoCodecPropertiesTest {
             .startsWith("updates[1].timestamp: 501 is after the batch's timestamp 500"));
     var ws = (Pb.WSMessage) ProtoCodec.toProto(WSMessage.of(batch, 600, A));
     assertEquals(Pb.WSMessage.DataCase.BLOCK_BATCH, ws.getDataCase());
-    assertEquals(WSMessage.of(batch, 600, A), ProtoCodec.fromBytes(ws.toByteArray(), WSMessage.class));
+    assertEquals(
+        WSMessage.of(batch, 600, A), ProtoCodec.fromBytes(ws.toByteArray(), WSMessage.class));
   }
 
   @Example
@@ -560,8 +554,7 @@ class ProtoCodecPropertiesTest {
 
   @Example
   void contractRefusalsBecomeWireFormatExceptions() {
-    byte[] negativeNonce =
-        Pb.Ping.newBuilder().setNonce(-1).build().toByteArray();
+    byte[] negativeNonce = Pb.Ping.newBuilder().setNonce(-1).build().toByteArray();
     assertTrue(refusal(negativeNonce, Ping.class).startsWith("nonce: -1"));
     byte[] hugePort =
         Pb.NodeAdvertisement.newBuilder()
@@ -572,14 +565,16 @@ class ProtoCodecPropertiesTest {
     assertEquals(
         "port: 4294967295 (expected: at most 2147483647)",
         refusal(hugePort, NodeAdvertisement.class));
-    byte[] emptyKey = signed(ws().setPing(Pb.Ping.newBuilder()))
-        .setPublicKey(ByteString.EMPTY)
-        .build()
-        .toByteArray();
+    byte[] emptyKey =
+        signed(ws().setPing(Pb.Ping.newBuilder()))
+            .setPublicKey(ByteString.EMPTY)
+            .build()
+            .toByteArray();
     assertEquals("publicKey: 0 bytes (expected: 1-128)", refusal(emptyKey, SignedMessage.class));
-    var report = Pb.NodeStatusReport.newBuilder()
-        .setNodeId(ByteString.copyFrom(A.toBytes()))
-        .setStatus(Pb.NodeStatus.SYNCING);
+    var report =
+        Pb.NodeStatusReport.newBuilder()
+            .setNodeId(ByteString.copyFrom(A.toBytes()))
+            .setStatus(Pb.NodeStatus.SYNCING);
     assertEquals("metrics: missing", refusal(report.build().toByteArray(), NodeStatusReport.class));
   }
 
@@ -623,26 +618,20 @@ class ProtoCodecPropertiesTest {
     assertEquals(emptyRegion, ProtoCodec.fromBytes(q.toByteArray(), PeerInfo.class));
 
     SignedMessage noRecipient = signedPing(WSMessage.of(new Ping(3), 4, A));
-    assertFalse(
-        ((Pb.SignedMessage) ProtoCodec.toProto(noRecipient))
-            .hasRecipient());
+    assertFalse(((Pb.SignedMessage) ProtoCodec.toProto(noRecipient)).hasRecipient());
   }
 
   @Example
   void unknownSubscribeTypesNameTheField() {
     var subscribe =
-        Pb.Subscribe.newBuilder()
-            .addTypes("block:temperature")
-            .addTypes("block:teleport");
+        Pb.Subscribe.newBuilder().addTypes("block:temperature").addTypes("block:teleport");
     String nested =
         refusal(signed(ws().setSubscribe(subscribe)).build().toByteArray(), Envelope.class);
     assertTrue(nested.startsWith("payload.data.types[1]: "), nested);
     assertTrue(nested.contains("'block:teleport'"), nested);
     String alone = refusal(subscribe.build().toByteArray(), Subscribe.class);
     assertTrue(alone.startsWith("types[1]: "), alone);
-    var badBlock =
-        Pb.Subscribe.newBuilder()
-            .addBlockIds(ByteString.copyFrom(new byte[31]));
+    var badBlock = Pb.Subscribe.newBuilder().addBlockIds(ByteString.copyFrom(new byte[31]));
     assertEquals(
         "blockIds[0]: 31 bytes (expected: 32 or 64)",
         refusal(badBlock.build().toByteArray(), Subscribe.class));
@@ -651,17 +640,9 @@ class ProtoCodecPropertiesTest {
   @Example
   void controlMessageRefusalsBecomeWireFormatExceptions() {
     byte[] badGap =
-        Pb.Gap.newBuilder()
-            .setAfterSequence(5)
-            .setOldestAvailable(6)
-            .build()
-            .toByteArray();
+        Pb.Gap.newBuilder().setAfterSequence(5).setOldestAvailable(6).build().toByteArray();
     assertTrue(refusal(badGap, Gap.class).startsWith("oldestAvailable: 6"));
-    byte[] negativeResume =
-        Pb.Resume.newBuilder()
-            .setAfterSequence(-1)
-            .build()
-            .toByteArray();
+    byte[] negativeResume = Pb.Resume.newBuilder().setAfterSequence(-1).build().toByteArray();
     assertTrue(refusal(negativeResume, Resume.class).startsWith("afterSequence: -1"));
     byte[] both =
         signed(ws().setPing(Pb.Ping.newBuilder()))
@@ -672,10 +653,7 @@ class ProtoCodecPropertiesTest {
     refusal(both, Envelope.class);
     assertThrows(WireFormatException.class, () -> ProtoCodec.decodeEnvelope(both));
     byte[] negativeSequence =
-        signed(ws().setPing(Pb.Ping.newBuilder()))
-            .setSequence(-1)
-            .build()
-            .toByteArray();
+        signed(ws().setPing(Pb.Ping.newBuilder())).setSequence(-1).build().toByteArray();
     assertTrue(refusal(negativeSequence, Envelope.class).startsWith("sequence: -1"));
   }
 
@@ -734,7 +712,19 @@ class ProtoCodecPropertiesTest {
   void negativeValuesForUnsignedFieldsAreRefusedByTheRecords() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new NodeInfo(A, new byte[33], "1", -1, "", 1, 2, Set.of(), null, NodeStatus.ONLINE, Instant.EPOCH));
+        () ->
+            new NodeInfo(
+                A,
+                new byte[33],
+                "1",
+                -1,
+                "",
+                1,
+                2,
+                Set.of(),
+                null,
+                NodeStatus.ONLINE,
+                Instant.EPOCH));
     assertThrows(
         IllegalArgumentException.class, () -> new NetworkHealth(1, 2, 0.5, Map.of("eu", -1)));
   }
