@@ -5,6 +5,7 @@ import static org.brightchain.net.internal.Checks.notNull;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import org.brightchain.net.internal.Checks;
 import org.brightchain.net.internal.Hex;
@@ -37,7 +38,7 @@ public record NodeId(String hex) implements Comparable<NodeId> {
   /** The node id from 32 raw bytes. */
   public static NodeId ofBytes(byte[] bytes) {
     checkArgument(bytes.length == 32, "nodeId bytes: %s (expected: 32)", bytes.length);
-    return new NodeId(Hex.encode(bytes));
+    return new NodeId(HexFormat.of().formatHex(bytes));
   }
 
   /** The node id of a public key: SHA-256 of its encoded (compressed) form. */

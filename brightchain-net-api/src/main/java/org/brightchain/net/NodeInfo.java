@@ -5,8 +5,8 @@ import static org.brightchain.net.internal.Checks.notNull;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Set;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.internal.HostNames;
 import org.brightchain.net.internal.Values;
 
@@ -89,7 +89,7 @@ public record NodeInfo(
     return "NodeInfo[nodeId="
         + nodeId
         + ", publicKey="
-        + Hex.encode(publicKey)
+        + HexFormat.of().formatHex(publicKey)
         + ", version="
         + version
         + ", address="

@@ -1,20 +1,11 @@
 package org.brightchain.net.internal;
 
-/** Lower-case hexadecimal encoding. Internal, not API. */
+/**
+ * Strict hexadecimal decoding with messages that name the problem (formatting uses {@link
+ * java.util.HexFormat}). Internal, not API.
+ */
 public final class Hex {
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-
   private Hex() {}
-
-  /** Encodes bytes as lower-case hex. */
-  public static String encode(byte[] bytes) {
-    char[] out = new char[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
-    }
-    return new String(out);
-  }
 
   /**
    * Decodes hex (either case).

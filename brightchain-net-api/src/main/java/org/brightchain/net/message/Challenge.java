@@ -3,7 +3,7 @@ package org.brightchain.net.message;
 import static org.brightchain.net.internal.Checks.checkArgument;
 
 import java.security.SecureRandom;
-import org.brightchain.net.internal.Hex;
+import java.util.HexFormat;
 
 /**
  * {@code system:challenge}: the first message on every WebSocket connection, from each side. It
@@ -28,7 +28,7 @@ public record Challenge(String challenge) implements EventPayload {
   public static Challenge random() {
     byte[] b = new byte[BYTES];
     RANDOM.nextBytes(b);
-    return new Challenge(Hex.encode(b));
+    return new Challenge(HexFormat.of().formatHex(b));
   }
 
   static boolean isChallenge(String s) {

@@ -4,9 +4,9 @@ import static org.brightchain.net.internal.Checks.notNull;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.brightchain.net.NodeId;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.internal.Values;
 
 /**
@@ -78,7 +78,7 @@ public record NodeAuthentication(
     return "NodeAuthentication[nodeId="
         + nodeId.shortId()
         + ", challenge="
-        + Hex.encode(challenge)
+        + HexFormat.of().formatHex(challenge)
         + ", token="
         + (token.isEmpty() ? "" : "***")
         + ", expiry="

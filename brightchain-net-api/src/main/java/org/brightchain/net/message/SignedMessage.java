@@ -4,9 +4,9 @@ import static org.brightchain.net.internal.Checks.checkArgument;
 import static org.brightchain.net.internal.Checks.notNull;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.brightchain.net.NodeId;
-import org.brightchain.net.internal.Hex;
 
 /**
  * A {@link WSMessage} signed by its author, as the design's {@code SignedMessage {payload,
@@ -94,7 +94,7 @@ public record SignedMessage(
         + ", nodeId="
         + nodeId.shortId()
         + ", signature="
-        + Hex.encode(signature)
+        + HexFormat.of().formatHex(signature)
         + (recipient == null ? "" : ", recipient=" + recipient.shortId())
         + "]";
   }

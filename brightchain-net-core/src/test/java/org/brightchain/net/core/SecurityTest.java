@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,6 @@ import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.core.internal.wire.WireFormatException;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -495,11 +495,11 @@ class SecurityTest {
             "{\"nodeId\":\""
                 + who.nodeId().hex()
                 + "\",\"publicKey\":\""
-                + Hex.encode(who.publicKey())
+                + HexFormat.of().formatHex(who.publicKey())
                 + "\",\"challenge\":\""
                 + challenge
                 + "\",\"signature\":\""
-                + Hex.encode(sig)
+                + HexFormat.of().formatHex(sig)
                 + "\"}",
             null);
     assertEquals(200, v.status(), () -> new String(v.body(), StandardCharsets.UTF_8));
@@ -560,11 +560,11 @@ class SecurityTest {
                 "{\"nodeId\":\""
                     + client.nodeId().hex()
                     + "\",\"publicKey\":\""
-                    + Hex.encode(key.publicKey())
+                    + HexFormat.of().formatHex(key.publicKey())
                     + "\",\"challenge\":\""
                     + challenge
                     + "\",\"signature\":\""
-                    + Hex.encode(sig)
+                    + HexFormat.of().formatHex(sig)
                     + "\"}",
                 null);
     // Signed by another key for the claimed id: refused, and the challenge is spent.
@@ -595,11 +595,11 @@ class SecurityTest {
             "{\"nodeId\":\""
                 + client.nodeId().hex()
                 + "\",\"publicKey\":\""
-                + Hex.encode(client.publicKey())
+                + HexFormat.of().formatHex(client.publicKey())
                 + "\",\"challenge\":\""
                 + fresh
                 + "\",\"signature\":\""
-                + Hex.encode(forOther)
+                + HexFormat.of().formatHex(forOther)
                 + "\"}",
             null);
     assertEquals(401, other.status());
@@ -620,12 +620,13 @@ class SecurityTest {
             "{\"nodeId\":\""
                 + client.nodeId().hex()
                 + "\",\"publicKey\":\""
-                + Hex.encode(client.publicKey())
+                + HexFormat.of().formatHex(client.publicKey())
                 + "\",\"challenge\":\""
                 + late
                 + "\",\"signature\":\""
-                + Hex.encode(
-                    client.sign(Sessions.signedBytes(late, client.nodeId(), node.nodeId())))
+                + HexFormat.of()
+                    .formatHex(
+                        client.sign(Sessions.signedBytes(late, client.nodeId(), node.nodeId())))
                 + "\"}",
             null);
     assertEquals(401, expired.status());

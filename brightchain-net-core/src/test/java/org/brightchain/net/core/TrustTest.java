@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,6 @@ import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.internal.wire.ProtoCodec;
 import org.brightchain.net.core.internal.wire.WireFormatException;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.BatchUpdate;
 import org.brightchain.net.message.BlockLocationUpdate;
@@ -629,11 +629,11 @@ class TrustTest {
             "{\"nodeId\":\""
                 + who.nodeId().hex()
                 + "\",\"publicKey\":\""
-                + Hex.encode(who.publicKey())
+                + HexFormat.of().formatHex(who.publicKey())
                 + "\",\"challenge\":\""
                 + challenge
                 + "\",\"signature\":\""
-                + Hex.encode(sig)
+                + HexFormat.of().formatHex(sig)
                 + "\"}",
             null,
             "10.0.0.77");

@@ -3,11 +3,11 @@ package org.brightchain.net.examples;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.InMemoryBlockStore;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.NodeEventListener;
@@ -23,7 +23,7 @@ public final class EmbeddedNodeExample {
   public static void main(String[] args) throws Exception {
     InMemoryBlockStore blocks = new InMemoryBlockStore();
     byte[] data = "hello, brightchain".getBytes(StandardCharsets.UTF_8);
-    BlockId id = BlockId.of(Hex.encode(sha3(data)));
+    BlockId id = BlockId.of(HexFormat.of().formatHex(sha3(data)));
     blocks.put(id, data);
 
     try (BrightChainNode first =

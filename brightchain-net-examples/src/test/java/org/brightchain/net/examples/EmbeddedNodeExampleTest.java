@@ -3,10 +3,10 @@ package org.brightchain.net.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.DataTemperature;
 import org.brightchain.net.core.BrightChainNode;
-import org.brightchain.net.internal.Hex;
 import org.junit.jupiter.api.Test;
 
 /** The embedding example runs as documented, on free ports. */
@@ -15,7 +15,9 @@ class EmbeddedNodeExampleTest {
   @Test
   void theSecondNodeLearnsTheTemperatureSetOnTheFirst() throws Exception {
     BlockId id =
-        BlockId.of(Hex.encode(EmbeddedNodeExample.sha3("x".getBytes(StandardCharsets.UTF_8))));
+        BlockId.of(
+            HexFormat.of()
+                .formatHex(EmbeddedNodeExample.sha3("x".getBytes(StandardCharsets.UTF_8))));
     try (BrightChainNode first = BrightChainNode.builder().host("127.0.0.1").httpPort(0).build();
         BrightChainNode second = EmbeddedNodeExample.startSecondFor(first)) {
       EmbeddedNodeExample.run(first, second, id);

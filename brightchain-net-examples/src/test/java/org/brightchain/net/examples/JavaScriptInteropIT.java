@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,6 @@ import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.core.BrightChainNode;
 import org.brightchain.net.core.internal.wire.Json;
 import org.brightchain.net.core.testing.Await;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.spi.NodeEventListener;
@@ -206,8 +206,10 @@ class JavaScriptInteropIT {
 
   private static BlockId blockId(String text) throws Exception {
     return BlockId.of(
-        Hex.encode(
-            MessageDigest.getInstance("SHA3-512").digest(text.getBytes(StandardCharsets.UTF_8))));
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA3-512")
+                    .digest(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static String npm() {

@@ -19,6 +19,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +37,6 @@ import org.brightchain.net.core.crypto.NodeIdentity;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.wire.JsonCodec;
 import org.brightchain.net.core.testing.Await;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.BlockTemperatureUpdate;
 import org.brightchain.net.message.SignedMessage;
 import org.brightchain.net.message.WSMessage;
@@ -199,11 +199,11 @@ class SecuritySuiteTest {
                                 "{\"nodeId\":\""
                                     + victim.hex()
                                     + "\",\"publicKey\":\""
-                                    + Hex.encode(attacker.publicKey())
+                                    + HexFormat.of().formatHex(attacker.publicKey())
                                     + "\",\"challenge\":\""
                                     + Sessions.randomToken()
                                     + "\",\"signature\":\""
-                                    + Hex.encode(attacker.sign(new byte[] {1}))
+                                    + HexFormat.of().formatHex(attacker.sign(new byte[] {1}))
                                     + "\"}",
                                 null);
                       };

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Set;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.internal.Hex;
@@ -182,7 +183,7 @@ public final class NodeIdentity {
               + "\nscheme="
               + scheme.name()
               + "\nprivate="
-              + Hex.encode(privateKey)
+              + HexFormat.of().formatHex(privateKey)
               + "\n";
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       if (Files.exists(keyFile)) {

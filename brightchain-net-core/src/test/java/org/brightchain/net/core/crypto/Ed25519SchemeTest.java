@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.brightchain.net.internal.Hex;
@@ -139,7 +140,8 @@ class Ed25519SchemeTest {
         List.of(new byte[0], new byte[31], Arrays.copyOf(pub, 33), allOnes, new byte[32]);
     for (byte[] k : badKeys) {
       assertFalse(
-          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
+          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)),
+          () -> "key " + HexFormat.of().formatHex(k));
     }
     List<byte[]> badSigs = new ArrayList<>();
     badSigs.add(new byte[0]);
@@ -151,7 +153,8 @@ class Ed25519SchemeTest {
     badSigs.add(ones);
     for (byte[] s : badSigs) {
       assertFalse(
-          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
+          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)),
+          () -> "signature " + HexFormat.of().formatHex(s));
     }
   }
 
@@ -183,8 +186,8 @@ class Ed25519SchemeTest {
     byte[] priv = Hex.decode(secret);
     byte[] msg = Hex.decode(message == null ? "" : message);
 
-    assertEquals(publicKey, Hex.encode(SCHEME.publicKey(priv)));
-    assertEquals(signature, Hex.encode(SCHEME.sign(priv, msg)));
+    assertEquals(publicKey, HexFormat.of().formatHex(SCHEME.publicKey(priv)));
+    assertEquals(signature, HexFormat.of().formatHex(SCHEME.sign(priv, msg)));
     assertTrue(SCHEME.verify(Hex.decode(publicKey), msg, Hex.decode(signature)));
   }
 

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -158,7 +159,7 @@ class NodeIdentityTest {
 
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(pub);
 
-      assertEquals(Hex.encode(hash), id.nodeId().hex());
+      assertEquals(HexFormat.of().formatHex(hash), id.nodeId().hex());
       assertEquals(NodeId.fromPublicKey(pub), id.nodeId());
     }
   }
@@ -171,9 +172,10 @@ class NodeIdentityTest {
     NodeIdentity id = NodeIdentity.fromPrivateKey(SignatureSchemes.secp256k1(), one);
 
     String g = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
-    assertEquals(g, Hex.encode(id.publicKey()));
+    assertEquals(g, HexFormat.of().formatHex(id.publicKey()));
     assertEquals(
-        Hex.encode(MessageDigest.getInstance("SHA-256").digest(Hex.decode(g))), id.nodeId().hex());
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Hex.decode(g))),
+        id.nodeId().hex());
   }
 
   @Test

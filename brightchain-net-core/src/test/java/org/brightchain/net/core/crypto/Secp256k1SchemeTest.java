@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -198,7 +199,8 @@ class Secp256k1SchemeTest {
             new byte[33]);
     for (byte[] k : badKeys) {
       assertFalse(
-          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)), () -> "key " + Hex.encode(k));
+          assertDoesNotThrow(() -> SCHEME.verify(k, msg, sig)),
+          () -> "key " + HexFormat.of().formatHex(k));
     }
 
     byte[] allOnes = new byte[64];
@@ -224,7 +226,8 @@ class Secp256k1SchemeTest {
     badSigs.add(derWithTrailing);
     for (byte[] s : badSigs) {
       assertFalse(
-          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)), () -> "signature " + Hex.encode(s));
+          assertDoesNotThrow(() -> SCHEME.verify(pub, msg, s)),
+          () -> "signature " + HexFormat.of().formatHex(s));
     }
   }
 
@@ -246,10 +249,11 @@ class Secp256k1SchemeTest {
     byte[] one = new byte[32];
     one[31] = 1;
 
-    assertEquals(G, Hex.encode(SCHEME.publicKey(one)));
+    assertEquals(G, HexFormat.of().formatHex(SCHEME.publicKey(one)));
     // and n - 1 is -G: same x, odd y.
     assertEquals(
-        "03" + G.substring(2), Hex.encode(SCHEME.publicKey(key(N.subtract(BigInteger.ONE)))));
+        "03" + G.substring(2),
+        HexFormat.of().formatHex(SCHEME.publicKey(key(N.subtract(BigInteger.ONE)))));
   }
 
   /** The well-known RFC 6979 vectors for secp256k1 with SHA-256, with {@code s} in its low form. */
@@ -273,7 +277,7 @@ class Secp256k1SchemeTest {
 
     byte[] sig = SCHEME.sign(priv, utf8(message));
 
-    assertEquals(expected, Hex.encode(sig));
+    assertEquals(expected, HexFormat.of().formatHex(sig));
     assertTrue(SCHEME.verify(SCHEME.publicKey(priv), utf8(message), sig));
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.brightchain.net.BlockId;
@@ -194,15 +195,19 @@ class TestVectorsTest {
 
   @Test
   void keysAndNodeIds() {
-    assertEquals(PUB_A, Hex.encode(A.publicKey()));
+    assertEquals(PUB_A, HexFormat.of().formatHex(A.publicKey()));
     assertEquals(ID_A, A.nodeId().hex());
-    assertEquals(PUB_B, Hex.encode(B.publicKey()));
+    assertEquals(PUB_B, HexFormat.of().formatHex(B.publicKey()));
     assertEquals(ID_B, B.nodeId().hex());
     assertEquals(
-        KEY_B, Hex.encode(sha256("brightchain test vector".getBytes(StandardCharsets.UTF_8))));
-    assertEquals(ID_A, Hex.encode(sha256(Hex.decode(PUB_A))));
+        KEY_B,
+        HexFormat.of()
+            .formatHex(sha256("brightchain test vector".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(ID_A, HexFormat.of().formatHex(sha256(Hex.decode(PUB_A))));
     assertEquals(
-        BLOCK, Hex.encode(sha3_512("brightchain test block".getBytes(StandardCharsets.UTF_8))));
+        BLOCK,
+        HexFormat.of()
+            .formatHex(sha3_512("brightchain test block".getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
@@ -210,7 +215,7 @@ class TestVectorsTest {
     SignedMessage m = v1();
     check(m, V1_SIGNED, V1_ID, V1_SIG);
     assertEquals(V1_TEXT_FRAME, JsonCodec.toJson(m));
-    assertEquals(V1_BINARY_FRAME, Hex.encode(ProtoCodec.encode(m)));
+    assertEquals(V1_BINARY_FRAME, HexFormat.of().formatHex(ProtoCodec.encode(m)));
   }
 
   @Test
@@ -237,9 +242,10 @@ class TestVectorsTest {
   /** SHA-256 of the UTF-8 text "brightchain test challenge". */
   static String challenge6() {
     try {
-      return Hex.encode(
-          MessageDigest.getInstance("SHA-256")
-              .digest("brightchain test challenge".getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest("brightchain test challenge".getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
@@ -263,8 +269,8 @@ class TestVectorsTest {
             B.nodeId());
     byte[] bytes = MessageSigning.signedBytes(m, MessageSigning.AUTH_PURPOSE);
     assertEquals(V6_SIGNED, new String(bytes, StandardCharsets.UTF_8), "signed bytes");
-    assertEquals(V6_ID, Hex.encode(MessageSigning.messageId(bytes)), "message id");
-    assertEquals(V6_SIG, Hex.encode(m.signature()), "signature");
+    assertEquals(V6_ID, HexFormat.of().formatHex(MessageSigning.messageId(bytes)), "message id");
+    assertEquals(V6_SIG, HexFormat.of().formatHex(m.signature()), "signature");
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m));
     assertEquals(
         MessageSigning.Verdict.BAD_SIGNATURE,
@@ -297,7 +303,7 @@ class TestVectorsTest {
         new String(
             MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE), StandardCharsets.UTF_8);
     assertTrue(
-        Hex.encode(signed.getBytes(StandardCharsets.UTF_8)).contains(V5_REASON_BYTES),
+        HexFormat.of().formatHex(signed.getBytes(StandardCharsets.UTF_8)).contains(V5_REASON_BYTES),
         "the escaped reason appears in the signed bytes as documented");
   }
 
@@ -392,8 +398,8 @@ class TestVectorsTest {
     byte[] bytes = MessageSigning.signedBytes(m, MessageSigning.EVENT_PURPOSE);
     assertEquals(signed, new String(bytes, StandardCharsets.UTF_8), "signed bytes");
     assertArrayEquals(signed.getBytes(StandardCharsets.UTF_8), bytes);
-    assertEquals(id, Hex.encode(MessageSigning.messageId(bytes)), "message id");
-    assertEquals(signature, Hex.encode(m.signature()), "signature");
+    assertEquals(id, HexFormat.of().formatHex(MessageSigning.messageId(bytes)), "message id");
+    assertEquals(signature, HexFormat.of().formatHex(m.signature()), "signature");
     assertEquals(MessageSigning.Verdict.VALID, MessageSigning.verify(m));
   }
 

@@ -8,13 +8,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.core.crypto.SignatureSchemes;
 import org.brightchain.net.core.internal.wire.Json;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.spi.SignatureScheme;
 
 /**
@@ -88,7 +88,7 @@ public final class Sessions {
   public static String randomToken() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
-    return Hex.encode(b);
+    return HexFormat.of().formatHex(b);
   }
 
   /** The operator token of this run: whoever presents it acts as the local operator. */

@@ -4,6 +4,7 @@ import static org.brightchain.net.internal.Checks.checkArgument;
 import static org.brightchain.net.internal.Checks.notNull;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.brightchain.net.internal.Hex;
 
 /**
@@ -70,6 +71,6 @@ public final class ItemId implements Comparable<ItemId> {
   /** Lower-case hex. */
   @Override
   public String toString() {
-    return Hex.encode(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 }

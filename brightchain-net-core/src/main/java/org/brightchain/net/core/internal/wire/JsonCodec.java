@@ -5,6 +5,7 @@ import static org.brightchain.net.core.internal.wire.JsonFields.putOpt;
 import static org.brightchain.net.core.internal.wire.JsonFields.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brightchain.net.BlockLocation;
@@ -16,7 +17,6 @@ import org.brightchain.net.NodeLocation;
 import org.brightchain.net.NodeMetrics;
 import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BatchUpdate;
@@ -144,8 +144,8 @@ public final class JsonCodec {
     o.put("timestamp", m.timestamp());
     o.put("nodeId", m.nodeId().hex());
     putOpt(o, "recipient", m.recipient() == null ? null : m.recipient().hex());
-    o.put("publicKey", Hex.encode(m.publicKey()));
-    o.put("signature", Hex.encode(m.signature()));
+    o.put("publicKey", HexFormat.of().formatHex(m.publicKey()));
+    o.put("signature", HexFormat.of().formatHex(m.signature()));
     return o;
   }
 

@@ -9,6 +9,7 @@ import static org.brightchain.net.core.internal.wire.JsonFields.wire;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brightchain.net.NetworkHealth;
@@ -21,7 +22,6 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.NodeAnnounce;
 import org.brightchain.net.message.NodeLeave;
 import org.brightchain.net.message.NodeStatusUpdate;
@@ -122,7 +122,7 @@ final class JsonNodes {
   static Map<String, Object> json(NodeInfo i) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("nodeId", i.nodeId().hex());
-    o.put("publicKey", Hex.encode(i.publicKey()));
+    o.put("publicKey", HexFormat.of().formatHex(i.publicKey()));
     o.put("version", i.version());
     o.put("protocolVersion", (long) i.protocolVersion());
     o.put("address", i.address());

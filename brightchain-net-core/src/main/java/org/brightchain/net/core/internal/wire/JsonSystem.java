@@ -9,13 +9,13 @@ import static org.brightchain.net.core.internal.wire.WireFields.atMost;
 import static org.brightchain.net.core.internal.wire.WireFields.eventType;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.brightchain.net.BlockId;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.Challenge;
@@ -105,9 +105,9 @@ final class JsonSystem {
   static Map<String, Object> json(NodeAuthentication a) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("nodeId", a.nodeId().hex());
-    o.put("publicKey", Hex.encode(a.publicKey()));
-    o.put("challenge", Hex.encode(a.challenge()));
-    o.put("signature", Hex.encode(a.signature()));
+    o.put("publicKey", HexFormat.of().formatHex(a.publicKey()));
+    o.put("challenge", HexFormat.of().formatHex(a.challenge()));
+    o.put("signature", HexFormat.of().formatHex(a.signature()));
     o.put("token", a.token());
     o.put("expiry", a.expiry().toEpochMilli());
     return o;

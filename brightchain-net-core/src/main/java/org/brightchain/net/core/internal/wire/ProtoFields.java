@@ -5,6 +5,7 @@ import static org.brightchain.net.core.internal.wire.WireFields.at;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Set;
 import org.brightchain.net.BlockId;
 import org.brightchain.net.NodeId;
@@ -56,7 +57,7 @@ final class ProtoFields {
       throw new WireFormatException(
           at(path, key) + ": " + b.size() + " bytes (expected: 32 or 64)");
     }
-    return new BlockId(Hex.encode(b.toByteArray()));
+    return new BlockId(HexFormat.of().formatHex(b.toByteArray()));
   }
 
   /** Bytes that the contract carries as base64 text ({@code reconcile}); empty stays empty. */

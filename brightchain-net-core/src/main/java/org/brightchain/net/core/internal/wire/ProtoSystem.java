@@ -11,6 +11,7 @@ import static org.brightchain.net.core.internal.wire.WireFields.eventType;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.brightchain.net.BlockId;
@@ -169,6 +170,6 @@ final class ProtoSystem {
       throw new WireFormatException(
           path + ": expected " + Challenge.BYTES + " bytes, got " + b.size());
     }
-    return Hex.encode(b.toByteArray());
+    return HexFormat.of().formatHex(b.toByteArray());
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,7 @@ class ReconcilerTest {
     Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
     for (int i = 0; i < 3000; i++) {
       byte[] raw = SyncFixtures.id(r);
-      BlockId id = BlockId.of(org.brightchain.net.internal.Hex.encode(raw));
+      BlockId id = BlockId.of(HexFormat.of().formatHex(raw));
       BlockMetadata m = BlockMetadata.initial(id, t0.plusMillis(r.nextInt(1_000_000)), nodeA);
       a.put(id, m);
       if (i % 50 == 0) {
@@ -95,7 +96,7 @@ class ReconcilerTest {
       }
     }
     for (int i = 0; i < 20; i++) {
-      BlockId id = BlockId.of(org.brightchain.net.internal.Hex.encode(SyncFixtures.id(r)));
+      BlockId id = BlockId.of(HexFormat.of().formatHex(SyncFixtures.id(r)));
       b.put(id, BlockMetadata.initial(id, t0.plusMillis(r.nextInt(1_000_000)), nodeB));
     }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,7 +31,6 @@ import org.brightchain.net.NodeStatusReport;
 import org.brightchain.net.PeerInfo;
 import org.brightchain.net.PeerStatusType;
 import org.brightchain.net.Reachability;
-import org.brightchain.net.internal.Hex;
 import org.brightchain.net.message.Ack;
 import org.brightchain.net.message.AuthProof;
 import org.brightchain.net.message.BatchUpdate;
@@ -167,7 +167,8 @@ public class ContractArbitraries extends DomainContextBase {
 
   /** 64 (SHA-256) and 128 (SHA3-512) hex characters. */
   static Arbitrary<BlockId> blockIds() {
-    return Arbitraries.oneOf(bytes(32, 32), bytes(64, 64)).map(b -> new BlockId(Hex.encode(b)));
+    return Arbitraries.oneOf(bytes(32, 32), bytes(64, 64))
+        .map(b -> new BlockId(HexFormat.of().formatHex(b)));
   }
 
   /** Milliseconds 0 to 2^53-1. */
@@ -457,7 +458,7 @@ public class ContractArbitraries extends DomainContextBase {
     return Arbitraries.bytes()
         .array(byte[].class)
         .ofSize(Challenge.BYTES)
-        .map(b -> new Challenge(org.brightchain.net.internal.Hex.encode(b)));
+        .map(b -> new Challenge(HexFormat.of().formatHex(b)));
   }
 
   static Arbitrary<AuthProof> authProofs() {
