@@ -55,7 +55,7 @@ class MulticastLanIT {
 
   /** The node's peer table gained a peer: listed as PENDING from discovery, or ACTIVE at once. */
   private static final Pattern LISTED =
-      Pattern.compile("NodeEngine - peer ([0-9a-f]{8}) (?:listed|active) at ");
+      Pattern.compile(" - peer ([0-9a-f]{8}) (?:listed|active) at ");
 
   /** The runnable node's default broadcast interval. */
   private static final Duration INTERVAL = Duration.ofSeconds(5);
