@@ -73,8 +73,10 @@ class ConnectionLimitsTest {
   }
 
   private NettyTransport start(ConnectionLimits limits) {
+    CapturingTransportProvider made = new CapturingTransportProvider();
     node =
         BrightChainNode.builder()
+            .transportProvider(made)
             .host("127.0.0.1")
             .httpPort(0)
             .connectionLimits(limits)
@@ -87,7 +89,7 @@ class ConnectionLimitsTest {
                     java.time.Duration.ofMinutes(5)))
             .build();
     node.start().join();
-    return (NettyTransport) node.transportForTests();
+    return made.transport();
   }
 
   private int port() {
