@@ -3,8 +3,6 @@ package org.brightchain.net.netty;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -17,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.TransportHandler;
@@ -141,12 +140,15 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (cause instanceof TooLongFrameException) {
-      log.info("{}: message over the size limit, closing with 1009", connection);
-      connection.close(1009, "message too big");
-    } else if (cause instanceof CorruptedFrameException) {
-      log.info("{}: protocol error ({}), closing with 1002", connection, cause.getMessage());
-      connection.close(1002, "protocol error");
+    WebSocketErrorHandler.Close close = WebSocketErrorHandler.closeFor(cause);
+    if (close != null) {
+      log.info(
+          "{}: {} ({}), closing with {}",
+          connection,
+          close.reason(),
+          LogText.safe(cause.getMessage()),
+          close.code());
+      connection.close(close.code(), close.reason());
     } else {
       log.debug("{}: {}", connection, cause.toString());
       ctx.close();

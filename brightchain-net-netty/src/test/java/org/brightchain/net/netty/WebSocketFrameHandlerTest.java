@@ -18,8 +18,10 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -144,6 +146,24 @@ class WebSocketFrameHandlerTest {
     close.release();
     assertFalse(ch.isOpen());
     assertEquals(1002, node.closed.get(0).code());
+  }
+
+  @Test
+  void invalidUtf8InATextFrameClosesWith1007() {
+    EmbeddedChannel ch = accepted("/ws");
+    // What Netty's Utf8FrameValidator, ahead of this handler, raises.
+    ch.pipeline()
+        .fireExceptionCaught(
+            new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+    CloseWebSocketFrame close = closeFrame(ch);
+    assertEquals(1007, close.statusCode());
+    assertEquals("invalid payload data", close.reasonText());
+    close.release();
+    assertFalse(ch.isOpen());
+    assertEquals(
+        List.of(new FakeNode.Closed(node.opened.get(0), 1007, "invalid payload data")),
+        node.closed);
   }
 
   @Test
