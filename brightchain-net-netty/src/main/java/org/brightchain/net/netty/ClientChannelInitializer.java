@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.TransportHandler;
@@ -32,21 +33,25 @@ final class ClientChannelInitializer extends TransportChannelInitializer {
   private final ConnectionFactory connections;
   private final WebSocketClientProtocolConfig webSocketConfig;
   private final CompletableFuture<PeerConnection> opened;
+  private final Map<String, String> parameters;
 
   /**
    * @param uri the peer's WebSocket endpoint, with this node's query parameters
+   * @param parameters those parameters, which the connection reports as its own
    * @param opened completed with the connection once the handshake is done, or failed
    */
   ClientChannelInitializer(
       TransportParts parts,
       TransportHandler handler,
       URI uri,
+      Map<String, String> parameters,
       CompletableFuture<PeerConnection> opened) {
     super(parts.bytes(), parts.settings().idleTimeout());
     this.settings = parts.settings();
     this.handler = handler;
     this.connections = parts.connections();
     this.opened = opened;
+    this.parameters = Map.copyOf(parameters);
     this.webSocketConfig =
         WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
@@ -67,6 +72,7 @@ final class ClientChannelInitializer extends TransportChannelInitializer {
     p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
     p.addLast(new WebSocketFrameAggregator(settings.maxFrameBytes()));
     p.addLast(
-        new WebSocketFrameHandler(handler, connections, settings.idleTimeout(), true, opened));
+        new WebSocketFrameHandler(
+            handler, connections, settings.idleTimeout(), true, opened, parameters));
   }
 }

@@ -190,7 +190,7 @@ public final class NettyTransport implements Transport {
             .channel(IoSupport.channel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new ClientChannelInitializer(parts, handler, uri, opened));
+            .handler(new ClientChannelInitializer(parts, handler, uri, parameters, opened));
     b.connect(host, port)
         .addListener(
             (ChannelFuture cf) -> {

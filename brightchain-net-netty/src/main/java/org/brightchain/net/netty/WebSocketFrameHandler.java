@@ -34,7 +34,18 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   private final Duration idleTimeout;
   private final boolean outbound;
   private final CompletableFuture<PeerConnection> opened;
+  private final Map<String, String> dialled;
   private NettyPeerConnection connection;
+
+  /** The handler of an accepted connection, or of a dialled one without parameters. */
+  WebSocketFrameHandler(
+      TransportHandler handler,
+      ConnectionFactory connections,
+      Duration idleTimeout,
+      boolean outbound,
+      CompletableFuture<PeerConnection> opened) {
+    this(handler, connections, idleTimeout, outbound, opened, Map.of());
+  }
 
   /**
    * @param handler the node, which hears of the connection and its frames
@@ -42,18 +53,22 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
    * @param idleTimeout the pipeline's idle timeout, for the log line when it passes
    * @param outbound whether this end dialled
    * @param opened completed with the connection once open, or failed (dialling only; else null)
+   * @param dialled the parameters this end dialled with, which an outbound connection reports as
+   *     its own (an accepted one reports the query of its handshake)
    */
   WebSocketFrameHandler(
       TransportHandler handler,
       ConnectionFactory connections,
       Duration idleTimeout,
       boolean outbound,
-      CompletableFuture<PeerConnection> opened) {
+      CompletableFuture<PeerConnection> opened,
+      Map<String, String> dialled) {
     this.handler = handler;
     this.connections = connections;
     this.idleTimeout = idleTimeout;
     this.outbound = outbound;
     this.opened = opened;
+    this.dialled = Map.copyOf(dialled);
   }
 
   @Override
@@ -65,7 +80,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
           "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
       open(ctx, preferred, params);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-      open(ctx, Frame.Type.BINARY, Map.of());
+      open(ctx, Frame.Type.BINARY, dialled);
     } else if (evt instanceof IdleStateEvent) {
       if (connection != null && !connection.closing()) {
         log.info("{}: nothing received for {}, closing", connection, idleTimeout);

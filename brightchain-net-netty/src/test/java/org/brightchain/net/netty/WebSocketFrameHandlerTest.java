@@ -220,6 +220,18 @@ class WebSocketFrameHandlerTest {
   }
 
   @Test
+  void aDialledConnectionReportsTheParametersItWasDialledWith() {
+    CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
+    Map<String, String> dialled = Map.of("resume", "17", "format", "json");
+    EmbeddedChannel ch =
+        EmbeddedChannels.channel(
+            new WebSocketFrameHandler(
+                node, connections, Duration.ofSeconds(60), true, opened, dialled));
+    ch.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    assertEquals(dialled, opened.join().parameters());
+  }
+
+  @Test
   void aDialledConnectionFailsItsFutureOnAHandshakeTimeoutOrAnEarlyClose() {
     CompletableFuture<PeerConnection> timedOut = new CompletableFuture<>();
     EmbeddedChannel ch = EmbeddedChannels.channel(handler(true, timedOut));
