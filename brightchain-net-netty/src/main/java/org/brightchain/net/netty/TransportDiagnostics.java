@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class TransportDiagnostics {
 
   /** Logs a request the HTTP decoder failed on, or one past a protocol bound. */
   void malformedRequest(SocketAddress remote, Object cause) {
-    malformedLog.info("malformed HTTP from {}: {}", remote, String.valueOf(cause));
+    malformedLog.info("malformed HTTP from {}: {}", remote, LogText.safe(cause));
   }
 
   /** Connections refused so far for being over the per-address or per-subnet cap. */

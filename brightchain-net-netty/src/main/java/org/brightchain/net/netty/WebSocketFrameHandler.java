@@ -165,7 +165,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
           close.code());
       connection.close(close.code(), close.reason());
     } else {
-      log.debug("{}: {}", connection, cause.toString());
+      log.debug("{}: {}", connection, LogText.safe(cause));
       ctx.close();
     }
   }
