@@ -32,12 +32,12 @@ import org.brightchain.net.spi.TransportSettings;
  *
  * <p>Each accepted connection counts against per-address and per-subnet caps until it closes; one
  * over a cap is answered 429. Each server pipeline composes Netty's stock handlers: the two halves
- * of {@code HttpServerCodec} (its request decoder extended with the header size limit and an
- * absolute header deadline, answering 431 and 408) → an aggregator bounded by {@link
- * TransportSettings#maxBodyBytes()} that answers 413 → {@code WebSocketServerProtocolHandler}
- * (handshake, control frames, frame size limit) → {@code WebSocketFrameAggregator} (message size
- * limit) → the REST handler → the WebSocket frame handler. Writes are coalesced by {@code
- * FlushConsolidationHandler}.
+ * of {@code HttpServerCodec} (its request decoder extended with the header size limit and absolute
+ * deadlines for the headers and for the whole request, answering 431 and 408) → an aggregator
+ * bounded by {@link TransportSettings#maxBodyBytes()} that answers 413 → {@code
+ * WebSocketServerProtocolHandler} (handshake, control frames, frame size limit) → {@code
+ * WebSocketFrameAggregator} (message size limit) → the REST handler → the WebSocket frame handler.
+ * Writes are coalesced by {@code FlushConsolidationHandler}.
  */
 public final class NettyTransport implements Transport {
   private final TransportSettings settings;
@@ -96,6 +96,11 @@ public final class NettyTransport implements Transport {
   /** Connections closed so far for not completing their request headers in time. */
   public long headerTimeouts() {
     return diagnostics.headerTimeouts();
+  }
+
+  /** Connections closed so far for not completing a whole request, body included, in time. */
+  public long requestTimeouts() {
+    return diagnostics.requestTimeouts();
   }
 
   /** WebSocket and event-stream connections open now. */
