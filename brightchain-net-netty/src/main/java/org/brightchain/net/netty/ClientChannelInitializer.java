@@ -16,10 +16,10 @@ import org.brightchain.net.spi.TransportSettings;
 
 /**
  * The pipeline of a connection this node dials to a peer's WebSocket endpoint. After the shared
- * prefix: an HTTP client codec → the WebSocket error handler → an aggregator for the handshake
- * response → {@code WebSocketClientProtocolHandler} (handshake, control frames, frame size limit) →
- * {@code WebSocketFrameAggregator} (message size limit) → the WebSocket frame handler, which
- * completes {@code opened}.
+ * prefix: an HTTP client codec → a guard that lets one close frame out → the WebSocket error
+ * handler → an aggregator for the handshake response → {@code WebSocketClientProtocolHandler}
+ * (handshake, control frames, frame size limit) → {@code WebSocketFrameAggregator} (message size
+ * limit) → the WebSocket frame handler, which completes {@code opened}.
  */
 final class ClientChannelInitializer extends TransportChannelInitializer {
   /** Largest response headers accepted from a peer when dialling. */
@@ -67,6 +67,8 @@ final class ClientChannelInitializer extends TransportChannelInitializer {
     ChannelPipeline p = ch.pipeline();
     addPrefix(p);
     p.addLast(new HttpClientCodec(MAX_INITIAL_LINE, MAX_RESPONSE_HEADERS, MAX_CHUNK));
+    // Ahead of everything that writes close frames; the WebSocket encoder goes before it.
+    p.addLast(new CloseFrameGuard());
     p.addLast(WebSocketErrorHandler.INSTANCE);
     p.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE));
     p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));

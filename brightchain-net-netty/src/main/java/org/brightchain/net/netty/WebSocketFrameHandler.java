@@ -106,6 +106,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(h);
       }
     }
+    if (connections.stopping()) {
+      // Opened as the transport stops: closed at once, and the node never hears of it.
+      NettyPeerConnection c = connection;
+      connection = null;
+      c.close(1001, NettyTransport.SHUTDOWN_REASON);
+      fail(new java.io.IOException("the transport is stopping"));
+      return;
+    }
     handler.connectionOpened(connection);
     if (opened != null) {
       opened.complete(connection);

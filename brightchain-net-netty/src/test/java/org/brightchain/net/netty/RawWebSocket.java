@@ -74,8 +74,14 @@ final class RawWebSocket implements AutoCloseable {
   /** Completes when the other end closed the socket (or reset it). */
   final CompletableFuture<Void> ended = new CompletableFuture<>();
 
+  /** How the connection ended: EOF, or a reset. */
+  volatile String endedBy = "";
+
   /** Whether a close frame received is answered with one. */
   volatile boolean echoClose = true;
+
+  /** Told of every data message received, on the reader thread, after it was recorded. */
+  volatile java.util.function.Consumer<Frame> onMessage = f -> {};
 
   private RawWebSocket(Socket socket, InputStream in, boolean client, String name)
       throws IOException {
@@ -180,13 +186,16 @@ final class RawWebSocket implements AutoCloseable {
         if (message != null) {
           message.write(payload);
           if (fin) {
-            frames.add(new Frame(messageOpcode, message.toByteArray()));
+            Frame f = new Frame(messageOpcode, message.toByteArray());
+            frames.add(f);
             message = null;
+            onMessage.accept(f);
           }
         }
       }
+      endedBy = "EOF";
     } catch (IOException e) {
-      // reset: the connection ended
+      endedBy = "reset (" + e.getMessage() + ")"; // the connection ended all the same
     } finally {
       ended.complete(null);
     }
@@ -258,6 +267,37 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Starts the closing handshake with {@code code} and {@code reason} (once). */
+  void close(int code, String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    byte[] payload = new byte[2 + r.length];
+    payload[0] = (byte) (code >>> 8);
+    payload[1] = (byte) code;
+    System.arraycopy(r, 0, payload, 2, r.length);
+    synchronized (writeLock) {
+      if (closeSent) {
+        return;
+      }
+      closeSent = true;
+    }
+    try {
+      send(CLOSE, payload, true);
+    } catch (IOException e) {
+      // the other end is gone already
+    }
+  }
+
+  /** Decodes one data frame as a signed message (JSON text, protobuf binary). */
+  static SignedMessage decode(Frame f) {
+    try {
+      return f.opcode() == TEXT
+          ? JsonCodec.fromJson(new String(f.payload(), StandardCharsets.UTF_8), SignedMessage.class)
+          : ProtoCodec.decodeSignedMessage(f.payload());
+    } catch (WireFormatException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private void sendClose(byte[] payload) {
     synchronized (writeLock) {
       if (closeSent) {
@@ -281,16 +321,8 @@ final class RawWebSocket implements AutoCloseable {
   List<SignedMessage> messages() {
     List<SignedMessage> out = new ArrayList<>();
     for (Frame f : frames) {
-      try {
-        if (f.opcode() == TEXT) {
-          out.add(
-              JsonCodec.fromJson(
-                  new String(f.payload(), StandardCharsets.UTF_8), SignedMessage.class));
-        } else if (f.opcode() == BINARY) {
-          out.add(ProtoCodec.decodeSignedMessage(f.payload()));
-        }
-      } catch (WireFormatException e) {
-        throw new AssertionError(e);
+      if (f.opcode() == TEXT || f.opcode() == BINARY) {
+        out.add(decode(f));
       }
     }
     return out;
@@ -299,7 +331,7 @@ final class RawWebSocket implements AutoCloseable {
   /** Every frame received, described; for failure messages. */
   @Override
   public String toString() {
-    return frames.toString() + (ended.isDone() ? " then EOF" : "");
+    return frames.toString() + (ended.isDone() ? " then " + endedBy : "");
   }
 
   @Override

@@ -232,6 +232,48 @@ class WebSocketFrameHandlerTest {
   }
 
   @Test
+  void aConnectionOpenedWhileTheTransportStopsIsClosedWith1001AndNeverReachesTheNode() {
+    connections.stop();
+    EmbeddedChannel ch = accepted("/ws");
+    CloseWebSocketFrame close = closeFrame(ch);
+    assertEquals(1001, close.statusCode());
+    assertEquals("node shutting down", close.reasonText());
+    close.release();
+    assertFalse(ch.isOpen());
+    assertTrue(node.opened.isEmpty());
+    assertTrue(node.closed.isEmpty());
+
+    CompletableFuture<PeerConnection> dialled = new CompletableFuture<>();
+    EmbeddedChannel out = EmbeddedChannels.channel(handler(true, dialled));
+    out.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    assertInstanceOf(IOException.class, failure(dialled));
+    ReferenceCountUtil.release(out.readOutbound());
+  }
+
+  @Test
+  void onlyOneCloseFrameLeavesAChannelWhoeverWritesIt() {
+    CloseFrameGuard guard = new CloseFrameGuard();
+    EmbeddedChannel ch = EmbeddedChannels.channel(guard);
+    ch.pipeline().addLast(new WebSocketFrameAggregator(MAX_MESSAGE), handler(false, null));
+    ch.pipeline()
+        .fireUserEventTriggered(new HandshakeComplete("/ws", EmptyHttpHeaders.INSTANCE, null));
+    PeerConnection c = node.opened.get(0);
+    // The other end's close, answered (as Netty's handshaker does) before the node closes.
+    CloseWebSocketFrame echo = new CloseWebSocketFrame(1000, "");
+    assertTrue(ch.writeAndFlush(echo).isSuccess());
+    CloseWebSocketFrame dropped = new CloseWebSocketFrame(1001, "again");
+    assertTrue(ch.writeAndFlush(dropped).isSuccess(), "reported written, so a close listener runs");
+    assertEquals(0, dropped.refCnt(), "released");
+    c.close(1001, "node shutting down");
+    assertFalse(ch.isOpen(), "closed once its (dropped) close frame is done");
+    CloseWebSocketFrame only = closeFrame(ch);
+    assertEquals(1000, only.statusCode());
+    only.release();
+    assertNull(ch.readOutbound(), "no second close frame");
+    assertTrue(guard.sent());
+  }
+
+  @Test
   void aDialledConnectionFailsItsFutureOnAHandshakeTimeoutOrAnEarlyClose() {
     CompletableFuture<PeerConnection> timedOut = new CompletableFuture<>();
     EmbeddedChannel ch = EmbeddedChannels.channel(handler(true, timedOut));
