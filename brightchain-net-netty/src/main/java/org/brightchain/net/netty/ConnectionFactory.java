@@ -52,9 +52,9 @@ final class ConnectionFactory {
 
   /**
    * From now on the transport is stopping. A connection made after this call is closed by its
-   * maker; one made before is on its channel for the transport to close. (The connection is set on
-   * its channel before its maker reads this flag, and the transport sets the flag before it reads
-   * the channels, so every connection is closed by one or the other.)
+   * maker; one made before is on its channel for the transport to close. (Connections are made on
+   * their channel's event loop, and the transport sets this flag before it visits each channel on
+   * that same event loop, so every connection is closed by one or the other.)
    */
   void stop() {
     stopping = true;
