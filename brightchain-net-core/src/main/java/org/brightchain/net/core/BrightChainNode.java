@@ -122,11 +122,8 @@ public final class BrightChainNode implements AutoCloseable {
     STOPPED
   }
 
-  private final Transport transport;
-
   private BrightChainNode(
       NodeSettings settings, Transport transport, NatConfig natConfig, PortMapperProvider mappers) {
-    this.transport = transport;
     this.settings = settings;
     this.engine =
         new NodeEngine(
@@ -430,11 +427,6 @@ public final class BrightChainNode implements AutoCloseable {
   public CompletableFuture<Boolean> disconnect(NodeId id) {
     notNull(id, "id");
     return whenRunning(() -> engine.disconnect(id));
-  }
-
-  /** The transport this node runs on. For tests and diagnostics; unstable API. */
-  public Transport transportForTests() {
-    return transport;
   }
 
   /** The engine, for tests in this package. */

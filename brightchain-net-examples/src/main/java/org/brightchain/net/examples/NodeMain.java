@@ -59,6 +59,9 @@ public final class NodeMain {
           "                           private addresses and host names (default: refused)",
           "  --max-per-address N      open connections allowed from one IP address (default 64)",
           "  --max-per-subnet N       open connections allowed from one /24 or /56 (default 256)",
+          "  --request-timeout SECONDS",
+          "                           time a client has to send a whole request, headers and",
+          "                           body; a request not complete by then gets 408 (default 30)",
           "  --public-read PATH       a REST path anyone may GET without a session; repeatable;",
           "                           replaces the default (/node/info and /node/status)",
           "  --no-multicast           do not look for peers on the local network",
@@ -218,6 +221,11 @@ public final class NodeMain {
           }
           limits = limits.withCaps(limits.maxPerAddress(), n);
         }
+        case "--request-timeout" ->
+            limits =
+                limits.withRequestTimeout(
+                    Duration.ofSeconds(
+                        positive(name, value != null ? value : next(args, ++i, name))));
         case "--public-read" -> {
           String v = nonBlank(name, value != null ? value : next(args, ++i, name));
           if (!v.startsWith("/")) {

@@ -131,6 +131,33 @@ class NodeMainTest {
   }
 
   @Test
+  void theRequestDeadlineIsRead() throws Exception {
+    assertEquals(
+        java.time.Duration.ofSeconds(30),
+        NodeMain.parse(new String[0]).limits().requestTimeout(),
+        "the default");
+    NodeMain.Options o = NodeMain.parse(new String[] {"--request-timeout", "12"});
+    assertEquals(java.time.Duration.ofSeconds(12), o.limits().requestTimeout());
+    assertEquals(
+        org.brightchain.net.spi.ConnectionLimits.defaults().headerTimeout(),
+        o.limits().headerTimeout(),
+        "the header deadline is its own");
+    assertEquals(
+        java.time.Duration.ofSeconds(5),
+        NodeMain.parse(new String[] {"--request-timeout=5", "--max-per-address", "3"})
+            .limits()
+            .requestTimeout(),
+        "kept by the other connection options");
+    assertEquals(
+        "--request-timeout: '0' (expected: a positive whole number)",
+        assertThrows(
+                NodeMain.UsageException.class,
+                () -> NodeMain.parse(new String[] {"--request-timeout", "0"}))
+            .getMessage());
+    assertTrue(NodeMain.USAGE.contains("--request-timeout SECONDS"));
+  }
+
+  @Test
   void badSecurityOptionsSayWhatIsWrong() {
     assertEquals(
         "--rate-limit: '100' (expected: N/SECONDS, for example 100/10)",

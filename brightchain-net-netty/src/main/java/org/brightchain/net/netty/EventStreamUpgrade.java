@@ -134,6 +134,10 @@ final class EventStreamUpgrade {
     ctx.pipeline().remove(ctx.handler());
     ctx.writeAndFlush(res);
     EventStreamConnection sse = connections.eventStream(ctx.channel(), params);
+    if (connections.stopping()) {
+      sse.close(1001, NettyTransport.SHUTDOWN_REASON); // the node never hears of it
+      return;
+    }
     // Opened first, then the close listener: the node hears of the two in that order.
     handler.connectionOpened(sse);
     ctx.channel()

@@ -18,37 +18,43 @@ import java.util.concurrent.TimeUnit;
 import org.brightchain.net.spi.TransportSettings;
 
 /**
- * Netty's HTTP request decoder with an absolute deadline for request headers, and a limit on the
- * request line and headers together.
+ * Netty's HTTP request decoder with two absolute deadlines, one for a request's headers and one for
+ * the whole request, and a limit on the request line and headers together.
  *
- * <p>The deadline runs from the connection opening until the first request's headers are complete,
- * and for each later request on a keep-alive connection from its first byte until its headers are
- * complete. For a WebSocket upgrade request it runs on until the handshake is done (the WebSocket
- * handshaker then replaces this decoder). It is not extended by anything the client sends, unlike a
- * read timeout. When it passes, a connection that sent nothing of a request is closed; one that
- * sent part of a request is answered 408 and closed. Between requests a keep-alive connection has
- * no deadline: the idle timeout governs it.
+ * <p>The header deadline runs from the connection opening until the first request's headers are
+ * complete, and for each later request on a keep-alive connection from its first byte until its
+ * headers are complete. For a WebSocket upgrade request it runs on until the handshake is done (the
+ * WebSocket handshaker then replaces this decoder). The request deadline starts at the same moments
+ * and runs until the request's last byte, body included; it is what stops a client that sends its
+ * headers at once and then trickles the body. Neither is extended by anything the client sends,
+ * unlike a read timeout. When one passes, a connection that sent nothing of a request is closed;
+ * one that sent part of a request is answered 408 and closed. Between requests a keep-alive
+ * connection has no deadline: the idle timeout governs it; nor does the time the node takes to
+ * answer count.
  *
- * <p>The decoder is what knows where a request begins in the byte stream, including a request that
- * arrives in the same read as the end of the previous one, which is why the deadline lives here and
- * not in a handler of its own. {@code HttpServerCodec} is final, so the pipeline uses this decoder
- * and an {@code HttpResponseEncoder}, the two halves of that codec.
+ * <p>The decoder is what knows where a request begins and ends in the byte stream, including a
+ * request that arrives in the same read as the end of the previous one, which is why the deadlines
+ * live here and not in a handler of their own. {@code HttpServerCodec} is final, so the pipeline
+ * uses this decoder and an {@code HttpResponseEncoder}, the two halves of that codec.
  *
  * <p>Runs on the channel's event loop only.
  */
 final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private enum Phase {
-    /** Connection open, nothing of a request received; the deadline runs from the opening. */
+    /** Connection open, nothing of a request received; both deadlines run from the opening. */
     OPENED,
     /** Between keep-alive requests: no deadline. */
     IDLE,
-    /** Part of a request received, headers incomplete: the deadline runs. */
+    /** Part of a request received, headers incomplete: both deadlines run. */
     HEADERS,
-    /** A WebSocket upgrade request whose handshake is not done: the deadline runs. */
+    /**
+     * A WebSocket upgrade request whose handshake is not done: the header deadline runs (and the
+     * request deadline, until the request's last byte).
+     */
     HANDSHAKE,
-    /** Headers complete, the rest of the request not yet: no deadline. */
+    /** Headers complete, the rest of the request not yet: the request deadline runs. */
     BODY,
-    /** No more deadlines: an event stream, a failed request, or the deadline passed. */
+    /** No more deadlines: an event stream, a failed request, or a deadline passed. */
     OFF
   }
 
@@ -56,8 +62,15 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private final Duration timeout;
   private final int maxHeaderBytes;
   private final boolean webSocket;
+  private final Duration requestTimeout;
   private Phase phase = Phase.OPENED;
   private ScheduledFuture<?> deadline;
+
+  /** The deadline of the whole request; runs while {@link #inRequest}. */
+  private ScheduledFuture<?> requestDeadline;
+
+  /** A request is under way: its first byte (or the opening) came, its last byte not yet. */
+  private boolean inRequest;
 
   /** Input is discarded: the deadline passed, or the connection closes after a request. */
   private boolean discarding;
@@ -76,13 +89,15 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
    * @param maxHeaderBytes most bytes of request line and headers together; more fails with a {@link
    *     TooLongHttpHeaderException}
    * @param webSocket whether this listener upgrades GET requests for the WebSocket path
+   * @param requestTimeout the deadline for a whole request, body included
    */
   HeaderDeadlineDecoder(
       TransportDiagnostics diagnostics,
       Duration timeout,
       int maxInitialLine,
       int maxHeaderBytes,
-      boolean webSocket) {
+      boolean webSocket,
+      Duration requestTimeout) {
     super(
         new HttpDecoderConfig()
             .setMaxInitialLineLength(Math.min(maxInitialLine, maxHeaderBytes))
@@ -92,6 +107,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     this.timeout = timeout;
     this.maxHeaderBytes = maxHeaderBytes;
     this.webSocket = webSocket;
+    this.requestTimeout = requestTimeout;
   }
 
   @Override
@@ -111,6 +127,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   private void armFirst(ChannelHandlerContext ctx) {
     if (phase == Phase.OPENED && deadline == null) {
       arm(ctx);
+      armRequest(ctx);
     }
   }
 
@@ -123,6 +140,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     if ((phase == Phase.OPENED || phase == Phase.IDLE) && startsRequest(in)) {
       if (phase == Phase.IDLE) {
         arm(ctx);
+        armRequest(ctx);
       }
       phase = Phase.HEADERS;
       headerBytes = 0;
@@ -140,11 +158,14 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
       if (o instanceof HttpRequest r && phase == Phase.HEADERS) {
         headersDone(r);
       }
-      if (o instanceof LastHttpContent && phase == Phase.BODY) {
-        phase = Phase.IDLE;
-        if (lastRequest) {
-          phase = Phase.OFF;
-          discarding = true;
+      if (o instanceof LastHttpContent) {
+        cancelRequest(); // the request is complete: the node's answer is not the client's time
+        if (phase == Phase.BODY) {
+          phase = Phase.IDLE;
+          if (lastRequest) {
+            phase = Phase.OFF;
+            discarding = true;
+          }
         }
       }
     }
@@ -165,6 +186,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     if (r.decoderResult().isFailure()) {
       // Answered with an error and closed further on; the decoder discards the rest.
       cancel();
+      cancelRequest();
       phase = Phase.OFF;
     } else if (webSocket && isHandshake(r)) {
       phase = Phase.HANDSHAKE; // the deadline runs until the handshaker replaces this decoder
@@ -212,6 +234,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   /** The connection became an event stream: nothing more it sends is a request. */
   void streaming() {
     cancel();
+    cancelRequest();
     phase = Phase.OFF;
   }
 
@@ -230,6 +253,50 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     }
   }
 
+  private void armRequest(ChannelHandlerContext ctx) {
+    cancelRequest();
+    inRequest = true;
+    if (ctx.channel().isActive()) {
+      requestDeadline =
+          ctx.executor()
+              .schedule(() -> expireRequest(ctx), requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancelRequest() {
+    inRequest = false;
+    if (requestDeadline != null) {
+      requestDeadline.cancel(false);
+      requestDeadline = null;
+    }
+  }
+
+  private void expireRequest(ChannelHandlerContext ctx) {
+    requestDeadline = null;
+    if (ctx.isRemoved()
+        || !ctx.channel().isActive()
+        || !inRequest
+        || discarding
+        || ctx.pipeline().get(LingerHandler.class) != null) {
+      return; // complete, closing, or answered already (an oversize body, say)
+    }
+    inRequest = false;
+    Phase was = phase;
+    cancel();
+    phase = Phase.OFF;
+    discarding = true;
+    diagnostics.requestTimeout(ctx.channel().remoteAddress(), was != Phase.OPENED, requestTimeout);
+    if (was == Phase.OPENED) {
+      ctx.close(); // nothing to answer
+    } else {
+      HttpResponses.errorAndClose(
+          ctx,
+          408,
+          "request_timeout",
+          "request not completed within " + requestTimeout.toMillis() + " ms");
+    }
+  }
+
   private void expire(ChannelHandlerContext ctx) {
     deadline = null;
     Phase was = phase;
@@ -240,6 +307,7 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
     }
     phase = Phase.OFF;
     discarding = true;
+    cancelRequest();
     diagnostics.headerTimeout(ctx.channel().remoteAddress(), was != Phase.OPENED, timeout);
     if (was == Phase.OPENED) {
       ctx.close(); // nothing to answer
@@ -267,12 +335,14 @@ final class HeaderDeadlineDecoder extends HttpRequestDecoder {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     cancel();
+    cancelRequest();
     super.channelInactive(ctx);
   }
 
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     cancel(); // the handshaker replaces this decoder once the upgrade is accepted
+    cancelRequest();
     phase = Phase.OFF;
     super.handlerRemoved0(ctx);
   }

@@ -65,8 +65,19 @@ final class HttpResponses {
 
   /** Writes {@code {"error": code, "message": message}} and closes the connection. */
   static void errorAndClose(ChannelHandlerContext ctx, int status, String code, String message) {
+    errorAndClose(ctx, status, code, message, java.util.Map.of());
+  }
+
+  /** {@link #errorAndClose(ChannelHandlerContext, int, String, String)} with more headers. */
+  static void errorAndClose(
+      ChannelHandlerContext ctx,
+      int status,
+      String code,
+      String message,
+      java.util.Map<String, String> headers) {
     FullHttpResponse r =
         json(status, "{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\"}");
+    headers.forEach((k, v) -> r.headers().set(k, v));
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }

@@ -2,11 +2,16 @@ package org.brightchain.net.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -14,6 +19,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -32,14 +40,20 @@ import org.brightchain.net.spi.TransportSettings;
  *
  * <p>Each accepted connection counts against per-address and per-subnet caps until it closes; one
  * over a cap is answered 429. Each server pipeline composes Netty's stock handlers: the two halves
- * of {@code HttpServerCodec} (its request decoder extended with the header size limit and an
- * absolute header deadline, answering 431 and 408) → an aggregator bounded by {@link
- * TransportSettings#maxBodyBytes()} that answers 413 → {@code WebSocketServerProtocolHandler}
- * (handshake, control frames, frame size limit) → {@code WebSocketFrameAggregator} (message size
- * limit) → the REST handler → the WebSocket frame handler. Writes are coalesced by {@code
- * FlushConsolidationHandler}.
+ * of {@code HttpServerCodec} (its request decoder extended with the header size limit and absolute
+ * deadlines for the headers and for the whole request, answering 431 and 408) → an aggregator
+ * bounded by {@link TransportSettings#maxBodyBytes()} that answers 413 → {@code
+ * WebSocketServerProtocolHandler} (handshake, control frames, frame size limit) → {@code
+ * WebSocketFrameAggregator} (message size limit) → the REST handler → the WebSocket frame handler.
+ * Writes are coalesced by {@code FlushConsolidationHandler}.
  */
 public final class NettyTransport implements Transport {
+  /** The reason of the close frame every WebSocket connection gets when the transport stops. */
+  static final String SHUTDOWN_REASON = "node shutting down";
+
+  /** How long a stopping transport waits for its connections to close before closing them. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
   private final TransportSettings settings;
   private final ByteCounter bytes = new ByteCounter();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -96,6 +110,11 @@ public final class NettyTransport implements Transport {
   /** Connections closed so far for not completing their request headers in time. */
   public long headerTimeouts() {
     return diagnostics.headerTimeouts();
+  }
+
+  /** Connections closed so far for not completing a whole request, body included, in time. */
+  public long requestTimeouts() {
+    return diagnostics.requestTimeouts();
   }
 
   /** WebSocket and event-stream connections open now. */
@@ -190,7 +209,7 @@ public final class NettyTransport implements Transport {
             .channel(IoSupport.channel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new ClientChannelInitializer(parts, handler, uri, opened));
+            .handler(new ClientChannelInitializer(parts, handler, uri, parameters, opened));
     b.connect(host, port)
         .addListener(
             (ChannelFuture cf) -> {
@@ -228,21 +247,69 @@ public final class NettyTransport implements Transport {
     return bytes.out.sum();
   }
 
+  /**
+   * Stops listening, ends every connection, then releases the threads. Every WebSocket connection
+   * that has not sent its close frame gets close 1001 {@value #SHUTDOWN_REASON}, whether or not the
+   * node knew of it yet (a connection opening meanwhile is closed so too); an event stream gets the
+   * end of its response; any other connection is closed. Connections have {@link #CLOSE_GRACE} to
+   * see their close written, then whatever is left is closed.
+   */
   @Override
   public synchronized CompletableFuture<Void> stop() {
     if (!stopped.compareAndSet(false, true) || boss == null) {
       return CompletableFuture.completedFuture(null);
     }
+    // Before the channels are read: a connection made from now on is closed by its maker.
+    parts.connections().stop();
+    List<CompletableFuture<Void>> closed = new ArrayList<>();
+    for (Channel ch : channels) {
+      if (ch instanceof ServerChannel) {
+        ch.close(); // no new connections
+        continue;
+      }
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      ch.closeFuture().addListener(x -> f.complete(null));
+      closed.add(f);
+      // On the channel's event loop, after whatever the node asked of it before.
+      ch.eventLoop().execute(() -> end(ch));
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    channels
-        .close()
-        .addListener(
-            f -> {
-              var b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-              var w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-              w.addListener(x -> b.addListener(y -> done.complete(null)));
-            });
+    CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, e) ->
+                channels
+                    .close()
+                    .addListener(
+                        f -> {
+                          var b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                          var w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                          w.addListener(x -> b.addListener(y -> done.complete(null)));
+                        }));
     return done;
+  }
+
+  /**
+   * Ends {@code ch} as the transport stops; on its event loop. A connection closes as its kind does
+   * (close 1001 for WebSocket, the end of the response for an event stream); both are idempotent,
+   * and the {@link CloseFrameGuard} lets no second close frame out. An accepted channel whose
+   * upgrade was answered but whose connection is not made yet gets its close frame here.
+   */
+  private static void end(Channel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    AbortableConnection c = ch.attr(ConnectionFactory.CONNECTION).get();
+    if (c != null) {
+      c.close(1001, SHUTDOWN_REASON);
+    } else if (ch.parent() != null
+        && ch.pipeline().get(WebSocketFrameEncoder.class) != null
+        && ch.pipeline().get(CloseFrameGuard.class) != null) {
+      ch.writeAndFlush(new CloseWebSocketFrame(1001, SHUTDOWN_REASON))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ch.close();
+    }
   }
 
   @Override

@@ -15,11 +15,12 @@ import org.brightchain.net.spi.TransportSettings;
 /**
  * The pipeline of an accepted connection, for a listener that serves REST, the WebSocket endpoint,
  * or both. After the shared prefix: the two halves of {@code HttpServerCodec} (its request decoder
- * extended with the header size limit and an absolute header deadline, answering 431 and 408) → the
- * WebSocket error handler → an aggregator bounded by {@link TransportSettings#maxBodyBytes()} that
- * answers 413 → the long-lived connection cap → ({@code WebSocketServerProtocolHandler}: handshake,
- * control frames, frame size limit → {@code WebSocketFrameAggregator}: message size limit) → the
- * REST handler → the WebSocket frame handler.
+ * extended with the header size limit and absolute deadlines for the headers and the whole request,
+ * answering 431 and 408) → (a guard that lets one close frame out) → the WebSocket error handler →
+ * an aggregator bounded by {@link TransportSettings#maxBodyBytes()} that answers 413 → (the check
+ * of WebSocket opening handshakes, answering 400) → the long-lived connection cap → ({@code
+ * WebSocketServerProtocolHandler}: handshake, control frames, frame size limit → {@code
+ * WebSocketFrameAggregator}: message size limit) → the REST handler → the WebSocket frame handler.
  *
  * <p>A connection over an address cap gets only the byte counter, an HTTP codec and a handler that
  * answers 429.
@@ -33,6 +34,7 @@ final class ServerChannelInitializer extends TransportChannelInitializer {
   private final TransportHandler handler;
   private final EventStreamUpgrade events;
   private final WebSocketServerProtocolConfig webSocketConfig;
+  private final WebSocketUpgradeCheck upgradeCheck;
   private final boolean rest;
 
   /**
@@ -47,6 +49,7 @@ final class ServerChannelInitializer extends TransportChannelInitializer {
     this.handler = handler;
     this.events = new EventStreamUpgrade(handler, parts.connections());
     this.webSocketConfig = webSocket ? webSocketConfig(settings) : null;
+    this.upgradeCheck = new WebSocketUpgradeCheck(parts.diagnostics());
     this.rest = rest;
   }
 
@@ -91,10 +94,18 @@ final class ServerChannelInitializer extends TransportChannelInitializer {
             settings.limits().headerTimeout(),
             MAX_INITIAL_LINE,
             maxHeaderBytes,
-            webSocketConfig != null));
+            webSocketConfig != null,
+            settings.limits().requestTimeout()));
+    if (webSocketConfig != null) {
+      // Ahead of everything that writes close frames; the WebSocket encoder goes before it.
+      p.addLast(new CloseFrameGuard());
+    }
     // The WebSocket decoder takes the decoder's place, right before this handler.
     p.addLast(WebSocketErrorHandler.INSTANCE);
     p.addLast(new JsonLimitAggregator(settings.maxBodyBytes()));
+    if (webSocketConfig != null) {
+      p.addLast(upgradeCheck);
+    }
     p.addLast(new ConnectionLimitHandler(parts.slots(), parts.diagnostics(), maxHeaderBytes));
     if (webSocketConfig != null) {
       p.addLast(new WebSocketServerProtocolHandler(webSocketConfig));

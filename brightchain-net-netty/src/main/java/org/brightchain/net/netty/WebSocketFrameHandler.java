@@ -3,8 +3,6 @@ package org.brightchain.net.netty;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -17,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.Frame;
 import org.brightchain.net.spi.PeerConnection;
 import org.brightchain.net.spi.TransportHandler;
@@ -35,7 +34,18 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   private final Duration idleTimeout;
   private final boolean outbound;
   private final CompletableFuture<PeerConnection> opened;
+  private final Map<String, String> dialled;
   private NettyPeerConnection connection;
+
+  /** The handler of an accepted connection, or of a dialled one without parameters. */
+  WebSocketFrameHandler(
+      TransportHandler handler,
+      ConnectionFactory connections,
+      Duration idleTimeout,
+      boolean outbound,
+      CompletableFuture<PeerConnection> opened) {
+    this(handler, connections, idleTimeout, outbound, opened, Map.of());
+  }
 
   /**
    * @param handler the node, which hears of the connection and its frames
@@ -43,18 +53,22 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
    * @param idleTimeout the pipeline's idle timeout, for the log line when it passes
    * @param outbound whether this end dialled
    * @param opened completed with the connection once open, or failed (dialling only; else null)
+   * @param dialled the parameters this end dialled with, which an outbound connection reports as
+   *     its own (an accepted one reports the query of its handshake)
    */
   WebSocketFrameHandler(
       TransportHandler handler,
       ConnectionFactory connections,
       Duration idleTimeout,
       boolean outbound,
-      CompletableFuture<PeerConnection> opened) {
+      CompletableFuture<PeerConnection> opened,
+      Map<String, String> dialled) {
     this.handler = handler;
     this.connections = connections;
     this.idleTimeout = idleTimeout;
     this.outbound = outbound;
     this.opened = opened;
+    this.dialled = Map.copyOf(dialled);
   }
 
   @Override
@@ -66,7 +80,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
           "json".equals(params.get("format")) ? Frame.Type.TEXT : Frame.Type.BINARY;
       open(ctx, preferred, params);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-      open(ctx, Frame.Type.BINARY, Map.of());
+      open(ctx, Frame.Type.BINARY, dialled);
     } else if (evt instanceof IdleStateEvent) {
       if (connection != null && !connection.closing()) {
         log.info("{}: nothing received for {}, closing", connection, idleTimeout);
@@ -91,6 +105,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
       if (ctx.pipeline().get(h) != null) {
         ctx.pipeline().remove(h);
       }
+    }
+    if (connections.stopping()) {
+      // Opened as the transport stops: closed at once, and the node never hears of it.
+      NettyPeerConnection c = connection;
+      connection = null;
+      c.close(1001, NettyTransport.SHUTDOWN_REASON);
+      fail(new java.io.IOException("the transport is stopping"));
+      return;
     }
     handler.connectionOpened(connection);
     if (opened != null) {
@@ -141,14 +163,17 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (cause instanceof TooLongFrameException) {
-      log.info("{}: message over the size limit, closing with 1009", connection);
-      connection.close(1009, "message too big");
-    } else if (cause instanceof CorruptedFrameException) {
-      log.info("{}: protocol error ({}), closing with 1002", connection, cause.getMessage());
-      connection.close(1002, "protocol error");
+    WebSocketErrorHandler.Close close = WebSocketErrorHandler.closeFor(cause);
+    if (close != null) {
+      log.info(
+          "{}: {} ({}), closing with {}",
+          connection,
+          close.reason(),
+          LogText.safe(cause.getMessage()),
+          close.code());
+      connection.close(close.code(), close.reason());
     } else {
-      log.debug("{}: {}", connection, cause.toString());
+      log.debug("{}: {}", connection, LogText.safe(cause));
       ctx.close();
     }
   }

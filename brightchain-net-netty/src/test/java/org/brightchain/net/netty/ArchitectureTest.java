@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,6 +167,20 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("org.brightchain.net.core.internal..")
           .because("the test kit is API and is built on API only");
+
+  @ArchTest
+  static final ArchRule the_front_door_does_not_hand_out_its_transport =
+      noMethods()
+          .that()
+          .areDeclaredInClassesThat()
+          .resideInAPackage("org.brightchain.net.core")
+          .and()
+          .arePublic()
+          .should()
+          .haveRawReturnType(org.brightchain.net.spi.Transport.class)
+          .because(
+              "a test that needs its node's transport makes it and passes it to the builder; the"
+                  + " API does not expose the one a node runs on");
 
   /** One slice per package: {@code root} itself and each package below it. */
   private static SliceAssignment eachPackageUnder(String root) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.brightchain.net.spi.ConnectionLimits;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,12 @@ class ConnectionLimitHandlerTest {
     return EmbeddedChannels.channel(
         new HttpResponseEncoder(),
         new HeaderDeadlineDecoder(
-            diagnostics, Duration.ofSeconds(10), 4096, MAX_HEADER_BYTES, true),
+            diagnostics,
+            Duration.ofSeconds(10),
+            4096,
+            MAX_HEADER_BYTES,
+            true,
+            ConnectionLimits.DEFAULT_REQUEST_TIMEOUT),
         new JsonLimitAggregator(1024),
         new ConnectionLimitHandler(slots, diagnostics, MAX_HEADER_BYTES));
   }

@@ -73,8 +73,10 @@ class ConnectionLimitsTest {
   }
 
   private NettyTransport start(ConnectionLimits limits) {
+    CapturingTransportProvider made = new CapturingTransportProvider();
     node =
         BrightChainNode.builder()
+            .transportProvider(made)
             .host("127.0.0.1")
             .httpPort(0)
             .connectionLimits(limits)
@@ -87,7 +89,7 @@ class ConnectionLimitsTest {
                     java.time.Duration.ofMinutes(5)))
             .build();
     node.start().join();
-    return (NettyTransport) node.transportForTests();
+    return made.transport();
   }
 
   private int port() {
@@ -567,6 +569,101 @@ class ConnectionLimitsTest {
     assertEquals(honestCount, honestOk, "honest requests (ms, -1 failed): " + honestMillis);
   }
 
+  // ---------------------------------------------------------------- slow bodies
+
+  @Test
+  void slowBodiesAreCutAtTheRequestDeadlineWhileHonestRequestsSucceed() throws Exception {
+    Duration deadline = Duration.ofSeconds(2);
+    // The headers have the default 10 s: only the request deadline can cut these sockets.
+    NettyTransport t =
+        start(new ConnectionLimits(5000, 5000, Duration.ofSeconds(10), 8192, deadline));
+    int count = 200;
+    long fds = maxOpenFiles();
+    if (fds > 0 && fds < 2L * count + 512) {
+      count = (int) Math.max(10, (fds - 512) / 2);
+    }
+    InetSocketAddress server = new InetSocketAddress("127.0.0.1", port());
+    Socket warm = connect("127.0.0.1");
+    for (int i = 0; i < 50; i++) {
+      assertEquals(200, exchange(warm, INFO).status());
+    }
+    warm.close();
+
+    int honestCount = 100;
+    ScheduledExecutorService honestPacer = Executors.newSingleThreadScheduledExecutor();
+    List<CompletableFuture<Long>> honest =
+        honestRequests(
+            honestPacer, server, honestCount, deadline.toMillis() * 9 / 10 / honestCount);
+
+    // Complete headers announcing a 1,000-byte body, then one byte of it a second.
+    byte[] headers =
+        ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{")
+            .getBytes(StandardCharsets.US_ASCII);
+    Duration slack = FLOOD_SLACK;
+    List<Probe> probes = new ArrayList<>(count);
+    flood(
+        server,
+        count,
+        headers,
+        Duration.ofSeconds(1),
+        true,
+        probes,
+        deadline.plus(slack).plusSeconds(5));
+    List<Long> honestMillis = new ArrayList<>();
+    for (CompletableFuture<Long> f : honest) {
+      honestMillis.add(f.get(30, TimeUnit.SECONDS));
+    }
+    honestPacer.shutdown();
+
+    double limit = deadline.plus(slack).toNanos() / 1e9;
+    double[] times =
+        probes.stream()
+            .filter(p -> p.closedAt >= 0)
+            .mapToDouble(p -> (p.closedAt - p.openedAt) / 1e9)
+            .sorted()
+            .toArray();
+    long closedInTime = Arrays.stream(times).filter(after -> after <= limit).count();
+    long answered408 =
+        probes.stream()
+            .filter(
+                p ->
+                    p.closedAt >= 0
+                        && p.received
+                            .toString(StandardCharsets.ISO_8859_1)
+                            .startsWith("HTTP/1.1 408 "))
+            .count();
+    double first = times.length == 0 ? Double.MAX_VALUE : times[0];
+    double last = times.length == 0 ? 0 : times[times.length - 1];
+    long honestOk = honestMillis.stream().filter(ms -> ms >= 0).count();
+    long honestSlowest = honestMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
+    System.out.println(
+        String.format(
+            Locale.ROOT,
+            "SECURITY slow bodies: %d sockets sending a body at 1 byte/s, request deadline %d s:"
+                + " %d/%d closed within the deadline + %.1f s (first after %s, last after %s),"
+                + " %d answered 408, %d still open; honest requests served %d/%d (slowest %d ms)",
+            count,
+            deadline.toSeconds(),
+            closedInTime,
+            count,
+            slack.toMillis() / 1e3,
+            times.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f s", first),
+            times.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f s", last),
+            answered408,
+            count - times.length,
+            honestOk,
+            honestCount,
+            honestSlowest));
+    assertEquals(count, closedInTime, "every slow body closed by the deadline + " + slack);
+    assertTrue(
+        first >= deadline.toMillis() / 1e3 - 0.1, "none closed before the deadline: " + first);
+    assertEquals(count, answered408, "each slow request answered 408");
+    assertEquals(honestCount, honestOk, "honest requests (ms, -1 failed): " + honestMillis);
+    assertEquals(count, t.requestTimeouts());
+    assertEquals(0, t.headerTimeouts());
+  }
+
   /**
    * Schedules {@code n} honest requests, {@code spacingMs} apart, each on a new connection; each
    * future holds the time it took if answered 200, else -1.
@@ -608,19 +705,37 @@ class ConnectionLimitsTest {
       InetSocketAddress server, int count, List<Probe> probes, Duration atMost) throws IOException {
     byte[] partial =
         "GET /node/info HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+    return flood(server, count, partial, Duration.ofMillis(200), false, probes, atMost);
+  }
+
+  /**
+   * Opens {@code count} sockets that each send {@code opening}, then one more byte every {@code
+   * every} (all of them, or every other one unless {@code allTrickle}), and records in {@code
+   * probes} what each receives and when it is closed, until all are closed or {@code atMost}
+   * passed. Returns when the last socket was opened.
+   */
+  private static long flood(
+      InetSocketAddress server,
+      int count,
+      byte[] opening,
+      Duration every,
+      boolean allTrickle,
+      List<Probe> probes,
+      Duration atMost)
+      throws IOException {
     Selector selector = Selector.open();
     try {
       for (int i = 0; i < count; i++) {
         SocketChannel ch = SocketChannel.open(server);
-        Probe p = new Probe(ch, System.nanoTime(), i % 2 == 0);
+        Probe p = new Probe(ch, System.nanoTime(), allTrickle || i % 2 == 0);
         probes.add(p);
-        ch.write(ByteBuffer.wrap(partial));
+        ch.write(ByteBuffer.wrap(opening));
         ch.configureBlocking(false);
         ch.register(selector, SelectionKey.OP_READ, p);
       }
       long openedAll = System.nanoTime();
       long hardStop = System.nanoTime() + atMost.toNanos();
-      long nextTrickle = System.nanoTime();
+      long nextTrickle = System.nanoTime() + every.toNanos();
       int open = count;
       ByteBuffer buf = ByteBuffer.allocate(4096);
       while (open > 0 && System.nanoTime() < hardStop) {
@@ -630,7 +745,7 @@ class ConnectionLimitsTest {
         }
         selector.selectedKeys().clear();
         if (System.nanoTime() - nextTrickle >= 0) {
-          nextTrickle += TimeUnit.MILLISECONDS.toNanos(200);
+          nextTrickle += every.toNanos();
           trickle(probes);
         }
       }

@@ -23,15 +23,46 @@ import org.junit.jupiter.api.Test;
  */
 class HeaderDeadlineDecoderTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
   private static final int MAX_HEADER_BYTES = 1024;
 
   private final TransportDiagnostics diagnostics = new TransportDiagnostics();
 
   /** The encoder for the decoder's own 408, then the decoder; the clock stands still. */
   private EmbeddedChannel channel(boolean webSocket) {
+    return channel(webSocket, REQUEST_DEADLINE);
+  }
+
+  private EmbeddedChannel channel(boolean webSocket, Duration requestDeadline) {
     return EmbeddedChannels.channel(
         new HttpResponseEncoder(),
-        new HeaderDeadlineDecoder(diagnostics, DEADLINE, 4096, MAX_HEADER_BYTES, webSocket));
+        new HeaderDeadlineDecoder(
+            diagnostics, DEADLINE, 4096, MAX_HEADER_BYTES, webSocket, requestDeadline));
+  }
+
+  /** Headers of a request with a body of {@code length} bytes. */
+  private static String post(int length) {
+    return "POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Content-Length: "
+        + length
+        + "\r\n\r\n";
+  }
+
+  /** Sends one byte of body a second for {@code d}. */
+  private static void trickle(EmbeddedChannel ch, Duration d) {
+    for (long s = 0; s < d.toSeconds(); s++) {
+      send(ch, "a");
+      advance(ch, Duration.ofSeconds(1));
+    }
+  }
+
+  /** Reads what the decoder passed on, releasing it; the number of messages. */
+  private static int drain(EmbeddedChannel ch) {
+    int n = 0;
+    for (Object o; (o = ch.readInbound()) != null; n++) {
+      ReferenceCountUtil.release(o);
+    }
+    return n;
   }
 
   private static void send(EmbeddedChannel ch, String text) {
@@ -146,5 +177,102 @@ class HeaderDeadlineDecoderTest {
         0,
         diagnostics.headerTimeouts(),
         "a failed request has no deadline: it is answered and closed further on");
+  }
+
+  // ---------------------------------------------------------------- the request deadline
+
+  @Test
+  void aBodyTrickledPastTheRequestDeadlineIsAnswered408AndClosed() {
+    EmbeddedChannel ch = channel(false);
+    send(ch, post(1000));
+    // Each byte would reset a read timeout; it does not move this deadline.
+    trickle(ch, REQUEST_DEADLINE.minusSeconds(1));
+    assertTrue(ch.isOpen(), "not before the deadline");
+    send(ch, "a");
+    advance(ch, Duration.ofSeconds(1));
+    String written = EmbeddedChannels.written(ch);
+    assertTrue(written.startsWith("HTTP/1.1 408 "), written);
+    assertTrue(written.contains("\"error\":\"request_timeout\""), written);
+    assertTrue(written.contains("request not completed within 30000 ms"), written);
+    assertTrue(written.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), written);
+    assertFalse(ch.isOpen());
+    assertEquals(1, diagnostics.requestTimeouts());
+    assertEquals(0, diagnostics.headerTimeouts(), "the headers were in time");
+    drain(ch);
+  }
+
+  @Test
+  void aCompleteRequestStopsTheRequestDeadlineAndEachLaterRequestHasItsOwn() {
+    EmbeddedChannel ch = channel(false);
+    send(ch, post(3));
+    advance(ch, Duration.ofSeconds(5));
+    send(ch, "abc");
+    assertEquals(2, drain(ch), "the request and its body");
+    // The node may take its time to answer, and the connection may idle between requests.
+    advance(ch, REQUEST_DEADLINE.multipliedBy(3));
+    assertTrue(ch.isOpen());
+    assertEquals(0, diagnostics.requestTimeouts());
+
+    // The next request's deadline runs from its first byte.
+    send(ch, post(1000));
+    trickle(ch, REQUEST_DEADLINE.minusSeconds(1));
+    assertTrue(ch.isOpen());
+    advance(ch, Duration.ofSeconds(1));
+    assertTrue(EmbeddedChannels.written(ch).startsWith("HTTP/1.1 408 "));
+    assertFalse(ch.isOpen());
+    assertEquals(1, diagnostics.requestTimeouts());
+  }
+
+  @Test
+  void theFirstRequestsDeadlineRunsFromTheConnectionOpening() {
+    EmbeddedChannel ch = channel(false);
+    advance(ch, Duration.ofSeconds(9));
+    send(ch, post(1000));
+    trickle(ch, REQUEST_DEADLINE.minusSeconds(10));
+    assertTrue(ch.isOpen());
+    advance(ch, Duration.ofSeconds(1));
+    assertTrue(EmbeddedChannels.written(ch).startsWith("HTTP/1.1 408 "));
+    assertEquals(1, diagnostics.requestTimeouts());
+  }
+
+  @Test
+  void aRequestDeadlineShorterThanTheHeaderDeadlineBoundsTheHeadersToo() {
+    Duration shorter = Duration.ofSeconds(4);
+    EmbeddedChannel partial = channel(false, shorter);
+    send(partial, "GET /node/info HTTP/1.1\r\nHost: x\r\n");
+    advance(partial, shorter.minusMillis(1));
+    assertTrue(partial.isOpen());
+    advance(partial, Duration.ofMillis(1));
+    String written = EmbeddedChannels.written(partial);
+    assertTrue(written.startsWith("HTTP/1.1 408 "), written);
+    assertTrue(written.contains("request not completed within 4000 ms"), written);
+    assertFalse(partial.isOpen());
+
+    EmbeddedChannel silent = channel(false, shorter);
+    advance(silent, shorter);
+    assertFalse(silent.isOpen());
+    assertEquals("", EmbeddedChannels.written(silent), "nothing to answer");
+    assertEquals(2, diagnostics.requestTimeouts());
+    assertEquals(0, diagnostics.headerTimeouts());
+  }
+
+  @Test
+  void aWebSocketUpgradeOrAnEventStreamIsNotCutByTheRequestDeadlineOnceItsRequestIsComplete() {
+    Duration shorter = Duration.ofSeconds(4);
+    EmbeddedChannel ws = channel(true, shorter);
+    send(ws, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    assertEquals(2, drain(ws));
+    advance(ws, shorter);
+    assertTrue(ws.isOpen(), "the request is complete: the handshake has the header deadline");
+    advance(ws, DEADLINE.minus(shorter));
+    assertTrue(EmbeddedChannels.written(ws).contains("WebSocket handshake not completed"));
+
+    EmbeddedChannel events = channel(false, shorter);
+    send(events, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertEquals(2, drain(events));
+    events.pipeline().get(HeaderDeadlineDecoder.class).streaming();
+    advance(events, REQUEST_DEADLINE.multipliedBy(2));
+    assertTrue(events.isOpen());
+    assertEquals(0, diagnostics.requestTimeouts());
   }
 }

@@ -240,7 +240,8 @@ class NettyChannelTest {
 
   @Test
   void connectionsOverTheLimitAreRefusedWith503() throws Exception {
-    BrightChainNode a = start(local().maxConnections(2));
+    CapturingTransportProvider made = new CapturingTransportProvider();
+    BrightChainNode a = start(local().maxConnections(2).transportProvider(made));
     int port = a.httpAddress().getPort();
     try (EventReader one = new EventReader(a, "", null);
         EventReader two = new EventReader(a, "", null)) {
@@ -266,7 +267,7 @@ class NettyChannelTest {
               .statusCode());
     }
     // Closing frees the slots.
-    NettyTransport transport = (NettyTransport) a.transportForTests();
+    NettyTransport transport = made.transport();
     Await.until(WAIT, () -> transport.openConnections() < 2, transport::openConnections);
     try (EventReader again = new EventReader(a, "", null)) {
       Await.until(WAIT, () -> !again.events.isEmpty(), () -> "a slot is free again");
@@ -276,9 +277,13 @@ class NettyChannelTest {
   @Test
   void aStalledConsumerIsCutOffAtItsBoundInsteadOfGrowingTheHeap() throws Exception {
     int bound = 256 * 1024;
+    CapturingTransportProvider made = new CapturingTransportProvider();
     BrightChainNode a =
-        start(local().slowConsumer(bound, TransportSettings.SlowConsumerPolicy.DISCONNECT));
-    NettyTransport transport = (NettyTransport) a.transportForTests();
+        start(
+            local()
+                .slowConsumer(bound, TransportSettings.SlowConsumerPolicy.DISCONNECT)
+                .transportProvider(made));
+    NettyTransport transport = made.transport();
     int port = a.httpAddress().getPort();
     // A client that opens a stream and never reads from its socket.
     Socket stalled = new Socket("127.0.0.1", port);

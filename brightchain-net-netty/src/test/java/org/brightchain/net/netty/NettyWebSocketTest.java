@@ -239,4 +239,19 @@ class NettyWebSocketTest {
     open("?format=json", d);
     Await.until(WAIT, () -> !d.texts.isEmpty(), () -> "new connection after a bad one");
   }
+
+  @Test
+  void aTextFrameThatIsNotUtf8ClosesWith1007() throws Exception {
+    try (RawWebSocket raw = RawWebSocket.connect(node.wsAddress().getPort(), "/ws?format=json")) {
+      // 0xC3 starts a two-byte sequence; 0x28 cannot continue it (RFC 3629).
+      raw.sendText(new byte[] {'{', (byte) 0xC3, 0x28, '}'});
+      Await.until(WAIT, raw.ended::isDone, raw::toString);
+      assertEquals(1, raw.closes().size(), raw.toString());
+      assertEquals(1007, raw.closes().get(0).closeCode(), raw.toString());
+    }
+    // The node still serves new connections.
+    Client d = new Client();
+    open("?format=json", d);
+    Await.until(WAIT, () -> !d.texts.isEmpty(), () -> "new connection after a bad one");
+  }
 }

@@ -18,8 +18,10 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -147,6 +149,24 @@ class WebSocketFrameHandlerTest {
   }
 
   @Test
+  void invalidUtf8InATextFrameClosesWith1007() {
+    EmbeddedChannel ch = accepted("/ws");
+    // What Netty's Utf8FrameValidator, ahead of this handler, raises.
+    ch.pipeline()
+        .fireExceptionCaught(
+            new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+    CloseWebSocketFrame close = closeFrame(ch);
+    assertEquals(1007, close.statusCode());
+    assertEquals("invalid payload data", close.reasonText());
+    close.release();
+    assertFalse(ch.isOpen());
+    assertEquals(
+        List.of(new FakeNode.Closed(node.opened.get(0), 1007, "invalid payload data")),
+        node.closed);
+  }
+
+  @Test
   void anyOtherErrorClosesTheChannel() {
     EmbeddedChannel ch = accepted("/ws");
     ch.pipeline().fireExceptionCaught(new IOException("reset"));
@@ -197,6 +217,60 @@ class WebSocketFrameHandlerTest {
     assertTrue(c.outbound());
     assertEquals(Frame.Type.BINARY, c.preferredFrameType());
     assertSame(c, node.opened.get(0));
+  }
+
+  @Test
+  void aDialledConnectionReportsTheParametersItWasDialledWith() {
+    CompletableFuture<PeerConnection> opened = new CompletableFuture<>();
+    Map<String, String> dialled = Map.of("resume", "17", "format", "json");
+    EmbeddedChannel ch =
+        EmbeddedChannels.channel(
+            new WebSocketFrameHandler(
+                node, connections, Duration.ofSeconds(60), true, opened, dialled));
+    ch.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    assertEquals(dialled, opened.join().parameters());
+  }
+
+  @Test
+  void aConnectionOpenedWhileTheTransportStopsIsClosedWith1001AndNeverReachesTheNode() {
+    connections.stop();
+    EmbeddedChannel ch = accepted("/ws");
+    CloseWebSocketFrame close = closeFrame(ch);
+    assertEquals(1001, close.statusCode());
+    assertEquals("node shutting down", close.reasonText());
+    close.release();
+    assertFalse(ch.isOpen());
+    assertTrue(node.opened.isEmpty());
+    assertTrue(node.closed.isEmpty());
+
+    CompletableFuture<PeerConnection> dialled = new CompletableFuture<>();
+    EmbeddedChannel out = EmbeddedChannels.channel(handler(true, dialled));
+    out.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    assertInstanceOf(IOException.class, failure(dialled));
+    ReferenceCountUtil.release(out.readOutbound());
+  }
+
+  @Test
+  void onlyOneCloseFrameLeavesAChannelWhoeverWritesIt() {
+    CloseFrameGuard guard = new CloseFrameGuard();
+    EmbeddedChannel ch = EmbeddedChannels.channel(guard);
+    ch.pipeline().addLast(new WebSocketFrameAggregator(MAX_MESSAGE), handler(false, null));
+    ch.pipeline()
+        .fireUserEventTriggered(new HandshakeComplete("/ws", EmptyHttpHeaders.INSTANCE, null));
+    PeerConnection c = node.opened.get(0);
+    // The other end's close, answered (as Netty's handshaker does) before the node closes.
+    CloseWebSocketFrame echo = new CloseWebSocketFrame(1000, "");
+    assertTrue(ch.writeAndFlush(echo).isSuccess());
+    CloseWebSocketFrame dropped = new CloseWebSocketFrame(1001, "again");
+    assertTrue(ch.writeAndFlush(dropped).isSuccess(), "reported written, so a close listener runs");
+    assertEquals(0, dropped.refCnt(), "released");
+    c.close(1001, "node shutting down");
+    assertFalse(ch.isOpen(), "closed once its (dropped) close frame is done");
+    CloseWebSocketFrame only = closeFrame(ch);
+    assertEquals(1000, only.statusCode());
+    only.release();
+    assertNull(ch.readOutbound(), "no second close frame");
+    assertTrue(guard.sent());
   }
 
   @Test

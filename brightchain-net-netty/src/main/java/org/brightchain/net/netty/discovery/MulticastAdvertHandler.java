@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,6 @@ final class MulticastAdvertHandler extends SimpleChannelInboundHandler<DatagramP
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A failed read (ICMP errors on some systems) must not close the group's socket.
-    log.debug("multicast: {}", cause.toString());
+    log.debug("multicast: {}", LogText.safe(cause));
   }
 }

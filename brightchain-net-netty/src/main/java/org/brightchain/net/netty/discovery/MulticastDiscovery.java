@@ -38,6 +38,7 @@ import java.util.function.Function;
 import org.brightchain.net.NodeId;
 import org.brightchain.net.config.DiscoveryConfig;
 import org.brightchain.net.core.internal.discovery.SignedAdvert;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.DiscoveryContext;
 import org.brightchain.net.spi.DiscoveryProvider;
 import org.brightchain.net.spi.Scheduler;
@@ -404,7 +405,7 @@ public final class MulticastDiscovery implements DiscoveryProvider {
               "multicast: cannot join {} on {}: {}",
               NetUtil.toAddressString(group.getAddress()),
               nif.getName(),
-              f.cause() == null ? "timed out" : f.cause().toString());
+              f.cause() == null ? "timed out" : LogText.safe(f.cause()));
         }
       }
       if (joined.isEmpty()) {
@@ -484,7 +485,7 @@ public final class MulticastDiscovery implements DiscoveryProvider {
                         sent.incrementAndGet();
                       } else {
                         sendFailures.incrementAndGet();
-                        log.debug("multicast: send failed: {}", f.cause().toString());
+                        log.debug("multicast: send failed: {}", LogText.safe(f.cause()));
                       }
                     });
           }
@@ -498,7 +499,7 @@ public final class MulticastDiscovery implements DiscoveryProvider {
               intake.size());
         }
       } catch (RuntimeException e) {
-        log.warn("multicast: cannot send the advert: {}", e.toString());
+        log.warn("multicast: cannot send the advert: {}", LogText.safe(e));
       } finally {
         if (!closed) {
           long interval = config.broadcastInterval().toMillis();
@@ -523,9 +524,9 @@ public final class MulticastDiscovery implements DiscoveryProvider {
               } catch (RuntimeException e) {
                 log.warn(
                     "multicast: the node refused candidate {}:{}: {}",
-                    c.host(),
+                    LogText.safe(c.host()),
                     c.port(),
-                    e.toString());
+                    LogText.safe(e));
               }
             });
       }
@@ -542,12 +543,16 @@ public final class MulticastDiscovery implements DiscoveryProvider {
         log.info(
             "multicast: heard node {} at {}:{} ({} in the table)",
             c.nodeId().hex(),
-            c.host(),
+            LogText.safe(c.host()),
             c.port(),
             intake.size());
       } else {
         newUnlogged.incrementAndGet();
-        log.debug("multicast: heard node {} at {}:{}", c.nodeId().hex(), c.host(), c.port());
+        log.debug(
+            "multicast: heard node {} at {}:{}",
+            c.nodeId().hex(),
+            LogText.safe(c.host()),
+            c.port());
       }
     }
 
@@ -584,7 +589,7 @@ public final class MulticastDiscovery implements DiscoveryProvider {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("multicast: {}", cause.toString());
+      log.debug("multicast: {}", LogText.safe(cause));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.brightchain.net.config.UPNPConfig;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.netty.nat.NatPmpCodec.AddressAnswer;
 import org.brightchain.net.netty.nat.NatPmpCodec.MapAnswer;
 import org.brightchain.net.spi.PortMapper;
@@ -114,7 +115,7 @@ final class NatPmpPortMapper implements PortMapper {
             log.debug(
                 "natpmp: the gateway refused to delete port {}: {}",
                 m.internalPort(),
-                e.getMessage());
+                LogText.safe(e.getMessage()));
           }
           return null;
         });

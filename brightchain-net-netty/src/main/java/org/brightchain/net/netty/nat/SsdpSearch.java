@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.brightchain.net.internal.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +145,7 @@ final class SsdpSearch {
         log.warn(
             "upnp: ignored an SSDP answer from {}: LOCATION {} is not an http URL on that address",
             from.getHostAddress(),
-            Texts.clean(location, 200));
+            LogText.safe(location));
         return Optional.empty();
       }
       return Optional.of(new Found(from, uri, Texts.clean(st, 200)));
@@ -152,7 +153,7 @@ final class SsdpSearch {
       log.warn(
           "upnp: ignored an SSDP answer from {}: bad LOCATION {}",
           from.getHostAddress(),
-          Texts.clean(location, 200));
+          LogText.safe(location));
       return Optional.empty();
     }
   }

@@ -17,6 +17,7 @@ import org.bitlet.weupnp.GatewayDevice;
 import org.bitlet.weupnp.GatewayDeviceHandler;
 import org.bitlet.weupnp.NameValueHandler;
 import org.brightchain.net.config.UPNPConfig;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.spi.PortMapper;
 import org.brightchain.net.spi.PortMapping;
 import org.brightchain.net.spi.PortMappingException;
@@ -97,7 +98,7 @@ final class UpnpPortMapper implements PortMapper {
                       log.info(
                           "upnp: external port {} is taken ({}); trying {}",
                           taken,
-                          e.getMessage(),
+                          LogText.safe(e.getMessage()),
                           port);
                     }
                   }
@@ -462,11 +463,17 @@ final class UpnpPortMapper implements PortMapper {
         try {
           d = describe(s, f);
           log.info(
-              "upnp: gateway {} ({}) at {}", d.gateway().getHostAddress(), d.name(), d.control());
+              "upnp: gateway {} ({}) at {}",
+              d.gateway().getHostAddress(),
+              LogText.safe(d.name()),
+              LogText.safe(d.control()));
           device = d;
           return d;
         } catch (PortMappingException e) {
-          log.info("upnp: {} is not usable: {}", f.location(), e.getMessage());
+          log.info(
+              "upnp: {} is not usable: {}",
+              LogText.safe(f.location()),
+              LogText.safe(e.getMessage()));
           last = e;
         }
       }
