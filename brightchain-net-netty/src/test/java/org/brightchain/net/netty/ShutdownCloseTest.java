@@ -146,6 +146,13 @@ class ShutdownCloseTest {
       } finally {
         node.close();
       }
+      // Read what is still on its way before the raw server closes the sockets it accepted.
+      Await.until(
+          WAIT,
+          () ->
+              watched.stream()
+                  .allMatch(w -> !w.socket().closes().isEmpty() || !w.socket().endedBy.isEmpty()),
+          () -> watched);
     }
     return watched;
   }

@@ -33,6 +33,7 @@ import org.brightchain.net.core.internal.rest.NodeOperations;
 import org.brightchain.net.core.internal.security.Sessions;
 import org.brightchain.net.core.internal.sync.SyncException;
 import org.brightchain.net.core.internal.sync.SyncReport;
+import org.brightchain.net.internal.LogText;
 import org.brightchain.net.message.BlockLocationUpdate;
 import org.brightchain.net.message.BlockSyncRequest;
 import org.brightchain.net.message.Envelope;
@@ -266,7 +267,7 @@ public final class NodeEngine implements TransportHandler, NodeOperations {
           parts.outbox.closed(c);
           parts.requests.fail(c, new ConnectException("connection closed: " + code + " " + reason));
           parts.delivery.drop(c);
-          log.debug("connection {} closed: {} {}", conn.id(), code, reason);
+          log.debug("connection {} closed: {} {}", conn.id(), code, LogText.safe(reason));
           Peer lost = c.peerId == null ? null : parts.peers.connectionLost(c.peerId, conn);
           parts.dialer.closed(c, lost);
         });
